@@ -1,0 +1,36 @@
+namespace Slipway.Cli;
+
+/// <summary>Every exit code Slipway returns. Documented in --help and README.md; keep the three in step.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int InternalError = 1;
+    public const int UsageError = 2;
+    public const int InvalidInput = 3;
+    public const int PrerequisiteMissing = 4;
+    public const int RolledBack = 5;
+    public const int RollbackFailed = 6;
+    public const int Locked = 7;
+    public const int VerifyTimeout = 8;
+    public const int DeploymentFailed = 9;
+    public const int NotFound = 10;
+    public const int Conflict = 11;
+    public const int Interrupted = 130;
+
+    public static readonly IReadOnlyList<(int Code, string Name, string Meaning)> All =
+    [
+        (Success, "Success", "the command did what it was asked"),
+        (InternalError, "InternalError", "a bug in Slipway (rerun with --debug and report it)"),
+        (UsageError, "UsageError", "the command line is wrong (unknown option, missing argument)"),
+        (InvalidInput, "InvalidInput", "a stack, spec or compose file is invalid; nothing was changed"),
+        (PrerequisiteMissing, "PrerequisiteMissing", "a tool Slipway drives (docker, docker compose, kubectl) is missing or not answering"),
+        (RolledBack, "RolledBack", "the deploy failed and the last good revision was put back"),
+        (RollbackFailed, "RollbackFailed", "the deploy failed and so did the rollback: manual intervention needed"),
+        (Locked, "Locked", "another run holds the deployment's lock"),
+        (VerifyTimeout, "VerifyTimeout", "the deployment did not become healthy in time"),
+        (DeploymentFailed, "DeploymentFailed", "docker compose or kubectl failed while applying"),
+        (NotFound, "NotFound", "a deployment directory, stack, service or job does not exist"),
+        (Conflict, "Conflict", "the target already exists (e.g. deploy create into an existing directory)"),
+        (Interrupted, "Interrupted", "interrupted by Ctrl+C or SIGTERM"),
+    ];
+}

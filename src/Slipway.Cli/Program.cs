@@ -1,0 +1,6 @@
+namespace Slipway.Cli;
+
+internal static class Program
+{
+    public static int Main(string[] args) => ExitCodes.Success;
+}

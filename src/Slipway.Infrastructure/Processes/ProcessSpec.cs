@@ -1,0 +1,41 @@
+namespace Slipway.Infrastructure.Processes;
+
+/// <summary>
+/// One child process to run: an executable and an argument list (never a shell string).
+/// <see cref="Secrets"/> are values replaced by <c>[REDACTED]</c> wherever the command line or output is logged.
+/// </summary>
+public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Arguments)
+{
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Extra environment variables for the child (a null value removes the variable).</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Text written to the child's standard input, then closed. Null closes stdin at once.</summary>
+    public string? StandardInput { get; init; }
+
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Values never to appear in logs, command lines shown to users, or error messages.</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+
+    /// <summary>Called with each line of stdout as it arrives (already redacted).</summary>
+    public Action<string>? OnStandardOutput { get; init; }
+
+    /// <summary>Called with each line of stderr as it arrives (already redacted).</summary>
+    public Action<string>? OnStandardError { get; init; }
+
+    /// <summary>When true the child inherits this process's console (for interactive exec / logs -f); output is not captured.</summary>
+    public bool Inherit { get; init; }
+
+    /// <summary>The command line as it may be shown or logged: quoted where needed, secrets redacted.</summary>
+    public string Display() =>
+        SecretRedactor.Redact(
+            string.Join(' ', new[] { FileName }.Concat(Arguments).Select(Quote)),
+            Secrets);
+
+    private static string Quote(string arg) =>
+        arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./:=,@+%".Contains(c))
+            ? arg
+            : "'" + arg.Replace("'", "'\\''") + "'";
+}
