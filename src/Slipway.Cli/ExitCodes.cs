@@ -17,6 +17,20 @@ internal static class ExitCodes
     public const int Conflict = 11;
     public const int Interrupted = 130;
 
+    public static int For(Slipway.Core.Diagnostics.FailureReason reason) => reason switch
+    {
+        Slipway.Core.Diagnostics.FailureReason.InvalidInput => InvalidInput,
+        Slipway.Core.Diagnostics.FailureReason.PrerequisiteMissing => PrerequisiteMissing,
+        Slipway.Core.Diagnostics.FailureReason.DeploymentFailed => DeploymentFailed,
+        Slipway.Core.Diagnostics.FailureReason.RolledBack => RolledBack,
+        Slipway.Core.Diagnostics.FailureReason.RollbackFailed => RollbackFailed,
+        Slipway.Core.Diagnostics.FailureReason.Locked => Locked,
+        Slipway.Core.Diagnostics.FailureReason.VerifyTimeout => VerifyTimeout,
+        Slipway.Core.Diagnostics.FailureReason.NotFound => NotFound,
+        Slipway.Core.Diagnostics.FailureReason.Conflict => Conflict,
+        _ => InternalError,
+    };
+
     public static readonly IReadOnlyList<(int Code, string Name, string Meaning)> All =
     [
         (Success, "Success", "the command did what it was asked"),

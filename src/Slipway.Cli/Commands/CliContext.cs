@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Slipway.Cli.Console;
+using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Operations;
+using Slipway.Infrastructure.Processes;
+
+namespace Slipway.Cli.Commands;
+
+/// <summary>What every command action gets: the console, global options and a way to build the operations' environment.</summary>
+internal sealed class CliContext(ConsoleUi ui, Func<ConsoleUi, IProcessRunner, SlipwayEnvironment> environment, IProcessRunner runner)
+{
+    public static readonly Option<string?> Stack = new("--stack")
+    {
+        Description = "The stack: a path to a folder holding stack.yml, or the name of a stack shipped with Slipway",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Debug = new("--debug") { Description = "Show stack traces and every child command", Recursive = true };
+
+    public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only results and errors", Recursive = true };
+
+    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Print more detail", Recursive = true };
+
+    public ConsoleUi Ui { get; } = ui;
+
+    public IProcessRunner Runner { get; } = runner;
+
+    public SlipwayEnvironment Environment(IProcessRunner? runnerOverride = null) => environment(Ui, runnerOverride ?? Runner);
+
+    /// <summary>Runs an action, turning expected failures into their named exit codes and messages.</summary>
+    public async Task<int> GuardAsync(ParseResult parse, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (InvalidInputException ex)
+        {
+            foreach (var diagnostic in ex.Diagnostics)
+            {
+                Ui.Error.WriteLine(diagnostic.ToString());
+            }
+
+            var errors = ex.Diagnostics.Count(d => d.IsError);
+            Ui.Error.WriteLine($"{errors} error{(errors == 1 ? "" : "s")}; nothing was changed");
+            return ExitCodes.InvalidInput;
+        }
+        catch (SlipwayException ex)
+        {
+            Ui.Fail(ex.Message);
+            if (ex.Hint is not null) Ui.Error.WriteLine($"hint: {ex.Hint}");
+            if (parse.GetValue(Debug)) Ui.Error.WriteLine(ex.ToString());
+            return ExitCodes.For(ex.Reason);
+        }
+        catch (OperationCanceledException)
+        {
+            Ui.Fail("interrupted");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Ui.Fail(ex.Message);
+            if (parse.GetValue(Debug)) Ui.Error.WriteLine(ex.ToString());
+            return ExitCodes.InternalError;
+        }
+        catch (Exception ex)
+        {
+            Ui.Fail($"internal error: {ex.Message}");
+            Ui.Error.WriteLine(parse.GetValue(Debug) ? ex.ToString() : "rerun with --debug for details, and please report it");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    public void ShowWarnings(IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (var d in diagnostics.Where(d => !d.IsError))
+        {
+            Ui.Error.WriteLine(d.ToString());
+        }
+    }
+}

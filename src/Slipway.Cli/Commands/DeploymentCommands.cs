@@ -1,0 +1,274 @@
+using System.CommandLine;
+using System.Text.Json;
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Specs;
+using Slipway.Infrastructure.Backends;
+using Slipway.Infrastructure.Backends.Compose;
+using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.Logging;
+using Slipway.Infrastructure.Processes;
+
+namespace Slipway.Cli.Commands;
+
+/// <summary><c>slipway deployment --dir D ...</c>: operations on a created deployment directory.</summary>
+internal static class DeploymentCommands
+{
+    public static readonly Option<string> Dir = new("--dir") { Description = "The deployment directory", Required = true, Recursive = true };
+
+    private static readonly Option<string> OutputFormat = CreateOutputOption();
+
+    public static Command Create(CliContext context)
+    {
+        var deployment = new Command("deployment", "Start, stop and inspect a deployment directory") { Dir };
+        deployment.Subcommands.Add(Start(context));
+        deployment.Subcommands.Add(Stop(context));
+        deployment.Subcommands.Add(Restart(context));
+        deployment.Subcommands.Add(Ps(context, "ps", "List the deployment's containers"));
+        deployment.Subcommands.Add(Ps(context, "status", "Show each service's state and health"));
+        deployment.Subcommands.Add(Logs(context));
+        deployment.Subcommands.Add(Port(context));
+        deployment.Subcommands.Add(Exec(context));
+        deployment.Subcommands.Add(RunJob(context));
+        return deployment;
+    }
+
+    private static Option<string> CreateOutputOption()
+    {
+        var option = new Option<string>("--output") { Description = "text or json (json goes to stdout; messages to stderr)", DefaultValueFactory = _ => "text" };
+        option.AcceptOnlyFromAmong("text", "json");
+        return option;
+    }
+
+    private static Option<bool> ClusterManagement(string name, string description) => new(name) { Description = description };
+
+    private static Command Start(CliContext context)
+    {
+        var services = new Argument<string[]>("services") { Arity = ArgumentArity.ZeroOrMore, Description = "Only these services (default: all)" };
+        var perform = ClusterManagement("--perform-cluster-management", "Create the kind cluster if needed (k8s-kind)");
+        var skip = ClusterManagement("--skip-cluster-management", "Never create or delete a cluster (the default)");
+        var timeout = new Option<int>("--wait-timeout") { Description = "Seconds to wait for services to become healthy", DefaultValueFactory = _ => 300 };
+        var command = new Command("start", "Start the deployment and wait until every service is up and healthy") { services, perform, skip, timeout };
+        command.Aliases.Add("up");
+        command.SetAction((parse, ct) => WithBackendAsync(context, parse, "start", async (deployment, backend) =>
+        {
+            await context.Ui.StepAsync($"start {deployment.Identity.DeploymentId}", progress => Done(backend.ApplyAsync(new ApplyOptions
+            {
+                Services = parse.GetValue(services) ?? [],
+                WaitTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                Progress = progress,
+            }, ct)));
+            await PrintStatusAsync(context, backend, json: false, ct);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Stop(CliContext context)
+    {
+        var deleteVolumes = new Option<bool>("--delete-volumes") { Description = "Also remove the deployment's Docker volumes (host-path data is kept and listed)" };
+        var preserve = new Option<bool>("--preserve-volumes") { Description = "Keep volumes (the default)" };
+        var perform = ClusterManagement("--perform-cluster-management", "Also delete the kind cluster (k8s-kind)");
+        var skip = ClusterManagement("--skip-cluster-management", "Never delete a cluster (the default)");
+        var deleteNamespace = new Option<bool>("--delete-namespace") { Description = "Also delete the namespace (k8s)" };
+        var command = new Command("stop", "Stop the deployment; volumes are kept unless --delete-volumes") { deleteVolumes, preserve, perform, skip, deleteNamespace };
+        command.Aliases.Add("down");
+        command.SetAction((parse, ct) => WithBackendAsync(context, parse, "stop", async (deployment, backend) =>
+        {
+            if (parse.GetValue(deleteVolumes) && parse.GetValue(preserve))
+            {
+                throw new SlipwayException(FailureReason.InvalidInput, "--delete-volumes and --preserve-volumes contradict each other");
+            }
+
+            var outcome = await context.Ui.StepAsync($"stop {deployment.Identity.DeploymentId}", _ => backend.StopAsync(parse.GetValue(deleteVolumes), ct));
+            if (parse.GetValue(deleteVolumes))
+            {
+                context.Ui.Info(outcome.RemovedVolumes.Count == 0 ? "no Docker volumes to remove" : "removed Docker volumes: " + string.Join(", ", outcome.RemovedVolumes));
+                foreach (var path in outcome.KeptHostPaths) context.Ui.Info($"kept host-path data: {path} (delete it yourself if you mean to)");
+            }
+            else
+            {
+                context.Ui.Info("volumes kept; 'stop --delete-volumes' removes the Docker volumes");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Restart(CliContext context)
+    {
+        var timeout = new Option<int>("--wait-timeout") { Description = "Seconds to wait for services to become healthy", DefaultValueFactory = _ => 300 };
+        var command = new Command("restart", "Recreate every container from the deployment directory (volumes kept)") { timeout };
+        command.SetAction((parse, ct) => WithBackendAsync(context, parse, "restart", async (deployment, backend) =>
+        {
+            await context.Ui.StepAsync($"restart {deployment.Identity.DeploymentId}", progress => Done(backend.ApplyAsync(new ApplyOptions
+            {
+                ForceRecreate = true,
+                WaitTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                Progress = progress,
+            }, ct)));
+            await PrintStatusAsync(context, backend, json: false, ct);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Ps(CliContext context, string name, string description)
+    {
+        var command = new Command(name, description) { OutputFormat };
+        command.SetAction((parse, ct) => WithBackendAsync(context, parse, null, async (_, backend) =>
+        {
+            await PrintStatusAsync(context, backend, parse.GetValue(OutputFormat) == "json", ct);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Logs(CliContext context)
+    {
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep streaming new lines" };
+        var tail = new Option<int?>("--tail", "-n") { Description = "Only the last N lines of each service" };
+        var services = new Argument<string[]>("services") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("logs", "Show the services' logs") { follow, tail, services };
+        command.SetAction((parse, ct) => WithBackendAsync(context, parse, null, (_, backend) =>
+            backend.LogsAsync(new LogsOptions(parse.GetValue(follow), parse.GetValue(tail), parse.GetValue(services) ?? []), ct)));
+        return command;
+    }
+
+    private static Command Port(CliContext context)
+    {
+        var service = new Argument<string>("service");
+        var port = new Argument<string>("port") { Description = "The container port, e.g. 80 or 53/udp" };
+        var command = new Command("port", "Print the host address (HOST:PORT) a service's port is published on") { service, port };
+        command.SetAction((parse, ct) => WithBackendAsync(context, parse, null, async (_, backend) =>
+        {
+            context.Ui.Result(await backend.PortAsync(parse.GetValue(service)!, parse.GetValue(port)!, ct));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Exec(CliContext context)
+    {
+        var service = new Argument<string>("service");
+        var commandLine = new Argument<string[]>("command") { Arity = ArgumentArity.OneOrMore, CaptureRemainingTokens = true, Description = "The command and its arguments" };
+        var command = new Command("exec", "Run a command in a running service; exits with the command's exit code") { service, commandLine };
+        command.SetAction((parse, ct) => WithBackendAsync(context, parse, "exec", (_, backend) =>
+            backend.ExecAsync(parse.GetValue(service)!, parse.GetValue(commandLine)!, interactive: !System.Console.IsInputRedirected && !System.Console.IsOutputRedirected, ct)));
+        return command;
+    }
+
+    private static Command RunJob(CliContext context)
+    {
+        var job = new Argument<string>("job");
+        var command = new Command("run-job", "Run one of the stack's jobs to completion") { job };
+        command.SetAction((parse, ct) => WithBackendAsync(context, parse, "run-job", async (_, backend) =>
+        {
+            var name = parse.GetValue(job)!;
+            context.Ui.Info($"Running job: {name}");
+            var exit = await backend.RunJobAsync(name, ct);
+            if (exit != 0)
+            {
+                throw new SlipwayException(FailureReason.DeploymentFailed, $"job '{name}' failed with exit code {exit}");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static async Task<bool> Done(Task task)
+    {
+        await task;
+        return true;
+    }
+
+    /// <summary>Opens D, picks its backend, and (for commands that change things) logs every child command to D/.slipway/logs/.</summary>
+    private static Task<int> WithBackendAsync(CliContext context, ParseResult parse, string? logName, Func<Deployment, IDeploymentBackend, Task<int>> action) =>
+        context.GuardAsync(parse, async () =>
+        {
+            if (parse.GetValue(CliContext.Stack) is not null)
+            {
+                throw new SlipwayException(FailureReason.InvalidInput, "--stack can't be given with the deployment command: the deployment directory names its stack");
+            }
+
+            var deployment = Deployment.Open(Path.Combine(Directory.GetCurrentDirectory(), parse.GetValue(Dir)!));
+            if (deployment.Target != DeployTarget.Compose)
+            {
+                throw new SlipwayException(FailureReason.InvalidInput, $"deploy-to {deployment.Target.ToName()} is not implemented yet: only compose deployments can run");
+            }
+
+            FileCommandLog? log = null;
+            try
+            {
+                IProcessRunner runner = context.Runner;
+                if (logName is not null)
+                {
+                    log = FileCommandLog.ForCommand(deployment.Layout.Logs, logName);
+                    log.Redact(deployment.SecretValues);
+                    runner = new LoggingProcessRunner(runner, log);
+                }
+
+                var backend = new ComposeBackend(deployment, runner, context.Environment().DockerExecutable);
+                return await action(deployment, backend);
+            }
+            catch (SlipwayException) when (log is not null)
+            {
+                context.Ui.Error.WriteLine($"log: {log.Path}");
+                throw;
+            }
+            finally
+            {
+                log?.Dispose();
+            }
+        });
+
+    private static async Task PrintStatusAsync(CliContext context, IDeploymentBackend backend, bool json, CancellationToken ct)
+    {
+        var states = await backend.StatusAsync(ct);
+        if (json)
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            {
+                writer.WriteStartArray();
+                foreach (var s in states)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("service", s.Service);
+                    writer.WriteString("name", s.Name);
+                    writer.WriteString("id", s.Id);
+                    writer.WriteString("state", s.State);
+                    if (s.Health is null) writer.WriteNull("health"); else writer.WriteString("health", s.Health);
+                    writer.WriteStartArray("ports");
+                    foreach (var p in s.Ports)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("hostIp", p.HostIp);
+                        writer.WriteNumber("hostPort", p.HostPort);
+                        writer.WriteNumber("targetPort", p.TargetPort);
+                        writer.WriteString("protocol", p.Protocol);
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
+            context.Ui.Result(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+            return;
+        }
+
+        if (states.Count == 0)
+        {
+            context.Ui.Result("No containers running");
+            return;
+        }
+
+        context.Ui.Table(["SERVICE", "CONTAINER", "STATE", "HEALTH", "PORTS"],
+            states.Select(s => (IReadOnlyList<string>)[s.Service, s.Name, s.State, s.Health ?? "-", s.Ports.Count == 0 ? "-" : string.Join(", ", s.Ports)]));
+    }
+}

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Slipway.Cli.Console;
+using Slipway.Infrastructure.Operations;
+using Slipway.Infrastructure.Processes;
+
+namespace Slipway.Cli.Commands;
+
+/// <summary>The command tree and its invocation: parse errors are exit code 2, everything else maps through <see cref="ExitCodes"/>.</summary>
+internal sealed class SlipwayCli
+{
+    private readonly CliContext _context;
+
+    public SlipwayCli(ConsoleUi ui, IProcessRunner runner, Func<ConsoleUi, IProcessRunner, SlipwayEnvironment> environment)
+    {
+        _context = new CliContext(ui, environment, runner);
+        Root = new RootCommand("Slipway: deploy container stacks from a git-tracked spec, to Docker Compose or Kubernetes.\n\n" + ExitCodeHelp())
+        {
+            CliContext.Stack,
+            CliContext.Debug,
+            CliContext.Quiet,
+            CliContext.Verbose,
+        };
+        Root.Subcommands.Add(DeployCommands.Create(_context));
+        Root.Subcommands.Add(DeploymentCommands.Create(_context));
+        Root.Subcommands.Add(BuildContainersCommand.Create(_context));
+        Root.Subcommands.Add(VersionCommand.Create(_context));
+    }
+
+    public RootCommand Root { get; }
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var parse = Root.Parse(args);
+        var configuration = new InvocationConfiguration
+        {
+            Output = _context.Ui.Out,
+            Error = _context.Ui.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+        };
+        if (parse.Errors.Count > 0)
+        {
+            if (parse.Action is ParseErrorAction errorAction) errorAction.ShowHelp = false;
+            await parse.InvokeAsync(configuration, cancellationToken);
+            _context.Ui.Error.WriteLine("see 'slipway --help'");
+            return ExitCodes.UsageError;
+        }
+
+        return await parse.InvokeAsync(configuration, cancellationToken);
+    }
+
+    private static string ExitCodeHelp() =>
+        "Exit codes:\n" + string.Join("\n", ExitCodes.All.Select(e => $"  {e.Code,3}  {e.Name}: {e.Meaning}"));
+}

@@ -1,0 +1,303 @@
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Yaml;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Slipway.Core.Compose;
+
+/// <summary>
+/// Strict reading of a compose file: known keys (with did-you-mean), the shapes Slipway relies on
+/// (ports, volumes, environment, env_file) and interpolation syntax, all errors at once.
+/// Values are interpolated with <paramref name="lookup"/> only to check them; the file itself is kept verbatim.
+/// </summary>
+public static class ComposeParser
+{
+    public static ComposeFile Parse(string text, string file, DiagnosticBag diagnostics, Func<string, string?> lookup)
+    {
+        var root = YamlDocuments.Load(text, file, diagnostics);
+        if (root is not YamlMappingNode mapping)
+        {
+            if (root is not null || !diagnostics.HasErrors)
+            {
+                diagnostics.Error(DiagnosticCodes.WrongType, "a compose file must be a mapping with 'services'", root?.At(file) ?? new SourceLocation(file, 1, 1));
+            }
+
+            return new ComposeFile(file, new YamlMappingNode());
+        }
+
+        CheckInterpolation(mapping, file, diagnostics, lookup);
+        var map = new YamlMap(mapping, file, diagnostics, "compose file");
+        map.RejectUnknownKeys(ComposeKeys.TopLevel.ToArray(), ComposeKeys.IsExtension);
+
+        var volumes = new List<string>();
+        if (map.Map("volumes", "top-level 'volumes'") is { } volumeMap)
+        {
+            volumes.AddRange(volumeMap.Keys);
+        }
+
+        var services = new List<ComposeService>();
+        if (map.Map("services", "'services'") is { } serviceMap)
+        {
+            foreach (var name in serviceMap.Keys)
+            {
+                var node = serviceMap.Get(name)!;
+                if (node is not YamlMappingNode serviceNode)
+                {
+                    diagnostics.Error(DiagnosticCodes.WrongType, $"service '{name}' must be a mapping", node.At(file));
+                    continue;
+                }
+
+                if (!Names.IsValidComponentName(name))
+                {
+                    diagnostics.Error(DiagnosticCodes.InvalidName, $"service name '{name}' is not valid: use letters, digits, '-', '_' and '.'", serviceMap.KeyLocation(name));
+                }
+
+                services.Add(ParseService(name, serviceNode, serviceMap.KeyLocation(name)!, file, diagnostics, volumes, lookup));
+            }
+        }
+        else if (!diagnostics.HasErrors)
+        {
+            diagnostics.Error(DiagnosticCodes.MissingKey, "compose file has no 'services'", map.Location);
+        }
+
+        return new ComposeFile(file, mapping) { Services = services, Volumes = volumes };
+    }
+
+    private static ComposeService ParseService(
+        string name, YamlMappingNode node, SourceLocation location, string file, DiagnosticBag diagnostics,
+        IReadOnlyList<string> declaredVolumes, Func<string, string?> lookup)
+    {
+        var map = new YamlMap(node, file, diagnostics, $"service '{name}'");
+        map.RejectUnknownKeys(ComposeKeys.Service.ToArray(), ComposeKeys.IsExtension);
+
+        CheckEnvironment(map);
+        var mounts = ParseMounts(map, declaredVolumes);
+        var ports = ParsePorts(map, lookup);
+        var envFiles = new List<string>();
+        if (map.Get("env_file") is { } envFileNode)
+        {
+            envFiles.AddRange(ReadEnvFiles(map, envFileNode));
+        }
+
+        return new ComposeService(name, node, location)
+        {
+            Image = map.String("image"),
+            Mounts = mounts,
+            Ports = ports,
+            EnvFiles = envFiles,
+            Variables = Scalars(node).SelectMany(s => Interpolation.ReferencedVariables(s.Value ?? "")).Distinct().ToList(),
+        };
+    }
+
+    private static void CheckEnvironment(YamlMap map)
+    {
+        switch (map.Get("environment"))
+        {
+            case null:
+            case YamlScalarNode s when YamlMap.IsNull(s):
+                return;
+            case YamlMappingNode env:
+                foreach (var (key, value) in env.Children)
+                {
+                    if (value is not YamlScalarNode)
+                    {
+                        map.Diagnostics.Error(DiagnosticCodes.WrongType, $"environment '{key}' in {map.Context} must be a single value", value.At(map.File));
+                    }
+                }
+
+                return;
+            case YamlSequenceNode list:
+                foreach (var item in list)
+                {
+                    if (item is not YamlScalarNode { Value: { Length: > 0 } text } || text.StartsWith('='))
+                    {
+                        map.Diagnostics.Error(DiagnosticCodes.WrongType, $"each environment entry in {map.Context} must read KEY=value or KEY", item.At(map.File));
+                    }
+                }
+
+                return;
+            case var other:
+                map.Diagnostics.Error(DiagnosticCodes.WrongType, $"'environment' in {map.Context} must be a mapping or a list of KEY=value", other.At(map.File));
+                return;
+        }
+    }
+
+    private static List<ServiceMount> ParseMounts(YamlMap map, IReadOnlyList<string> declaredVolumes)
+    {
+        var mounts = new List<ServiceMount>();
+        if (map.Sequence("volumes") is not { } items) return mounts;
+        foreach (var item in items)
+        {
+            var location = item.At(map.File);
+            ServiceMount? mount = item switch
+            {
+                YamlScalarNode { Value: { } text } => ParseShortMount(text, location),
+                YamlMappingNode longForm => ParseLongMount(new YamlMap(longForm, map.File, map.Diagnostics, $"a volume of {map.Context}"), location),
+                _ => null,
+            };
+            if (mount is null)
+            {
+                map.Diagnostics.Error(DiagnosticCodes.WrongType, $"each volume of {map.Context} must read SOURCE:TARGET[:MODE] or be a mapping with type, source and target", location);
+                continue;
+            }
+
+            if (mount.Kind == MountKind.Volume && !declaredVolumes.Contains(mount.Source!))
+            {
+                map.Diagnostics.Error(DiagnosticCodes.UnknownReference, $"{map.Context} uses volume '{mount.Source}', which the top-level 'volumes' does not declare", location, DidYouMean.Hint(mount.Source!, declaredVolumes));
+            }
+
+            mounts.Add(mount);
+        }
+
+        return mounts;
+    }
+
+    /// <summary>Short syntax: <c>[SOURCE:]TARGET[:MODE]</c>.</summary>
+    internal static ServiceMount? ParseShortMount(string text, SourceLocation location)
+    {
+        var parts = text.Split(':');
+        if (parts.Length == 1)
+        {
+            return new ServiceMount(MountKind.Other, null, parts[0], false, "", location);
+        }
+
+        if (parts.Length > 3 || parts[0].Length == 0 || parts[1].Length == 0)
+        {
+            return null;
+        }
+
+        var options = parts.Length == 3 ? parts[2] : "";
+        var readOnly = options.Split(',').Contains("ro");
+        return new ServiceMount(IsHostPath(parts[0]) ? MountKind.Bind : MountKind.Volume, parts[0], parts[1], readOnly, options, location);
+    }
+
+    private static ServiceMount? ParseLongMount(YamlMap map, SourceLocation location)
+    {
+        map.RejectUnknownKeys(ComposeKeys.ServiceVolumeLong.ToArray(), ComposeKeys.IsExtension);
+        var type = map.String("type");
+        var target = map.String("target");
+        if (type is null || target is null)
+        {
+            return null;
+        }
+
+        var readOnly = map.Bool("read_only") ?? false;
+        var kind = type switch
+        {
+            "volume" when map.String("source") is not null => MountKind.Volume,
+            "bind" => MountKind.Bind,
+            _ => MountKind.Other,
+        };
+        return new ServiceMount(kind, map.String("source"), target, readOnly, readOnly ? "ro" : "", location);
+    }
+
+    public static bool IsHostPath(string source) =>
+        source.StartsWith('.') || source.StartsWith('/') || source.StartsWith('~') || source.StartsWith('$');
+
+    private static List<PortSpec> ParsePorts(YamlMap map, Func<string, string?> lookup)
+    {
+        var ports = new List<PortSpec>();
+        if (map.Sequence("ports") is not { } items) return ports;
+        foreach (var item in items)
+        {
+            switch (item)
+            {
+                case YamlScalarNode { Value: { } text }:
+                    var value = Interpolation.Apply(text, lookup).Value;
+                    if (PortSpec.TryParse(value, out var port, out var error))
+                    {
+                        ports.Add(port!);
+                    }
+                    else
+                    {
+                        map.Diagnostics.Error(DiagnosticCodes.InvalidPort, $"port '{text}' of {map.Context}: {error}", item.At(map.File));
+                    }
+
+                    break;
+                case YamlMappingNode longForm:
+                    var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+                    foreach (var (k, v) in longForm.Children)
+                    {
+                        if (k is YamlScalarNode { Value: { } key } && v is YamlScalarNode { Value: { } fieldValue })
+                        {
+                            fields[key] = Interpolation.Apply(fieldValue, lookup).Value;
+                        }
+                    }
+
+                    try
+                    {
+                        ports.Add(PortSpec.FromLong(fields));
+                    }
+                    catch (FormatException ex)
+                    {
+                        map.Diagnostics.Error(DiagnosticCodes.InvalidPort, $"a port of {map.Context}: {ex.Message}", item.At(map.File));
+                    }
+
+                    break;
+                default:
+                    map.Diagnostics.Error(DiagnosticCodes.InvalidPort, $"each port of {map.Context} must be a string like \"8080:80\" or a mapping with target", item.At(map.File));
+                    break;
+            }
+        }
+
+        return ports;
+    }
+
+    private static IEnumerable<string> ReadEnvFiles(YamlMap map, YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlScalarNode { Value: { } single }:
+                yield return single;
+                break;
+            case YamlSequenceNode list:
+                foreach (var item in list)
+                {
+                    if (item is YamlScalarNode { Value: { } path })
+                    {
+                        yield return path;
+                    }
+                    else if (item is YamlMappingNode entry && new YamlMap(entry, map.File, map.Diagnostics, $"an env_file of {map.Context}") is var entryMap)
+                    {
+                        entryMap.RejectUnknownKeys(["path", "required", "format"]);
+                        if (entryMap.String("path") is { } path2) yield return path2;
+                    }
+                }
+
+                break;
+            default:
+                map.Diagnostics.Error(DiagnosticCodes.WrongType, $"'env_file' of {map.Context} must be a path or a list of paths", node.At(map.File));
+                break;
+        }
+    }
+
+    /// <summary>Reports interpolation syntax errors at their exact column (for plain one-line scalars).</summary>
+    private static void CheckInterpolation(YamlNode root, string file, DiagnosticBag diagnostics, Func<string, string?> lookup)
+    {
+        foreach (var scalar in Scalars(root))
+        {
+            if (scalar.Value is not { } text || !text.Contains('$')) continue;
+            foreach (var error in Interpolation.Apply(text, lookup).Errors)
+            {
+                // Columns map 1:1 onto plain one-line scalars; a quoted one shifts by its opening quote.
+                var oneLine = !text.Contains('\n');
+                var shift = !oneLine ? 0 : scalar.Style switch
+                {
+                    ScalarStyle.Plain => error.Column - 1,
+                    ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted => error.Column,
+                    _ => 0,
+                };
+                diagnostics.Error(DiagnosticCodes.Interpolation, error.Message,
+                    new SourceLocation(file, (int)scalar.Start.Line, (int)scalar.Start.Column + shift));
+            }
+        }
+    }
+
+    internal static IEnumerable<YamlScalarNode> Scalars(YamlNode node) => node switch
+    {
+        YamlScalarNode s => [s],
+        YamlSequenceNode seq => seq.Children.SelectMany(Scalars),
+        YamlMappingNode map => map.Children.SelectMany(kv => Scalars(kv.Value)),
+        _ => [],
+    };
+}

@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+
+namespace Slipway.Core.Deployments;
+
+/// <summary>
+/// Sortable, lowercase ids: <c>slipway-</c> + base36 tenths of a second since 2024-01-01 + two random base36 characters.
+/// Lowercase because they become compose project names, kind cluster names and Kubernetes name prefixes.
+/// </summary>
+public static class DeploymentIds
+{
+    private const string Alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+    private static readonly DateTimeOffset Epoch = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static string New(DateTimeOffset now, Func<int, int>? random = null)
+    {
+        random ??= RandomNumberGenerator.GetInt32;
+        var ticks = Math.Max(0, (long)(now - Epoch).TotalMilliseconds / 100);
+        return "slipway-" + Base36(ticks) + Alphabet[random(36)] + Alphabet[random(36)];
+    }
+
+    public static bool IsValid(string id) =>
+        id.Length is > 0 and <= 40 && id.All(c => Alphabet.Contains(c) || c is '-' or '_') && char.IsAsciiLetterOrDigit(id[0]);
+
+    private static string Base36(long value)
+    {
+        if (value == 0) return "0";
+        var chars = new Stack<char>();
+        while (value > 0)
+        {
+            chars.Push(Alphabet[(int)(value % 36)]);
+            value /= 36;
+        }
+
+        return new string(chars.ToArray());
+    }
+}

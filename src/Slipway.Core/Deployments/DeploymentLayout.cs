@@ -1,0 +1,44 @@
+namespace Slipway.Core.Deployments;
+
+/// <summary>The files and folders of a deployment directory D (DESIGN §1.3), in one place.</summary>
+public sealed class DeploymentLayout(string directory)
+{
+    public const string DeploymentFileName = "deployment.yml";
+    public const string StateFolder = ".slipway";
+    public const string DataFolder = "data";
+    public const string OverridesFolder = "overrides";
+
+    /// <summary>Never written by <c>deploy create --update</c>: the operator's data, host-local overrides, identity and state.</summary>
+    public static readonly IReadOnlyList<string> ProtectedTopLevel = [DataFolder, OverridesFolder, DeploymentFileName, StateFolder];
+
+    public string Directory { get; } = Path.GetFullPath(directory);
+
+    public string DeploymentFile => Path.Combine(Directory, DeploymentFileName);
+
+    public string Spec => Path.Combine(Directory, "spec.yml");
+
+    public string StackFile => Path.Combine(Directory, "stack.yml");
+
+    public string ConfigEnv => Path.Combine(Directory, "config.env");
+
+    public string ComposeFolder => Path.Combine(Directory, "compose");
+
+    public string ComposeJobsFolder => Path.Combine(Directory, "compose-jobs");
+
+    public string OverridesFolderPath => Path.Combine(Directory, OverridesFolder);
+
+    public string State => Path.Combine(Directory, StateFolder);
+
+    public string Logs => Path.Combine(State, "logs");
+
+    public string PodComposeFile(string pod) => Path.Combine(ComposeFolder, $"docker-compose-{pod}.yml");
+
+    public string JobComposeFile(string job) => Path.Combine(ComposeJobsFolder, $"docker-compose-{job}.yml");
+
+    /// <summary>True when a path relative to D is one that updates must leave alone.</summary>
+    public static bool IsProtected(string relativePath)
+    {
+        var first = relativePath.Replace('\\', '/').Split('/')[0];
+        return ProtectedTopLevel.Contains(first);
+    }
+}

@@ -1,0 +1,158 @@
+using Slipway.Core.Compose;
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Specs;
+using Slipway.Core.Stacks;
+using Slipway.Core.Yaml;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Slipway.Core.Deployments;
+
+/// <summary>What <c>deploy init</c> was asked for.</summary>
+public sealed record InitOptions
+{
+    /// <summary>The <c>stack:</c> value to write: the stack path relative to the spec's folder, or a shipped stack's name.</summary>
+    public required string StackReference { get; init; }
+
+    public DeployTarget DeployTo { get; init; } = DeployTarget.Compose;
+
+    /// <summary>Config from <c>--config-file</c> then <c>--config</c>, in order (later wins).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Config { get; init; } = [];
+
+    public PortMappingMode PortMode { get; init; } = PortMappingMode.AnyVariableRandom;
+
+    public string? KubeConfig { get; init; }
+
+    public string? ImageRegistry { get; init; }
+}
+
+/// <summary>
+/// Writes a new spec from a stack: laconic-so's init rules (ports per service, volume defaults per target),
+/// with the init hook's YAML merged in. Pure: the hook's output is passed in.
+/// </summary>
+public static class SpecGenerator
+{
+    public static string Generate(StackBundle bundle, InitOptions options, YamlMappingNode? hookSpec, Random random)
+    {
+        var spec = new YamlMappingNode
+        {
+            { "stack", Text(options.StackReference) },
+            { "deploy-to", options.DeployTo.ToName() },
+        };
+        if (options.KubeConfig is not null) spec.Add("kube-config", Text(options.KubeConfig));
+        if (options.ImageRegistry is not null) spec.Add("image-registry", Text(options.ImageRegistry));
+
+        // Hook config gives defaults; what the operator typed wins (laconic-so lets the hook win, which surprises).
+        var config = new YamlMappingNode();
+        if (hookSpec?.Children.TryGetValue(new YamlScalarNode("config"), out var hookConfig) == true && hookConfig is YamlMappingNode hookConfigMap)
+        {
+            foreach (var (k, v) in hookConfigMap.Children) config.Children[k] = v;
+        }
+
+        foreach (var (key, value) in options.Config)
+        {
+            config.Children[new YamlScalarNode(key)] = Text(value);
+        }
+
+        if (config.Children.Count > 0) spec.Add("config", config);
+
+        var ports = new YamlMappingNode();
+        var used = new HashSet<int>();
+        foreach (var service in bundle.PodServices)
+        {
+            var portNode = service.Node.Children.TryGetValue(new YamlScalarNode("ports"), out var node) ? node as YamlSequenceNode : null;
+            if (portNode is null || portNode.Children.Count == 0) continue;
+            var list = new YamlSequenceNode();
+            for (var i = 0; i < service.Ports.Count; i++)
+            {
+                var original = portNode.Children[i] is YamlScalarNode { Value: { } raw } ? raw : service.Ports[i].ToShortString();
+                list.Add(Text(options.PortMode == PortMappingMode.AnyVariableRandom
+                    ? original
+                    : PortMapping.Apply(service.Ports[i], options.PortMode, random, used)));
+            }
+
+            ports.Add(service.Name, list);
+        }
+
+        if (ports.Children.Count > 0) spec.Add("network", new YamlMappingNode { { "ports", ports } });
+
+        AddVolumeDefaults(spec, bundle, options.DeployTo);
+        if (hookSpec is not null) MergeHook(spec, hookSpec);
+        return YamlDocuments.Save(spec);
+    }
+
+    private static void AddVolumeDefaults(YamlMappingNode spec, StackBundle bundle, DeployTarget target)
+    {
+        // Every declared volume some service mounts; read-only only when every use is read-only
+        // (laconic-so can put a volume used both ways into both classes).
+        var uses = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var pod in bundle.Pods)
+        {
+            foreach (var mount in pod.Compose.Services.SelectMany(s => s.Mounts).Where(m => m.Kind == MountKind.Volume))
+            {
+                uses[mount.Source!] = uses.TryGetValue(mount.Source!, out var readOnly) ? readOnly && mount.ReadOnly : mount.ReadOnly;
+            }
+        }
+
+        var ordered = bundle.Pods.SelectMany(p => p.Compose.Volumes).Distinct().Where(uses.ContainsKey).ToList();
+        if (ordered.Count == 0 && !target.IsKubernetes()) return;
+
+        var volumes = new YamlMappingNode();
+        var configmaps = new YamlMappingNode();
+        foreach (var volume in ordered)
+        {
+            if (!target.IsKubernetes())
+            {
+                volumes.Add(volume, Text($"./data/{volume}"));
+            }
+            else if (uses[volume] && volume.Contains("config", StringComparison.Ordinal))
+            {
+                configmaps.Add(volume, Text($"./configmaps/{volume}"));
+            }
+            else
+            {
+                volumes.Add(volume, new YamlScalarNode(null));
+            }
+        }
+
+        if (volumes.Children.Count > 0) spec.Add("volumes", volumes);
+        if (configmaps.Children.Count > 0) spec.Add("configmaps", configmaps);
+        if (target.IsKubernetes()) spec.Add("secrets", new YamlMappingNode());
+    }
+
+    private static void MergeHook(YamlMappingNode spec, YamlMappingNode hook)
+    {
+        foreach (var (key, value) in hook.Children)
+        {
+            var name = (key as YamlScalarNode)?.Value;
+            if (name == "config") continue;
+            if (spec.Children.TryGetValue(key, out var existing) && existing is YamlMappingNode existingMap && value is YamlMappingNode hookMap)
+            {
+                // volumes, network...: the hook's entries win over generated defaults.
+                foreach (var (k, v) in hookMap.Children) existingMap.Children[k] = v;
+            }
+            else
+            {
+                spec.Children[key] = value;
+            }
+        }
+    }
+
+    private static YamlScalarNode Text(string value) => new(value) { Style = NeedsQuotes(value) ? ScalarStyle.DoubleQuoted : ScalarStyle.Plain };
+
+    /// <summary>Quote anything a YAML reader could take for a number, bool, null or structure.</summary>
+    internal static bool NeedsQuotes(string value) =>
+        value.Length == 0
+        || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/')
+        || char.IsAsciiDigit(value[0]) || value[0] is '-' or '.'
+        || value.ToLowerInvariant() is "true" or "false" or "yes" or "no" or "on" or "off" or "y" or "n" or "null" or "~";
+
+    public static YamlMappingNode? ParseHookOutput(string text, string hookPath, DiagnosticBag diagnostics)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var node = YamlDocuments.Load(text, hookPath + " (output)", diagnostics);
+        if (node is YamlMappingNode mapping) return mapping;
+        diagnostics.Error(DiagnosticCodes.WrongType, "the init hook must print a YAML mapping of spec keys (or nothing)", new SourceLocation(hookPath + " (output)", 1, 1));
+        return null;
+    }
+}

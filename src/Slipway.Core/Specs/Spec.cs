@@ -1,0 +1,84 @@
+using Slipway.Core.Diagnostics;
+
+namespace Slipway.Core.Specs;
+
+public enum DeployTarget
+{
+    Compose,
+    K8s,
+    K8sKind,
+}
+
+public static class DeployTargets
+{
+    public static readonly IReadOnlyList<string> Names = ["compose", "k8s", "k8s-kind"];
+
+    public static string ToName(this DeployTarget target) => target switch
+    {
+        DeployTarget.Compose => "compose",
+        DeployTarget.K8s => "k8s",
+        _ => "k8s-kind",
+    };
+
+    public static DeployTarget? Parse(string? name) => name switch
+    {
+        "compose" => DeployTarget.Compose,
+        "k8s" => DeployTarget.K8s,
+        "k8s-kind" => DeployTarget.K8sKind,
+        _ => null,
+    };
+
+    public static bool IsKubernetes(this DeployTarget target) => target != DeployTarget.Compose;
+}
+
+/// <summary>A located value from the spec, so later checks can still point at the line that said it.</summary>
+public sealed record Located<T>(T Value, SourceLocation Location);
+
+public sealed record ConfigValue(string Key, string Value, SourceLocation Location);
+
+/// <summary>A spec volume: a host path (relative to the deployment directory, or absolute), or null for engine-managed storage.</summary>
+public sealed record VolumeSpec(string Name, string? Path, SourceLocation Location)
+{
+    public bool IsHostPath => Path is not null;
+}
+
+public sealed record ServicePorts(string Service, IReadOnlyList<Located<string>> Ports, SourceLocation Location);
+
+public sealed record RegistryCredentials(string Server, string? Username, string? TokenEnv, string? TokenFile, SourceLocation Location);
+
+/// <summary>The operator's spec.yml: read-only input; Slipway never rewrites it.</summary>
+public sealed record Spec
+{
+    public required string FilePath { get; init; }
+
+    public string Directory => System.IO.Path.GetDirectoryName(FilePath)!;
+
+    public Located<string>? Stack { get; init; }
+
+    public DeployTarget DeployTo { get; init; } = DeployTarget.Compose;
+
+    public Located<string>? KubeConfig { get; init; }
+
+    public Located<string>? Namespace { get; init; }
+
+    public IReadOnlyList<ConfigValue> Config { get; init; } = [];
+
+    public IReadOnlyList<Located<string>> EnvFiles { get; init; } = [];
+
+    public IReadOnlyList<Located<string>> CredentialsFiles { get; init; } = [];
+
+    public IReadOnlyList<ServicePorts> Ports { get; init; } = [];
+
+    public IReadOnlyList<VolumeSpec> Volumes { get; init; } = [];
+
+    public IReadOnlyList<Located<string>> ConfigMaps { get; init; } = [];
+
+    public IReadOnlyDictionary<string, Located<string>> ImageOverrides { get; init; } = new Dictionary<string, Located<string>>();
+
+    public Located<string>? ImageRegistry { get; init; }
+
+    public RegistryCredentials? RegistryCredentials { get; init; }
+
+    /// <summary>Keys present in the file, for checks that only care whether something was said.</summary>
+    public IReadOnlySet<string> PresentKeys { get; init; } = new HashSet<string>();
+}

@@ -1,0 +1,286 @@
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Yaml;
+using YamlDotNet.RepresentationModel;
+
+namespace Slipway.Core.Specs;
+
+/// <summary>Strict parser for spec.yml. Unknown keys are errors with a did-you-mean; every laconic-so key is recognised.</summary>
+public static class SpecParser
+{
+    /// <summary>Keys Slipway acts on today, for every target.</summary>
+    private static readonly string[] Implemented =
+        ["stack", "deploy-to", "config", "network", "volumes", "credentials-files", "env-files", "image-overrides"];
+
+    /// <summary>Keys that only mean something on Kubernetes targets.</summary>
+    private static readonly string[] KubernetesOnly =
+    [
+        "kube-config", "namespace", "configmaps", "secrets", "resources", "security", "annotations", "labels", "replicas",
+        "node-affinities", "node-tolerations", "kind-cluster-name", "kind-mount-root", "caddy-ingress-image",
+        "maintenance-service", "external-services", "ca-certificates", "image-pull-policy",
+    ];
+
+    /// <summary>Keys of the staged pipeline (verify, rollback, registries) that later work implements.</summary>
+    private static readonly string[] Pipeline =
+        ["registry-credentials", "image-pull-secret", "image-registry", "verify", "rollout", "hooks"];
+
+    public static readonly IReadOnlyList<string> KnownKeys = [.. Implemented, .. KubernetesOnly, .. Pipeline];
+
+    private static readonly string[] NetworkKeys = ["ports", "http-proxy", "acme-email"];
+    private static readonly string[] RegistryKeys = ["server", "username", "token-env", "token-file"];
+    private static readonly string[] RolloutKeys = ["strategy", "timeout", "auto-rollback", "history-limit"];
+    private static readonly string[] VerifyKeys = ["service", "http", "tcp", "expect", "timeout"];
+
+    public static Spec Parse(string text, string file, DiagnosticBag diagnostics)
+    {
+        var root = YamlDocuments.Load(text, file, diagnostics);
+        if (root is null)
+        {
+            if (!diagnostics.HasErrors)
+            {
+                diagnostics.Error(DiagnosticCodes.MissingKey, "spec is empty: it needs at least 'stack'", new SourceLocation(file, 1, 1));
+            }
+
+            return new Spec { FilePath = file };
+        }
+
+        if (root is not YamlMappingNode mapping)
+        {
+            diagnostics.Error(DiagnosticCodes.WrongType, "a spec must be a mapping of keys (stack, deploy-to, config, ...)", root.At(file));
+            return new Spec { FilePath = file };
+        }
+
+        var map = new YamlMap(mapping, file, diagnostics, "spec");
+        map.RejectUnknownKeys(KnownKeys.ToArray());
+
+        var target = DeployTarget.Compose;
+        if (map.String("deploy-to") is { } to)
+        {
+            if (DeployTargets.Parse(to) is { } parsed)
+            {
+                target = parsed;
+            }
+            else
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidValue, $"deploy-to must be one of {string.Join(", ", DeployTargets.Names)}, not '{to}'",
+                    map.ValueLocation("deploy-to"), DidYouMean.Hint(to, DeployTargets.Names));
+            }
+        }
+
+        WarnAboutKeysNotActedOn(map, target);
+
+        var stack = Located(map, "stack");
+        if (stack is null)
+        {
+            diagnostics.Error(DiagnosticCodes.MissingKey, "spec has no 'stack': name the stack (a path relative to this file, or a shipped stack's name)", map.Location);
+        }
+
+        var network = map.Map("network", "'network'");
+        network?.RejectUnknownKeys(NetworkKeys);
+        ParseRollout(map);
+        ParseVerify(map);
+
+        return new Spec
+        {
+            FilePath = file,
+            Stack = stack,
+            DeployTo = target,
+            KubeConfig = Located(map, "kube-config"),
+            Namespace = Located(map, "namespace"),
+            Config = ParseConfig(map),
+            EnvFiles = LocatedList(map, "env-files"),
+            CredentialsFiles = LocatedList(map, "credentials-files"),
+            Ports = network is null ? [] : ParsePorts(network),
+            Volumes = ParseVolumes(map),
+            ConfigMaps = ParseNamedPaths(map, "configmaps"),
+            ImageOverrides = ParseImageOverrides(map),
+            ImageRegistry = Located(map, "image-registry"),
+            RegistryCredentials = ParseRegistryCredentials(map),
+            PresentKeys = map.Keys.ToHashSet(StringComparer.Ordinal),
+        };
+    }
+
+    private static void WarnAboutKeysNotActedOn(YamlMap map, DeployTarget target)
+    {
+        foreach (var key in map.Keys)
+        {
+            if (target == DeployTarget.Compose && KubernetesOnly.Contains(key))
+            {
+                map.Diagnostics.Warning(DiagnosticCodes.NotApplicable, $"'{key}' applies to Kubernetes deployments only; compose ignores it", map.KeyLocation(key));
+            }
+            else if (Pipeline.Contains(key))
+            {
+                map.Diagnostics.Warning(DiagnosticCodes.NotImplemented, $"'{key}' is recognised but not implemented yet; it has no effect", map.KeyLocation(key));
+            }
+        }
+
+        if (map.Map("network") is { } network && target == DeployTarget.Compose)
+        {
+            foreach (var key in new[] { "http-proxy", "acme-email" }.Where(network.Has))
+            {
+                map.Diagnostics.Warning(DiagnosticCodes.NotApplicable, $"'network.{key}' applies to Kubernetes deployments only; compose ignores it", network.KeyLocation(key));
+            }
+        }
+    }
+
+    private static List<ConfigValue> ParseConfig(YamlMap map)
+    {
+        var list = new List<ConfigValue>();
+        if (map.Map("config", "'config'") is not { } config) return list;
+        foreach (var key in config.Keys)
+        {
+            var node = config.Get(key)!;
+            if (!Names.IsValidEnvName(key))
+            {
+                map.Diagnostics.Error(DiagnosticCodes.InvalidName, $"config key '{key}' is not a valid environment variable name (letters, digits and '_', not starting with a digit)", config.KeyLocation(key));
+                continue;
+            }
+
+            // Empty values are kept (as ""), unlike laconic-so, which drops them on k8s.
+            var value = config.ScalarText(node, $"config value '{key}'") ?? "";
+            if (node is YamlScalarNode && GeneratedSecret.ContainsToken(value))
+            {
+                foreach (var error in GeneratedSecret.Validate(value))
+                {
+                    map.Diagnostics.Error(DiagnosticCodes.InvalidValue, $"config '{key}': {error}", node.At(map.File));
+                }
+            }
+
+            list.Add(new ConfigValue(key, value, config.KeyLocation(key)!));
+        }
+
+        return list;
+    }
+
+    private static List<ServicePorts> ParsePorts(YamlMap network)
+    {
+        var list = new List<ServicePorts>();
+        if (network.Map("ports", "'network.ports'") is not { } ports) return list;
+        foreach (var service in ports.Keys)
+        {
+            var items = ports.StringList(service).Select(p => new Located<string>(p.Value, p.Location)).ToList();
+            list.Add(new ServicePorts(service, items, ports.KeyLocation(service)!));
+        }
+
+        return list;
+    }
+
+    private static List<VolumeSpec> ParseVolumes(YamlMap map)
+    {
+        var list = new List<VolumeSpec>();
+        if (map.Map("volumes", "'volumes'") is not { } volumes) return list;
+        foreach (var name in volumes.Keys)
+        {
+            if (!Names.IsValidComponentName(name))
+            {
+                map.Diagnostics.Error(DiagnosticCodes.InvalidName, $"volume name '{name}' is not valid: use letters, digits, '-', '_' and '.'", volumes.KeyLocation(name));
+                continue;
+            }
+
+            var path = volumes.ScalarText(volumes.Get(name)!, $"volume '{name}'");
+            list.Add(new VolumeSpec(name, string.IsNullOrEmpty(path) ? null : path, volumes.KeyLocation(name)!));
+        }
+
+        return list;
+    }
+
+    private static List<Located<string>> ParseNamedPaths(YamlMap map, string key)
+    {
+        var list = new List<Located<string>>();
+        if (map.Map(key, $"'{key}'") is not { } named) return list;
+        foreach (var name in named.Keys)
+        {
+            list.Add(new Located<string>(name, named.KeyLocation(name)!));
+        }
+
+        return list;
+    }
+
+    private static Dictionary<string, Located<string>> ParseImageOverrides(YamlMap map)
+    {
+        var result = new Dictionary<string, Located<string>>(StringComparer.Ordinal);
+        if (map.Map("image-overrides", "'image-overrides'") is not { } overrides) return result;
+        foreach (var service in overrides.Keys)
+        {
+            if (overrides.String(service) is { } image)
+            {
+                result[service] = new Located<string>(image, overrides.ValueLocation(service)!);
+            }
+            else
+            {
+                map.Diagnostics.Error(DiagnosticCodes.InvalidValue, $"image-overrides '{service}' needs an image reference", overrides.KeyLocation(service));
+            }
+        }
+
+        return result;
+    }
+
+    private static RegistryCredentials? ParseRegistryCredentials(YamlMap map)
+    {
+        var key = map.Has("registry-credentials") ? "registry-credentials" : "image-pull-secret";
+        if (map.Has("registry-credentials") && map.Has("image-pull-secret"))
+        {
+            map.Diagnostics.Error(DiagnosticCodes.Conflict, "give either 'registry-credentials' or its alias 'image-pull-secret', not both", map.KeyLocation("image-pull-secret"));
+        }
+
+        if (map.Map(key, $"'{key}'") is not { } credentials) return null;
+        credentials.RejectUnknownKeys(RegistryKeys);
+        var server = credentials.String("server");
+        if (server is null)
+        {
+            map.Diagnostics.Error(DiagnosticCodes.MissingKey, $"'{key}' needs 'server'", credentials.Location);
+        }
+
+        var tokenEnv = credentials.String("token-env");
+        var tokenFile = credentials.String("token-file");
+        if (tokenEnv is null && tokenFile is null)
+        {
+            map.Diagnostics.Error(DiagnosticCodes.MissingKey, $"'{key}' needs 'token-env' (an environment variable name) or 'token-file'; tokens are never written in the spec", credentials.Location);
+        }
+
+        return new RegistryCredentials(server ?? "", credentials.String("username"), tokenEnv, tokenFile, credentials.Location);
+    }
+
+    private static void ParseRollout(YamlMap map)
+    {
+        if (map.Map("rollout", "'rollout'") is not { } rollout) return;
+        rollout.RejectUnknownKeys(RolloutKeys);
+        if (rollout.String("strategy") is { } strategy && strategy is not ("stop-first" or "start-first"))
+        {
+            map.Diagnostics.Error(DiagnosticCodes.InvalidValue, $"rollout.strategy must be stop-first or start-first, not '{strategy}'", rollout.ValueLocation("strategy"));
+        }
+
+        rollout.Bool("auto-rollback");
+        rollout.Int("history-limit", 1, 1000);
+    }
+
+    private static void ParseVerify(YamlMap map)
+    {
+        if (map.Sequence("verify") is not { } checks) return;
+        foreach (var item in checks)
+        {
+            if (item is not YamlMappingNode check)
+            {
+                map.Diagnostics.Error(DiagnosticCodes.WrongType, "each verify check must be a mapping {service, http or tcp, expect, timeout}", item.At(map.File));
+                continue;
+            }
+
+            var checkMap = new YamlMap(check, map.File, map.Diagnostics, "verify check");
+            checkMap.RejectUnknownKeys(VerifyKeys);
+            if (!checkMap.Has("service"))
+            {
+                map.Diagnostics.Error(DiagnosticCodes.MissingKey, "a verify check needs 'service'", checkMap.Location);
+            }
+
+            if (checkMap.Has("http") == checkMap.Has("tcp"))
+            {
+                map.Diagnostics.Error(DiagnosticCodes.MissingKey, "a verify check needs exactly one of 'http' (a path) or 'tcp' (a port)", checkMap.Location);
+            }
+        }
+    }
+
+    private static Located<string>? Located(YamlMap map, string key) =>
+        map.String(key) is { } value ? new Located<string>(value, map.ValueLocation(key)!) : null;
+
+    private static List<Located<string>> LocatedList(YamlMap map, string key) =>
+        map.StringList(key, allowSingle: true).Select(x => new Located<string>(x.Value, x.Location)).ToList();
+}

@@ -1,0 +1,72 @@
+using Slipway.Core.Compose;
+using Slipway.Core.Diagnostics;
+
+namespace Slipway.Core.Stacks;
+
+/// <summary>A compose file of a stack: a pod or a job, with the file it came from.</summary>
+public sealed record StackComposeFile(string Name, string SourcePath, ComposeFile Compose, SourceLocation DeclaredAt);
+
+/// <summary>A stack with every pod and job compose file parsed: what init and create work from.</summary>
+public sealed record StackBundle(Stack Stack, IReadOnlyList<StackComposeFile> Pods, IReadOnlyList<StackComposeFile> Jobs)
+{
+    public IEnumerable<StackComposeFile> All => Pods.Concat(Jobs);
+
+    public IEnumerable<ComposeService> PodServices => Pods.SelectMany(p => p.Compose.Services);
+
+    /// <summary>
+    /// Parses every compose file of the stack. All errors of all files are collected before throwing.
+    /// <paramref name="lookup"/> supplies values for interpolation checks (the spec's config).
+    /// </summary>
+    public static StackBundle Load(Stack stack, string repositoryBase, Func<string, string?> lookup, DiagnosticBag diagnostics)
+    {
+        var pods = new List<StackComposeFile>();
+        foreach (var pod in stack.Definition.Pods)
+        {
+            var path = stack.ComposeFile(pod, repositoryBase);
+            if (path is null)
+            {
+                diagnostics.Error(DiagnosticCodes.NotFound,
+                    pod.IsExternal
+                        ? $"pod '{pod.Name}': no docker-compose.yml in {Path.Combine(repositoryBase, Path.GetFileName(pod.Repository!))}/{pod.Path}"
+                        : $"pod '{pod.Name}': compose file docker-compose-{pod.Name}.yml not found in the stack's compose/ folder",
+                    pod.Location);
+                continue;
+            }
+
+            pods.Add(new StackComposeFile(pod.Name, path, ComposeParser.Parse(File.ReadAllText(path), path, diagnostics, lookup), pod.Location));
+        }
+
+        var jobs = new List<StackComposeFile>();
+        foreach (var job in stack.Definition.Jobs)
+        {
+            var path = stack.JobFile(job);
+            var at = new SourceLocation(stack.Definition.FilePath, 1, 1);
+            if (path is null)
+            {
+                diagnostics.Error(DiagnosticCodes.NotFound, $"job '{job}': compose file docker-compose-{job}.yml not found in the stack's compose-jobs/ folder", at);
+                continue;
+            }
+
+            jobs.Add(new StackComposeFile(job, path, ComposeParser.Parse(File.ReadAllText(path), path, diagnostics, lookup), at));
+        }
+
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pod in pods)
+        {
+            foreach (var service in pod.Compose.Services)
+            {
+                if (owners.TryGetValue(service.Name, out var other))
+                {
+                    diagnostics.Error(DiagnosticCodes.Conflict, $"service '{service.Name}' is defined by pod '{other}' and again by pod '{pod.Name}'; service names must be unique in a stack", service.Location);
+                }
+                else
+                {
+                    owners[service.Name] = pod.Name;
+                }
+            }
+        }
+
+        diagnostics.ThrowIfErrors();
+        return new StackBundle(stack, pods, jobs);
+    }
+}

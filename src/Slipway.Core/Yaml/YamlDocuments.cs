@@ -1,0 +1,63 @@
+using Slipway.Core.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Slipway.Core.Yaml;
+
+/// <summary>Loads YAML text into nodes that keep their marks, so every later finding can name file:line:column.</summary>
+public static class YamlDocuments
+{
+    /// <summary>The root node of a single-document file, or null (with a diagnostic) when the text is not valid YAML.</summary>
+    public static YamlNode? Load(string text, string file, DiagnosticBag diagnostics)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            if (stream.Documents.Count == 0)
+            {
+                return null;
+            }
+
+            if (stream.Documents.Count > 1)
+            {
+                var second = stream.Documents[1].RootNode;
+                diagnostics.Error(DiagnosticCodes.YamlSyntax, "only one YAML document is allowed in this file", second.At(file));
+            }
+
+            return stream.Documents[0].RootNode;
+        }
+        catch (YamlException ex)
+        {
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, Describe(ex), new SourceLocation(file, (int)ex.Start.Line, (int)ex.Start.Column));
+            return null;
+        }
+    }
+
+    /// <summary>Writes nodes back as YAML, keeping each scalar's style, with \n line endings and no document-end marker.</summary>
+    public static string Save(YamlNode root)
+    {
+        var writer = new StringWriter { NewLine = "\n" };
+        new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
+        var text = writer.ToString().Replace("\r\n", "\n");
+        if (text.EndsWith("...\n", StringComparison.Ordinal))
+        {
+            text = text[..^4];
+        }
+
+        return text;
+    }
+
+    public static SourceLocation At(this YamlNode node, string file) =>
+        new(file, (int)node.Start.Line, (int)node.Start.Column);
+
+    private static string Describe(YamlException ex)
+    {
+        var message = ex.InnerException is { } inner && ex.Message.StartsWith("Exception during", StringComparison.Ordinal)
+            ? inner.Message
+            : ex.Message;
+        return message.StartsWith("Duplicate key", StringComparison.Ordinal) || message.Contains("duplicate key", StringComparison.OrdinalIgnoreCase)
+            ? "duplicate key: a key may appear only once in a mapping"
+            : "invalid YAML: " + char.ToLowerInvariant(message[0]) + message[1..].TrimEnd('.');
+    }
+}

@@ -1,0 +1,125 @@
+using Slipway.Core.Deployments;
+using Slipway.Infrastructure.Files;
+
+namespace Slipway.Infrastructure.Deployments;
+
+/// <summary>What an update did to each file, for the summary and for tests.</summary>
+public sealed record UpdateReport(IReadOnlyList<string> Added, IReadOnlyList<string> Changed, IReadOnlyList<string> Unchanged, IReadOnlyList<string> BackedUp);
+
+/// <summary>Applies a <see cref="RenderedDeployment"/> to disk: a fresh directory, or an update that keeps .bak copies.</summary>
+public static class DeploymentWriter
+{
+    private const UnixFileMode SecretMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode ExecutableMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
+    /// <summary>
+    /// Writes everything into a temporary sibling of <paramref name="directory"/> and renames it into place,
+    /// so a failure leaves nothing behind. <paramref name="deploymentFile"/> is written only here, never on update.
+    /// </summary>
+    public static void WriteNew(string directory, RenderedDeployment rendered, DeploymentFile deploymentFile)
+    {
+        directory = Path.GetFullPath(directory);
+        var parent = Path.GetDirectoryName(directory)!;
+        if (!Directory.Exists(parent))
+        {
+            throw new DirectoryNotFoundException($"the parent folder {parent} of the deployment directory does not exist");
+        }
+
+        var staging = Path.Combine(parent, $".{Path.GetFileName(directory)}.creating-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(staging);
+            foreach (var file in rendered.Files)
+            {
+                WriteFile(Path.Combine(staging, file.RelativePath), file);
+            }
+
+            AtomicFile.WriteText(Path.Combine(staging, DeploymentLayout.DeploymentFileName), deploymentFile.Render());
+            Directory.CreateDirectory(Path.Combine(staging, DeploymentLayout.OverridesFolder));
+            Directory.CreateDirectory(Path.Combine(staging, DeploymentLayout.StateFolder, "logs"));
+            Directory.Move(staging, directory);
+        }
+        catch
+        {
+            TryDeleteTree(staging);
+            throw;
+        }
+
+        CreateVolumeDirectories(rendered);
+    }
+
+    /// <summary>
+    /// Re-renders into an existing D: a changed file is renamed to <c>.bak</c> first, unchanged files are not touched,
+    /// new files are added; data/, overrides/, deployment.yml and .slipway/ are never written. Files the stack no
+    /// longer has are left in place (and reported by the caller).
+    /// </summary>
+    public static UpdateReport WriteUpdate(string directory, RenderedDeployment rendered)
+    {
+        var added = new List<string>();
+        var changed = new List<string>();
+        var unchanged = new List<string>();
+        var backedUp = new List<string>();
+        foreach (var file in rendered.Files)
+        {
+            if (DeploymentLayout.IsProtected(file.RelativePath)) continue;
+            var path = Path.Combine(directory, file.RelativePath);
+            if (!File.Exists(path))
+            {
+                WriteFile(path, file);
+                added.Add(file.RelativePath);
+                continue;
+            }
+
+            if (File.ReadAllBytes(path).AsSpan().SequenceEqual(file.Content))
+            {
+                unchanged.Add(file.RelativePath);
+                continue;
+            }
+
+            File.Move(path, path + ".bak", overwrite: true);
+            backedUp.Add(file.RelativePath + ".bak");
+            WriteFile(path, file);
+            changed.Add(file.RelativePath);
+        }
+
+        Directory.CreateDirectory(Path.Combine(directory, DeploymentLayout.OverridesFolder));
+        Directory.CreateDirectory(Path.Combine(directory, DeploymentLayout.StateFolder, "logs"));
+        CreateVolumeDirectories(rendered);
+        return new UpdateReport(added, changed, unchanged, backedUp);
+    }
+
+    private static void WriteFile(string path, RenderedFile file) =>
+        AtomicFile.Write(path, file.Content, file.Secret ? SecretMode : file.Executable ? ExecutableMode : null);
+
+    /// <summary>Creates host-path volume folders and seeds empty ones from the stack's config folder of the same name.</summary>
+    private static void CreateVolumeDirectories(RenderedDeployment rendered)
+    {
+        foreach (var directory in rendered.Directories)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        foreach (var seed in rendered.Seeds)
+        {
+            if (!Directory.Exists(seed.TargetDirectory) || Directory.EnumerateFileSystemEntries(seed.TargetDirectory).Any()) continue;
+            foreach (var source in Directory.EnumerateFiles(seed.SourceDirectory, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(seed.TargetDirectory, Path.GetRelativePath(seed.SourceDirectory, source));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(source, target);
+            }
+        }
+    }
+
+    private static void TryDeleteTree(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using Slipway.Core.Config;
+using Slipway.Core.Deployments;
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Specs;
+using Slipway.Core.Stacks;
+using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.Hooks;
+using Slipway.Infrastructure.Logging;
+using Slipway.Infrastructure.Processes;
+
+namespace Slipway.Infrastructure.Operations;
+
+public sealed record CreateRequest
+{
+    /// <summary>The global <c>--stack</c>, when given; the spec's <c>stack:</c> is used otherwise.</summary>
+    public string? StackArgument { get; init; }
+
+    public required string SpecFile { get; init; }
+
+    public required string DeploymentDirectory { get; init; }
+
+    public bool Update { get; init; }
+}
+
+public sealed record CreateResult(DeploymentFile Deployment, RenderedDeployment Rendered, UpdateReport? Update, IReadOnlyList<Diagnostic> Warnings, string? HookOutput);
+
+/// <summary><c>deploy create [--update]</c>: renders spec + stack into a deployment directory (DESIGN §1.3).</summary>
+public sealed class DeployCreate(SlipwayEnvironment env)
+{
+    public async Task<CreateResult> RunAsync(CreateRequest request, CancellationToken cancellationToken)
+    {
+        var layout = new DeploymentLayout(Path.Combine(env.CurrentDirectory, request.DeploymentDirectory));
+        var specPath = Path.GetFullPath(Path.Combine(env.CurrentDirectory, request.SpecFile));
+        if (!File.Exists(specPath))
+        {
+            throw new SlipwayException(FailureReason.NotFound, $"spec file {request.SpecFile} does not exist", "write one with 'slipway --stack S deploy init --output spec.yml'");
+        }
+
+        DeploymentFile? existing = null;
+        if (request.Update)
+        {
+            if (!File.Exists(layout.DeploymentFile))
+            {
+                throw new SlipwayException(FailureReason.NotFound, $"--update needs an existing deployment directory, and {layout.Directory} has no deployment.yml");
+            }
+
+            existing = DeploymentFile.Parse(File.ReadAllText(layout.DeploymentFile), layout.DeploymentFile);
+        }
+        else if (Directory.Exists(layout.Directory) || File.Exists(layout.Directory))
+        {
+            throw new SlipwayException(FailureReason.Conflict, $"{request.DeploymentDirectory} already exists",
+                "use --update to re-render it from the spec, or choose another --deployment-dir");
+        }
+
+        var specBytes = await File.ReadAllBytesAsync(specPath, cancellationToken);
+        var diagnostics = new DiagnosticBag();
+        var spec = SpecParser.Parse(System.Text.Encoding.UTF8.GetString(specBytes), specPath, diagnostics);
+        diagnostics.ThrowIfErrors();
+        if (spec.DeployTo.IsKubernetes())
+        {
+            throw new SlipwayException(FailureReason.InvalidInput,
+                $"{specPath}: deploy-to {spec.DeployTo.ToName()}: the Kubernetes backend is not implemented yet; only compose deployments can be created",
+                "set deploy-to: compose");
+        }
+
+        var stackDirectory = ResolveStack(request, spec);
+        var stack = Stack.Load(stackDirectory, diagnostics);
+        var envEntries = ReadEnvFiles(spec, diagnostics);
+        var bundle = StackBundle.Load(stack, env.RepositoryBase, DeploymentRenderer.ConfigLookup(spec, envEntries), diagnostics);
+
+        var previous = existing is not null && File.Exists(layout.ConfigEnv)
+            ? DotEnv.Parse(await File.ReadAllTextAsync(layout.ConfigEnv, cancellationToken)).Entries.ToDictionary(e => e.Key, e => e.Value)
+            : new Dictionary<string, string>();
+        var rendered = DeploymentRenderer.Render(new RenderInputs
+        {
+            Spec = spec,
+            SpecBytes = specBytes,
+            Bundle = bundle,
+            StackBytes = await File.ReadAllBytesAsync(stack.Definition.FilePath, cancellationToken),
+            DeploymentDirectory = layout.Directory,
+            EnvFileEntries = envEntries,
+            PreviousConfig = previous,
+            Random = env.SecretBytes,
+        });
+
+        var now = env.Clock.GetUtcNow();
+        var deployment = existing ?? new DeploymentFile(DeploymentIds.New(now), DeploymentIds.New(now), stack.Directory, specPath);
+        UpdateReport? report = null;
+        if (existing is null)
+        {
+            DeploymentWriter.WriteNew(layout.Directory, rendered, deployment);
+        }
+        else
+        {
+            report = DeploymentWriter.WriteUpdate(layout.Directory, rendered);
+        }
+
+        string? hookOutput;
+        try
+        {
+            hookOutput = await RunCreateHookAsync(stack, layout, deployment, spec, rendered, cancellationToken);
+        }
+        catch when (existing is null)
+        {
+            // A failed first create leaves nothing behind; an update keeps what it wrote (with its .bak files).
+            Directory.Delete(layout.Directory, recursive: true);
+            throw;
+        }
+
+        return new CreateResult(deployment, rendered, report, diagnostics.Sorted().Concat(rendered.Warnings).ToList(), hookOutput);
+    }
+
+    private string ResolveStack(CreateRequest request, Spec spec)
+    {
+        var fromSpec = spec.Stack is null ? null : StackResolver.Resolve(spec.Stack.Value, spec.Directory, env.ShippedStackRoots);
+        if (request.StackArgument is null)
+        {
+            return fromSpec!;
+        }
+
+        var fromArgument = StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots);
+        if (fromSpec is not null && fromSpec != fromArgument)
+        {
+            throw new SlipwayException(FailureReason.InvalidInput,
+                $"--stack {request.StackArgument} ({fromArgument}) is not the stack the spec names ({spec.Stack!.Location}: {fromSpec})",
+                "drop --stack: the spec's stack is the one deployed");
+        }
+
+        return fromArgument;
+    }
+
+    private static List<KeyValuePair<string, string>> ReadEnvFiles(Spec spec, DiagnosticBag diagnostics)
+    {
+        var entries = new List<KeyValuePair<string, string>>();
+        foreach (var file in spec.CredentialsFiles.Concat(spec.EnvFiles))
+        {
+            var path = Path.GetFullPath(Path.Combine(spec.Directory, StackResolver.ExpandHome(file.Value)));
+            if (!File.Exists(path))
+            {
+                diagnostics.Error(DiagnosticCodes.NotFound, $"env file {path} does not exist", file.Location, "env-files are host-local: create it on this machine (it must not be in git)");
+                continue;
+            }
+
+            entries.AddRange(DeployInit.ReadDotEnv(path, diagnostics));
+        }
+
+        diagnostics.ThrowIfErrors();
+        return entries;
+    }
+
+    private async Task<string?> RunCreateHookAsync(Stack stack, DeploymentLayout layout, DeploymentFile deployment, Spec spec, RenderedDeployment rendered, CancellationToken cancellationToken)
+    {
+        if (HookRunner.Find(stack, "create") is null) return null;
+        using var log = FileCommandLog.ForCommand(layout.Logs, "create");
+        var runner = new LoggingProcessRunner(env.Runner, log);
+        var result = await new HookRunner(runner).RunAsync(stack, "create", new HookContext("create")
+        {
+            DeploymentDirectory = layout.Directory,
+            DeploymentId = deployment.DeploymentId,
+            SpecFile = spec.FilePath,
+            DeployTo = spec.DeployTo.ToName(),
+            Secrets = rendered.Secrets,
+        }, cancellationToken);
+        return result?.StandardOutput;
+    }
+}

@@ -1,0 +1,137 @@
+using Slipway.Core.Compose;
+using Slipway.Core.Config;
+using Slipway.Core.Deployments;
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Specs;
+using Slipway.Core.Stacks;
+using Slipway.Infrastructure.Files;
+using Slipway.Infrastructure.Hooks;
+
+namespace Slipway.Infrastructure.Operations;
+
+public sealed record InitRequest
+{
+    public required string StackArgument { get; init; }
+
+    public required string Output { get; init; }
+
+    public DeployTarget DeployTo { get; init; } = DeployTarget.Compose;
+
+    /// <summary><c>--config K=V,K2=V2</c> pairs, already split.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Config { get; init; } = [];
+
+    public string? ConfigFile { get; init; }
+
+    public PortMappingMode PortMode { get; init; } = PortMappingMode.AnyVariableRandom;
+
+    public string? KubeConfig { get; init; }
+
+    public string? ImageRegistry { get; init; }
+}
+
+/// <summary><c>deploy init</c>: writes a new spec for a stack. The spec is the operator's from then on: init never overwrites one.</summary>
+public sealed class DeployInit(SlipwayEnvironment env)
+{
+    public async Task<IReadOnlyList<Diagnostic>> RunAsync(InitRequest request, CancellationToken cancellationToken)
+    {
+        var output = Path.GetFullPath(Path.Combine(env.CurrentDirectory, request.Output));
+        if (File.Exists(output))
+        {
+            throw new SlipwayException(FailureReason.Conflict, $"{request.Output} already exists; deploy init never overwrites a spec",
+                "edit it by hand, or remove it first to generate a new one");
+        }
+
+        if (!Directory.Exists(Path.GetDirectoryName(output)))
+        {
+            throw new SlipwayException(FailureReason.NotFound, $"the folder for {request.Output} does not exist");
+        }
+
+        CheckTargetOptions(request);
+        var diagnostics = new DiagnosticBag();
+        var config = new List<KeyValuePair<string, string>>();
+        if (request.ConfigFile is not null)
+        {
+            config.AddRange(ReadDotEnv(Path.Combine(env.CurrentDirectory, request.ConfigFile), diagnostics));
+        }
+
+        foreach (var pair in request.Config)
+        {
+            if (!Names.IsValidEnvName(pair.Key))
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidName, $"--config key '{pair.Key}' is not a valid environment variable name");
+            }
+
+            config.RemoveAll(c => c.Key == pair.Key);
+            config.Add(pair);
+        }
+
+        diagnostics.ThrowIfErrors();
+        var stackDirectory = StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots);
+        var stack = Stack.Load(stackDirectory, diagnostics);
+        var values = config.ToDictionary(c => c.Key, c => c.Value);
+        var bundle = StackBundle.Load(stack, env.RepositoryBase, k => values.GetValueOrDefault(k), diagnostics);
+
+        var hookResult = await new HookRunner(env.Runner).RunAsync(stack, "init",
+            new HookContext("init") { SpecFile = output, DeployTo = request.DeployTo.ToName() }, cancellationToken);
+        var hookSpec = hookResult is null ? null : SpecGenerator.ParseHookOutput(hookResult.StandardOutput, HookRunner.Find(stack, "init")!, diagnostics);
+        diagnostics.ThrowIfErrors();
+
+        var reference = StackResolver.IsPath(request.StackArgument) || !env.ShippedStackRoots.Any(r => Path.Combine(r, request.StackArgument) == stackDirectory)
+            ? RelativeReference(Path.GetDirectoryName(output)!, stackDirectory)
+            : request.StackArgument;
+        var text = SpecGenerator.Generate(bundle, new InitOptions
+        {
+            StackReference = reference,
+            DeployTo = request.DeployTo,
+            Config = config,
+            PortMode = request.PortMode,
+            KubeConfig = request.KubeConfig,
+            ImageRegistry = request.ImageRegistry,
+        }, hookSpec, env.Random);
+
+        AtomicFile.WriteText(output, text);
+        return diagnostics.Sorted();
+    }
+
+    private static void CheckTargetOptions(InitRequest request)
+    {
+        if (request.DeployTo == DeployTarget.K8s && request.KubeConfig is null)
+        {
+            throw new SlipwayException(FailureReason.InvalidInput, "--kube-config must be given with --deploy-to k8s");
+        }
+
+        if (request.DeployTo != DeployTarget.K8s && request.KubeConfig is not null)
+        {
+            throw new SlipwayException(FailureReason.InvalidInput, $"--kube-config is not allowed with a {request.DeployTo.ToName()} deployment");
+        }
+
+        if (request.DeployTo == DeployTarget.Compose && request.ImageRegistry is not null)
+        {
+            throw new SlipwayException(FailureReason.InvalidInput, "--image-registry is only for k8s and k8s-kind deployments");
+        }
+    }
+
+    internal static IEnumerable<KeyValuePair<string, string>> ReadDotEnv(string path, DiagnosticBag diagnostics)
+    {
+        if (!File.Exists(path))
+        {
+            diagnostics.Error(DiagnosticCodes.NotFound, $"config file {path} does not exist");
+            return [];
+        }
+
+        var result = DotEnv.Parse(File.ReadAllText(path));
+        foreach (var error in result.Errors)
+        {
+            diagnostics.Error(DiagnosticCodes.DotEnv, error.Message, new SourceLocation(path, error.Line, error.Column));
+        }
+
+        return result.Entries.Select(e => new KeyValuePair<string, string>(e.Key, e.Value)).ToList();
+    }
+
+    /// <summary>The stack path as written in the spec: relative to the spec's folder, so the spec resolves anywhere.</summary>
+    private static string RelativeReference(string from, string to)
+    {
+        var relative = Path.GetRelativePath(from, to).Replace('\\', '/');
+        return Path.IsPathRooted(relative) || relative.StartsWith('.') ? relative : "./" + relative;
+    }
+}
