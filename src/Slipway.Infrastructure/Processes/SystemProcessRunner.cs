@@ -39,6 +39,11 @@ public sealed class SystemProcessRunner(ICommandLog? log = null) : IProcessRunne
         var stdout = new CapturedLines();
         var stderr = new CapturedLines();
 
+        // Created before Start so that an invalid timeout is rejected before there is a child to clean up.
+        using var timeout = new CancellationTokenSource(spec.Timeout ?? Timeout.InfiniteTimeSpan);
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var stopReading = new CancellationTokenSource();
+
         _log.Started(spec);
         var stopwatch = Stopwatch.StartNew();
         try
@@ -50,10 +55,6 @@ public sealed class SystemProcessRunner(ICommandLog? log = null) : IProcessRunne
             _log.Note($"'{spec.FileName}' could not be started: {e.Message}");
             throw new ToolNotFoundException(spec.FileName, e);
         }
-
-        using var timeout = new CancellationTokenSource(spec.Timeout ?? Timeout.InfiniteTimeSpan);
-        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        using var stopReading = new CancellationTokenSource();
 
         var forwarders = Task.CompletedTask;
         var standardInput = Task.CompletedTask;
