@@ -1,0 +1,269 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Text;
+using Slipway.Infrastructure.Logging;
+
+namespace Slipway.Infrastructure.Processes;
+
+/// <summary>
+/// The real <see cref="IProcessRunner"/>: starts the executable directly with an argument list (no shell), forwards
+/// stdout and stderr line by line as they arrive, and kills the entire process tree on timeout or cancellation.
+/// </summary>
+public sealed class SystemProcessRunner(ICommandLog? log = null) : IProcessRunner
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    private readonly ICommandLog _log = log ?? NullCommandLog.Instance;
+
+    /// <summary>How long to keep reading output after the child has exited (see <see cref="DrainAsync"/>).</summary>
+    internal TimeSpan StreamDrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Inherit && spec.StandardInput is not null)
+        {
+            throw new ArgumentException("A process that inherits the console cannot also be given standard input.", nameof(spec));
+        }
+
+        if (spec.WorkingDirectory is { } workingDirectory && !Directory.Exists(workingDirectory))
+        {
+            // Process.Start reports a missing working directory with the same Win32Exception as a missing executable.
+            throw new DirectoryNotFoundException($"Working directory '{workingDirectory}' does not exist (for: {spec.Display()}).");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+
+        using var process = new Process { StartInfo = CreateStartInfo(spec) };
+        var stdout = new CapturedLines();
+        var stderr = new CapturedLines();
+
+        // Created before Start so that an invalid timeout is rejected before there is a child to clean up.
+        using var timeout = new CancellationTokenSource(spec.Timeout ?? Timeout.InfiniteTimeSpan);
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var stopReading = new CancellationTokenSource();
+
+        _log.Started(spec);
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            _log.Note($"'{spec.FileName}' could not be started: {e.Message}");
+            throw new ToolNotFoundException(spec.FileName, e);
+        }
+
+        var forwarders = Task.CompletedTask;
+        var standardInput = Task.CompletedTask;
+        if (!spec.Inherit)
+        {
+            forwarders = Task.WhenAll(
+                Task.Run(() => ForwardAsync(process.StandardOutput, spec, isError: false, stdout, stopReading.Token), CancellationToken.None),
+                Task.Run(() => ForwardAsync(process.StandardError, spec, isError: true, stderr, stopReading.Token), CancellationToken.None));
+            standardInput = WriteStandardInputAsync(process.StandardInput, spec.StandardInput, stopWaiting.Token);
+        }
+
+        var killed = false;
+        try
+        {
+            await process.WaitForExitAsync(stopWaiting.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            KillProcessTree(process);
+            killed = true;
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await standardInput.ConfigureAwait(false);
+        await DrainAsync(forwarders, spec, stopReading).ConfigureAwait(false);
+        stopwatch.Stop();
+
+        if (killed && cancellationToken.IsCancellationRequested)
+        {
+            _log.Note($"cancelled after {stopwatch.Elapsed.TotalSeconds:0.000}s; process tree killed: {spec.Display()}");
+            throw new OperationCanceledException($"Cancelled: {spec.Display()}", cancellationToken);
+        }
+
+        var result = new ProcessResult(spec.Display(), process.ExitCode, stdout.Close(), stderr.Close(), stopwatch.Elapsed)
+        {
+            TimedOut = killed,
+        };
+        _log.Exited(spec, result);
+
+        // Rethrown only now: a callback that throws must not stop the pipe being drained, or the child would block on a full pipe.
+        (stdout.CallbackFailure ?? stderr.CallbackFailure)?.Throw();
+        return result;
+    }
+
+    private static ProcessStartInfo CreateStartInfo(ProcessSpec spec)
+    {
+        var startInfo = new ProcessStartInfo(spec.FileName)
+        {
+            UseShellExecute = false,
+            WorkingDirectory = spec.WorkingDirectory ?? "",
+            RedirectStandardInput = !spec.Inherit,
+            RedirectStandardOutput = !spec.Inherit,
+            RedirectStandardError = !spec.Inherit,
+        };
+
+        if (!spec.Inherit)
+        {
+            startInfo.StandardInputEncoding = Utf8;
+            startInfo.StandardOutputEncoding = Utf8;
+            startInfo.StandardErrorEncoding = Utf8;
+        }
+
+        foreach (var argument in spec.Arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in spec.Environment)
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+
+        return startInfo;
+    }
+
+    private async Task ForwardAsync(StreamReader reader, ProcessSpec spec, bool isError, CapturedLines captured, CancellationToken cancellationToken)
+    {
+        var callback = isError ? spec.OnStandardError : spec.OnStandardOutput;
+        try
+        {
+            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } rawLine)
+            {
+                var line = SecretRedactor.Redact(rawLine, spec.Secrets);
+                if (!captured.TryAppend(line))
+                {
+                    return;
+                }
+
+                _log.Output(spec, isError, line);
+                try
+                {
+                    callback?.Invoke(line);
+                }
+                catch (Exception e)
+                {
+                    captured.CallbackFailure ??= ExceptionDispatchInfo.Capture(e);
+                    callback = null;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The drain timeout expired or the pipe broke; what was read so far is the output.
+        }
+    }
+
+    private static async Task WriteStandardInputAsync(StreamWriter standardInput, string? text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (text is not null)
+            {
+                await standardInput.WriteAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);
+                await standardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The child exited (or was killed) without reading all of its input; its exit code tells the story.
+        }
+        finally
+        {
+            try
+            {
+                standardInput.Close();
+            }
+            catch (IOException)
+            {
+                // Closing flushes, which fails the same way when the child has gone.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the forwarders to reach end of stream. In CI containers the pipe handles may not be closed
+    /// automatically, and a grandchild that outlives the child (a daemonised helper) keeps them open, so reading
+    /// stops after <see cref="StreamDrainTimeout"/> rather than hanging.
+    /// </summary>
+    private async Task DrainAsync(Task forwarders, ProcessSpec spec, CancellationTokenSource stopReading)
+    {
+        stopReading.CancelAfter(StreamDrainTimeout);
+        try
+        {
+            // The extra second is a backstop in case a pipe read ignores cancellation.
+            await forwarders.WaitAsync(StreamDrainTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        if (stopReading.IsCancellationRequested)
+        {
+            _log.Note($"output streams still open {StreamDrainTimeout.TotalSeconds:0.###}s after exit (a background process may hold them); stopped reading: {spec.Display()}");
+        }
+    }
+
+    private void KillProcessTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the wait being cancelled and the kill.
+        }
+        catch (Exception e) when (e is Win32Exception or AggregateException or NotSupportedException)
+        {
+            _log.Note($"could not kill the whole process tree of pid {process.Id}: {e.Message}");
+        }
+    }
+
+    /// <summary>One stream's lines, closed once the result is built so that a late forwarder cannot change it.</summary>
+    private sealed class CapturedLines
+    {
+        private readonly Lock _gate = new();
+        private readonly StringBuilder _text = new();
+        private bool _closed;
+
+        public ExceptionDispatchInfo? CallbackFailure { get; set; }
+
+        public bool TryAppend(string line)
+        {
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return false;
+                }
+
+                _text.Append(line).Append('\n');
+                return true;
+            }
+        }
+
+        public string Close()
+        {
+            lock (_gate)
+            {
+                _closed = true;
+                return _text.ToString();
+            }
+        }
+    }
+}
