@@ -117,7 +117,9 @@ fi
 # iptables NAT + docker0 bridge + overlay2 all come up, and published ports answer on 127.0.0.1.
 DEFAULT_DOCKERD_FLAGS=""
 if ! docker info >/dev/null 2>&1; then
-  log=${SLIPWAY_DOCKERD_LOG:-/var/log/slipway-dockerd.log}
+  default_log=/var/log/slipway-dockerd.log
+  [ -w /var/log ] || default_log=/tmp/slipway-dockerd.log
+  log=${SLIPWAY_DOCKERD_LOG:-$default_log}
   flags=${SLIPWAY_DOCKERD_FLAGS-$DEFAULT_DOCKERD_FLAGS}
   if pgrep -x dockerd >/dev/null 2>&1; then
     say "dockerd is running but not answering yet; waiting"

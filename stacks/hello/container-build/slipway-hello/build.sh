@@ -50,6 +50,8 @@ args=(build -t "$tag")
 args+=("$ctx")
 
 echo "build.sh: docker ${args[*]}" >&2
-# docker.io 20.10's daemon has no usable BuildKit here without buildx; the classic builder
-# is enough for this image. Callers may override with DOCKER_BUILDKIT=1.
-DOCKER_BUILDKIT=${DOCKER_BUILDKIT:-0} docker "${args[@]}"
+# The classic builder is enough for this image and is all docker.io 20.10 + a CLI without buildx
+# can do: DOCKER_BUILDKIT=1 is honoured only when the buildx plugin is present.
+buildkit=${DOCKER_BUILDKIT:-0}
+if [ "$buildkit" != 0 ] && ! docker buildx version >/dev/null 2>&1; then buildkit=0; fi
+DOCKER_BUILDKIT=$buildkit docker "${args[@]}"
