@@ -56,7 +56,7 @@ public sealed class DeployInit(SlipwayEnvironment env)
 
         foreach (var pair in request.Config)
         {
-            if (!Names.IsValidEnvName(pair.Key))
+            if (!Slipway.Core.Names.IsValidEnvName(pair.Key))
             {
                 diagnostics.Error(DiagnosticCodes.InvalidName, $"--config key '{pair.Key}' is not a valid environment variable name");
             }
