@@ -128,10 +128,18 @@ public sealed class DeployInit(SlipwayEnvironment env)
         return result.Entries.Select(e => new KeyValuePair<string, string>(e.Key, e.Value)).ToList();
     }
 
-    /// <summary>The stack path as written in the spec: relative to the spec's folder, so the spec resolves anywhere.</summary>
+    /// <summary>
+    /// The stack path as written in the spec: relative to the spec's folder when the two sit close together (a spec
+    /// kept beside its stack resolves on any checkout), absolute when the relative path would climb far out.
+    /// </summary>
     private static string RelativeReference(string from, string to)
     {
         var relative = Path.GetRelativePath(from, to).Replace('\\', '/');
-        return Path.IsPathRooted(relative) || relative.StartsWith('.') ? relative : "./" + relative;
+        if (Path.IsPathRooted(relative) || relative.StartsWith("../../", StringComparison.Ordinal))
+        {
+            return to;
+        }
+
+        return relative.StartsWith('.') ? relative : "./" + relative;
     }
 }
