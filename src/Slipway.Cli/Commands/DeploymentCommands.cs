@@ -49,17 +49,12 @@ internal static class DeploymentCommands
         var timeout = new Option<int>("--wait-timeout") { Description = "Seconds to wait for services to become healthy", DefaultValueFactory = _ => 300 };
         var command = new Command("start", "Start the deployment and wait until every service is up and healthy") { services, perform, skip, timeout };
         command.Aliases.Add("up");
-        command.SetAction((parse, ct) => WithBackendAsync(context, parse, "start", async (deployment, backend) =>
-        {
-            await context.Ui.StepAsync($"start {deployment.Identity.DeploymentId}", progress => Done(backend.ApplyAsync(new ApplyOptions
+        command.SetAction((parse, ct) => WithBackendAsync(context, parse, "start", (deployment, backend) =>
+            ApplyAsync(context, "start", deployment, backend, new ApplyOptions
             {
                 Services = parse.GetValue(services) ?? [],
                 WaitTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
-                Progress = progress,
             }, ct)));
-            await PrintStatusAsync(context, backend, json: false, ct);
-            return ExitCodes.Success;
-        }));
         return command;
     }
 
@@ -99,17 +94,12 @@ internal static class DeploymentCommands
     {
         var timeout = new Option<int>("--wait-timeout") { Description = "Seconds to wait for services to become healthy", DefaultValueFactory = _ => 300 };
         var command = new Command("restart", "Recreate every container from the deployment directory (volumes kept)") { timeout };
-        command.SetAction((parse, ct) => WithBackendAsync(context, parse, "restart", async (deployment, backend) =>
-        {
-            await context.Ui.StepAsync($"restart {deployment.Identity.DeploymentId}", progress => Done(backend.ApplyAsync(new ApplyOptions
+        command.SetAction((parse, ct) => WithBackendAsync(context, parse, "restart", (deployment, backend) =>
+            ApplyAsync(context, "restart", deployment, backend, new ApplyOptions
             {
                 ForceRecreate = true,
                 WaitTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
-                Progress = progress,
             }, ct)));
-            await PrintStatusAsync(context, backend, json: false, ct);
-            return ExitCodes.Success;
-        }));
         return command;
     }
 
@@ -177,10 +167,16 @@ internal static class DeploymentCommands
         return command;
     }
 
-    private static async Task<bool> Done(Task task)
+    /// <summary>Applies D (showing compose's progress live) and prints where every service stands.</summary>
+    private static async Task<int> ApplyAsync(CliContext context, string verb, Deployment deployment, IDeploymentBackend backend, ApplyOptions options, CancellationToken ct)
     {
-        await task;
-        return true;
+        await context.Ui.StepAsync($"{verb} {deployment.Identity.DeploymentId}", async progress =>
+        {
+            await backend.ApplyAsync(options with { Progress = progress }, ct);
+            return true;
+        });
+        await PrintStatusAsync(context, backend, json: false, ct);
+        return ExitCodes.Success;
     }
 
     /// <summary>Opens D, picks its backend, and (for commands that change things) logs every child command to D/.slipway/logs/.</summary>

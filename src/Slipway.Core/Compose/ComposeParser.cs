@@ -287,8 +287,16 @@ public static class ComposeParser
                     ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted => error.Column,
                     _ => 0,
                 };
-                diagnostics.Error(DiagnosticCodes.Interpolation, error.Message,
-                    new SourceLocation(file, (int)scalar.Start.Line, (int)scalar.Start.Column + shift));
+                var at = new SourceLocation(file, (int)scalar.Start.Line, (int)scalar.Start.Column + shift);
+                if (error.Message.StartsWith("required variable", StringComparison.Ordinal))
+                {
+                    // It may still come from the environment docker compose runs in; say so now, let compose decide at start.
+                    diagnostics.Warning(DiagnosticCodes.Interpolation, error.Message, at, "set it in the spec's config");
+                }
+                else
+                {
+                    diagnostics.Error(DiagnosticCodes.Interpolation, error.Message, at);
+                }
             }
         }
     }

@@ -32,24 +32,13 @@ public static class SpecParser
 
     public static Spec Parse(string text, string file, DiagnosticBag diagnostics)
     {
-        var root = YamlDocuments.Load(text, file, diagnostics);
-        if (root is null)
+        var map = YamlDocuments.LoadMapping(text, file, diagnostics, "spec",
+            "spec is empty: it needs at least 'stack'", "a spec must be a mapping of keys (stack, deploy-to, config, ...)");
+        if (map is null)
         {
-            if (!diagnostics.HasErrors)
-            {
-                diagnostics.Error(DiagnosticCodes.MissingKey, "spec is empty: it needs at least 'stack'", new SourceLocation(file, 1, 1));
-            }
-
             return new Spec { FilePath = file };
         }
 
-        if (root is not YamlMappingNode mapping)
-        {
-            diagnostics.Error(DiagnosticCodes.WrongType, "a spec must be a mapping of keys (stack, deploy-to, config, ...)", root.At(file));
-            return new Spec { FilePath = file };
-        }
-
-        var map = new YamlMap(mapping, file, diagnostics, "spec");
         map.RejectUnknownKeys(KnownKeys.ToArray());
 
         var target = DeployTarget.Compose;

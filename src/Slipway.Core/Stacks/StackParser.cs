@@ -15,24 +15,13 @@ public static class StackParser
 
     public static StackDefinition Parse(string text, string file, DiagnosticBag diagnostics)
     {
-        var root = YamlDocuments.Load(text, file, diagnostics);
-        if (root is null)
+        var map = YamlDocuments.LoadMapping(text, file, diagnostics, "stack.yml",
+            "stack.yml is empty: it needs at least 'pods'", "stack.yml must be a mapping of keys (version, name, pods, ...)");
+        if (map is null)
         {
-            if (!diagnostics.HasErrors)
-            {
-                diagnostics.Error(DiagnosticCodes.MissingKey, "stack.yml is empty: it needs at least 'pods'", new SourceLocation(file, 1, 1));
-            }
-
             return new StackDefinition { FilePath = file };
         }
 
-        if (root is not YamlMappingNode mapping)
-        {
-            diagnostics.Error(DiagnosticCodes.WrongType, "stack.yml must be a mapping of keys (version, name, pods, ...)", root.At(file));
-            return new StackDefinition { FilePath = file };
-        }
-
-        var map = new YamlMap(mapping, file, diagnostics, "stack.yml");
         map.RejectUnknownKeys(KnownKeys.ToArray());
         if (map.Has("config"))
         {

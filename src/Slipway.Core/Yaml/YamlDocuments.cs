@@ -34,6 +34,30 @@ public static class YamlDocuments
         }
     }
 
+    /// <summary>
+    /// Loads a file whose root must be a mapping. Reports an empty file (<paramref name="emptyMessage"/>) or another
+    /// root shape (<paramref name="notMappingMessage"/>) and returns null then.
+    /// </summary>
+    public static YamlMap? LoadMapping(string text, string file, DiagnosticBag diagnostics, string context, string emptyMessage, string notMappingMessage)
+    {
+        var root = Load(text, file, diagnostics);
+        switch (root)
+        {
+            case YamlMappingNode mapping:
+                return new YamlMap(mapping, file, diagnostics, context);
+            case null:
+                if (!diagnostics.HasErrors)
+                {
+                    diagnostics.Error(DiagnosticCodes.MissingKey, emptyMessage, new SourceLocation(file, 1, 1));
+                }
+
+                return null;
+            default:
+                diagnostics.Error(DiagnosticCodes.WrongType, notMappingMessage, root.At(file));
+                return null;
+        }
+    }
+
     /// <summary>Writes nodes back as YAML, keeping each scalar's style, with \n line endings and no document-end marker.</summary>
     public static string Save(YamlNode root)
     {
