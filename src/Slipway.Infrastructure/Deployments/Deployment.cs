@@ -3,6 +3,8 @@ using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
+using Slipway.Core.Yaml;
+using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Infrastructure.Deployments;
 
@@ -29,8 +31,11 @@ public sealed class Deployment
 
     public IReadOnlyList<DotEnvEntry> Config { get; }
 
-    /// <summary>Config values are treated as secrets in logs: the spec's config carries generated passwords and env-file values.</summary>
-    public IReadOnlyList<string> SecretValues => Config.Select(c => c.Value).Where(v => v.Length >= 8).ToList();
+    /// <summary>
+    /// Values that must never reach a log: generated secrets (<c>$generate:...$</c> in the spec) and everything that came
+    /// from env-files or credentials-files (keys of config.env the spec's config does not set to a literal).
+    /// </summary>
+    public IReadOnlyList<string> SecretValues { get; private init; } = [];
 
     public IEnumerable<string> PodComposeFiles => Stack.Pods.Select(p => Layout.PodComposeFile(p.Name));
 
@@ -41,6 +46,28 @@ public sealed class Deployment
                 .Where(f => f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".yaml", StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal)
             : [];
+
+    /// <summary>Host directories behind the bind-backed volumes of the rendered pod files (their data outlives --delete-volumes).</summary>
+    public IReadOnlyList<string> HostPathVolumes()
+    {
+        var paths = new List<string>();
+        foreach (var file in PodComposeFiles.Where(File.Exists))
+        {
+            var root = YamlDocuments.Load(File.ReadAllText(file), file, new DiagnosticBag()) as YamlMappingNode;
+            if (root?.Children.TryGetValue(new YamlScalarNode("volumes"), out var node) != true || node is not YamlMappingNode volumes) continue;
+            foreach (var (_, definition) in volumes.Children)
+            {
+                if (definition is YamlMappingNode v
+                    && v.Children.TryGetValue(new YamlScalarNode("driver_opts"), out var opts) && opts is YamlMappingNode options
+                    && options.Children.TryGetValue(new YamlScalarNode("device"), out var device) && device is YamlScalarNode { Value: { } path })
+                {
+                    paths.Add(path);
+                }
+            }
+        }
+
+        return paths.Distinct().ToList();
+    }
 
     public static Deployment Open(string directory)
     {
@@ -66,6 +93,12 @@ public sealed class Deployment
         var stack = StackParser.Parse(File.ReadAllText(layout.StackFile), layout.StackFile, diagnostics);
         diagnostics.ThrowIfErrors();
         var config = File.Exists(layout.ConfigEnv) ? DotEnv.Parse(File.ReadAllText(layout.ConfigEnv)).Entries : [];
-        return new Deployment(layout, identity, spec.DeployTo, stack, config);
+        var literals = spec.Config.Where(c => !GeneratedSecret.ContainsToken(c.Value)).ToDictionary(c => c.Key, c => c.Value);
+        var secrets = config
+            .Where(c => !literals.TryGetValue(c.Key, out var literal) || literal != c.Value)
+            .Select(c => c.Value)
+            .Where(v => v.Length > 0)
+            .ToList();
+        return new Deployment(layout, identity, spec.DeployTo, stack, config) { SecretValues = secrets };
     }
 }

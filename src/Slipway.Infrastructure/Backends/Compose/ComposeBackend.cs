@@ -70,24 +70,8 @@ public sealed class ComposeBackend(Deployment deployment, IProcessRunner runner,
             throw Failure("stop", result, FailureReason.DeploymentFailed);
         }
 
-        var kept = HostPathVolumes().ToList();
+        var kept = deployment.HostPathVolumes();
         return new StopOutcome(deleteVolumes ? removed : [], kept);
-    }
-
-    /// <summary>Host directories behind bind-backed volumes: their data stays even with --delete-volumes.</summary>
-    private IEnumerable<string> HostPathVolumes()
-    {
-        foreach (var file in deployment.PodComposeFiles.Where(File.Exists))
-        {
-            foreach (var line in File.ReadLines(file))
-            {
-                var trimmed = line.Trim();
-                if (trimmed.StartsWith("device: ", StringComparison.Ordinal))
-                {
-                    yield return trimmed["device: ".Length..].Trim('"');
-                }
-            }
-        }
     }
 
     public async Task<IReadOnlyList<ServiceState>> StatusAsync(CancellationToken cancellationToken)
