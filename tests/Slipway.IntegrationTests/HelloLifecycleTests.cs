@@ -1,4 +1,5 @@
 using Slipway.IntegrationTests.Infrastructure;
+using Slipway.TestKit;
 
 namespace Slipway.IntegrationTests;
 
@@ -10,7 +11,7 @@ public sealed class HelloLifecycleTests(DockerFixture fixture)
     {
         // build-containers ran once in the fixture; the image it reported is really there.
         Assert.Contains("built slipway/hello:local", fixture.HelloBuild.StandardError);
-        (await Docker.RunAsync("image", "inspect", "slipway/hello:local")).Succeeded.ShouldBeTrue("slipway/hello:local exists after build-containers");
+        (await Docker.RunAsync("image", "inspect", "slipway/hello:local")).ShouldSucceed();
 
         await using var ws = new Workspace();
         const string greeting = "Ahoy from the integration tests";
