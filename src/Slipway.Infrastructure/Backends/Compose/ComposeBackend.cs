@@ -43,10 +43,34 @@ public sealed class ComposeBackend(Deployment deployment, IProcessRunner runner,
         var result = await RunAsync(ProjectArguments([.. command]), cancellationToken, options.Progress, timeout: options.WaitTimeout + TimeSpan.FromMinutes(2));
         if (!result.Succeeded)
         {
+            if (!result.TimedOut && result.StandardError.Contains(" Pulling", StringComparison.Ordinal)
+                && await MissingImagesAsync(cancellationToken) is { Count: > 0 } missing)
+            {
+                throw new SlipwayException(FailureReason.DeploymentFailed,
+                    $"docker compose start failed (exit code {result.ExitCode}): {(missing.Count == 1 ? "image" : "images")} {string.Join(", ", missing)} "
+                    + $"{(missing.Count == 1 ? "is" : "are")} not available locally and could not be pulled:\n{result.Tail()}",
+                    "build the stack's images with 'slipway --stack STACK build-containers', or check the image names and that the registry is reachable");
+            }
+
             throw Failure("start", result, result.StandardError.Contains("unhealthy", StringComparison.OrdinalIgnoreCase) || result.TimedOut
                 ? FailureReason.VerifyTimeout
                 : FailureReason.DeploymentFailed);
         }
+    }
+
+    /// <summary>The project's images the engine does not have (after a failed pull), for the error message; empty when unknown.</summary>
+    private async Task<IReadOnlyList<string>> MissingImagesAsync(CancellationToken cancellationToken)
+    {
+        var images = await RunAsync(ProjectArguments("config", "--images"), cancellationToken, timeout: TimeSpan.FromSeconds(30));
+        if (!images.Succeeded) return [];
+        var missing = new List<string>();
+        foreach (var image in images.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal))
+        {
+            var inspect = await runner.RunAsync(Spec(["image", "inspect", "--format", "{{.Id}}", image]) with { Timeout = TimeSpan.FromSeconds(30) }, cancellationToken);
+            if (!inspect.Succeeded) missing.Add(image);
+        }
+
+        return missing;
     }
 
     public async Task<StopOutcome> StopAsync(bool deleteVolumes, CancellationToken cancellationToken)

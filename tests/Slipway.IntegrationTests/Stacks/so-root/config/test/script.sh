@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "script.sh from the test stack's config/test"
