@@ -2,6 +2,7 @@
 # Slipway benchmarks (figures, not tests). Prints the machine, then median/min/max tables and the targets.
 #   bench/run.sh                      # all: cold start, init+create (200 services), start vs raw compose
 #   bench/run.sh --only cold,create   # a subset (cold, create, start); these two need no Docker
+#   bench/run.sh --wait-quiet 300     # first wait (at most 300 s) until the 1-min load average is below nproc
 # Builds the CLI through the ./slipway launcher (ReadyToRun, artifacts/slipway/) when stale, builds the
 # example image slipway/hello:local when missing, then runs bench/Slipway.Bench in Release.
 # Docker traffic stays local; every compose project the bench creates is removed at the end (also on Ctrl-C).

@@ -2,7 +2,7 @@
 //   1. cold start of the published CLI (`slipway version`), direct and through the ./slipway launcher
 //   2. `deploy init` + `deploy create` on a generated 200-service stack
 //   3. `deployment start` vs the raw `docker compose ... up` it runs (from stopped, and the no-change case)
-// Usage: Slipway.Bench --repo ROOT [--only cold,create,start] [--runs-scale X]
+// Usage: Slipway.Bench --repo ROOT [--only cold,create,start] [--wait-quiet SECONDS]
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -28,6 +28,11 @@ internal static class Program
         };
 
         var bench = new Bench(repo, cts.Token);
+        if (Arg(args, "--wait-quiet") is { } quiet)
+        {
+            await Bench.WaitQuietAsync(TimeSpan.FromSeconds(double.Parse(quiet, CultureInfo.InvariantCulture)), cts.Token);
+        }
+
         try
         {
             await bench.CheckPrerequisitesAsync(needDocker: only.Contains("start"));
@@ -119,7 +124,6 @@ internal sealed class Bench(string repo, CancellationToken ct)
     private readonly string _helloStack = Path.Combine(repo, "stacks", "hello");
     private readonly List<Row> _rows = [];
     private readonly List<(string Target, string Measured, bool Met)> _targets = [];
-    private readonly List<string> _notes = [];
     private string _docker = "?";
     private string _compose = "?";
 
@@ -310,9 +314,18 @@ internal sealed class Bench(string repo, CancellationToken ct)
 
             Check(await Raw(down), "compose down (initial)");
 
+            // slipway's own cost: the same start with docker replaced by /bin/true (no engine work at all).
+            var stub = new List<RunResult>();
+            for (var i = -1; i < runs; i++)
+            {
+                var r = Check(await RunAsync(_cli, ["deployment", "--dir", dir, "start"], root, environment: new() { ["SLIPWAY_DOCKER"] = "/bin/true" }), "slipway start with SLIPWAY_DOCKER=/bin/true");
+                if (i >= 0) stub.Add(r);
+            }
+
             // Warm-up (untimed): one start/stop each, and check that slipway ran exactly the command we compare with.
+            var logsBefore = LogFiles(dir, "start");
             Check(await Slipway("start"), "slipway deployment start (warm-up)");
-            var logged = LoggedCommands(dir, "start");
+            var logged = LoggedCommands(LogFiles(dir, "start").Except(logsBefore));
             var expected = "docker " + string.Join(' ', up);
             if (logged.FirstOrDefault() != expected)
             {
@@ -401,9 +414,12 @@ internal sealed class Bench(string repo, CancellationToken ct)
             Add(new Row("3 start (no change)", "  slipway: its compose ps (status table)", warmPsPart));
             Add(new Row("3 start (no change)", "  slipway: rest (CLI start, open D, print)", warmRest));
             Add(Row.Of("3 start (no change)", "raw docker compose ps --format json", rawPs));
+            Add(Row.Of("3 start (slipway only)", "slipway start, SLIPWAY_DOCKER=/bin/true", stub, "CLI start + open D + log + 2 no-op children + print"));
             var coldRatio = Stats.Median(slipCold.Select(r => r.Ms).ToList()) / Stats.Median(rawCold.Select(r => r.Ms).ToList());
             var warmRatio = Stats.Median(slipWarm.Select(r => r.Ms).ToList()) / Stats.Median(rawWarm.Select(r => r.Ms).ToList());
             Line($"    ratio slipway/raw, from stopped: {coldRatio:0.00}   no change: {warmRatio:0.00}");
+            Explain("from stopped", slipCold, rawCold, slipUpPart, slipPsPart, slipRest);
+            Explain("no change", slipWarm, rawWarm, warmUpPart, warmPsPart, warmRest);
             Target("start from stopped: slipway/raw <= 1.10", coldRatio, coldRatio <= 1.10, ratio: true);
             Target("start no change: slipway/raw <= 1.10", warmRatio, warmRatio <= 1.10, ratio: true);
         }
@@ -433,14 +449,23 @@ internal sealed class Bench(string repo, CancellationToken ct)
         }
     }
 
+    /// <summary>Where slipway's extra time goes: its own compose up vs the raw one, its compose ps, and the rest.</summary>
+    private static void Explain(string what, List<RunResult> slip, List<RunResult> raw, List<double> up, List<double> ps, List<double> rest)
+    {
+        double M(IEnumerable<double> xs) => Stats.Median(xs.ToList());
+        var extra = M(slip.Select(r => r.Ms)) - M(raw.Select(r => r.Ms));
+        Line($"    {what}: slipway takes {Stats.Ms(extra)} ms more than raw compose: its compose up {Stats.Ms(M(up) - M(raw.Select(r => r.Ms)))} ms longer than raw, "
+            + $"compose ps for the status table {Stats.Ms(M(ps))} ms, rest {Stats.Ms(M(rest))} ms (medians; parts need not add up)");
+    }
+
     private static string[] LogFiles(string dir, string command) =>
         Directory.Exists(Path.Combine(dir, ".slipway", "logs"))
             ? Directory.GetFiles(Path.Combine(dir, ".slipway", "logs"), $"*-{command}*.log")
             : [];
 
-    /// <summary>The child commands a slipway run logged (D/.slipway/logs/*-COMMAND.log), oldest log first.</summary>
-    private static List<string> LoggedCommands(string dir, string command) =>
-        LogFiles(dir, command).Order(StringComparer.Ordinal)
+    /// <summary>The child commands logged in these slipway logs (D/.slipway/logs/*-COMMAND.log), oldest log first.</summary>
+    private static List<string> LoggedCommands(IEnumerable<string> logs) =>
+        logs.Order(StringComparer.Ordinal)
             .SelectMany(File.ReadLines)
             .Select(l => l.Split(' ', 3))
             .Where(p => p.Length == 3 && p[1] == "$")
@@ -475,7 +500,7 @@ internal sealed class Bench(string repo, CancellationToken ct)
     private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(15));
 
     /// <summary>Runs a process to completion; the time is from Process.Start until exit (output read concurrently).</summary>
-    private async Task<RunResult> RunAsync(string file, IReadOnlyList<string> args, string? cwd = null, IReadOnlyList<string>? unsetEnvironment = null, CancellationToken? token = null)
+    private async Task<RunResult> RunAsync(string file, IReadOnlyList<string> args, string? cwd = null, IReadOnlyList<string>? unsetEnvironment = null, CancellationToken? token = null, Dictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -487,6 +512,7 @@ internal sealed class Bench(string repo, CancellationToken ct)
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var key in unsetEnvironment ?? []) psi.Environment.Remove(key);
+        foreach (var (key, value) in environment ?? []) psi.Environment[key] = value;
         using var process = new Process { StartInfo = psi };
         var cpuBefore = ChildCpu.TotalMs();
         var sw = Stopwatch.StartNew();
@@ -535,6 +561,18 @@ internal sealed class Bench(string repo, CancellationToken ct)
 
     private static void Line(string text) => System.Console.WriteLine(text);
 
+    /// <summary>Waits (at most <paramref name="limit"/>) until the 1-minute load average is below nproc.</summary>
+    public static async Task WaitQuietAsync(TimeSpan limit, CancellationToken token)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < limit && File.Exists("/proc/loadavg")
+            && double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) >= Environment.ProcessorCount)
+        {
+            System.Console.Error.WriteLine($"bench: waiting for a quieter machine ({Load()}) ...");
+            await Task.Delay(TimeSpan.FromSeconds(10), token);
+        }
+    }
+
     /// <summary>The 1/5/15-minute load averages: figures taken while other processes load the cores are inflated.</summary>
     public static string Load()
     {
@@ -573,6 +611,5 @@ internal sealed class Bench(string repo, CancellationToken ct)
             Line($"  {(met ? "MET " : "MISS")}  {target,-44} measured {measured}");
         }
 
-        foreach (var note in _notes) Line(note);
     }
 }
