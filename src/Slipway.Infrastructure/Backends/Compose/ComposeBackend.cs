@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Deployments;
@@ -98,49 +99,87 @@ public sealed class ComposeBackend(Deployment deployment, IProcessRunner runner,
         return new StopOutcome(deleteVolumes ? removed : [], kept);
     }
 
+    /// <summary>
+    /// One <c>docker ps</c> filtered by the project label: the same containers <c>compose ps</c> lists, at a quarter of
+    /// the cost (it runs after every start, so it counts against start's overhead over raw compose).
+    /// </summary>
     public async Task<IReadOnlyList<ServiceState>> StatusAsync(CancellationToken cancellationToken)
     {
-        var result = await RunAsync(ProjectArguments("ps", "--all", "--format", "json"), cancellationToken);
+        var result = await RunAsync(["ps", "--all", "--no-trunc", "--filter", $"label=com.docker.compose.project={ProjectName}", "--format", "{{json .}}"], cancellationToken);
         if (!result.Succeeded)
         {
             throw Failure("ps", result, FailureReason.DeploymentFailed);
         }
 
-        return ParsePs(result.StandardOutput);
+        return ParseDockerPs(result.StandardOutput);
     }
 
-    /// <summary>Compose 2.21+ prints one JSON object per line; older versions print one array.</summary>
-    public static IReadOnlyList<ServiceState> ParsePs(string output)
+    /// <summary>Parses <c>docker ps --format '{{json .}}'</c> lines; one-off containers (run-job) are left out.</summary>
+    public static IReadOnlyList<ServiceState> ParseDockerPs(string output)
     {
         var states = new List<ServiceState>();
-        var text = output.Trim();
-        if (text.Length == 0) return states;
-        IEnumerable<JsonElement> items = text.StartsWith('[')
-            ? JsonDocument.Parse(text).RootElement.EnumerateArray().ToList()
-            : text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        foreach (var item in items)
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var ports = new List<PublishedPort>();
-            if (item.TryGetProperty("Publishers", out var publishers) && publishers.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var p in publishers.EnumerateArray())
-                {
-                    ports.Add(new PublishedPort(
-                        p.TryGetProperty("URL", out var url) ? url.GetString() ?? "" : "",
-                        p.TryGetProperty("PublishedPort", out var published) ? published.GetInt32() : 0,
-                        p.TryGetProperty("TargetPort", out var target) ? target.GetInt32() : 0,
-                        p.TryGetProperty("Protocol", out var protocol) ? protocol.GetString() ?? "tcp" : "tcp"));
-                }
-            }
-
-            var health = item.TryGetProperty("Health", out var h) ? h.GetString() : null;
-            states.Add(new ServiceState(
-                Text(item, "Service"), Text(item, "Name"), Text(item, "ID"), Text(item, "State"),
-                string.IsNullOrEmpty(health) ? null : health,
-                ports.Distinct().ToList()));
+            var item = JsonDocument.Parse(line).RootElement;
+            var labels = Text(item, "Labels");
+            if (Label(labels, "com.docker.compose.oneoff") == "True") continue;
+            var status = Text(item, "Status");
+            var health = status.Contains("(healthy)", StringComparison.Ordinal) ? "healthy"
+                : status.Contains("(unhealthy)", StringComparison.Ordinal) ? "unhealthy"
+                : status.Contains("(health: starting)", StringComparison.Ordinal) ? "starting"
+                : null;
+            var id = Text(item, "ID");
+            states.Add(new ServiceState(Label(labels, "com.docker.compose.service") ?? "", Text(item, "Names"), id[..Math.Min(12, id.Length)],
+                Text(item, "State"), health, ParsePorts(Text(item, "Ports"))));
         }
 
         return states.OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
+    }
+
+    private static string? Label(string labels, string name)
+    {
+        // Label values may hold commas (depends_on), so match the key at an entry start and stop at the next comma.
+        var match = Regex.Match(labels, $"(?:^|,){Regex.Escape(name)}=([^,]*)");
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    /// <summary><c>0.0.0.0:32773->80/tcp, [::]:32773->80/tcp, 53/udp, 127.0.0.1:8000-8001->8000-8001/tcp</c>.</summary>
+    internal static IReadOnlyList<PublishedPort> ParsePorts(string text)
+    {
+        var ports = new List<PublishedPort>();
+        foreach (var entry in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var slash = entry.LastIndexOf('/');
+            var protocol = slash < 0 ? "tcp" : entry[(slash + 1)..];
+            var body = slash < 0 ? entry : entry[..slash];
+            var arrow = body.IndexOf("->", StringComparison.Ordinal);
+            if (arrow < 0)
+            {
+                ports.AddRange(Range(body).Select(target => new PublishedPort("", 0, target, protocol)));
+                continue;
+            }
+
+            var host = body[..arrow];
+            var colon = host.LastIndexOf(':');
+            var hostIp = colon < 0 ? "" : host[..colon].Trim('[', ']');
+            var published = Range(host[(colon + 1)..]).ToList();
+            var targets = Range(body[(arrow + 2)..]).ToList();
+            for (var i = 0; i < targets.Count && published.Count > 0; i++)
+            {
+                ports.Add(new PublishedPort(hostIp, published[Math.Min(i, published.Count - 1)], targets[i], protocol));
+            }
+        }
+
+        return ports;
+    }
+
+    private static IEnumerable<int> Range(string text)
+    {
+        var dash = text.IndexOf('-');
+        if (dash < 0) return int.TryParse(text, out var single) ? [single] : [];
+        return int.TryParse(text[..dash], out var start) && int.TryParse(text[(dash + 1)..], out var end) && end >= start
+            ? Enumerable.Range(start, end - start + 1)
+            : [];
     }
 
     public async Task<int> LogsAsync(LogsOptions options, CancellationToken cancellationToken)
