@@ -215,6 +215,28 @@ public sealed class ExitCodeTests : IDisposable
     }
 
     [Fact]
+    public async Task Stack_with_a_deployment_command_is_refused_before_the_directory_is_looked_at()
+    {
+        var run = await _cli.RunAsync("deployment", "--stack", "x", "--dir", "d", "status");
+
+        Assert.True(run.ExitCode == ExitCodes.InvalidInput, run.ToString());
+        Assert.DoesNotContain("does not exist", run.Err);
+    }
+
+    [Fact]
+    public async Task A_spec_without_a_stack_is_invalid_input_at_its_first_line()
+    {
+        _cli.WriteStackAndSpec("deploy-to: compose\n");
+
+        var run = await _cli.RunAsync("deploy", "create", "--spec-file", "spec.yml", "--deployment-dir", "D");
+
+        Assert.True(run.ExitCode == ExitCodes.InvalidInput, run.ToString());
+        Assert.Contains($"{_cli.Path("spec.yml")}:1:1: error ", run.Err);
+        Assert.Contains("no 'stack'", run.Err);
+        Assert.False(Directory.Exists(_cli.Path("D")));
+    }
+
+    [Fact]
     public async Task A_missing_docker_is_a_missing_prerequisite()
     {
         var d = await _cli.CreateDeploymentAsync();
