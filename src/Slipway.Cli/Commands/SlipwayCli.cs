@@ -42,7 +42,14 @@ internal sealed class SlipwayCli
         if (parse.Errors.Count > 0)
         {
             if (parse.Action is ParseErrorAction errorAction) errorAction.ShowHelp = false;
-            await parse.InvokeAsync(configuration, cancellationToken);
+
+            // A usage error is human text, typo suggestions included: all of it goes to stderr so stdout stays machine-readable.
+            await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = _context.Ui.Error,
+                Error = _context.Ui.Error,
+                EnableDefaultExceptionHandler = false,
+            }, cancellationToken);
             _context.Ui.Error.WriteLine("see 'slipway --help'");
             return ExitCodes.UsageError;
         }

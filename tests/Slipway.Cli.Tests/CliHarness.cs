@@ -1,0 +1,59 @@
+using Slipway.Cli.Commands;
+using Slipway.Cli.Console;
+using Slipway.Infrastructure.Operations;
+using Slipway.TestKit;
+
+namespace Slipway.Cli.Tests;
+
+/// <summary>What one <c>slipway</c> invocation did.</summary>
+internal sealed record CliRun(int ExitCode, string Out, string Err)
+{
+    public override string ToString() => $"exit code {ExitCode}\n--- stdout ---\n{Out}\n--- stderr ---\n{Err}";
+}
+
+/// <summary>
+/// Runs the real command tree in-process with a non-interactive console on string writers, a
+/// <see cref="FakeProcessRunner"/> and a <see cref="TempWorkspace"/> as the current directory.
+/// </summary>
+internal sealed class CliHarness : IDisposable
+{
+    public TempWorkspace Workspace { get; } = new();
+
+    public FakeProcessRunner Runner { get; } = new();
+
+    public string Path(params string[] parts) => Workspace.Combine(parts);
+
+    public async Task<CliRun> RunAsync(params string[] args)
+    {
+        var output = new StringWriter { NewLine = "\n" };
+        var error = new StringWriter { NewLine = "\n" };
+        var cli = new SlipwayCli(new ConsoleUi(output, error, interactive: false), Runner, (ui, runner) => new SlipwayEnvironment
+        {
+            Runner = runner,
+            Reporter = ui,
+            CurrentDirectory = Workspace.Path,
+            RepositoryBase = Workspace.Combine("repos"),
+        });
+        var exit = await cli.RunAsync(args);
+        return new CliRun(exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>A one-pod stack in <c>stack/</c> and a spec for it in <c>spec.yml</c>.</summary>
+    public void WriteStackAndSpec(string spec = "stack: ./stack\nconfig:\n  GREETING: hi\n")
+    {
+        Workspace.WriteFile("stack/stack.yml", "name: tiny\npods:\n  - web\n");
+        Workspace.WriteFile("stack/compose/docker-compose-web.yml", "services:\n  web:\n    image: busybox\n    ports:\n      - \"80\"\n");
+        Workspace.WriteFile("spec.yml", spec);
+    }
+
+    /// <summary>Creates deployment directory <c>D</c> through the CLI; returns its absolute path.</summary>
+    public async Task<string> CreateDeploymentAsync()
+    {
+        WriteStackAndSpec();
+        var run = await RunAsync("deploy", "create", "--spec-file", "spec.yml", "--deployment-dir", "D");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        return Path("D");
+    }
+
+    public void Dispose() => Workspace.Dispose();
+}

@@ -1,0 +1,51 @@
+namespace Slipway.Cli.Tests.Commands;
+
+public sealed class HelpAndVersionTests : IDisposable
+{
+    private readonly CliHarness _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public async Task Version_prints_slipway_and_the_version_on_stdout()
+    {
+        var run = await _cli.RunAsync("version");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(@"^slipway \S+\n$", run.Out);
+        Assert.Empty(run.Err);
+    }
+
+    [Fact]
+    public async Task Help_lists_every_exit_code_with_its_name()
+    {
+        var run = await _cli.RunAsync("--help");
+
+        Assert.Equal(0, run.ExitCode);
+        foreach (var (code, name, _) in ExitCodes.All)
+        {
+            Assert.Matches($@"(?m)^\s+{code}  {name}: ", run.Out);
+        }
+    }
+
+    [Fact]
+    public async Task Help_output_matches_the_golden_file()
+    {
+        var run = await _cli.RunAsync("--help");
+
+        // The usage line names the host executable: "slipway" when installed, "testhost" under the test runner.
+        Golden.AssertMatches(run.Out.Replace("  testhost [command]", "  slipway [command]"), "HelpAndVersionTests/help.txt");
+    }
+
+    [Fact]
+    public async Task Deployment_help_lists_its_subcommands()
+    {
+        var run = await _cli.RunAsync("deployment", "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        foreach (var command in new[] { "start", "stop", "restart", "ps", "status", "logs", "port", "exec", "run-job" })
+        {
+            Assert.Matches($@"(?m)^\s+([\w-]+, )*{command}\b", run.Out);
+        }
+    }
+}

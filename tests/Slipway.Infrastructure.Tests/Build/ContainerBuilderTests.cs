@@ -1,0 +1,219 @@
+using System.Runtime.Versioning;
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Stacks;
+using Slipway.Infrastructure.Build;
+using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Tests.Support;
+using Slipway.TestKit;
+
+namespace Slipway.Infrastructure.Tests.Build;
+
+[UnsupportedOSPlatform("windows")]
+public sealed class ContainerBuilderTests : IDisposable
+{
+    private readonly TempWorkspace _workspace = new();
+    private readonly FakeProcessRunner _runner = new() { Strict = true };
+
+    public void Dispose() => _workspace.Dispose();
+
+    private Stack HelloStack()
+    {
+        Repository.CopyTree(Path.Combine(Repository.Root(), "stacks", "hello"), _workspace.Combine("hello"));
+        return Stack.Load(_workspace.Combine("hello"), new DiagnosticBag());
+    }
+
+    /// <summary>The sample stack with two containers built from Dockerfiles.</summary>
+    private Stack ShopStack(string containers = "  - shop/web\n  - shop/worker\n")
+    {
+        SampleStack.Write(_workspace);
+        _workspace.WriteFile("stack/stack.yml", $"name: shop\ncontainers:\n{containers}pods:\n  - web\n");
+        _workspace.WriteFile("stack/container-build/shop-worker/Dockerfile", "FROM scratch\n");
+        return Stack.Load(_workspace.Combine("stack"), new DiagnosticBag());
+    }
+
+    private string BuildDir(string name) => _workspace.Combine("stack", "container-build", name);
+
+    private Task<IReadOnlyList<BuiltImage>> BuildAsync(Stack stack, BuildRequest? request = null, Action<string, string>? progress = null, string docker = "docker") =>
+        new ContainerBuilder(_runner, docker).BuildAsync(stack, request ?? new BuildRequest(), progress, CancellationToken.None);
+
+    [Fact]
+    public async Task A_build_script_runs_in_its_folder_with_the_local_tag_and_laconic_variables()
+    {
+        var stack = HelloStack();
+        var directory = _workspace.Combine("hello", "container-build", "slipway-hello");
+        var script = Path.Combine(directory, "build.sh");
+        _runner.On(script).Returns(0);
+
+        var built = await BuildAsync(stack);
+
+        var call = _runner.Single(_ => true);
+        Assert.Empty(call.Arguments);
+        Assert.Equal(directory, call.WorkingDirectory);
+        Assert.Equal(
+            new Dictionary<string, string?>
+            {
+                ["SLIPWAY_IMAGE_TAG"] = "slipway/hello:local",
+                ["SLIPWAY_BUILD_ARGS"] = "",
+                ["SLIPWAY_FORCE_REBUILD"] = null,
+                ["CERC_DEFAULT_CONTAINER_IMAGE_TAG"] = "slipway/hello:local",
+                ["CERC_CONTAINER_EXTRA_BUILD_ARGS"] = "",
+                ["CERC_FORCE_REBUILD"] = null,
+                ["CERC_CONTAINER_BASE_DIR"] = directory,
+            },
+            call.Environment);
+        Assert.Equal(("slipway/hello", "slipway/hello:local"), (built.Single().Container, built.Single().Tag));
+    }
+
+    [Fact]
+    public async Task A_build_script_gets_force_rebuild_and_extra_arguments_as_variables()
+    {
+        var stack = HelloStack();
+        _runner.On(Path.Combine(_workspace.Combine("hello", "container-build", "slipway-hello"), "build.sh")).Returns(0);
+
+        await BuildAsync(stack, new BuildRequest { ForceRebuild = true, ExtraBuildArgs = "--build-arg A=1" });
+
+        var environment = _runner.Single(_ => true).Environment;
+        Assert.Equal("true", environment["SLIPWAY_FORCE_REBUILD"]);
+        Assert.Equal("true", environment["CERC_FORCE_REBUILD"]);
+        Assert.Equal("--build-arg A=1", environment["SLIPWAY_BUILD_ARGS"]);
+        Assert.Equal("--build-arg A=1", environment["CERC_CONTAINER_EXTRA_BUILD_ARGS"]);
+    }
+
+    [Fact]
+    public async Task A_dockerfile_folder_is_built_with_docker_build_and_the_local_tag()
+    {
+        var stack = ShopStack();
+        _runner.On("docker", "build").Returns(0);
+
+        var built = await BuildAsync(stack);
+
+        Assert.Equal(
+            [
+                $"docker build --tag shop/web:local {BuildDir("shop-web")}",
+                $"docker build --tag shop/worker:local {BuildDir("shop-worker")}",
+            ],
+            _runner.CallLines());
+        Assert.Equal(["shop/web:local", "shop/worker:local"], built.Select(b => b.Tag));
+        Assert.Equal(BuildDir("shop-web"), _runner.Calls[0].WorkingDirectory);
+    }
+
+    [Fact]
+    public async Task Force_rebuild_and_extra_build_arguments_go_before_the_folder()
+    {
+        var stack = ShopStack("  - shop/web\n");
+        _runner.On("docker", "build").Returns(0);
+
+        await BuildAsync(stack, new BuildRequest { ForceRebuild = true, ExtraBuildArgs = " --build-arg  VERSION=1.2 --pull " });
+
+        var call = _runner.Single(_ => true);
+        Assert.Equal(["build", "--tag", "shop/web:local", "--no-cache", "--build-arg", "VERSION=1.2", "--pull", BuildDir("shop-web")], call.Arguments);
+    }
+
+    [Fact]
+    public async Task The_docker_executable_can_be_replaced()
+    {
+        var stack = ShopStack("  - shop/web\n");
+        _runner.On("/usr/local/bin/docker", "build").Returns(0);
+
+        await BuildAsync(stack, docker: "/usr/local/bin/docker");
+
+        Assert.Equal("/usr/local/bin/docker", _runner.Single(_ => true).FileName);
+    }
+
+    [Fact]
+    public async Task Include_builds_only_the_named_containers()
+    {
+        var stack = ShopStack();
+        _runner.On("docker", "build").Returns(0);
+
+        var built = await BuildAsync(stack, new BuildRequest { Include = ["shop/worker"] });
+
+        Assert.Equal(["shop/worker"], built.Select(b => b.Container));
+        Assert.Equal([$"docker build --tag shop/worker:local {BuildDir("shop-worker")}"], _runner.CallLines());
+    }
+
+    [Fact]
+    public async Task Including_a_container_the_stack_does_not_list_is_not_found_and_builds_nothing()
+    {
+        var stack = ShopStack();
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => BuildAsync(stack, new BuildRequest { Include = ["shop/web", "shop/db"] }));
+
+        Assert.Equal(FailureReason.NotFound, ex.Reason);
+        Assert.Contains("shop/db", ex.Message);
+        Assert.Equal("containers: shop/web, shop/worker", ex.Hint);
+        Assert.Empty(_runner.Calls);
+    }
+
+    [Fact]
+    public async Task A_container_without_a_build_folder_is_not_found()
+    {
+        var stack = ShopStack("  - shop/web\n  - shop/cache\n");
+        _runner.On("docker", "build").Returns(0);
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => BuildAsync(stack));
+
+        Assert.Equal(FailureReason.NotFound, ex.Reason);
+        Assert.Contains("container-build/shop-cache/", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_build_folder_without_dockerfile_or_build_script_is_not_found()
+    {
+        var stack = ShopStack("  - shop/empty\n");
+        Directory.CreateDirectory(BuildDir("shop-empty"));
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => BuildAsync(stack));
+
+        Assert.Equal(FailureReason.NotFound, ex.Reason);
+        Assert.Contains("neither build.sh nor Dockerfile", ex.Message);
+        Assert.Empty(_runner.Calls);
+    }
+
+    [Fact]
+    public async Task A_failing_build_is_a_deployment_failure_with_its_output_and_stops_the_remaining_builds()
+    {
+        var stack = ShopStack();
+        _runner.On("docker", "build").Returns(1, stderr: "Step 2/5 : RUN make\nmake: *** No rule to make target\n");
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => BuildAsync(stack));
+
+        Assert.Equal(FailureReason.DeploymentFailed, ex.Reason);
+        Assert.Contains("building shop/web failed (exit code 1)", ex.Message);
+        Assert.Contains("No rule to make target", ex.Message);
+        Assert.Single(_runner.Calls);
+    }
+
+    [Fact]
+    public async Task A_missing_docker_is_a_missing_prerequisite()
+    {
+        var stack = ShopStack("  - shop/web\n");
+        _runner.On("docker").Throws(new ToolNotFoundException("docker"));
+
+        var ex = await Assert.ThrowsAsync<ToolNotFoundException>(() => BuildAsync(stack));
+
+        Assert.Equal(FailureReason.PrerequisiteMissing, ex.Reason);
+    }
+
+    [Fact]
+    public async Task Build_output_lines_reach_the_progress_callback_with_the_container_name()
+    {
+        var stack = ShopStack("  - shop/web\n");
+        _runner.On("docker", "build").Returns(0, "Step 1/1 : FROM scratch\n", "#1 DONE\n");
+        var lines = new List<(string, string)>();
+
+        await BuildAsync(stack, progress: (container, line) => lines.Add((container, line)));
+
+        Assert.Equal([("shop/web", "Step 1/1 : FROM scratch"), ("shop/web", "#1 DONE")], lines);
+    }
+
+    [Theory]
+    [InlineData("shop/web", "shop/web:local")]
+    [InlineData("shop/web:1.2", "shop/web:1.2")]
+    [InlineData("registry.local:5000/shop/web", "registry.local:5000/shop/web:local")]
+    [InlineData("registry.local:5000/shop/web:v2", "registry.local:5000/shop/web:v2")]
+    public void The_local_tag_is_added_only_when_the_container_has_no_tag(string container, string tag)
+    {
+        Assert.Equal(tag, ContainerBuilder.LocalTag(container));
+    }
+}
