@@ -236,10 +236,6 @@ public static class SpecParser
         {
             map.Diagnostics.Error(DiagnosticCodes.MissingKey, $"'{key}' needs 'token-env' (an environment variable name) or 'token-file'; tokens are never written in the spec", credentials.Location);
         }
-        else if (tokenEnv is not null && tokenFile is not null)
-        {
-            map.Diagnostics.Error(DiagnosticCodes.Conflict, $"'{key}' gives both 'token-env' and 'token-file'; give one, so it is clear where the token comes from", credentials.KeyLocation("token-file"));
-        }
 
         return new RegistryCredentials(server ?? "", credentials.String("username"), tokenEnv, tokenFile, credentials.Location);
     }
