@@ -194,9 +194,11 @@ public static class DeploymentRenderer
     public static string? ResolveVolumePath(string path, string deploymentDirectory)
     {
         path = StackResolver.ExpandHome(path);
-        if (Path.IsPathRooted(path)) return Path.GetFullPath(path);
-        var full = Path.GetFullPath(Path.Combine(deploymentDirectory, path));
-        return IsInside(deploymentDirectory, full) && full != Path.GetFullPath(deploymentDirectory) ? full : null;
+        if (Path.IsPathRooted(path)) return Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+
+        // Trailing separators are dropped so that "./" is recognised as D itself, not a folder inside it.
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(deploymentDirectory, path)));
+        return IsInside(deploymentDirectory, full) && full != Path.TrimEndingDirectorySeparator(Path.GetFullPath(deploymentDirectory)) ? full : null;
     }
 
     public static bool IsInside(string directory, string path)
