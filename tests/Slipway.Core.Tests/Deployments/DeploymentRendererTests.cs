@@ -302,6 +302,17 @@ public sealed class DeploymentRendererTests : IDisposable
         Assert.Contains("env_file:\n    - \"../config.env\"", Text(rendered, "compose-jobs/docker-compose-setup.yml"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Rendering_twice_from_the_same_inputs_gives_the_same_files()
+    {
+        var inputs = Realistic();
+
+        var first = DeploymentRenderer.Render(inputs);
+        var second = DeploymentRenderer.Render(inputs);
+
+        Assert.Equal(first.Files.Select(f => (f.RelativePath, Encoding.UTF8.GetString(f.Content))), second.Files.Select(f => (f.RelativePath, Encoding.UTF8.GetString(f.Content))));
+    }
+
     [Theory]
     [InlineData("data/x", true)]
     [InlineData("data", true)]
