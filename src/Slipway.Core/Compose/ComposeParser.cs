@@ -210,11 +210,17 @@ public static class ComposeParser
                     }
                     else
                     {
-                        map.Diagnostics.Error(DiagnosticCodes.InvalidPort, $"port '{text}' of {map.Context}: {error}", item.At(map.File));
+                        var interpolated = value == text ? "" : $" (after interpolating '{text}')";
+                        map.Diagnostics.Error(DiagnosticCodes.InvalidPort, $"{map.Context}: {error}{interpolated}", item.At(map.File));
                     }
 
                     break;
                 case YamlMappingNode longForm:
+                    if (HasUnknownPortFields(longForm, map))
+                    {
+                        break;
+                    }
+
                     var fields = new Dictionary<string, string>(StringComparer.Ordinal);
                     foreach (var (k, v) in longForm.Children)
                     {
@@ -241,6 +247,23 @@ public static class ComposeParser
         }
 
         return ports;
+    }
+
+    /// <summary>Reports each unknown long-syntax port field at its key, with the nearest field as a hint.</summary>
+    private static bool HasUnknownPortFields(YamlMappingNode port, YamlMap map)
+    {
+        var found = false;
+        foreach (var key in port.Children.Keys)
+        {
+            if (key is YamlScalarNode { Value: { } name } && !PortSpec.LongSyntaxFields.Contains(name) && !ComposeKeys.IsExtension(name))
+            {
+                map.Diagnostics.Error(DiagnosticCodes.InvalidPort, $"unknown port field '{name}' in a port of {map.Context}", key.At(map.File),
+                    DidYouMean.Hint(name, PortSpec.LongSyntaxFields) ?? $"expected one of {string.Join(", ", PortSpec.LongSyntaxFields)}");
+                found = true;
+            }
+        }
+
+        return found;
     }
 
     private static IEnumerable<string> ReadEnvFiles(YamlMap map, YamlNode node)

@@ -3,19 +3,23 @@ using System.Security.Cryptography;
 namespace Slipway.Core.Deployments;
 
 /// <summary>
-/// Sortable, lowercase ids: <c>slipway-</c> + base36 tenths of a second since 2024-01-01 + two random base36 characters.
+/// Sortable, lowercase ids: <c>slipway-</c> + seven base36 digits of tenths of a second since 2024-01-01 + two random base36 characters.
 /// Lowercase because they become compose project names, kind cluster names and Kubernetes name prefixes.
 /// </summary>
 public static class DeploymentIds
 {
     private const string Alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+    /// <summary>Seven base36 digits of tenths of a second last about 248 years from the epoch.</summary>
+    private const int TimeDigits = 7;
+
     private static readonly DateTimeOffset Epoch = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static string New(DateTimeOffset now, Func<int, int>? random = null)
     {
         random ??= RandomNumberGenerator.GetInt32;
         var ticks = Math.Max(0, (long)(now - Epoch).TotalMilliseconds / 100);
-        return "slipway-" + Base36(ticks) + Alphabet[random(36)] + Alphabet[random(36)];
+        // Fixed width, so ids keep sorting by time when the count gains a digit (unpadded, that happens in late 2030).
+        return "slipway-" + Base36(ticks).PadLeft(TimeDigits, '0') + Alphabet[random(36)] + Alphabet[random(36)];
     }
 
     public static bool IsValid(string id) =>

@@ -35,7 +35,7 @@ public sealed record RenderInputs
 /// <summary>
 /// Turns spec + stack into the files of a deployment directory (DESIGN §1.3): compose files with spec ports,
 /// image overrides, config.env and host-path volumes applied; config folders copied. Pure and deterministic
-/// except for newly generated secrets.
+/// except for newly generated secrets; the bundle is not modified.
 /// </summary>
 public static class DeploymentRenderer
 {
@@ -61,7 +61,7 @@ public static class DeploymentRenderer
 
         foreach (var pod in bundle.Pods)
         {
-            var root = pod.Compose.Root;
+            var root = Copy(pod.Compose.Root);
             ApplyPorts(root, spec, lookup, diagnostics);
             ApplyImageOverrides(root, spec);
             AddConfigEnvFile(root);
@@ -71,7 +71,7 @@ public static class DeploymentRenderer
 
         foreach (var job in bundle.Jobs)
         {
-            var root = job.Compose.Root;
+            var root = Copy(job.Compose.Root);
             ApplyImageOverrides(root, spec);
             AddConfigEnvFile(root);
             ApplyVolumes(root, placements);
@@ -194,9 +194,11 @@ public static class DeploymentRenderer
     public static string? ResolveVolumePath(string path, string deploymentDirectory)
     {
         path = StackResolver.ExpandHome(path);
-        if (Path.IsPathRooted(path)) return Path.GetFullPath(path);
-        var full = Path.GetFullPath(Path.Combine(deploymentDirectory, path));
-        return IsInside(deploymentDirectory, full) && full != Path.GetFullPath(deploymentDirectory) ? full : null;
+        if (Path.IsPathRooted(path)) return Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+
+        // Trailing separators are dropped so that "./" is recognised as D itself, not a folder inside it.
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(deploymentDirectory, path)));
+        return IsInside(deploymentDirectory, full) && full != Path.TrimEndingDirectorySeparator(Path.GetFullPath(deploymentDirectory)) ? full : null;
     }
 
     public static bool IsInside(string directory, string path)
@@ -348,6 +350,14 @@ public static class DeploymentRenderer
 
     private static bool IsExecutable(string path) =>
         !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
+
+    /// <summary>Rendering edits the tree; edit a copy so the bundle (and a second render from it) is unchanged.</summary>
+    private static YamlMappingNode Copy(YamlMappingNode root)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(YamlDocuments.Save(root)));
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
 
     private static IEnumerable<(string Name, YamlMappingNode Node)> Services(YamlMappingNode root)
     {

@@ -30,7 +30,7 @@ public sealed record InitOptions
 /// Writes a new spec from a stack: laconic-so's init rules (ports per service, volume defaults per target),
 /// with the init hook's YAML merged in. Pure: the hook's output is passed in.
 /// </summary>
-public static class SpecGenerator
+public static partial class SpecGenerator
 {
     public static string Generate(StackBundle bundle, InitOptions options, YamlMappingNode? hookSpec, Random random)
     {
@@ -78,7 +78,9 @@ public static class SpecGenerator
 
         AddVolumeDefaults(spec, bundle, options.DeployTo);
         if (hookSpec is not null) MergeHook(spec, hookSpec);
-        return YamlDocuments.Save(spec);
+
+        // YamlDotNet writes an empty value as "key: "; the trailing blank would be committed with the spec.
+        return NullValueTrailingBlank().Replace(YamlDocuments.Save(spec), "$1:");
     }
 
     private static void AddVolumeDefaults(YamlMappingNode spec, StackBundle bundle, DeployTarget target)
@@ -155,4 +157,7 @@ public static class SpecGenerator
         diagnostics.Error(DiagnosticCodes.WrongType, "the init hook must print a YAML mapping of spec keys (or nothing)", new SourceLocation(hookPath + " (output)", 1, 1));
         return null;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?m)^(\s*[^\s""'#][^:""'\n]*): $")]
+    private static partial System.Text.RegularExpressions.Regex NullValueTrailingBlank();
 }

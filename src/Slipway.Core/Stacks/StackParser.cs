@@ -51,7 +51,7 @@ public static class StackParser
                 if (job is null) continue;
                 if (!Names.IsValidComponentName(job))
                 {
-                    diagnostics.Error(DiagnosticCodes.InvalidName, $"job name '{job}' is not valid: use letters, digits, '-' and '_'", item.At(file));
+                    diagnostics.Error(DiagnosticCodes.InvalidName, $"job name '{job}' is not valid: use letters, digits, '-', '_' and '.', starting with a letter or digit", item.At(file));
                 }
 
                 jobs.Add(job);
@@ -112,7 +112,7 @@ public static class StackParser
             if (pod is null) continue;
             if (!Names.IsValidComponentName(pod.Name))
             {
-                map.Diagnostics.Error(DiagnosticCodes.InvalidName, $"pod name '{pod.Name}' is not valid: use letters, digits, '-' and '_'", pod.Location);
+                map.Diagnostics.Error(DiagnosticCodes.InvalidName, $"pod name '{pod.Name}' is not valid: use letters, digits, '-', '_' and '.', starting with a letter or digit", pod.Location);
             }
             else if (!seen.Add(pod.Name))
             {

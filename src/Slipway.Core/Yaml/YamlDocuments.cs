@@ -29,7 +29,7 @@ public static class YamlDocuments
         }
         catch (YamlException ex)
         {
-            diagnostics.Error(DiagnosticCodes.YamlSyntax, Describe(ex), new SourceLocation(file, (int)ex.Start.Line, (int)ex.Start.Column));
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, Describe(ex), TabIndentation(text, ex, file) ?? new SourceLocation(file, (int)ex.Start.Line, (int)ex.Start.Column));
             return null;
         }
     }
@@ -80,8 +80,38 @@ public static class YamlDocuments
         var message = ex.InnerException is { } inner && ex.Message.StartsWith("Exception during", StringComparison.Ordinal)
             ? inner.Message
             : ex.Message;
-        return message.StartsWith("Duplicate key", StringComparison.Ordinal) || message.Contains("duplicate key", StringComparison.OrdinalIgnoreCase)
-            ? "duplicate key: a key may appear only once in a mapping"
-            : "invalid YAML: " + char.ToLowerInvariant(message[0]) + message[1..].TrimEnd('.');
+        if (message.StartsWith("Duplicate key ", StringComparison.Ordinal))
+        {
+            return $"duplicate key '{message["Duplicate key ".Length..].Trim()}': a key may appear only once in a mapping";
+        }
+
+        if (message.Contains("duplicate key", StringComparison.OrdinalIgnoreCase))
+        {
+            return "duplicate key: a key may appear only once in a mapping";
+        }
+
+        if (IsTabIndentation(ex))
+        {
+            return "invalid YAML: a tab is used for indentation; indent with spaces";
+        }
+
+        return "invalid YAML: " + char.ToLowerInvariant(message[0]) + message[1..].TrimEnd('.');
+    }
+
+    private static bool IsTabIndentation(YamlException ex) => ex.Message.Contains("tab as indentation", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>YamlDotNet reports a tab in indentation at the enclosing mapping; point at the first indenting tab instead.</summary>
+    private static SourceLocation? TabIndentation(string text, YamlException ex, string file)
+    {
+        if (!IsTabIndentation(ex)) return null;
+        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        for (var i = Math.Max(0, (int)ex.Start.Line - 1); i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', 0, indent);
+            if (tab >= 0) return new SourceLocation(file, i + 1, tab + 1);
+        }
+
+        return null;
     }
 }
