@@ -67,6 +67,11 @@ public sealed class ContainerBuilder(IProcessRunner runner, string docker = "doc
         var script = Path.Combine(directory, "build.sh");
         if (File.Exists(script))
         {
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(script) & UnixFileMode.UserExecute) == 0)
+            {
+                throw new SlipwayException(FailureReason.InvalidInput, $"{script} is not executable", $"chmod +x {script}");
+            }
+
             return new ProcessSpec(script, [])
             {
                 WorkingDirectory = directory,

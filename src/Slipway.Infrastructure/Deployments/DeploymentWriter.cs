@@ -46,7 +46,16 @@ public static class DeploymentWriter
             throw;
         }
 
-        CreateVolumeDirectories(rendered);
+        try
+        {
+            CreateVolumeDirectories(rendered);
+        }
+        catch
+        {
+            // A fresh create that fails leaves nothing behind, volume folders included.
+            TryDeleteTree(directory);
+            throw;
+        }
     }
 
     /// <summary>

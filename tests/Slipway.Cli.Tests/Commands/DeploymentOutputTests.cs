@@ -5,8 +5,8 @@ namespace Slipway.Cli.Tests.Commands;
 public sealed class DeploymentOutputTests : IDisposable
 {
     private const string PsJson =
-        """{"ID":"a1","Name":"tiny-web-1","Service":"web","State":"running","Health":"healthy","Publishers":[{"URL":"0.0.0.0","TargetPort":80,"PublishedPort":32768,"Protocol":"tcp"}]}""" + "\n"
-        + """{"ID":"b2","Name":"tiny-worker-1","Service":"worker","State":"exited","Health":"","Publishers":[]}""" + "\n";
+        """{"ID":"a1","Labels":"com.docker.compose.service=web","Names":"tiny-web-1","Ports":"0.0.0.0:32768->80/tcp","State":"running","Status":"Up 2 seconds (healthy)"}""" + "\n"
+        + """{"ID":"b2","Labels":"com.docker.compose.service=worker","Names":"tiny-worker-1","Ports":"","State":"exited","Status":"Exited (0) 1 second ago"}""" + "\n";
 
     private readonly CliHarness _cli = new();
 
@@ -16,7 +16,7 @@ public sealed class DeploymentOutputTests : IDisposable
     public async Task Status_as_json_prints_only_valid_json_on_stdout()
     {
         var d = await _cli.CreateDeploymentAsync();
-        _cli.Runner.On("docker", "compose").Returns(0, PsJson);
+        _cli.Runner.On("docker", "ps").Returns(0, PsJson);
 
         var run = await _cli.RunAsync("deployment", "--dir", d, "status", "--output", "json");
 
@@ -30,14 +30,14 @@ public sealed class DeploymentOutputTests : IDisposable
         var port = services[0].GetProperty("ports").EnumerateArray().Single();
         Assert.Equal(32768, port.GetProperty("hostPort").GetInt32());
         Assert.Equal(80, port.GetProperty("targetPort").GetInt32());
-        Assert.EndsWith("ps --all --format json", _cli.Runner.CallLines().Single());
+        Assert.EndsWith("ps --all --no-trunc --filter label=com.docker.compose.project=" + ProjectOf(d) + " --format '{{json .}}'", _cli.Runner.CallLines().Single());
     }
 
     [Fact]
     public async Task Status_as_json_with_no_containers_is_an_empty_array()
     {
         var d = await _cli.CreateDeploymentAsync();
-        _cli.Runner.On("docker", "compose").Returns(0, "");
+        _cli.Runner.On("docker", "ps").Returns(0, "");
 
         var run = await _cli.RunAsync("deployment", "--dir", d, "ps", "--output", "json");
 
@@ -49,7 +49,7 @@ public sealed class DeploymentOutputTests : IDisposable
     public async Task Status_as_text_prints_a_table_on_stdout()
     {
         var d = await _cli.CreateDeploymentAsync();
-        _cli.Runner.On("docker", "compose").Returns(0, PsJson);
+        _cli.Runner.On("docker", "ps").Returns(0, PsJson);
 
         var run = await _cli.RunAsync("deployment", "--dir", d, "status");
 
@@ -104,7 +104,7 @@ public sealed class DeploymentOutputTests : IDisposable
         Assert.Equal(
             [
                 $"docker compose --ansi never --project-name {id} --env-file {d}/config.env --file {d}/compose/docker-compose-web.yml up --detach --wait --wait-timeout 300 --remove-orphans",
-                $"docker compose --ansi never --project-name {id} --env-file {d}/config.env --file {d}/compose/docker-compose-web.yml ps --all --format json",
+                $"docker ps --all --no-trunc --filter label=com.docker.compose.project={id} --format '{{{{json .}}}}'",
             ],
             _cli.Runner.CallLines());
         Assert.Contains($"✓ start {id}", run.Err);
@@ -137,4 +137,7 @@ public sealed class DeploymentOutputTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         Assert.EndsWith("logs --no-color --follow --tail 5 web", _cli.Runner.CallLines().Single());
     }
+
+    private static string ProjectOf(string d) =>
+        Slipway.Core.Deployments.DeploymentFile.Parse(File.ReadAllText(Path.Combine(d, "deployment.yml")), "deployment.yml").DeploymentId;
 }

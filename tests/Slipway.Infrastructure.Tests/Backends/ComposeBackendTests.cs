@@ -203,6 +203,18 @@ public sealed class ComposeBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task Stop_with_delete_volumes_deletes_nothing_when_it_cannot_list_what_it_would_delete()
+    {
+        var backend = Backend();
+        _runner.On("docker", "volume", "ls").Returns(1, stderr: "permission denied\n");
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => backend.StopAsync(deleteVolumes: true, CancellationToken.None));
+
+        Assert.Equal(FailureReason.DeploymentFailed, ex.Reason);
+        Assert.DoesNotContain(_runner.CallLines(), line => line.Contains(" down "));
+    }
+
+    [Fact]
     public async Task Stop_with_delete_volumes_lists_the_project_volumes_then_runs_down_with_volumes()
     {
         var backend = Backend();
@@ -235,14 +247,14 @@ public sealed class ComposeBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task Status_runs_ps_all_as_json_and_parses_it()
+    public async Task Status_runs_one_docker_ps_filtered_by_the_project_label_and_parses_it()
     {
         var backend = Backend();
-        _runner.On("docker", "compose").Returns(0, """{"Service":"web","Name":"shop-web-1","ID":"abc","State":"running","Health":"healthy","Publishers":[]}""" + "\n");
+        _runner.On("docker", "ps").Returns(0, """{"ID":"abc","Labels":"com.docker.compose.service=web","Names":"shop-web-1","Ports":"","State":"running","Status":"Up 2 seconds (healthy)"}""" + "\n");
 
         var states = await backend.StatusAsync(CancellationToken.None);
 
-        Assert.Equal([.. Project(), "ps", "--all", "--format", "json"], Argv(OnlyCall()));
+        Assert.Equal(["docker", "ps", "--all", "--no-trunc", "--filter", $"label=com.docker.compose.project={backend.ProjectName}", "--format", "{{json .}}"], Argv(OnlyCall()));
         Assert.Equal(new ServiceState("web", "shop-web-1", "abc", "running", "healthy", []), states.Single() with { Ports = [] });
     }
 
@@ -250,7 +262,7 @@ public sealed class ComposeBackendTests : IDisposable
     public async Task A_failing_ps_is_a_deployment_failure()
     {
         var backend = Backend();
-        _runner.On("docker", "compose").Returns(1, stderr: "Cannot connect to the Docker daemon\n");
+        _runner.On("docker", "ps").Returns(1, stderr: "Cannot connect to the Docker daemon\n");
 
         var ex = await Assert.ThrowsAsync<SlipwayException>(() => backend.StatusAsync(CancellationToken.None));
 

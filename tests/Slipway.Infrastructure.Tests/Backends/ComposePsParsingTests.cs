@@ -3,71 +3,60 @@ using Slipway.Infrastructure.Backends.Compose;
 
 namespace Slipway.Infrastructure.Tests.Backends;
 
+/// <summary>Status comes from <c>docker ps --format '{{json .}}'</c> filtered by the compose project label.</summary>
 public sealed class ComposePsParsingTests
 {
-    private const string Web = """{"ID":"a1","Name":"shop-web-1","Service":"web","State":"running","Health":"healthy","Publishers":[{"URL":"0.0.0.0","TargetPort":80,"PublishedPort":8080,"Protocol":"tcp"},{"URL":"::","TargetPort":80,"PublishedPort":8080,"Protocol":"tcp"},{"URL":"","TargetPort":443,"PublishedPort":0,"Protocol":"tcp"}]}""";
-    private const string Worker = """{"ID":"b2","Name":"shop-worker-1","Service":"worker","State":"exited","Health":"","Publishers":null}""";
-    private const string Counter = """{"ID":"c3","Name":"shop-counter-1","Service":"counter","State":"running"}""";
+    // Shapes as docker 28 prints them against Engine 20.10 (labels trimmed to the ones that matter, plus a depends_on with commas).
+    private const string Web = """{"ID":"a1b2c3d4e5f6a7b8","Labels":"com.docker.compose.depends_on=db:service_started:false,cache:service_healthy:true,com.docker.compose.oneoff=False,com.docker.compose.project=shop,com.docker.compose.service=web","Names":"shop-web-1","Ports":"0.0.0.0:8080->80/tcp, [::]:8080->80/tcp, 443/tcp","State":"running","Status":"Up 3 seconds (healthy)"}""";
+    private const string Worker = """{"ID":"b2","Labels":"com.docker.compose.oneoff=False,com.docker.compose.service=worker","Names":"shop-worker-1","Ports":"","State":"exited","Status":"Exited (0) 2 seconds ago"}""";
+    private const string Counter = """{"ID":"c3","Labels":"com.docker.compose.service=counter","Names":"shop-counter-1","Ports":"","State":"running","Status":"Up 1 second (health: starting)"}""";
+    private const string Job = """{"ID":"d4","Labels":"com.docker.compose.oneoff=True,com.docker.compose.service=migrate","Names":"shop-migrate-run-1","Ports":"","State":"running","Status":"Up 1 second"}""";
 
-    private static readonly IReadOnlyList<ServiceState> Expected =
-    [
-        new("counter", "shop-counter-1", "c3", "running", null, []),
-        new("web", "shop-web-1", "a1", "running", "healthy",
-        [
-            new("0.0.0.0", 8080, 80, "tcp"),
-            new("::", 8080, 80, "tcp"),
-            new("", 0, 443, "tcp"),
-        ]),
-        new("worker", "shop-worker-1", "b2", "exited", null, []),
-    ];
-
-    private static void AssertStates(IReadOnlyList<ServiceState> actual)
+    [Fact]
+    public void Lines_are_parsed_sorted_by_service_with_health_from_the_status_text()
     {
-        Assert.Equal(Expected.Select(s => s with { Ports = [] }), actual.Select(s => s with { Ports = [] }));
-        Assert.Equal(Expected.Select(s => s.Ports), actual.Select(s => s.Ports));
+        var states = ComposeBackend.ParseDockerPs($"{Web}\n{Worker}\n{Counter}\n");
+
+        Assert.Equal(["counter", "web", "worker"], states.Select(s => s.Service));
+        Assert.Equal(["starting", "healthy", null], states.Select(s => s.Health));
+        Assert.Equal(["running", "running", "exited"], states.Select(s => s.State));
+        Assert.Equal("a1b2c3d4e5f6", states[1].Id);
+        Assert.Equal("shop-web-1", states[1].Name);
     }
 
     [Fact]
-    public void Newline_delimited_json_objects_are_parsed_and_sorted_by_service()
+    public void Published_ports_of_both_address_families_and_unpublished_ports_are_read()
     {
-        AssertStates(ComposeBackend.ParsePs($"{Web}\n{Worker}\n{Counter}\n"));
+        var web = Assert.Single(ComposeBackend.ParseDockerPs(Web));
+
+        Assert.Equal(
+            [new PublishedPort("0.0.0.0", 8080, 80, "tcp"), new PublishedPort("::", 8080, 80, "tcp"), new PublishedPort("", 0, 443, "tcp")],
+            web.Ports);
+        Assert.Equal("0.0.0.0:8080->80/tcp", web.Ports[0].ToString());
+        Assert.Equal("443/tcp", web.Ports[2].ToString());
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:8000-8001->9000-9001/udp", "127.0.0.1:8000->9000/udp|127.0.0.1:8001->9001/udp")]
+    [InlineData("53/udp", "53/udp")]
+    [InlineData("0.0.0.0:32768->80/tcp", "0.0.0.0:32768->80/tcp")]
+    public void Port_text_forms_are_expanded(string text, string expected)
+    {
+        Assert.Equal(expected.Split('|'), ComposeBackend.ParsePorts(text).Select(p => p.ToString()));
     }
 
     [Fact]
-    public void A_json_array_from_older_compose_is_parsed_the_same_way()
+    public void One_off_job_containers_are_not_services()
     {
-        AssertStates(ComposeBackend.ParsePs($"[{Web},{Worker},{Counter}]"));
-    }
-
-    [Fact]
-    public void Blank_lines_between_objects_are_skipped()
-    {
-        AssertStates(ComposeBackend.ParsePs($"\n{Web}\n\n{Worker}\n{Counter}\n\n"));
+        Assert.Equal(["web"], ComposeBackend.ParseDockerPs($"{Web}\n{Job}\n").Select(s => s.Service));
     }
 
     [Theory]
     [InlineData("")]
     [InlineData("\n")]
-    [InlineData("[]")]
+    [InlineData(" \r\n")]
     public void No_containers_is_an_empty_list(string output)
     {
-        Assert.Empty(ComposeBackend.ParsePs(output));
-    }
-
-    [Fact]
-    public void A_duplicate_publisher_is_listed_once()
-    {
-        const string line = """{"Service":"web","Name":"w","ID":"1","State":"running","Publishers":[{"URL":"0.0.0.0","TargetPort":80,"PublishedPort":8080,"Protocol":"tcp"},{"URL":"0.0.0.0","TargetPort":80,"PublishedPort":8080,"Protocol":"tcp"}]}""";
-
-        var state = Assert.Single(ComposeBackend.ParsePs(line));
-
-        Assert.Equal([new PublishedPort("0.0.0.0", 8080, 80, "tcp")], state.Ports);
-        Assert.Equal("0.0.0.0:8080->80/tcp", state.Ports[0].ToString());
-    }
-
-    [Fact]
-    public void An_unpublished_port_prints_as_the_container_port_only()
-    {
-        Assert.Equal("443/tcp", new PublishedPort("", 0, 443, "tcp").ToString());
+        Assert.Empty(ComposeBackend.ParseDockerPs(output));
     }
 }

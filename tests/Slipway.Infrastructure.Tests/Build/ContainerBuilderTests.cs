@@ -65,6 +65,20 @@ public sealed class ContainerBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_build_script_that_is_not_executable_is_reported_with_the_fix()
+    {
+        var stack = HelloStack();
+        var script = _workspace.Combine("hello", "container-build", "slipway-hello", "build.sh");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => BuildAsync(stack));
+
+        Assert.Equal(FailureReason.InvalidInput, ex.Reason);
+        Assert.Equal($"chmod +x {script}", ex.Hint);
+        Assert.Empty(_runner.Calls);
+    }
+
+    [Fact]
     public async Task A_build_script_gets_force_rebuild_and_extra_arguments_as_variables()
     {
         var stack = HelloStack();

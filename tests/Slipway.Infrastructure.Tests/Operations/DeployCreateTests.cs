@@ -204,6 +204,17 @@ public sealed class DeployCreateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_volume_folder_that_cannot_be_created_removes_the_fresh_directory()
+    {
+        // config.env is a file, so a volume folder below it cannot be made after D is in place.
+        SampleStack.Write(_workspace, "stack: ./stack\nvolumes:\n  web-data: ./config.env/web-data\n");
+
+        await Assert.ThrowsAnyAsync<IOException>(() => CreateAsync());
+
+        AssertNothingLeftBehind();
+    }
+
+    [Fact]
     public async Task A_stack_argument_that_differs_from_the_spec_stack_is_invalid_input()
     {
         SampleStack.Write(_workspace);

@@ -204,14 +204,26 @@ public sealed class DeployInitTests : IDisposable
     }
 
     [Fact]
-    public async Task The_stack_reference_is_relative_to_the_spec_folder_not_the_current_directory()
+    public async Task A_nearby_stack_is_referenced_relative_to_the_spec_folder_not_the_current_directory()
+    {
+        Directory.CreateDirectory(_workspace.Combine("ops"));
+
+        await InitAsync(Request("ops/spec.yml"));
+
+        var spec = Parse("ops/spec.yml");
+        Assert.Equal("../stack", spec.Stack?.Value);
+        Assert.Equal(_workspace.Combine("stack"), StackResolver.Resolve(spec.Stack!.Value, spec.Directory, []));
+    }
+
+    [Fact]
+    public async Task A_stack_far_from_the_spec_is_referenced_by_its_absolute_path()
     {
         Directory.CreateDirectory(_workspace.Combine("ops", "specs"));
 
         await InitAsync(Request("ops/specs/spec.yml"));
 
         var spec = Parse("ops/specs/spec.yml");
-        Assert.Equal("../../stack", spec.Stack?.Value);
+        Assert.Equal(_workspace.Combine("stack"), spec.Stack?.Value);
         Assert.Equal(_workspace.Combine("stack"), StackResolver.Resolve(spec.Stack!.Value, spec.Directory, []));
     }
 

@@ -81,10 +81,13 @@ public sealed class ComposeBackend(Deployment deployment, IProcessRunner runner,
         {
             // Ask the engine rather than the compose files: it also knows volumes of pods the stack has since dropped.
             var list = await runner.RunAsync(Spec(["volume", "ls", "--quiet", "--filter", $"label=com.docker.compose.project={ProjectName}"]), cancellationToken);
-            if (list.Succeeded)
+            if (!list.Succeeded)
             {
-                removed.AddRange(list.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal));
+                // Deleting data is only done when we can say what goes (DESIGN §5).
+                throw Failure("volume ls", list, FailureReason.DeploymentFailed);
             }
+
+            removed.AddRange(list.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal));
         }
 
         var command = new List<string> { "down", "--remove-orphans" };
