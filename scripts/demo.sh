@@ -81,7 +81,7 @@ Inspect it:
   ./slipway deployment --dir $dir ps
   ./slipway deployment --dir $dir logs web
 Stop it:
-  ./slipway deployment --dir $dir stop                    # keeps the data volume
-  ./slipway deployment --dir $dir stop --delete-volumes   # also removes the data volume
+  ./slipway deployment --dir $dir stop                    # keeps every volume
+  ./slipway deployment --dir $dir stop --delete-volumes   # also removes the Docker volumes; host data under $dir/data stays
 Run scripts/demo.sh again to update and restart it.
 EOF
