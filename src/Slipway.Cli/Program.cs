@@ -9,8 +9,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var ui = new ConsoleUi(System.Console.Out, System.Console.Error, ConsoleUi.DetectInteractive(),
-            quiet: args.Contains("--quiet") || args.Contains("-q"));
+        var ui = new ConsoleUi(System.Console.Out, System.Console.Error, ConsoleUi.DetectInteractive());
         var cli = new SlipwayCli(ui, new SystemProcessRunner(), CreateEnvironment);
         return await cli.RunAsync(args);
     }

@@ -15,15 +15,16 @@ internal sealed class CliContext(ConsoleUi ui, Func<ConsoleUi, IProcessRunner, S
         Recursive = true,
     };
 
-    public static readonly Option<bool> Debug = new("--debug") { Description = "Show stack traces and every child command", Recursive = true };
+    public static readonly Option<bool> Debug = new("--debug") { Description = "Show stack traces, every child command and its output", Recursive = true };
 
     public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only results and errors", Recursive = true };
 
-    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Print more detail", Recursive = true };
+    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Show every child command Slipway runs", Recursive = true };
 
     public ConsoleUi Ui { get; } = ui;
 
-    public IProcessRunner Runner { get; } = runner;
+    /// <summary>Wrapped once the command line is parsed when --verbose or --debug asks to see child commands.</summary>
+    public IProcessRunner Runner { get; set; } = runner;
 
     public SlipwayEnvironment Environment(IProcessRunner? runnerOverride = null) => environment(Ui, runnerOverride ?? Runner);
 

@@ -54,6 +54,14 @@ internal sealed class SlipwayCli
             return ExitCodes.UsageError;
         }
 
+        // Global flags come from the parse, never from scanning args: "exec web grep --quiet x" is not Slipway's --quiet.
+        _context.Ui.Quiet = parse.GetValue(CliContext.Quiet);
+        var debug = parse.GetValue(CliContext.Debug);
+        if (debug || parse.GetValue(CliContext.Verbose))
+        {
+            _context.Runner = new LoggingProcessRunner(_context.Runner, new ConsoleCommandLog(_context.Ui.Error, withOutput: debug));
+        }
+
         return await parse.InvokeAsync(configuration, cancellationToken);
     }
 

@@ -16,12 +16,11 @@ internal sealed class ConsoleUi : IReporter
     private readonly Lazy<IAnsiConsole> _live;
     private int _liveActive;
 
-    public ConsoleUi(TextWriter output, TextWriter error, bool interactive, bool quiet = false)
+    public ConsoleUi(TextWriter output, TextWriter error, bool interactive)
     {
         _out = output;
         _err = error;
         Interactive = interactive;
-        Quiet = quiet;
         _live = new Lazy<IAnsiConsole>(() => AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.Yes,
@@ -32,7 +31,8 @@ internal sealed class ConsoleUi : IReporter
 
     public bool Interactive { get; }
 
-    public bool Quiet { get; }
+    /// <summary>Set from <c>--quiet</c> once the command line is parsed.</summary>
+    public bool Quiet { get; set; }
 
     public TextWriter Out => _out;
 

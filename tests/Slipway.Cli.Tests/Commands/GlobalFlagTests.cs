@@ -1,0 +1,51 @@
+namespace Slipway.Cli.Tests.Commands;
+
+public sealed class GlobalFlagTests : IDisposable
+{
+    private readonly CliHarness _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public async Task Quiet_silences_progress_but_keeps_results()
+    {
+        var d = await _cli.CreateDeploymentAsync();
+        _cli.Runner.On("docker", "compose").Returns(0);
+        _cli.Runner.On("docker", "ps").Returns(0, "");
+
+        var run = await _cli.RunAsync("--quiet", "deployment", "--dir", d, "start");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(run.Err);
+        Assert.Equal("No containers running\n", run.Out);
+    }
+
+    [Fact]
+    public async Task A_quiet_flag_after_the_exec_command_belongs_to_that_command_not_to_slipway()
+    {
+        var d = await _cli.CreateDeploymentAsync();
+        _cli.Runner.On("docker", "compose").Returns(0);
+
+        var run = await _cli.RunAsync("deployment", "--dir", d, "exec", "web", "grep", "--quiet", "x", "/etc/hosts");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.EndsWith("exec --no-TTY web grep --quiet x /etc/hosts", _cli.Runner.CallLines().Single());
+    }
+
+    [Fact]
+    public async Task Verbose_shows_every_child_command_on_stderr_and_debug_adds_its_output()
+    {
+        var d = await _cli.CreateDeploymentAsync();
+        _cli.Runner.On("docker", "compose").Returns(0, "0.0.0.0:32768\n");
+
+        var verbose = await _cli.RunAsync("--verbose", "deployment", "--dir", d, "port", "web", "80");
+        var debug = await _cli.RunAsync("--debug", "deployment", "--dir", d, "port", "web", "80");
+
+        Assert.Equal("0.0.0.0:32768\n", verbose.Out);
+        Assert.Contains("$ docker compose --ansi never --project-name", verbose.Err);
+        Assert.Contains("port web 80", verbose.Err);
+        Assert.Contains("  exit 0 after", verbose.Err);
+        Assert.DoesNotContain("out| 0.0.0.0:32768", verbose.Err);
+        Assert.Contains("out| 0.0.0.0:32768", debug.Err);
+    }
+}
