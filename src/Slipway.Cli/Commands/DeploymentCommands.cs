@@ -74,7 +74,13 @@ internal static class DeploymentCommands
                 throw new SlipwayException(FailureReason.InvalidInput, "--delete-volumes and --preserve-volumes contradict each other");
             }
 
-            var outcome = await context.Ui.StepAsync($"stop {deployment.Identity.DeploymentId}", _ => backend.StopAsync(parse.GetValue(deleteVolumes), ct));
+            var outcome = await context.Ui.StepAsync($"stop {deployment.Identity.DeploymentId}", progress => backend.StopAsync(new StopOptions
+            {
+                DeleteVolumes = parse.GetValue(deleteVolumes),
+                DeleteNamespace = parse.GetValue(deleteNamespace),
+                PerformClusterManagement = parse.GetValue(perform) && !parse.GetValue(skip),
+                Progress = progress,
+            }, ct));
             if (parse.GetValue(deleteVolumes))
             {
                 context.Ui.Info(outcome.RemovedVolumes.Count == 0 ? "no Docker volumes to remove" : "removed Docker volumes: " + string.Join(", ", outcome.RemovedVolumes));

@@ -13,6 +13,22 @@ public sealed record PublishedPort(string HostIp, int HostPort, int TargetPort, 
 
 public sealed record StopOutcome(IReadOnlyList<string> RemovedVolumes, IReadOnlyList<string> KeptHostPaths);
 
+/// <summary>One thing start/restart would change: Action is create, update, recreate, delete or unchanged.</summary>
+public sealed record PlannedChange(string Kind, string Name, string Action, string? Detail = null);
+
+/// <summary>Options of stop; the cluster and namespace flags only mean something on Kubernetes.</summary>
+public sealed record StopOptions
+{
+    public bool DeleteVolumes { get; init; }
+
+    public bool DeleteNamespace { get; init; }
+
+    /// <summary>k8s-kind: also delete the kind cluster (never done unless asked).</summary>
+    public bool PerformClusterManagement { get; init; }
+
+    public Action<string>? Progress { get; init; }
+}
+
 /// <summary>
 /// A place deployments run: one Docker host through compose, or a Kubernetes cluster. Every backend takes a
 /// rendered deployment directory and drives the operator's own tools as child processes.
@@ -22,8 +38,20 @@ public interface IDeploymentBackend
     /// <summary>Brings the deployment to what D declares and waits until it is up (health checks included).</summary>
     Task ApplyAsync(ApplyOptions options, CancellationToken cancellationToken);
 
-    /// <summary>Stops and removes the deployment's containers; volumes are kept unless <paramref name="deleteVolumes"/>.</summary>
-    Task<StopOutcome> StopAsync(bool deleteVolumes, CancellationToken cancellationToken);
+    /// <summary>Stops and removes the deployment's containers or objects; volumes are kept unless DeleteVolumes.</summary>
+    Task<StopOutcome> StopAsync(StopOptions options, CancellationToken cancellationToken);
+
+    /// <summary>What ApplyAsync with these options would change against the live state; changes nothing.</summary>
+    Task<IReadOnlyList<PlannedChange>> PlanAsync(ApplyOptions options, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A diagnosis for the run log after a failed verify: state of every container/pod, the last
+    /// <paramref name="tailLines"/> log lines of the unhealthy ones, and events where the backend has them.
+    /// </summary>
+    Task<string> DiagnoseAsync(int tailLines, CancellationToken cancellationToken);
+
+    /// <summary>Makes locally built images available to the backend (kind: kind load); compose needs nothing.</summary>
+    Task LoadImagesAsync(IReadOnlyList<string> images, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ServiceState>> StatusAsync(CancellationToken cancellationToken);
 
@@ -48,6 +76,12 @@ public sealed record ApplyOptions
     public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     public IReadOnlyList<string> Services { get; init; } = [];
+
+    /// <summary>Image references to replace in what is applied (stack image → immutable built/pushed tag).</summary>
+    public IReadOnlyDictionary<string, string> ImagePins { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>k8s-kind: create the kind cluster when it does not run yet.</summary>
+    public bool PerformClusterManagement { get; init; }
 
     public Action<string>? Progress { get; init; }
 }

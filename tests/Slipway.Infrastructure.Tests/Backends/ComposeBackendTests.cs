@@ -195,7 +195,7 @@ public sealed class ComposeBackendTests : IDisposable
         var backend = Backend();
         _runner.On("docker", "compose").Returns(0);
 
-        var outcome = await backend.StopAsync(deleteVolumes: false, CancellationToken.None);
+        var outcome = await backend.StopAsync(new StopOptions(), CancellationToken.None);
 
         Assert.Equal([.. Project(), "down", "--remove-orphans"], Argv(OnlyCall()));
         Assert.Empty(outcome.RemovedVolumes);
@@ -208,7 +208,7 @@ public sealed class ComposeBackendTests : IDisposable
         var backend = Backend();
         _runner.On("docker", "volume", "ls").Returns(1, stderr: "permission denied\n");
 
-        var ex = await Assert.ThrowsAsync<SlipwayException>(() => backend.StopAsync(deleteVolumes: true, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => backend.StopAsync(new StopOptions { DeleteVolumes = true }, CancellationToken.None));
 
         Assert.Equal(FailureReason.DeploymentFailed, ex.Reason);
         Assert.DoesNotContain(_runner.CallLines(), line => line.Contains(" down "));
@@ -221,7 +221,7 @@ public sealed class ComposeBackendTests : IDisposable
         _runner.On("docker", "volume", "ls").Returns(0, $"{Id}_web-data\n{Id}_cache\n");
         _runner.On("docker", "compose").Returns(0);
 
-        var outcome = await backend.StopAsync(deleteVolumes: true, CancellationToken.None);
+        var outcome = await backend.StopAsync(new StopOptions { DeleteVolumes = true }, CancellationToken.None);
 
         Assert.Equal(
             [
@@ -239,7 +239,7 @@ public sealed class ComposeBackendTests : IDisposable
         var backend = Backend();
         _runner.On("docker", "compose").Returns(1, stderr: "permission denied while trying to connect to the Docker daemon socket\n");
 
-        var ex = await Assert.ThrowsAsync<SlipwayException>(() => backend.StopAsync(deleteVolumes: false, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => backend.StopAsync(new StopOptions(), CancellationToken.None));
 
         Assert.Equal(FailureReason.DeploymentFailed, ex.Reason);
         Assert.Contains("docker compose stop failed", ex.Message);

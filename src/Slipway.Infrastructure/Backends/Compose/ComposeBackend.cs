@@ -74,8 +74,9 @@ public sealed class ComposeBackend(Deployment deployment, IProcessRunner runner,
         return missing;
     }
 
-    public async Task<StopOutcome> StopAsync(bool deleteVolumes, CancellationToken cancellationToken)
+    public async Task<StopOutcome> StopAsync(StopOptions options, CancellationToken cancellationToken)
     {
+        var deleteVolumes = options.DeleteVolumes;
         var removed = new List<string>();
         if (deleteVolumes)
         {
@@ -101,6 +102,16 @@ public sealed class ComposeBackend(Deployment deployment, IProcessRunner runner,
         var kept = deployment.HostPathVolumes();
         return new StopOutcome(deleteVolumes ? removed : [], kept);
     }
+
+    // Placeholders until the pipeline work (issue 4) lands; nothing calls them yet.
+    public Task<IReadOnlyList<PlannedChange>> PlanAsync(ApplyOptions options, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("plan is not implemented yet for compose");
+
+    public Task<string> DiagnoseAsync(int tailLines, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("diagnose is not implemented yet for compose");
+
+    /// <summary>Compose runs the engine's local images: nothing to load.</summary>
+    public Task LoadImagesAsync(IReadOnlyList<string> images, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// One <c>docker ps</c> filtered by the project label: the same containers <c>compose ps</c> lists, at a quarter of
