@@ -30,6 +30,15 @@ public sealed record RenderInputs
     public IReadOnlyDictionary<string, string> PreviousConfig { get; init; } = new Dictionary<string, string>();
 
     public Func<int, byte[]>? Random { get; init; }
+
+    /// <summary>Kubernetes targets: the deployment-id every object name starts with.</summary>
+    public string? DeploymentId { get; init; }
+
+    /// <summary>deploy-to k8s: the bytes of the spec's kube-config.</summary>
+    public byte[]? KubeConfig { get; init; }
+
+    /// <summary>Kubernetes targets: host files for ConfigMaps (binds, spec configmaps) and env files.</summary>
+    public Kubernetes.IHostFiles? HostFiles { get; init; }
 }
 
 /// <summary>
@@ -52,7 +61,7 @@ public static class DeploymentRenderer
             new("stack.yml", inputs.StackBytes),
         };
 
-        var (configEnv, secrets) = RenderConfigEnv(inputs);
+        var (configEnv, secrets, configValues) = RenderConfigEnv(inputs);
         files.Add(RenderedFile.Text("config.env", configEnv, secret: true));
 
         CheckServiceReferences(spec, bundle, diagnostics);
@@ -87,19 +96,38 @@ public static class DeploymentRenderer
             .Select(p => new VolumeSeed(p.Name, Path.Combine(configRoot!, p.Name), p.HostPath!))
             .ToList();
 
+        var volumes = placements.Values.Select(p => p with { Seeded = seeds.Any(s => s.Volume == p.Name) }).ToList();
+        var warnings = diagnostics.Sorted();
+        if (spec.DeployTo.IsKubernetes())
+        {
+            var kubernetes = Kubernetes.KubernetesRenderer.Render(new Kubernetes.KubernetesInputs
+            {
+                Spec = spec,
+                Bundle = bundle,
+                DeploymentId = inputs.DeploymentId ?? throw new ArgumentException("a Kubernetes render needs the deployment-id", nameof(inputs)),
+                DeploymentDirectory = inputs.DeploymentDirectory,
+                Config = configValues,
+                KubeConfig = inputs.KubeConfig,
+                HostFiles = inputs.HostFiles ?? throw new ArgumentException("a Kubernetes render needs host files", nameof(inputs)),
+            });
+            files.AddRange(kubernetes.Files);
+            volumes = kubernetes.Volumes.Select(v => v with { Seeded = seeds.Any(s => s.Volume == v.Name) }).ToList();
+            warnings = [.. warnings, .. kubernetes.Warnings];
+        }
+
         return new RenderedDeployment
         {
             Files = files,
             Directories = placements.Values.Where(p => p.HostPath is not null && IsInside(inputs.DeploymentDirectory, p.HostPath)).Select(p => p.HostPath!).ToList(),
             Seeds = seeds,
-            Volumes = placements.Values.Select(p => p with { Seeded = seeds.Any(s => s.Volume == p.Name) }).ToList(),
-            Warnings = diagnostics.Sorted(),
+            Volumes = volumes,
+            Warnings = warnings,
             Secrets = secrets,
         };
     }
 
     /// <summary>config.env: spec config (generated secrets resolved, kept across updates), then env-files entries.</summary>
-    private static (string Text, List<string> Secrets) RenderConfigEnv(RenderInputs inputs)
+    private static (string Text, List<string> Secrets, List<KeyValuePair<string, string>> Values) RenderConfigEnv(RenderInputs inputs)
     {
         var values = new List<KeyValuePair<string, string>>();
         var secrets = new List<string>();
@@ -124,7 +152,7 @@ public static class DeploymentRenderer
             secrets.Add(entry.Value);
         }
 
-        return (DotEnv.Render(values, ConfigEnvHeader), secrets);
+        return (DotEnv.Render(values, ConfigEnvHeader), secrets, values);
     }
 
     public static Func<string, string?> ConfigLookup(Spec spec, IReadOnlyList<KeyValuePair<string, string>> envFileEntries)
@@ -173,7 +201,8 @@ public static class DeploymentRenderer
                     continue;
                 }
 
-                if (!IsInside(deploymentDirectory, hostPath) && !Directory.Exists(hostPath))
+                // On k8s the path is on a cluster node, not on this machine.
+                if (spec.DeployTo != DeployTarget.K8s && !IsInside(deploymentDirectory, hostPath) && !Directory.Exists(hostPath))
                 {
                     diagnostics.Warning(DiagnosticCodes.NotFound, $"volume '{volume.Name}': host path {hostPath} does not exist yet; Docker will fail to mount it until it does", volume.Location);
                 }

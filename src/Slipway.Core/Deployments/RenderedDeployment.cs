@@ -9,14 +9,52 @@ public sealed record RenderedFile(string RelativePath, byte[] Content, bool Secr
         new(relativePath, System.Text.Encoding.UTF8.GetBytes(text), secret);
 }
 
-/// <summary>Where a volume's data lives and what survives what: printed by deploy create.</summary>
+/// <summary>
+/// Where a volume's data lives and what survives what (the "false persistence" table of seed 001): printed by deploy
+/// create and plan. Compose placements leave the Kubernetes fields unset.
+/// </summary>
 public sealed record VolumePlacement(string Name, string? HostPath, bool Seeded)
 {
     public bool IsHostPath => HostPath is not null;
 
-    public string Describe() => HostPath is not null
-        ? $"{Name}: host directory {HostPath} (kept by stop and stop --delete-volumes)"
-        : $"{Name}: Docker named volume (kept by stop; removed by stop --delete-volumes)";
+    public Slipway.Core.Specs.DeployTarget Target { get; init; } = Slipway.Core.Specs.DeployTarget.Compose;
+
+    /// <summary>Kubernetes: the hostPath of the PersistentVolume as the node sees it (kind: inside the node container).</summary>
+    public string? NodePath { get; init; }
+
+    /// <summary>Kubernetes: the storage requested by the claim.</summary>
+    public string? Storage { get; init; }
+
+    public string Where => (Target, HostPath) switch
+    {
+        (Slipway.Core.Specs.DeployTarget.Compose, not null) => $"host directory {HostPath}",
+        (Slipway.Core.Specs.DeployTarget.Compose, null) => "Docker named volume",
+        (Slipway.Core.Specs.DeployTarget.K8sKind, not null) => $"host directory {HostPath} (kind node {NodePath})",
+        (Slipway.Core.Specs.DeployTarget.K8sKind, null) => "kind node container (local-path provisioner)",
+        (_, not null) => $"node directory {HostPath} (hostPath volume)",
+        _ => "cluster storage (default StorageClass)",
+    };
+
+    public string SurvivesPodRestart => Target == Slipway.Core.Specs.DeployTarget.K8s && HostPath is not null ? "same node only" : "yes";
+
+    public string SurvivesStop => "yes";
+
+    public string SurvivesDeleteVolumes => HostPath is not null ? "yes (data kept)" : "no";
+
+    public string SurvivesClusterDeletion => (Target, HostPath) switch
+    {
+        (Slipway.Core.Specs.DeployTarget.Compose, _) => "-",
+        (Slipway.Core.Specs.DeployTarget.K8sKind, not null) => "yes",
+        (Slipway.Core.Specs.DeployTarget.K8sKind, null) => "no",
+        (_, not null) => "only with the node's disk",
+        _ => "no (unless the StorageClass retains it)",
+    };
+
+    public string Describe() => Target == Slipway.Core.Specs.DeployTarget.Compose
+        ? HostPath is not null
+            ? $"{Name}: host directory {HostPath} (kept by stop and stop --delete-volumes)"
+            : $"{Name}: Docker named volume (kept by stop; removed by stop --delete-volumes)"
+        : $"{Name}: {Where}; pod restart: {SurvivesPodRestart}; stop: {SurvivesStop}; stop --delete-volumes: {SurvivesDeleteVolumes}; cluster deletion: {SurvivesClusterDeletion}";
 }
 
 /// <summary>A stack config folder copied into a fresh host-path volume (only while the volume folder is empty).</summary>

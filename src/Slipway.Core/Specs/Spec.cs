@@ -1,4 +1,5 @@
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Kubernetes;
 
 namespace Slipway.Core.Specs;
 
@@ -78,6 +79,9 @@ public sealed record Spec
     public Located<string>? ImageRegistry { get; init; }
 
     public RegistryCredentials? RegistryCredentials { get; init; }
+
+    /// <summary>The keys only the Kubernetes targets act on (resources, security, http-proxy, ...).</summary>
+    public KubernetesSpec Kubernetes { get; init; } = KubernetesSpec.Empty;
 
     /// <summary>Keys present in the file, for checks that only care whether something was said.</summary>
     public IReadOnlySet<string> PresentKeys { get; init; } = new HashSet<string>();

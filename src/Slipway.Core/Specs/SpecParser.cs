@@ -1,4 +1,5 @@
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Kubernetes;
 using Slipway.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
@@ -22,6 +23,9 @@ public static class SpecParser
     /// <summary>Keys of the staged pipeline (verify, rollback, registries) that later work implements.</summary>
     private static readonly string[] Pipeline =
         ["registry-credentials", "image-pull-secret", "image-registry", "verify", "rollout", "hooks"];
+
+    /// <summary>Pipeline keys the Kubernetes renderer acts on (pull secret reference, registry rewrite).</summary>
+    private static readonly string[] ActedOnByKubernetes = ["registry-credentials", "image-pull-secret", "image-registry"];
 
     public static readonly IReadOnlyList<string> KnownKeys = [.. Implemented, .. KubernetesOnly, .. Pipeline];
 
@@ -84,6 +88,7 @@ public static class SpecParser
             ImageOverrides = ParseImageOverrides(map),
             ImageRegistry = Located(map, "image-registry"),
             RegistryCredentials = ParseRegistryCredentials(map),
+            Kubernetes = KubernetesSpecParser.Parse(map, network, target),
             PresentKeys = map.Keys.ToHashSet(StringComparer.Ordinal),
         };
     }
@@ -96,7 +101,7 @@ public static class SpecParser
             {
                 map.Diagnostics.Warning(DiagnosticCodes.NotApplicable, $"'{key}' applies to Kubernetes deployments only; compose ignores it", map.KeyLocation(key));
             }
-            else if (Pipeline.Contains(key))
+            else if (Pipeline.Contains(key) && !(target.IsKubernetes() && ActedOnByKubernetes.Contains(key)))
             {
                 map.Diagnostics.Warning(DiagnosticCodes.NotImplemented, $"'{key}' is recognised but not implemented yet; it has no effect", map.KeyLocation(key));
             }

@@ -4,6 +4,7 @@ using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.Files;
 using Slipway.Infrastructure.Hooks;
 using Slipway.Infrastructure.Logging;
 using Slipway.Infrastructure.Processes;
@@ -56,13 +57,6 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         var diagnostics = new DiagnosticBag();
         var spec = SpecParser.Parse(System.Text.Encoding.UTF8.GetString(specBytes), specPath, diagnostics);
         diagnostics.ThrowIfErrors();
-        if (spec.DeployTo.IsKubernetes())
-        {
-            throw new SlipwayException(FailureReason.InvalidInput,
-                $"{specPath}: deploy-to {spec.DeployTo.ToName()}: the Kubernetes backend is not implemented yet; only compose deployments can be created",
-                "set deploy-to: compose");
-        }
-
         var stackDirectory = ResolveStack(request, spec);
         var stack = Stack.Load(stackDirectory, diagnostics);
         var envEntries = ReadEnvFiles(spec, diagnostics);
@@ -71,6 +65,8 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         var previous = existing is not null && File.Exists(layout.ConfigEnv)
             ? DotEnv.Parse(await File.ReadAllTextAsync(layout.ConfigEnv, cancellationToken)).Entries.ToDictionary(e => e.Key, e => e.Value)
             : new Dictionary<string, string>();
+        var now = env.Clock.GetUtcNow();
+        var deployment = existing ?? new DeploymentFile(DeploymentIds.New(now), DeploymentIds.New(now), stack.Directory, specPath);
         var rendered = DeploymentRenderer.Render(new RenderInputs
         {
             Spec = spec,
@@ -81,10 +77,10 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             EnvFileEntries = envEntries,
             PreviousConfig = previous,
             Random = env.SecretBytes,
+            DeploymentId = deployment.DeploymentId,
+            KubeConfig = await ReadKubeConfigAsync(spec, cancellationToken),
+            HostFiles = new DiskHostFiles(),
         });
-
-        var now = env.Clock.GetUtcNow();
-        var deployment = existing ?? new DeploymentFile(DeploymentIds.New(now), DeploymentIds.New(now), stack.Directory, specPath);
         UpdateReport? report = null;
         if (existing is null)
         {
@@ -127,6 +123,19 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         }
 
         return fromArgument;
+    }
+
+    /// <summary>deploy-to k8s: the kube-config file (resolved against the spec's folder), copied into D as kubeconfig.yml.</summary>
+    private static async Task<byte[]?> ReadKubeConfigAsync(Spec spec, CancellationToken cancellationToken)
+    {
+        if (spec.DeployTo != DeployTarget.K8s || spec.KubeConfig is null) return null;
+        var path = Path.GetFullPath(Path.Combine(spec.Directory, StackResolver.ExpandHome(spec.KubeConfig.Value)));
+        if (!File.Exists(path))
+        {
+            throw InvalidInputException.Of(DiagnosticCodes.NotFound, $"kube-config {path} does not exist", spec.KubeConfig.Location, "point kube-config at the cluster's kubeconfig file");
+        }
+
+        return await File.ReadAllBytesAsync(path, cancellationToken);
     }
 
     private static List<KeyValuePair<string, string>> ReadEnvFiles(Spec spec, DiagnosticBag diagnostics)

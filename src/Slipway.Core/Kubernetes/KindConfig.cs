@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using Slipway.Core.Compose;
+using Slipway.Core.Specs;
+using Slipway.Core.Stacks;
+using YamlDotNet.RepresentationModel;
+
+namespace Slipway.Core.Kubernetes;
+
+/// <summary>
+/// <c>D/kind-config.yml</c> (reference/laconic-so.md §4.6): ports 80/443 for the ingress, the ports of host-network
+/// services, and the mounts host-path volumes need: one kind-mount-root umbrella at /mnt, plus one mount per volume
+/// outside it. Mounts only take effect when the cluster is created; the backend compares them on reuse.
+/// </summary>
+public static class KindConfig
+{
+    public static string Render(Spec spec, IReadOnlyList<KubeVolume> volumes, StackBundle bundle)
+    {
+        var ports = new JsonArray(Port(80, "TCP"), Port(443, "TCP"));
+        var seen = new HashSet<(int, string)> { (80, "TCP"), (443, "TCP") };
+        foreach (var service in bundle.PodServices.Where(s => s.Node.Children.TryGetValue(new YamlScalarNode("network_mode"), out var mode) && mode is YamlScalarNode { Value: "host" }))
+        {
+            foreach (var port in service.Ports)
+            {
+                for (var p = port.Target.Start; p <= port.Target.End; p++)
+                {
+                    if (seen.Add((p, port.Protocol.ToUpperInvariant()))) ports.Add(Port(p, port.Protocol.ToUpperInvariant()));
+                }
+            }
+        }
+
+        var mounts = new JsonArray();
+        if (spec.Kubernetes.KindMountRoot is { } root)
+        {
+            mounts.Add(Mount(Path.TrimEndingDirectorySeparator(Path.GetFullPath(StackResolver.ExpandHome(root.Value))), "/mnt"));
+        }
+
+        foreach (var volume in volumes.Where(v => v.KindMount is not null).OrderBy(v => v.Name, StringComparer.Ordinal))
+        {
+            mounts.Add(Mount(volume.KindMount!.HostPath, volume.KindMount.ContainerPath));
+        }
+
+        var node = new JsonObject
+        {
+            ["role"] = "control-plane",
+            ["kubeadmConfigPatches"] = new JsonArray("kind: InitConfiguration\nnodeRegistration:\n  kubeletExtraArgs:\n    node-labels: \"ingress-ready=true\"\n"),
+            ["extraPortMappings"] = ports,
+        };
+        if (mounts.Count > 0) node["extraMounts"] = mounts;
+        return KubeYaml.Document(new JsonObject
+        {
+            ["kind"] = "Cluster",
+            ["apiVersion"] = "kind.x-k8s.io/v1alpha4",
+            ["nodes"] = new JsonArray(node),
+        });
+    }
+
+    private static JsonObject Port(int port, string protocol) =>
+        new() { ["containerPort"] = port, ["hostPort"] = port, ["protocol"] = protocol };
+
+    // HostToContainer: folders mounted on the host later are seen in the node too.
+    private static JsonObject Mount(string hostPath, string containerPath) =>
+        new() { ["hostPath"] = hostPath, ["containerPath"] = containerPath, ["propagation"] = "HostToContainer" };
+}
