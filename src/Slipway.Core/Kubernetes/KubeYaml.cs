@@ -92,11 +92,10 @@ public static partial class KubeYaml
             return;
         }
 
-        var element = value.GetValue<JsonElement>();
-        switch (element.ValueKind)
+        switch (value.GetValueKind())
         {
             case JsonValueKind.String:
-                var text = element.GetString()!;
+                var text = value.GetValue<string>();
                 if (IsLiteralBlockSafe(text))
                 {
                     sb.Append(text.EndsWith('\n') ? "|\n" : "|-\n");
@@ -119,7 +118,7 @@ public static partial class KubeYaml
                 sb.Append("false\n");
                 break;
             case JsonValueKind.Number:
-                sb.Append(element.GetRawText()).Append('\n');
+                sb.Append(value.ToJsonString()).Append('\n');
                 break;
             default:
                 sb.Append("null\n");

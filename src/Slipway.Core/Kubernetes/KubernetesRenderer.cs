@@ -131,7 +131,7 @@ public static class KubernetesRenderer
             foreach (var volume in _volumes.Where(v => v.HostPath is null && !_spec.Volumes.Any(s => s.Name == v.Name)))
             {
                 _diagnostics.Warning(DiagnosticCodes.UnknownReference, $"volume '{volume.Name}' is not in the spec's volumes: it gets storage from the cluster's provisioner, which is lost with the cluster",
-                    new SourceLocation(_spec.FilePath, 1, 1), $"add '{volume.Name}:' (or a path) under volumes");
+                    DeclaredAt(volume.Name), $"add '{volume.Name}:' (or a path) under the spec's volumes");
             }
 
             SpecConfigMaps();
@@ -182,6 +182,21 @@ public static class KubernetesRenderer
                 Volumes = _volumes.Select(v => new VolumePlacement(v.Name, v.HostPath, false) { Target = _spec.DeployTo, NodePath = v.NodePath, Storage = v.Storage }).ToList(),
                 Warnings = _diagnostics.Sorted(),
             };
+        }
+
+        /// <summary>Where a compose file declares a top-level volume.</summary>
+        private SourceLocation DeclaredAt(string volume)
+        {
+            foreach (var file in inputs.Bundle.All)
+            {
+                if (Get(file.Compose.Root, "volumes") is YamlMappingNode volumes)
+                {
+                    var key = volumes.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: var v } && v == volume);
+                    if (key is not null) return key.At(file.SourcePath);
+                }
+            }
+
+            return new SourceLocation(_spec.FilePath, 1, 1);
         }
 
         private static string Name(JsonObject o) => (string)o["metadata"]!["name"]!;

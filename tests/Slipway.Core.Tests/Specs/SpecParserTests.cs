@@ -105,11 +105,20 @@ public sealed class SpecParserTests
 
     [Theory]
     [MemberData(nameof(KubernetesOnlyKeys))]
-    public void Kubernetes_only_keys_are_silent_on_kubernetes_targets(string key)
+    public void Kubernetes_only_keys_are_silent_on_kubernetes_targets_unless_not_implemented_there(string key)
     {
         var (_, diagnostics) = Parse(WithStack("deploy-to: k8s-kind\n" + MinimalValues[key]));
 
-        Assert.Empty(diagnostics.Items);
+        if (Slipway.Core.Kubernetes.KubernetesSpecParser.NotImplementedOnKubernetes.Contains(key))
+        {
+            var warning = Assert.Single(diagnostics.Items);
+            Assert.Equal(DiagnosticCodes.NotImplemented, warning.Code);
+            Assert.Equal($"'{key}' is recognised but not implemented yet on Kubernetes; it has no effect", warning.Message);
+        }
+        else
+        {
+            Assert.Empty(diagnostics.Items);
+        }
     }
 
     [Theory]
