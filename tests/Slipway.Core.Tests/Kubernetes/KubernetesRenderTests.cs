@@ -1,0 +1,310 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Slipway.Core.Deployments;
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Kubernetes;
+using Slipway.Core.Specs;
+using Slipway.Core.Stacks;
+using Slipway.TestKit;
+
+namespace Slipway.Core.Tests.Kubernetes;
+
+/// <summary>Refusals at deploy create and the rules of the translation, on small stacks written per test.</summary>
+public sealed class KubernetesRenderTests : IDisposable
+{
+    private const string Id = "slipway-abc0000xy";
+    private readonly TempWorkspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    private const string WebCompose = """
+        services:
+          web:
+            image: shop/web:1.0.0
+            environment:
+              GREETING: ${GREETING}
+            volumes:
+              - ../config/web/site.conf:/etc/site.conf:ro
+        """;
+
+    private const string WorkerCompose = """
+        services:
+          worker:
+            image: shop/worker:1.0.0
+            environment:
+              QUEUE: ${QUEUE}
+        """;
+
+    private string D => _workspace.Combine("deployment");
+
+    private RenderedDeployment Render(string spec, string web = WebCompose, string? worker = WorkerCompose, Action<TempWorkspace>? files = null)
+    {
+        _workspace.WriteFile("stack/stack.yml", $"version: \"1.0\"\nname: shop\npods:\n  - web\n{(worker is null ? "" : "  - worker\n")}");
+        _workspace.WriteFile("stack/compose/docker-compose-web.yml", web + "\n");
+        if (worker is not null) _workspace.WriteFile("stack/compose/docker-compose-worker.yml", worker + "\n");
+        _workspace.WriteFile("stack/config/web/site.conf", "listen 80;\n");
+        _workspace.WriteFile("kubeconfig", "apiVersion: v1\nkind: Config\n");
+        files?.Invoke(_workspace);
+        var specPath = _workspace.WriteFile("spec.yml", spec + "\n");
+        var diagnostics = new DiagnosticBag();
+        var parsed = SpecParser.Parse(spec + "\n", specPath, diagnostics);
+        diagnostics.ThrowIfErrors();
+        var stack = Stack.Load(_workspace.Combine("stack"), diagnostics);
+        var bundle = StackBundle.Load(stack, _workspace.Combine("repos"), DeploymentRenderer.ConfigLookup(parsed, []), diagnostics);
+        return DeploymentRenderer.Render(new RenderInputs
+        {
+            Spec = parsed,
+            SpecBytes = Encoding.UTF8.GetBytes(spec),
+            Bundle = bundle,
+            StackBytes = File.ReadAllBytes(stack.Definition.FilePath),
+            DeploymentDirectory = D,
+            DeploymentId = Id,
+            KubeConfig = parsed.DeployTo == DeployTarget.K8s && parsed.KubeConfig is not null ? File.ReadAllBytes(_workspace.Combine("kubeconfig")) : null,
+            HostFiles = new FixtureHostFiles(),
+        });
+    }
+
+    private Diagnostic Refused(string spec, string web = WebCompose, Action<TempWorkspace>? files = null)
+    {
+        var ex = Assert.Throws<InvalidInputException>(() => Render(spec, web, files: files));
+        return Assert.Single(ex.Diagnostics, d => d.IsError);
+    }
+
+    private static string Kind(string lines = "") => "stack: ./stack\ndeploy-to: k8s-kind\nconfig:\n  GREETING: hi\n  QUEUE: jobs\n" + lines;
+
+    private static string Manifests(RenderedDeployment rendered) => KubernetesFixture.Text(rendered, KubernetesRenderer.ManifestsFile);
+
+    private static List<JsonObject> Objects(RenderedDeployment rendered) =>
+        Manifests(rendered).Split("---\n", StringSplitOptions.RemoveEmptyEntries).Select(ParseYaml).ToList();
+
+    /// <summary>YAML → JSON through YamlDotNet, so tests read what a YAML reader (kubectl, the backend) reads.</summary>
+    private static JsonObject ParseYaml(string text)
+    {
+        var deserializer = new YamlDotNet.Serialization.DeserializerBuilder().Build();
+        var graph = deserializer.Deserialize<object>(text);
+        var json = new YamlDotNet.Serialization.SerializerBuilder().JsonCompatible().Build().Serialize(graph);
+        return JsonNode.Parse(json)!.AsObject();
+    }
+
+    private static string Hash(List<JsonObject> objects, string deployment) =>
+        (string)objects.Single(o => (string?)o["kind"] == "Deployment" && (string?)o["metadata"]!["name"] == deployment)["spec"]!["template"]!["metadata"]!["annotations"]![KubernetesRenderer.ConfigHashAnnotation]!;
+
+    // ---- refusals ----------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void A_writable_host_bind_is_refused_naming_pod_service_and_bind_at_its_line()
+    {
+        var error = Refused(Kind(), WebCompose.Replace("/etc/site.conf:ro", "/etc/site.conf:rw"));
+
+        Assert.Contains("pod 'web', service 'web', bind '../config/web/site.conf:/etc/site.conf'", error.Message);
+        Assert.Contains("writable host-path binds are not supported", error.Message);
+        Assert.Equal(_workspace.Combine("stack/compose/docker-compose-web.yml"), error.Location!.File);
+        Assert.Equal("7:9", $"{error.Location.Line}:{error.Location.Column}");
+    }
+
+    [Fact]
+    public void A_bound_directory_with_subdirectories_is_refused()
+    {
+        var web = WebCompose.Replace("../config/web/site.conf:/etc/site.conf:ro", "../config/web:/etc/web:ro");
+
+        var error = Refused(Kind(), web, w => w.WriteFile("stack/config/web/sub/x.conf", "x"));
+
+        Assert.Contains("pod 'web', service 'web', bind '../config/web:/etc/web'", error.Message);
+        Assert.Contains("contains subdirectories (sub)", error.Message);
+    }
+
+    [Fact]
+    public void A_bound_file_over_700_KiB_is_refused_and_one_at_the_budget_is_accepted()
+    {
+        var over = Refused(Kind(), files: w => w.WriteFile("stack/config/web/site.conf", new string('x', 716_801)));
+        Assert.Contains("holds 716801 bytes, exceeding the ConfigMap budget of 716800 bytes", over.Message);
+
+        var rendered = Render(Kind(), files: w => w.WriteFile("stack/config/web/site.conf", new string('x', 716_800)));
+        Assert.Contains("site.conf", Manifests(rendered));
+    }
+
+    [Fact]
+    public void A_flat_directory_over_budget_in_total_is_refused()
+    {
+        var web = WebCompose.Replace("../config/web/site.conf:/etc/site.conf:ro", "../config/web:/etc/web:ro");
+
+        var error = Refused(Kind(), web, w =>
+        {
+            w.WriteFile("stack/config/web/a.txt", new string('a', 400_000));
+            w.WriteFile("stack/config/web/b.txt", new string('b', 400_000));
+        });
+
+        Assert.Contains("exceeding the ConfigMap budget", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_bind_source_is_refused_at_create()
+    {
+        var error = Refused(Kind(), WebCompose.Replace("site.conf:/etc", "missing.conf:/etc"));
+
+        Assert.Contains("does not exist; Kubernetes needs its content now", error.Message);
+    }
+
+    [Fact]
+    public void A_relative_volume_path_is_refused_for_k8s_and_resolved_against_D_for_kind()
+    {
+        var web = WebCompose + "\n      - data:/data\nvolumes:\n  data:";
+        var k8s = "stack: ./stack\ndeploy-to: k8s\nkube-config: ./kubeconfig\nvolumes:\n  data: ./data/data\n";
+
+        var error = Refused(k8s, web.Replace("    volumes:\n", "    volumes:\n").Replace("\n      - data:/data", "").Replace("/etc/site.conf:ro", "/etc/site.conf:ro\n      - data:/data"));
+
+        Assert.Contains("relative path './data/data' is not supported for deploy-to k8s", error.Message);
+        Assert.Equal((5, 3), (error.Location!.Line, error.Location.Column));
+
+        var kind = Render(Kind("volumes:\n  data: ./data/data\n"), web.Replace("\n      - data:/data", "").Replace("/etc/site.conf:ro", "/etc/site.conf:ro\n      - data:/data"));
+        var volume = Assert.Single(kind.Volumes);
+        Assert.Equal(Path.Combine(D, "data", "data"), volume.HostPath);
+        Assert.Contains($"hostPath: {Path.Combine(D, "data", "data")}", KubernetesFixture.Text(kind, KubernetesRenderer.KindConfigFile));
+    }
+
+    [Fact]
+    public void Deploy_to_k8s_without_a_kube_config_is_refused()
+    {
+        var error = Refused("stack: ./stack\ndeploy-to: k8s\n");
+
+        Assert.Contains("deploy-to k8s needs 'kube-config'", error.Message);
+    }
+
+    [Fact]
+    public void A_user_name_is_refused_and_a_numeric_user_and_group_are_used()
+    {
+        var error = Refused(Kind(), WebCompose.Replace("    image: shop/web:1.0.0", "    image: shop/web:1.0.0\n    user: www-data"));
+        Assert.Contains("user 'www-data' must be numeric", error.Message);
+
+        var web = Objects(Render(Kind(), WebCompose.Replace("    image: shop/web:1.0.0", "    image: shop/web:1.0.0\n    user: \"1000:1000\""))).Single(o => (string?)o["kind"] == "Deployment" && ((string)o["metadata"]!["name"]!).EndsWith("-web"));
+        var security = web["spec"]!["template"]!["spec"]!["containers"]![0]!["securityContext"]!;
+        Assert.Equal(("1000", "1000"), (security["runAsUser"]!.ToString(), security["runAsGroup"]!.ToString()));
+    }
+
+    [Fact]
+    public void A_proxy_to_an_unknown_service_is_refused_with_a_suggestion()
+    {
+        var error = Refused(Kind("network:\n  http-proxy:\n    - host-name: shop.example.org\n      routes:\n        - path: /\n          proxy-to: wbe:80\n"));
+
+        Assert.Contains("proxy-to names service 'wbe'", error.Message);
+        Assert.Contains("web", error.Hint);
+    }
+
+    [Fact]
+    public void A_name_that_is_both_a_volume_and_a_configmap_is_refused()
+    {
+        var web = WebCompose + "\n      - cfg:/cfg\nvolumes:\n  cfg:";
+        web = web.Replace("\n      - cfg:/cfg", "").Replace("/etc/site.conf:ro", "/etc/site.conf:ro\n      - cfg:/cfg");
+
+        var error = Refused(Kind("volumes:\n  cfg:\nconfigmaps:\n  cfg: ./configmaps/cfg\n"), web, w => w.WriteFile("stack/config/cfg/a", "a"));
+
+        Assert.Contains("'cfg' is both a volume and a configmap", error.Message);
+    }
+
+    [Fact]
+    public void A_service_without_an_image_is_refused()
+    {
+        var error = Refused(Kind(), WebCompose.Replace("    image: shop/web:1.0.0", "    build: ."));
+
+        Assert.Contains("service 'web' has no image", error.Message);
+    }
+
+    // ---- translation rules -------------------------------------------------------------------------------------
+
+    [Fact]
+    public void A_config_change_rolls_exactly_the_pods_that_consume_it()
+    {
+        var before = Objects(Render(Kind()));
+        var after = Objects(Render(Kind().Replace("QUEUE: jobs", "QUEUE: other")));
+
+        Assert.Equal(Hash(before, $"{Id}-web"), Hash(after, $"{Id}-web"));
+        Assert.NotEqual(Hash(before, $"{Id}-worker"), Hash(after, $"{Id}-worker"));
+    }
+
+    [Fact]
+    public void A_bound_file_change_rolls_only_the_pod_that_mounts_it()
+    {
+        var before = Objects(Render(Kind()));
+        var after = Objects(Render(Kind(), files: w => w.WriteFile("stack/config/web/site.conf", "listen 8080;\n")));
+
+        Assert.NotEqual(Hash(before, $"{Id}-web"), Hash(after, $"{Id}-web"));
+        Assert.Equal(Hash(before, $"{Id}-worker"), Hash(after, $"{Id}-worker"));
+    }
+
+    [Fact]
+    public void Registry_credentials_put_a_pull_secret_reference_on_every_pod_and_no_token_or_secret_object_in_D()
+    {
+        var rendered = Render(Kind("registry-credentials:\n  server: registry.example.org\n  token-env: SLIPWAY_TEST_TOKEN\n"));
+
+        var objects = Objects(rendered);
+        foreach (var deployment in objects.Where(o => (string?)o["kind"] == "Deployment"))
+        {
+            Assert.Equal($"{Id}-registry", (string)deployment["spec"]!["template"]!["spec"]!["imagePullSecrets"]![0]!["name"]!);
+        }
+
+        Assert.DoesNotContain(objects, o => (string?)o["metadata"]!["name"] == $"{Id}-registry");
+        Assert.DoesNotContain(rendered.Files, f => Encoding.UTF8.GetString(f.Content).Contains("dockerconfigjson", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_object_carries_slipways_labels_and_the_namespace_names_its_owner()
+    {
+        var objects = Objects(Render(Kind()));
+
+        foreach (var obj in objects)
+        {
+            var labels = obj["metadata"]!["labels"]!;
+            Assert.Equal("slipway", (string)labels[KubernetesRenderer.ManagedByLabel]!);
+            Assert.Equal(Id, (string)labels[KubernetesRenderer.DeploymentIdLabel]!);
+            Assert.Equal("shop", (string)labels[KubernetesRenderer.StackLabel]!);
+        }
+
+        var ns = objects[0];
+        Assert.Equal("Namespace", (string)ns["kind"]!);
+        Assert.Equal("slipway-shop", (string)ns["metadata"]!["name"]!);
+        Assert.Equal(D, (string)ns["metadata"]!["annotations"]![KubernetesRenderer.OwnerAnnotation]!);
+    }
+
+    [Fact]
+    public void Manifests_list_the_namespace_first_then_configmaps_secrets_volumes_services_deployments_and_ingress()
+    {
+        var web = WebCompose.Replace("/etc/site.conf:ro", "/etc/site.conf:ro\n      - data:/data") + "\n    ports:\n      - \"80\"\nvolumes:\n  data:";
+        var spec = Kind("volumes:\n  data: /srv/data\nnetwork:\n  http-proxy:\n    - host-name: shop.example.org\n      routes:\n        - path: /\n          proxy-to: web:80\n");
+
+        var kinds = Objects(Render(spec, web)).Select(o => (string)o["kind"]!).Distinct().ToList();
+
+        Assert.Equal(["Namespace", "ConfigMap", "Secret", "PersistentVolume", "PersistentVolumeClaim", "Service", "Deployment", "Ingress"], kinds);
+    }
+
+    [Fact]
+    public void Spec_configmaps_are_copied_into_D_configmaps()
+    {
+        var web = WebCompose.Replace("/etc/site.conf:ro", "/etc/site.conf:ro\n      - settings:/etc/settings") + "\nvolumes:\n  settings:";
+
+        var rendered = Render(Kind("configmaps:\n  settings: ./configmaps/settings\n"), web, files: w => w.WriteFile("stack/config/settings/app.ini", "[app]\n"));
+
+        Assert.Equal("[app]\n", KubernetesFixture.Text(rendered, "configmaps/settings/app.ini"));
+        Assert.Contains($"name: {Id}-settings", Manifests(rendered));
+    }
+
+    [Fact]
+    public void Deploy_to_k8s_copies_the_kube_config_as_a_secret_file()
+    {
+        var rendered = Render("stack: ./stack\ndeploy-to: k8s\nkube-config: ./kubeconfig\nconfig:\n  GREETING: hi\n  QUEUE: q\n");
+
+        var file = Assert.Single(rendered.Files, f => f.RelativePath == KubernetesRenderer.KubeConfigFile);
+        Assert.True(file.Secret);
+        Assert.DoesNotContain(rendered.Files, f => f.RelativePath == KubernetesRenderer.KindConfigFile);
+        Assert.True(Assert.Single(rendered.Files, f => f.RelativePath == KubernetesRenderer.ManifestsFile).Secret);
+    }
+
+    [Fact]
+    public void Long_service_names_still_give_valid_dns_labels()
+    {
+        var worker = WorkerCompose.Replace("services:\n  worker:", "services:\n  " + new string('w', 70) + ":");
+
+        var rendered = Render(Kind(), worker: worker);
+
+        Assert.All(Objects(rendered), o => Assert.True(KubeNames.IsDnsLabel((string)o["metadata"]!["name"]!)));
+    }
+}
