@@ -1,0 +1,104 @@
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Kubernetes;
+using Slipway.Core.Specs;
+
+namespace Slipway.Core.Tests.Kubernetes;
+
+public sealed class KubernetesSpecParserTests
+{
+    private static (Spec Spec, DiagnosticBag Diagnostics) Parse(string lines)
+    {
+        var diagnostics = new DiagnosticBag();
+        return (SpecParser.Parse("stack: ./s\ndeploy-to: k8s-kind\n" + lines + "\n", "spec.yml", diagnostics), diagnostics);
+    }
+
+    private static Diagnostic Error(string lines) => Assert.Single(Parse(lines).Diagnostics.Items, d => d.IsError);
+
+    [Fact]
+    public void The_kubernetes_keys_are_read_into_the_spec()
+    {
+        var (spec, diagnostics) = Parse("""
+            replicas: 2
+            image-pull-policy: Never
+            kind-cluster-name: shared
+            kind-mount-root: /srv/kind
+            network:
+              http-proxy:
+                - host-name: a.example.org
+                  routes:
+                    - path: /api
+                      proxy-to: api:8080
+            node-affinities:
+              - label: nodetype
+                value: big
+            node-tolerations:
+              - key: gpu
+            secrets:
+              api-keys: [A_KEY]
+            configmaps:
+              cfg: ./configmaps/cfg
+            resources:
+              containers:
+                limits:
+                  memory: 1Gi
+                web:
+                  reservations:
+                    cpus: 500m
+              volumes:
+                reservations:
+                  storage: 3Gi
+            security:
+              capabilities: [CAP_NET_ADMIN]
+            """);
+
+        Assert.Empty(diagnostics.Items);
+        var k = spec.Kubernetes;
+        Assert.Equal(2, k.Replicas);
+        Assert.Equal("Never", k.ImagePullPolicy!.Value);
+        Assert.Equal("shared", k.KindClusterName!.Value);
+        var route = Assert.Single(Assert.Single(k.HttpProxy).Routes);
+        Assert.Equal(("/api", "api", 8080), (route.Path, route.Service, route.Port));
+        Assert.Equal(("nodetype", "big"), (k.NodeAffinities[0].Label, k.NodeAffinities[0].Value));
+        Assert.Equal(("gpu", null, "NoSchedule"), (k.NodeTolerations[0].Key, k.NodeTolerations[0].Value, k.NodeTolerations[0].Effect));
+        Assert.Equal(["A_KEY"], k.Secrets[0].Keys);
+        Assert.Equal("./configmaps/cfg", k.ConfigMaps[0].Source);
+        Assert.Equal("1Gi", k.Resources.Containers!.Limits.Memory);
+        Assert.Equal("500m", k.Resources.PerContainer["web"].Value.Requests.Cpu);
+        Assert.Equal("3Gi", k.Resources.VolumeStorage);
+        Assert.Equal(["NET_ADMIN"], k.Security.Capabilities);
+    }
+
+    [Theory]
+    [InlineData("resources:\n  containers:\n    limits:\n      memory: 512m", "thousandths of a byte", 6, 15)]
+    [InlineData("resources:\n  containers:\n    limits:\n      cpus: lots", "not a CPU amount", 6, 13)]
+    [InlineData("kind-mount-root: relative/dir", "must be an absolute host path", 3, 18)]
+    [InlineData("namespace: Bad_NS", "not a valid Kubernetes namespace", 3, 12)]
+    [InlineData("image-pull-policy: Sometimes", "image-pull-policy must be one of", 3, 20)]
+    [InlineData("network:\n  http-proxy:\n    - host-name: a.example.org\n      routes:\n        - proxy-to: web", "must read SERVICE:PORT", 7, 21)]
+    [InlineData("labels:\n  tier: \"-bad\"", "label value '-bad' is not valid", 4, 9)]
+    [InlineData("labels:\n  slipway.io/pod: x", "is reserved", 4, 3)]
+    [InlineData("node-tolerations:\n  - key: a\n    effect: Sometimes", "toleration effect must be one of", 5, 13)]
+    public void Bad_kubernetes_values_are_errors_at_their_line_and_column(string lines, string message, int line, int column)
+    {
+        var error = Error(lines);
+
+        Assert.Contains(message, error.Message);
+        Assert.Equal((line, column), (error.Location!.Line, error.Location.Column));
+    }
+
+    [Fact]
+    public void Registry_keys_do_not_warn_on_kubernetes_targets()
+    {
+        var (_, diagnostics) = Parse("image-registry: r.example.org\nregistry-credentials:\n  server: r.example.org\n  token-env: T");
+
+        Assert.Empty(diagnostics.Items);
+    }
+
+    [Fact]
+    public void Unimplemented_memlock_warns_on_kubernetes()
+    {
+        var warning = Assert.Single(Parse("security:\n  unlimited-memlock: true").Diagnostics.Items);
+
+        Assert.Equal(DiagnosticCodes.NotImplemented, warning.Code);
+    }
+}
