@@ -95,7 +95,14 @@ internal static class DeployCommands
             if (result.Rendered.Volumes.Count > 0)
             {
                 ui.Info("volumes:");
-                foreach (var volume in result.Rendered.Volumes) ui.Detail(volume.Describe() + (volume.Seeded ? ", seeded from the stack's config" : ""));
+                if (result.Rendered.Volumes[0].Target.IsKubernetes())
+                {
+                    foreach (var line in Slipway.Core.Kubernetes.KubernetesVolumes.Table(result.Rendered.Volumes)) ui.Detail(line);
+                }
+                else
+                {
+                    foreach (var volume in result.Rendered.Volumes) ui.Detail(volume.Describe() + (volume.Seeded ? ", seeded from the stack's config" : ""));
+                }
             }
 
             if (!string.IsNullOrWhiteSpace(result.HookOutput))

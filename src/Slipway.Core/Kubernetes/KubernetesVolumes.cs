@@ -42,6 +42,15 @@ public static class KubernetesVolumes
             .ToList();
     }
 
+    /// <summary>The "what survives what" table as aligned text lines (header first), for deploy create, plan and status.</summary>
+    public static IReadOnlyList<string> Table(IReadOnlyList<VolumePlacement> placements)
+    {
+        string[] header = ["VOLUME", "DATA LIVES IN", "POD RESTART", "STOP", "STOP --delete-volumes", "CLUSTER DELETION"];
+        var rows = placements.Select(p => new[] { p.Name, p.Where, p.SurvivesPodRestart, p.SurvivesStop, p.SurvivesDeleteVolumes, p.SurvivesClusterDeletion }).ToList();
+        var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        return [.. new[] { header }.Concat(rows).Select(r => string.Join("  ", r.Select((c, i) => c.PadRight(widths[i]))).TrimEnd())];
+    }
+
     /// <summary>
     /// Every compose volume that is not a spec configmap, in first-use order. k8s refuses relative paths (the node is
     /// not this machine); k8s-kind resolves them against D.

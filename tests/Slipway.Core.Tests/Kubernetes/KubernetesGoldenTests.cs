@@ -42,6 +42,25 @@ public sealed class KubernetesGoldenTests
     }
 
     [Fact]
+    public void The_volume_table_says_where_data_lives_and_what_survives_what()
+    {
+        var rendered = KubernetesFixture.Render("volumes");
+
+        Golden.AssertMatchesIn(KubernetesFixture.GoldenRoot(), string.Join("\n", KubernetesVolumes.Table(rendered.Volumes)) + "\n", Path.Combine("volumes", "table.txt"));
+    }
+
+    [Fact]
+    public void The_placement_function_gives_plan_the_same_table_as_deploy_create()
+    {
+        var inputs = KubernetesFixture.Inputs("volumes");
+        var rendered = DeploymentRenderer.Render(inputs);
+
+        var placements = KubernetesVolumes.Placements(inputs.Spec, inputs.Bundle.All.SelectMany(f => f.Compose.Volumes), inputs.DeploymentDirectory, inputs.DeploymentId!);
+
+        Assert.Equal(rendered.Volumes.Select(v => v.Describe()), placements.Select(v => v.Describe()));
+    }
+
+    [Fact]
     public void There_are_at_least_eight_fixture_stacks()
     {
         Assert.True(KubernetesFixture.Names().Count() >= 8);
