@@ -2,6 +2,7 @@
 //   1. cold start of the published CLI (`slipway version`), direct and through the ./slipway launcher
 //   2. `deploy init` + `deploy create` on a generated 200-service stack
 //   3. `deployment start` vs the raw `docker compose ... up` it runs (from stopped, and the no-change case)
+//   k8s: rendering a 200-service stack for Kubernetes, in process (K8sRenderBench.cs; --only k8s)
 // Usage: Slipway.Bench --repo ROOT [--only cold,create,start] [--wait-quiet SECONDS]
 using System.Diagnostics;
 using System.Globalization;
@@ -40,6 +41,7 @@ internal static class Program
             if (only.Contains("cold")) await bench.ColdStartAsync(20);
             if (only.Contains("create")) await bench.InitCreateAsync(pods: 20, servicesPerPod: 10, runs: 5);
             if (only.Contains("start")) await bench.StartVsComposeAsync(runs: 5);
+            if (only.Contains("k8s") || Arg(args, "--only") is null) K8sRenderBench.Run(bench, pods: 20, servicesPerPod: 10, runs: 5);
             bench.PrintSummary();
             return 0;
         }
@@ -550,13 +552,13 @@ internal sealed class Bench(string repo, CancellationToken ct)
         }
     }
 
-    private void Add(Row row)
+    internal void Add(Row row)
     {
         _rows.Add(row);
         Line($"    {row.Name,-44} median {Stats.Ms(row.Median),6}  min {Stats.Ms(row.Samples.DefaultIfEmpty(double.NaN).Min()),6}  max {Stats.Ms(row.Samples.DefaultIfEmpty(double.NaN).Max()),6}  cpu {Stats.Ms(row.CpuMedian),6}  (n={row.Samples.Count})");
     }
 
-    private void Target(string target, double measured, bool met, bool ratio = false) =>
+    internal void Target(string target, double measured, bool met, bool ratio = false) =>
         _targets.Add((target, ratio ? measured.ToString("0.00", CultureInfo.InvariantCulture) : Stats.Ms(measured) + " ms", met));
 
     private static void Line(string text) => System.Console.WriteLine(text);
