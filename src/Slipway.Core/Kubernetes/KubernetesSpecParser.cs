@@ -70,7 +70,7 @@ public static class KubernetesSpecParser
             Replicas = replicas,
             NodeAffinities = ParseAffinities(map),
             NodeTolerations = ParseTolerations(map),
-            HttpProxy = network is null ? [] : ParseHttpProxy(network),
+            HttpProxy = network is null ? [] : ParseHttpProxy(network, target),
             Secrets = ParseSecrets(map),
             ConfigMaps = ParseConfigMaps(map),
             KindClusterName = clusterName,
@@ -249,7 +249,7 @@ public static class KubernetesSpecParser
         return list;
     }
 
-    private static List<HttpProxyHost> ParseHttpProxy(YamlMap network)
+    private static List<HttpProxyHost> ParseHttpProxy(YamlMap network, DeployTarget target)
     {
         var list = new List<HttpProxyHost>();
         var diagnostics = network.Diagnostics;
@@ -284,7 +284,7 @@ public static class KubernetesSpecParser
                 routes.Add(new ProxyRoute(path, to[..colon], port, route.ValueLocation("proxy-to")!));
             }
 
-            if (routes.Count == 0 && host is not null)
+            if (routes.Count == 0 && host is not null && target.IsKubernetes())
             {
                 diagnostics.Warning(DiagnosticCodes.InvalidValue, $"http-proxy entry '{host}' has no routes; it makes no Ingress rule", entry.Location);
             }
