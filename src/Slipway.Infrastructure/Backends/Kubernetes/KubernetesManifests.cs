@@ -125,8 +125,8 @@ public static class KubernetesManifests
         var stream = new YamlStream(objects.Select(o => new YamlDocument(o.Node)));
         using var writer = new StringWriter();
         stream.Save(writer, assignAnchors: false);
-        // YamlStream ends every document with "...", which kubectl accepts; the trailing newline keeps logs tidy.
-        return writer.ToString();
+        // YamlStream ends every document with "..."; kubectl's reader splits on "---" only, so plain separators are safer.
+        return writer.ToString().ReplaceLineEndings("\n").Replace("\n...\n", "\n", StringComparison.Ordinal);
     }
 
     /// <summary><c>kubectl get -o name</c> spelling: the lowercase kind, then the group unless it is the core group.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Infrastructure.Backends.Kubernetes;
@@ -45,7 +46,7 @@ public sealed record RegistryPullSecret(ManifestObject Object, IReadOnlyList<str
                 }
             },
             { "type", "kubernetes.io/dockerconfigjson" },
-            { "data", new YamlMappingNode { { ".dockerconfigjson", data } } },
+            { "data", new YamlMappingNode { { ".dockerconfigjson", new YamlScalarNode(data) { Style = ScalarStyle.DoubleQuoted } } } },
         };
         return new RegistryPullSecret(new ManifestObject("v1", "Secret", NameFor(deploymentId), ns, node), [token, auth, data, config]);
     }
