@@ -242,7 +242,7 @@ public sealed class KubernetesBackend : IDeploymentBackend
         var result = await Kubectl.RunAsync(["get", "namespace", ns, "-o", "json"], cancellationToken);
         if (Kubectl.IsNotFound(result)) return null;
         if (!result.Succeeded) throw Kubectl.Failure($"get namespace {ns}", result, FailureReason.DeploymentFailed, ConnectionHint());
-        var root = JsonDocument.Parse(result.StandardOutput).RootElement.Clone();
+        var root = JsonDocument.Parse(result.StandardOutput.Trim() is { Length: > 0 } json ? json : "{}").RootElement.Clone();
         var owner = Annotation(root, OwnerAnnotation) ?? Annotation(root, LaconicOwnerAnnotation);
         if (owner is null)
         {
