@@ -3,6 +3,7 @@ using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
+using Slipway.Infrastructure.Backends.Kubernetes;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Hooks;
 using Slipway.Infrastructure.Logging;
@@ -85,6 +86,14 @@ public sealed class DeployCreate(SlipwayEnvironment env)
 
         var now = env.Clock.GetUtcNow();
         var deployment = existing ?? new DeploymentFile(DeploymentIds.New(now), DeploymentIds.New(now), stack.Directory, specPath);
+        if (existing is null && spec.DeployTo == DeployTarget.K8sKind)
+        {
+            // Join the kind cluster that already runs rather than ask for a second one (kind clusters are per machine).
+            var (clusterId, warning) = await KindCluster.InheritClusterIdAsync(env.Runner, deployment.ClusterId, env.CurrentDirectory, cancellationToken);
+            deployment = deployment with { ClusterId = clusterId };
+            if (warning is not null) env.Reporter.Warn(warning);
+        }
+
         UpdateReport? report = null;
         if (existing is null)
         {
