@@ -45,7 +45,8 @@ public sealed class Kubectl(IProcessRunner runner, string executable, IReadOnlyL
 
     /// <summary>kubectl's "not found" answer to a get of one named object (exit code 1 with NotFound).</summary>
     public static bool IsNotFound(ProcessResult result) =>
-        !result.Succeeded && !result.TimedOut && (result.StandardError.Contains("NotFound", StringComparison.Ordinal) || result.StandardError.Contains("not found", StringComparison.Ordinal));
+        // Only the server's answer counts: "context ... not found" and the like are connection problems, not an absent object.
+        !result.Succeeded && !result.TimedOut && result.StandardError.Contains("(NotFound)", StringComparison.Ordinal);
 
     private ProcessSpec Spec(IReadOnlyList<string> command, IReadOnlyList<string>? extraSecrets) => new(Executable, Arguments(command))
     {
