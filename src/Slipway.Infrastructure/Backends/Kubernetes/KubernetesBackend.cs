@@ -112,6 +112,7 @@ public sealed class KubernetesBackend : IDeploymentBackend
         }
 
         await CheckNamespaceOwnerAsync(ns.Name, options.Progress, cancellationToken);
+        if (manifests.Any(o => o.Kind == "PersistentVolume")) await ReleaseVolumesAsync(options.Progress, cancellationToken);
         var existingJobs = await ExistingJobsAsync(ns.Name, cancellationToken);
         var pullSecret = PullSecret(ns, warn: true);
         var batch = Batch(manifests, pullSecret, existingJobs, options.ImagePins);
@@ -206,6 +207,22 @@ public sealed class KubernetesBackend : IDeploymentBackend
         return Lines(live.StandardOutput).Where(name => !declared.Contains(name)).Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// A PV whose claim was deleted (with its namespace) stays Released with a stale claimRef, and the re-created claim
+    /// would never bind (⚠ §6.1). Our own Released PVs get their claimRef cleared so they bind again, data intact.
+    /// </summary>
+    private async Task ReleaseVolumesAsync(Action<string>? progress, CancellationToken cancellationToken)
+    {
+        var volumes = await Kubectl.RequireAsync("get persistentvolumes", ["get", "persistentvolumes", "-l", Selector, "-o", "json"], cancellationToken);
+        foreach (var item in Items(volumes.StandardOutput))
+        {
+            if (!item.TryGetProperty("status", out var status) || !status.TryGetProperty("phase", out var phase) || phase.GetString() != "Released") continue;
+            var name = item.GetProperty("metadata").GetProperty("name").GetString()!;
+            progress?.Invoke($"persistentvolume/{name} was released by a deleted claim; making it claimable again");
+            await Kubectl.RequireAsync($"patch persistentvolume {name}", ["patch", "persistentvolume", name, "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/spec/claimRef\"}]"], cancellationToken);
+        }
+    }
+
     private async Task<IReadOnlySet<string>> ExistingJobsAsync(string ns, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(JobsFolder)) return new HashSet<string>();
@@ -284,6 +301,18 @@ public sealed class KubernetesBackend : IDeploymentBackend
         else
         {
             RequireKubeconfig();
+        }
+
+        if (options.DeleteNamespace && !options.DeleteVolumes)
+        {
+            // Deleting a namespace deletes every claim in it, and with them provisioned data: only when --delete-volumes says so.
+            var claims = await Kubectl.RequireAsync("get persistentvolumeclaims", ["get", "persistentvolumeclaims", "-n", ns, "-o", "name"], cancellationToken);
+            if (Lines(claims.StandardOutput).ToList() is { Count: > 0 } list)
+            {
+                throw new SlipwayException(FailureReason.Conflict,
+                    $"deleting namespace {ns} would also delete its volume claims ({string.Join(", ", list)}) and the data of provisioned volumes; nothing was stopped",
+                    "add --delete-volumes if you mean to delete them, or stop without --delete-namespace");
+            }
         }
 
         options.Progress?.Invoke($"deleting the objects of {DeploymentId} in namespace {ns}");

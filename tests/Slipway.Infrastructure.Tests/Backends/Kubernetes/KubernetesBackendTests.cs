@@ -430,6 +430,7 @@ public sealed class KubernetesBackendTests : IDisposable
     public async Task Stop_with_delete_namespace_deletes_our_own_namespace()
     {
         var backend = Backend();
+        _runner.On(K("get", "persistentvolumeclaims")).Returns(0, "");
         _runner.On(K("delete")).Returns(0);
         _runner.On(K("get", "namespace", Ns)).Returns(0, NamespaceJson(_d));
 
@@ -442,6 +443,7 @@ public sealed class KubernetesBackendTests : IDisposable
     public async Task Stop_with_delete_namespace_never_deletes_a_namespace_another_deployment_owns()
     {
         var backend = Backend();
+        _runner.On(K("get", "persistentvolumeclaims")).Returns(0, "");
         _runner.On(K("delete", OwnedKinds)).Returns(0);
         _runner.On(K("get", "namespace", Ns)).Returns(0, NamespaceJson("/srv/other"));
 
@@ -449,6 +451,39 @@ public sealed class KubernetesBackendTests : IDisposable
 
         Assert.Equal(FailureReason.Conflict, error.Reason);
         Assert.DoesNotContain(_runner.Calls, c => c.Arguments.Contains("namespace") && c.Arguments.Contains("delete"));
+    }
+
+    [Fact]
+    public async Task Stop_with_delete_namespace_but_not_volumes_refuses_while_the_namespace_holds_claims()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "persistentvolumeclaims", "-n", Ns, "-o", "name")).Returns(0, $"persistentvolumeclaim/{Id}-web-data\n");
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.StopAsync(new StopOptions { DeleteNamespace = true }, CancellationToken.None));
+
+        Assert.Equal(FailureReason.Conflict, error.Reason);
+        Assert.Contains($"persistentvolumeclaim/{Id}-web-data", error.Message);
+        Assert.Contains("--delete-volumes", error.Hint);
+        Assert.DoesNotContain(_runner.Calls, c => c.Arguments.Contains("delete"));
+    }
+
+    [Fact]
+    public async Task Start_makes_our_released_host_path_volumes_claimable_again()
+    {
+        var backend = Backend();
+        File.AppendAllText(Path.Combine(_d, "k8s", "manifests.yml"),
+            $"\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: {Id}-web-data\n  labels:\n    slipway.io/deployment-id: {Id}\nspec:\n  hostPath:\n    path: /srv/web\n");
+        FreshCluster();
+        _runner.On(K("get", "persistentvolumes", "-l", Selector, "-o", "json")).Returns(0,
+            "{\"items\":[{\"metadata\":{\"name\":\"" + Id + "-web-data\"},\"status\":{\"phase\":\"Released\"}},{\"metadata\":{\"name\":\"bound\"},\"status\":{\"phase\":\"Bound\"}}]}");
+        _runner.On(K("patch")).Returns(0);
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        var patch = _runner.Single(c => c.Arguments.Contains("patch"));
+        Assert.Equal(K("patch", "persistentvolume", $"{Id}-web-data", "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/spec/claimRef\"}]"), Argv(patch));
+        Assert.True(_runner.Calls.ToList().IndexOf(patch) < _runner.Calls.ToList().FindIndex(c => c.Arguments.Contains("apply")));
+        Assert.Contains("kind: PersistentVolume", ApplyCall().StandardInput);
     }
 
     [Fact]
