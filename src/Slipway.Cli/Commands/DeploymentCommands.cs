@@ -3,7 +3,6 @@ using System.Text.Json;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Infrastructure.Backends;
-using Slipway.Infrastructure.Backends.Compose;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Logging;
 using Slipway.Infrastructure.Processes;
@@ -54,6 +53,7 @@ internal static class DeploymentCommands
             {
                 Services = parse.GetValue(services) ?? [],
                 WaitTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                PerformClusterManagement = parse.GetValue(perform) && !parse.GetValue(skip),
             }, ct)));
         return command;
     }
@@ -83,12 +83,15 @@ internal static class DeploymentCommands
             }, ct));
             if (parse.GetValue(deleteVolumes))
             {
-                context.Ui.Info(outcome.RemovedVolumes.Count == 0 ? "no Docker volumes to remove" : "removed Docker volumes: " + string.Join(", ", outcome.RemovedVolumes));
+                var what = deployment.Target.IsKubernetes() ? "PersistentVolumeClaims/PersistentVolumes" : "Docker volumes";
+                context.Ui.Info(outcome.RemovedVolumes.Count == 0 ? $"no {what} to remove" : $"removed {what}: " + string.Join(", ", outcome.RemovedVolumes));
                 foreach (var path in outcome.KeptHostPaths) context.Ui.Info($"kept host-path data: {path} (delete it yourself if you mean to)");
             }
             else
             {
-                context.Ui.Info("volumes kept; 'stop --delete-volumes' removes the Docker volumes");
+                context.Ui.Info(deployment.Target.IsKubernetes()
+                    ? "namespace and volumes kept; 'stop --delete-volumes' removes this deployment's PersistentVolumeClaims and PersistentVolumes"
+                    : "volumes kept; 'stop --delete-volumes' removes the Docker volumes");
             }
 
             return ExitCodes.Success;
@@ -195,10 +198,6 @@ internal static class DeploymentCommands
             }
 
             var deployment = Deployment.Open(Path.Combine(Directory.GetCurrentDirectory(), parse.GetValue(Dir)!));
-            if (deployment.Target != DeployTarget.Compose)
-            {
-                throw new SlipwayException(FailureReason.InvalidInput, $"deploy-to {deployment.Target.ToName()} is not implemented yet: only compose deployments can run");
-            }
 
             FileCommandLog? log = null;
             try
@@ -211,7 +210,7 @@ internal static class DeploymentCommands
                     runner = new LoggingProcessRunner(runner, log);
                 }
 
-                var backend = new ComposeBackend(deployment, runner, context.Environment().DockerExecutable);
+                var backend = BackendFactory.Create(deployment, runner, context.Environment(runner));
                 return await action(deployment, backend);
             }
             catch (SlipwayException) when (log is not null)

@@ -3,6 +3,7 @@ using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
+using Slipway.Infrastructure.Backends.Kubernetes;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Files;
 using Slipway.Infrastructure.Hooks;
@@ -67,6 +68,22 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             : new Dictionary<string, string>();
         var now = env.Clock.GetUtcNow();
         var deployment = existing ?? new DeploymentFile(DeploymentIds.New(now), DeploymentIds.New(now), stack.Directory, specPath);
+        if (existing is null && spec.DeployTo == DeployTarget.K8sKind)
+        {
+            if (spec.Kubernetes.KindClusterName is { } named)
+            {
+                // The operator named the cluster: that wins over joining whichever one runs.
+                deployment = deployment with { ClusterId = named.Value };
+            }
+            else
+            {
+                // Join the kind cluster that already runs rather than ask for a second one (kind clusters are per machine).
+                var (clusterId, warning) = await KindCluster.InheritClusterIdAsync(env.Runner, deployment.ClusterId, env.CurrentDirectory, cancellationToken);
+                deployment = deployment with { ClusterId = clusterId };
+                if (warning is not null) env.Reporter.Warn(warning);
+            }
+        }
+
         var rendered = DeploymentRenderer.Render(new RenderInputs
         {
             Spec = spec,

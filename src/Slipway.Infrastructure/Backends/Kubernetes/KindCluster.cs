@@ -1,0 +1,243 @@
+using System.Text.Json;
+using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Processes;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Slipway.Infrastructure.Backends.Kubernetes;
+
+/// <summary>A bind the kind node needs: host path → path inside the node container.</summary>
+public sealed record KindMount(string HostPath, string ContainerPath);
+
+/// <summary>
+/// One kind cluster, driven through the kind CLI (and docker for the mount check). It is created only when the caller
+/// asks (--perform-cluster-management); a running cluster is reused after checking that its mounts are the ones
+/// D/kind-config.yml needs, because kind applies extraMounts only at creation (⚠ §6.1: data silently on the overlay).
+/// </summary>
+public sealed class KindCluster(IProcessRunner runner, string name, string deploymentDirectory, string kind = "kind", string docker = "docker")
+{
+    public string Name { get; } = name;
+
+    /// <summary>The kubectl context kind writes for the cluster.</summary>
+    public string Context => $"kind-{Name}";
+
+    public string ConfigFile => Path.Combine(deploymentDirectory, "kind-config.yml");
+
+    /// <summary>The names <c>kind get clusters</c> lists (it prints "No kind clusters found." on stderr when there are none).</summary>
+    public static async Task<IReadOnlyList<string>> ListAsync(IProcessRunner runner, string kind, string workingDirectory, CancellationToken cancellationToken)
+    {
+        var result = await runner.RunAsync(new ProcessSpec(kind, ["get", "clusters"]) { WorkingDirectory = workingDirectory, Timeout = TimeSpan.FromSeconds(30) }, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new SlipwayException(FailureReason.PrerequisiteMissing, $"kind get clusters failed (exit code {result.ExitCode}):\n{result.Tail()}",
+                "check that docker is running and that you may use it");
+        }
+
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => !line.StartsWith("No kind clusters", StringComparison.Ordinal))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The cluster-id a new k8s-kind deployment gets at deploy create: the running kind cluster's name, so it joins
+    /// that cluster instead of asking for a second one; <paramref name="fresh"/> when none runs or kind is missing.
+    /// With several running clusters the first in name order is taken and the others are named in the warning.
+    /// </summary>
+    public static async Task<(string ClusterId, string? Warning)> InheritClusterIdAsync(IProcessRunner runner, string fresh, string workingDirectory, CancellationToken cancellationToken, string kind = "kind")
+    {
+        IReadOnlyList<string> clusters;
+        try
+        {
+            clusters = await ListAsync(runner, kind, workingDirectory, cancellationToken);
+        }
+        catch (SlipwayException ex)
+        {
+            return (fresh, $"could not list kind clusters ({ex.Message.Split('\n')[0]}); the deployment gets its own cluster-id {fresh}");
+        }
+
+        var sorted = clusters.Order(StringComparer.Ordinal).ToList();
+        return sorted.Count switch
+        {
+            0 => (fresh, null),
+            1 => (sorted[0], null),
+            _ => (sorted[0], $"several kind clusters are running ({string.Join(", ", sorted)}); this deployment joins {sorted[0]} (edit cluster-id in deployment.yml to choose another)"),
+        };
+    }
+
+    /// <summary>Makes sure the cluster runs: reuse (after the mount check), create when allowed, or refuse with the fix.</summary>
+    public async Task EnsureAsync(bool performClusterManagement, Action<string>? progress, Action<string> warn, CancellationToken cancellationToken)
+    {
+        var running = await ListAsync(runner, kind, deploymentDirectory, cancellationToken);
+        if (running.Contains(Name))
+        {
+            progress?.Invoke($"using the running kind cluster {Name}");
+            await CheckMountsAsync(warn, cancellationToken);
+            return;
+        }
+
+        if (!performClusterManagement)
+        {
+            throw new SlipwayException(FailureReason.PrerequisiteMissing,
+                $"no kind cluster named '{Name}' is running{(running.Count == 0 ? "" : $" (running: {string.Join(", ", running)})")}",
+                $"start it with 'slipway deployment --dir {deploymentDirectory} start --perform-cluster-management'"
+                + (running.Count == 0 ? "" : ", or set cluster-id in deployment.yml to the running cluster's name"));
+        }
+
+        if (!File.Exists(ConfigFile))
+        {
+            throw new SlipwayException(FailureReason.NotFound, $"{ConfigFile} does not exist: kind cannot create the cluster without it",
+                "re-render the deployment directory with 'slipway deploy create --update'");
+        }
+
+        progress?.Invoke($"creating kind cluster {Name}");
+        var result = await runner.RunAsync(new ProcessSpec(kind, ["create", "cluster", "--name", Name, "--config", ConfigFile])
+        {
+            // kind resolves relative extraMount host paths against its working directory: D, as the config means.
+            WorkingDirectory = deploymentDirectory,
+            Timeout = TimeSpan.FromMinutes(10),
+            OnStandardError = progress,
+            OnStandardOutput = progress,
+        }, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new SlipwayException(FailureReason.DeploymentFailed, $"kind create cluster {Name} failed ({(result.TimedOut ? "timed out" : $"exit code {result.ExitCode}")}):\n{result.Tail()}",
+                $"see 'kind create cluster' above; the cluster configuration is {ConfigFile}");
+        }
+    }
+
+    /// <summary>The extraMounts of the control-plane node in D/kind-config.yml, host paths made absolute against D.</summary>
+    public IReadOnlyList<KindMount> RequiredMounts()
+    {
+        if (!File.Exists(ConfigFile)) return [];
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(File.ReadAllText(ConfigFile)));
+        }
+        catch (YamlException ex)
+        {
+            throw new SlipwayException(FailureReason.InvalidInput, $"{ConfigFile}:{ex.Start.Line}:{ex.Start.Column}: not valid YAML: {ex.Message}");
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root
+            || !root.Children.TryGetValue(new YamlScalarNode("nodes"), out var nodes) || nodes is not YamlSequenceNode nodeList)
+        {
+            return [];
+        }
+
+        var mounts = new List<KindMount>();
+        foreach (var node in nodeList.Children.OfType<YamlMappingNode>().Where(n => n.Scalar("role") is null or "control-plane").Take(1))
+        {
+            if (!node.Children.TryGetValue(new YamlScalarNode("extraMounts"), out var extra) || extra is not YamlSequenceNode list) continue;
+            foreach (var mount in list.Children.OfType<YamlMappingNode>())
+            {
+                if (mount.Scalar("hostPath") is { Length: > 0 } host && mount.Scalar("containerPath") is { Length: > 0 } container)
+                {
+                    mounts.Add(new KindMount(Path.GetFullPath(Path.Combine(deploymentDirectory, host)), container));
+                }
+            }
+        }
+
+        return mounts;
+    }
+
+    /// <summary>
+    /// Compares the required mounts with the live control-plane container's binds. A mismatch is refused: the volume's
+    /// data would land inside the node container and vanish with it. Mounts that cannot be inspected only warn.
+    /// </summary>
+    public async Task CheckMountsAsync(Action<string> warn, CancellationToken cancellationToken)
+    {
+        var required = RequiredMounts();
+        if (required.Count == 0) return;
+        var node = $"{Name}-control-plane";
+        var result = await runner.RunAsync(new ProcessSpec(docker, ["inspect", "--format", "{{json .Mounts}}", node])
+        {
+            WorkingDirectory = deploymentDirectory,
+            Timeout = TimeSpan.FromSeconds(30),
+        }, cancellationToken);
+        if (!result.Succeeded)
+        {
+            warn($"could not inspect the mounts of {node} ({result.Tail(1)}); the volumes' host paths are not verified");
+            return;
+        }
+
+        Dictionary<string, string> live;
+        try
+        {
+            live = ParseMounts(result.StandardOutput);
+        }
+        catch (JsonException ex)
+        {
+            warn($"could not read the mounts of {node} ({ex.Message}); the volumes' host paths are not verified");
+            return;
+        }
+
+        var problems = new List<string>();
+        foreach (var mount in required)
+        {
+            if (!live.TryGetValue(mount.ContainerPath, out var source))
+            {
+                problems.Add($"{mount.ContainerPath}: expected host path '{mount.HostPath}', actual NOT MOUNTED");
+            }
+            else if (!SamePath(source, mount.HostPath))
+            {
+                problems.Add($"{mount.ContainerPath}: expected host path '{mount.HostPath}', actual '{source}'");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            var umbrella = live.TryGetValue("/mnt", out var root) ? root : null;
+            throw new SlipwayException(FailureReason.Conflict,
+                $"the running kind cluster '{Name}' was created without the mounts this deployment needs (kind applies extraMounts only at creation), so its volumes would live inside the node container:\n  "
+                + string.Join("\n  ", problems),
+                (umbrella is null ? "" : $"set kind-mount-root: {umbrella} in the spec (the cluster mounts it at /mnt) and run 'slipway deploy create --update', or ")
+                + $"recreate the cluster with this deployment's {ConfigFile}: 'kind delete cluster --name {Name}' (this stops every deployment on it), then 'start --perform-cluster-management'");
+        }
+    }
+
+    /// <summary><c>docker inspect --format '{{json .Mounts}}'</c>: destination → source of each bind.</summary>
+    public static Dictionary<string, string> ParseMounts(string json)
+    {
+        var mounts = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var document = JsonDocument.Parse(json.Trim().Length == 0 ? "[]" : json);
+        foreach (var mount in document.RootElement.EnumerateArray())
+        {
+            if (mount.TryGetProperty("Destination", out var destination) && mount.TryGetProperty("Source", out var source)
+                && destination.GetString() is { } d && source.GetString() is { } s)
+            {
+                mounts[d.TrimEnd('/')] = s;
+            }
+        }
+
+        return mounts;
+    }
+
+    public async Task DeleteAsync(CancellationToken cancellationToken)
+    {
+        var result = await runner.RunAsync(new ProcessSpec(kind, ["delete", "cluster", "--name", Name]) { WorkingDirectory = deploymentDirectory, Timeout = TimeSpan.FromMinutes(5) }, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new SlipwayException(FailureReason.DeploymentFailed, $"kind delete cluster {Name} failed (exit code {result.ExitCode}):\n{result.Tail()}");
+        }
+    }
+
+    /// <summary>Copies local images into the cluster's nodes, so pods run what was just built (no registry involved).</summary>
+    public async Task LoadImagesAsync(IReadOnlyList<string> images, CancellationToken cancellationToken)
+    {
+        if (images.Count == 0) return;
+        var result = await runner.RunAsync(new ProcessSpec(kind, ["load", "docker-image", "--name", Name, .. images])
+        {
+            WorkingDirectory = deploymentDirectory,
+            Timeout = TimeSpan.FromMinutes(10),
+        }, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new SlipwayException(FailureReason.DeploymentFailed, $"kind load docker-image into {Name} failed (exit code {result.ExitCode}):\n{result.Tail()}",
+                "every image must exist locally ('docker image ls'); build it with 'slipway build-containers'");
+        }
+    }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.Ordinal);
+}

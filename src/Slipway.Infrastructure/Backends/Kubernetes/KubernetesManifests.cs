@@ -1,0 +1,144 @@
+using Slipway.Core.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Slipway.Infrastructure.Backends.Kubernetes;
+
+/// <summary>One object of a rendered manifest file: what kubectl needs to name it, plus its YAML for in-memory edits.</summary>
+public sealed class ManifestObject(string apiVersion, string kind, string name, string? ns, YamlMappingNode node)
+{
+    public string ApiVersion { get; } = apiVersion;
+
+    public string Kind { get; } = kind;
+
+    public string Name { get; } = name;
+
+    public string? Namespace { get; } = ns;
+
+    public YamlMappingNode Node { get; } = node;
+
+    /// <summary>The API group (empty for the core group), from apiVersion.</summary>
+    public string Group => ApiVersion.Contains('/') ? ApiVersion[..ApiVersion.IndexOf('/')] : "";
+
+    /// <summary>The resource as <c>kubectl get -o name</c> prints it: <c>deployment.apps/web</c>, <c>service/web</c>.</summary>
+    public string ResourceName => KubernetesManifests.ResourceName(Kind, Group, Name);
+
+    public string Label(string key) => Metadata("labels", key);
+
+    public string Annotation(string key) => Metadata("annotations", key);
+
+    /// <summary>The pod template's containers (Deployment, Job) as (container name, image node).</summary>
+    public IEnumerable<YamlMappingNode> Containers()
+    {
+        var podSpec = Kind == "Pod" ? Node.Child("spec") : Node.Child("spec")?.Child("template")?.Child("spec");
+        if (podSpec is null) yield break;
+        foreach (var list in new[] { "initContainers", "containers" })
+        {
+            if (podSpec.Children.TryGetValue(new YamlScalarNode(list), out var node) && node is YamlSequenceNode sequence)
+            {
+                foreach (var container in sequence.Children.OfType<YamlMappingNode>()) yield return container;
+            }
+        }
+    }
+
+    /// <summary>The pod template's labels (Deployment, Job), where the selector and slipway.io/pod live.</summary>
+    public string TemplateLabel(string key) =>
+        Node.Child("spec")?.Child("template")?.Child("metadata")?.Child("labels")?.Scalar(key) ?? "";
+
+    private string Metadata(string section, string key) => Node.Child("metadata")?.Child(section)?.Scalar(key) ?? "";
+}
+
+/// <summary>
+/// The multi-document YAML files deploy create renders into D/k8s (the file contract in TEAMPLAN): read without the
+/// renderer's C# types, edited in memory (image pins), and written back to a string for kubectl's stdin.
+/// </summary>
+public static class KubernetesManifests
+{
+    public static IReadOnlyList<ManifestObject> Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new SlipwayException(FailureReason.NotFound, $"{path} does not exist: this deployment has no rendered Kubernetes manifests",
+                "re-render the deployment directory with 'slipway deploy create --update --spec-file SPEC --deployment-dir D'");
+        }
+
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    public static IReadOnlyList<ManifestObject> Parse(string text, string file)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            throw new SlipwayException(FailureReason.InvalidInput, $"{file}:{ex.Start.Line}:{ex.Start.Column}: not valid YAML: {ex.Message}",
+                "re-render it with 'slipway deploy create --update'");
+        }
+
+        var objects = new List<ManifestObject>();
+        foreach (var document in stream.Documents)
+        {
+            if (document.RootNode is not YamlMappingNode root)
+            {
+                // An empty document between two '---' is allowed; anything else is not an object.
+                if (document.RootNode is YamlScalarNode { Value: null or "" }) continue;
+                throw Bad(file, document.RootNode, "a manifest document must be a mapping (one Kubernetes object)");
+            }
+
+            var apiVersion = root.Scalar("apiVersion");
+            var kind = root.Scalar("kind");
+            var name = root.Child("metadata")?.Scalar("name");
+            if (string.IsNullOrEmpty(apiVersion) || string.IsNullOrEmpty(kind) || string.IsNullOrEmpty(name))
+            {
+                throw Bad(file, root, "every object needs apiVersion, kind and metadata.name");
+            }
+
+            objects.Add(new ManifestObject(apiVersion, kind, name, root.Child("metadata")?.Scalar("namespace"), root));
+        }
+
+        return objects;
+    }
+
+    /// <summary>Replaces container images equal to a pin's key by its value; returns how many were replaced.</summary>
+    public static int PinImages(IEnumerable<ManifestObject> objects, IReadOnlyDictionary<string, string> pins)
+    {
+        if (pins.Count == 0) return 0;
+        var replaced = 0;
+        foreach (var container in objects.SelectMany(o => o.Containers()))
+        {
+            if (container.Scalar("image") is { } image && pins.TryGetValue(image, out var pinned))
+            {
+                container.Children[new YamlScalarNode("image")] = new YamlScalarNode(pinned);
+                replaced++;
+            }
+        }
+
+        return replaced;
+    }
+
+    /// <summary>The objects as one multi-document YAML text.</summary>
+    public static string Serialize(IEnumerable<ManifestObject> objects)
+    {
+        var stream = new YamlStream(objects.Select(o => new YamlDocument(o.Node)));
+        using var writer = new StringWriter();
+        stream.Save(writer, assignAnchors: false);
+        // YamlStream ends every document with "..."; kubectl's reader splits on "---" only, so plain separators are safer.
+        return writer.ToString().ReplaceLineEndings("\n").Replace("\n...\n", "\n", StringComparison.Ordinal);
+    }
+
+    /// <summary><c>kubectl get -o name</c> spelling: the lowercase kind, then the group unless it is the core group.</summary>
+    public static string ResourceName(string kind, string group, string name) =>
+        $"{kind.ToLowerInvariant()}{(group.Length == 0 ? "" : "." + group)}/{name}";
+
+    internal static YamlMappingNode? Child(this YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child as YamlMappingNode : null;
+
+    internal static string? Scalar(this YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var child) && child is YamlScalarNode scalar ? scalar.Value : null;
+
+    private static SlipwayException Bad(string file, YamlNode node, string message) =>
+        new(FailureReason.InvalidInput, $"{file}:{node.Start.Line}:{node.Start.Column}: {message}", "re-render it with 'slipway deploy create --update'");
+}

@@ -1,0 +1,746 @@
+using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Backends;
+using Slipway.Infrastructure.Backends.Kubernetes;
+using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.Processes;
+using Slipway.TestKit;
+
+namespace Slipway.Infrastructure.Tests.Backends.Kubernetes;
+
+public sealed class KubernetesBackendTests : IDisposable
+{
+    private const string Id = KubernetesSample.Id;
+    private const string Ns = KubernetesSample.Namespace;
+    private const string Token = "ghp-registry-token-0123456789";
+    private const string Selector = $"slipway.io/deployment-id={Id}";
+    private const string OwnedKinds = "deployments.apps,services,configmaps,secrets,ingresses.networking.k8s.io,jobs.batch";
+    private const string NotFound = "Error from server (NotFound): namespaces \"shop-ns\" not found\n";
+
+    private readonly TempWorkspace _workspace = new();
+    private readonly FakeProcessRunner _runner = new() { Strict = true };
+    private readonly List<string> _warnings = [];
+    private readonly List<string> _progress = [];
+    private readonly Dictionary<string, string?> _environment = new() { [KubernetesSample.TokenVariable] = Token };
+    private string _d = "";
+
+    public void Dispose() => _workspace.Dispose();
+
+    private KubernetesBackend Backend(bool registry = true, bool jobs = true)
+    {
+        _d = KubernetesSample.Write(_workspace, registry: registry, jobs: jobs);
+        return Create();
+    }
+
+    private KubernetesBackend Create() => new(Deployment.Open(_d), _runner, new KubernetesBackendOptions
+    {
+        GetEnvironment = name => _environment.GetValueOrDefault(name),
+        Warn = _warnings.Add,
+        Delay = (_, _) => Task.CompletedTask,
+    });
+
+    private string[] K(params string[] args) => ["kubectl", "--kubeconfig", $"{_d}/kubeconfig.yml", .. args];
+
+    private static string[] Argv(ProcessSpec spec) => [spec.FileName, .. spec.Arguments];
+
+    private ApplyOptions Options(Dictionary<string, string>? pins = null) => new() { Progress = _progress.Add, ImagePins = pins ?? [] };
+
+    private string NamespaceJson(string? owner) =>
+        "{\"metadata\":{\"name\":\"" + Ns + "\"" + (owner is null ? "" : ",\"annotations\":{\"slipway.io/owner\":\"" + owner + "\"}") + "}}";
+
+    private static string Live(params string[] names) => string.Join('\n', names) + "\n";
+
+    private static readonly string[] Declared =
+    [
+        $"configmap/{Id}-config", $"service/{Id}-nodeport-web-8080-tcp", $"deployment.apps/{Id}-web", $"deployment.apps/{Id}-worker",
+        $"secret/{Id}-registry", $"job.batch/{Id}-job-migrate",
+    ];
+
+    /// <summary>A cluster where the namespace does not exist yet and every step succeeds.</summary>
+    private void FreshCluster(string liveObjects = "", string existingJobs = "")
+    {
+        _runner.On(K("get", "namespace", Ns, "-o", "json")).Returns(1, stderr: NotFound);
+        _runner.On(K("get", "jobs.batch")).Returns(0, existingJobs);
+        _runner.On(K("apply")).Returns(0, "namespace/shop-ns serverside-applied\n");
+        _runner.On(K("get", OwnedKinds)).Returns(0, liveObjects);
+        _runner.On(K("delete")).Returns(0);
+        _runner.On(K("rollout", "status")).Returns(0, "deployment successfully rolled out\n");
+    }
+
+    private ProcessSpec ApplyCall() => _runner.Single(c => c.Arguments.Contains("apply"));
+
+    [Fact]
+    public async Task Start_checks_the_namespace_applies_once_prunes_and_waits_for_every_deployment()
+    {
+        var backend = Backend();
+        FreshCluster(Live([.. Declared, $"configmap/{Id}-old", $"service/{Id}-gone"]));
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        Assert.Equal(
+        [
+            K("get", "namespace", Ns, "-o", "json"),
+            K("get", "jobs.batch", "-n", Ns, "-l", Selector, "-o", "name"),
+            K("apply", "--server-side", "--field-manager=slipway", "-f", "-"),
+            K("get", OwnedKinds, "-n", Ns, "-l", Selector, "-o", "name"),
+            K("delete", "-n", Ns, "--wait=true", "--ignore-not-found", $"configmap/{Id}-old", $"service/{Id}-gone"),
+            K("rollout", "status", $"deployment/{Id}-web", "-n", Ns, "--timeout=300s"),
+            K("rollout", "status", $"deployment/{Id}-worker", "-n", Ns, "--timeout=300s"),
+        ], _runner.Calls.Select(Argv));
+        Assert.All(_runner.Calls, c => Assert.Equal(_d, c.WorkingDirectory));
+    }
+
+    [Fact]
+    public async Task Start_sends_the_namespace_first_then_the_pull_secret_then_manifests_and_jobs_on_stdin()
+    {
+        var backend = Backend();
+        FreshCluster();
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        var objects = KubernetesManifests.Parse(ApplyCall().StandardInput!, "stdin");
+        Assert.Equal(
+        [
+            "Namespace/shop-ns", $"Secret/{Id}-registry", $"ConfigMap/{Id}-config", $"PersistentVolumeClaim/{Id}-web-data",
+            $"Service/{Id}-nodeport-web-8080-tcp", $"Deployment/{Id}-web", $"Deployment/{Id}-worker", $"Job/{Id}-job-migrate",
+        ], objects.Select(o => $"{o.Kind}/{o.Name}"));
+        var secret = objects[1];
+        Assert.Equal("kubernetes.io/dockerconfigjson", secret.Node.Scalar("type"));
+        Assert.Equal(Ns, secret.Namespace);
+        Assert.Equal(Id, secret.Label("slipway.io/deployment-id"));
+    }
+
+    [Fact]
+    public async Task The_registry_token_is_only_on_stdin_and_every_form_of_it_is_marked_secret()
+    {
+        var backend = Backend();
+        FreshCluster();
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        var apply = ApplyCall();
+        var config = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(
+            KubernetesManifests.Parse(apply.StandardInput!, "stdin")[1].Node.Child("data")!.Scalar(".dockerconfigjson")!));
+        Assert.Contains("\"registry.example.com\"", config);
+        Assert.Contains("\"username\":\"deployer\"", config);
+        Assert.Contains(Token, config);
+        Assert.Contains(Token, apply.Secrets);
+        Assert.Contains(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"deployer:{Token}")), apply.Secrets);
+        Assert.All(_runner.Calls, c => Assert.DoesNotContain(Token, c.Display()));
+        Assert.All(_runner.Calls.Where(c => c != apply), c => Assert.DoesNotContain(Token, c.StandardInput ?? ""));
+        Assert.DoesNotContain(Token, string.Join('\n', Directory.EnumerateFiles(_d, "*", SearchOption.AllDirectories).Select(File.ReadAllText)));
+        Assert.Empty(_warnings);
+    }
+
+    [Fact]
+    public async Task A_missing_token_warns_applies_without_the_secret_and_does_not_prune_the_old_one()
+    {
+        var backend = Backend();
+        _environment.Clear();
+        FreshCluster(Live(Declared));
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        var warning = Assert.Single(_warnings);
+        Assert.Contains(KubernetesSample.TokenVariable, warning);
+        Assert.Contains($"{Id}-registry", warning);
+        Assert.DoesNotContain("kind: Secret", ApplyCall().StandardInput);
+        Assert.DoesNotContain(_runner.Calls, c => c.Arguments.Contains("delete"));
+    }
+
+    [Fact]
+    public async Task Without_registry_credentials_no_pull_secret_is_made_and_nothing_is_said()
+    {
+        var backend = Backend(registry: false);
+        FreshCluster();
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        Assert.DoesNotContain("kind: Secret", ApplyCall().StandardInput);
+        Assert.Empty(_warnings);
+    }
+
+    [Fact]
+    public async Task Image_pins_replace_the_stack_images_in_what_is_applied_but_not_in_D()
+    {
+        var backend = Backend();
+        FreshCluster();
+
+        await backend.ApplyAsync(Options(new() { ["shop/web:local"] = "registry.example.com/shop/web:3f2a9c1b7d4e" }), CancellationToken.None);
+
+        var stdin = ApplyCall().StandardInput!;
+        Assert.DoesNotContain("shop/web:local", stdin);
+        Assert.Equal(3, stdin.Split("image: registry.example.com/shop/web:3f2a9c1b7d4e").Length - 1);
+        Assert.Contains("image: shop/sidecar:local", stdin);
+        Assert.Contains("image: shop/web:local", File.ReadAllText(Path.Combine(_d, "k8s", "manifests.yml")));
+    }
+
+    [Fact]
+    public async Task A_job_that_already_ran_is_neither_reapplied_nor_pruned()
+    {
+        var backend = Backend();
+        FreshCluster(Live(Declared), existingJobs: $"job.batch/{Id}-job-migrate\n");
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        Assert.DoesNotContain("kind: Job", ApplyCall().StandardInput);
+        Assert.DoesNotContain(_runner.Calls, c => c.Arguments.Contains("delete"));
+    }
+
+    [Fact]
+    public async Task A_namespace_owned_by_another_deployment_directory_is_refused_naming_the_namespace_override()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "namespace", Ns)).Returns(0, NamespaceJson("/srv/other-deployment"));
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.ApplyAsync(Options(), CancellationToken.None));
+
+        Assert.Equal(FailureReason.Conflict, error.Reason);
+        Assert.Contains("/srv/other-deployment", error.Message);
+        Assert.Contains($"namespace: {Ns}-2", error.Hint);
+        Assert.Single(_runner.Calls);
+    }
+
+    [Fact]
+    public async Task A_namespace_left_by_laconic_so_for_another_directory_is_refused_too()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "namespace", Ns)).Returns(0, "{\"metadata\":{\"annotations\":{\"laconic.com/deployment-dir\":\"/srv/laconic\"}}}");
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.ApplyAsync(Options(), CancellationToken.None));
+
+        Assert.Equal(FailureReason.Conflict, error.Reason);
+        Assert.Contains("/srv/laconic", error.Message);
+    }
+
+    [Fact]
+    public async Task An_unowned_existing_namespace_is_adopted_by_the_apply_that_annotates_it()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "namespace", Ns)).Returns(0, NamespaceJson(null));
+        FreshCluster();
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        Assert.Contains(_progress, p => p.Contains("adopting the existing namespace shop-ns", StringComparison.Ordinal));
+        var ns = KubernetesManifests.Parse(ApplyCall().StandardInput!, "stdin")[0];
+        Assert.Equal(_d, ns.Annotation("slipway.io/owner"));
+    }
+
+    [Fact]
+    public async Task Our_own_namespace_is_applied_into_without_comment()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "namespace", Ns)).Returns(0, NamespaceJson(_d + "/"));
+        FreshCluster();
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        Assert.DoesNotContain(_progress, p => p.Contains("adopting", StringComparison.Ordinal));
+        ApplyCall();
+    }
+
+    [Fact]
+    public async Task An_unreachable_cluster_fails_with_kubectls_words_and_how_to_check_the_kubeconfig()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "namespace")).Returns(1, stderr: "The connection to the server 10.0.0.1:6443 was refused\n");
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.ApplyAsync(Options(), CancellationToken.None));
+
+        Assert.Equal(FailureReason.DeploymentFailed, error.Reason);
+        Assert.Contains("connection to the server", error.Message);
+        Assert.Contains($"{_d}/kubeconfig.yml", error.Hint);
+    }
+
+    [Fact]
+    public async Task An_apply_conflict_is_a_conflict_naming_the_other_manager_and_the_fields()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "namespace")).Returns(1, stderr: NotFound);
+        _runner.On(K("get", "jobs.batch")).Returns(0);
+        _runner.On(K("apply")).Returns(1, stderr: """
+            error: Apply failed with 1 conflict: conflict with "kubectl-edit" using apps/v1: .spec.replicas
+            Please review the fields above--they currently have other managers. Here
+            are the ways you can resolve this warning:
+            * If you intend to manage all of these fields, please re-run the apply
+              command with the `--force-conflicts` flag.
+            """);
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.ApplyAsync(Options(), CancellationToken.None));
+
+        Assert.Equal(FailureReason.Conflict, error.Reason);
+        Assert.Contains("conflict with \"kubectl-edit\" using apps/v1: .spec.replicas", error.Message);
+        Assert.DoesNotContain("Please review", error.Message);
+        Assert.Contains("--force-conflicts", error.Hint);
+        Assert.DoesNotContain(_runner.Calls, c => c.Arguments.Contains("rollout"));
+    }
+
+    [Fact]
+    public async Task Any_other_apply_failure_is_a_failed_deployment_and_nothing_is_pruned()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "namespace")).Returns(1, stderr: NotFound);
+        _runner.On(K("get", "jobs.batch")).Returns(0);
+        _runner.On(K("apply")).Returns(1, stderr: "error: Deployment.apps \"x\" is invalid: spec.template.spec.containers[0].image: Required value\n");
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.ApplyAsync(Options(), CancellationToken.None));
+
+        Assert.Equal(FailureReason.DeploymentFailed, error.Reason);
+        Assert.Contains("Required value", error.Message);
+        Assert.DoesNotContain(_runner.Calls, c => c.Arguments.Contains(OwnedKinds));
+    }
+
+    [Fact]
+    public async Task A_rollout_that_times_out_is_a_verify_timeout_naming_the_deployment()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "namespace")).Returns(1, stderr: NotFound);
+        _runner.On(K("get", "jobs.batch")).Returns(0);
+        _runner.On(K("apply")).Returns(0);
+        _runner.On(K("get", OwnedKinds)).Returns(0);
+        _runner.On(K("rollout", "status", $"deployment/{Id}-web")).Returns(1,
+            "Waiting for deployment \"x\" rollout to finish: 0 of 1 updated replicas are available...\n", "error: timed out waiting for the condition\n");
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.ApplyAsync(Options() with { WaitTimeout = TimeSpan.FromSeconds(45) }, CancellationToken.None));
+
+        Assert.Equal(FailureReason.VerifyTimeout, error.Reason);
+        Assert.Contains($"deployment/{Id}-web", error.Message);
+        Assert.Contains("45s", error.Message);
+        var rollout = _runner.Single(c => c.Arguments.Contains("rollout"));
+        Assert.Contains("--timeout=45s", rollout.Arguments);
+        Assert.True(rollout.Timeout > TimeSpan.FromSeconds(45));
+    }
+
+    [Fact]
+    public async Task Restart_restarts_the_deployments_after_the_apply_so_unchanged_pods_roll_too()
+    {
+        var backend = Backend();
+        FreshCluster();
+        _runner.On(K("rollout", "restart")).Returns(0);
+
+        await backend.ApplyAsync(Options() with { ForceRecreate = true }, CancellationToken.None);
+
+        var restart = _runner.Single(c => c.Arguments.Contains("restart"));
+        Assert.Equal(K("rollout", "restart", "-n", Ns, $"deployment/{Id}-web", $"deployment/{Id}-worker"), Argv(restart));
+    }
+
+    [Fact]
+    public async Task Start_with_service_names_is_refused_because_k8s_applies_the_whole_deployment()
+    {
+        var backend = Backend();
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.ApplyAsync(Options() with { Services = ["web"] }, CancellationToken.None));
+
+        Assert.Equal(FailureReason.InvalidInput, error.Reason);
+        Assert.Empty(_runner.Calls);
+    }
+
+    [Fact]
+    public async Task A_missing_kubectl_is_a_missing_prerequisite_naming_it()
+    {
+        var backend = Backend();
+        _runner.On("kubectl").Throws(new ToolNotFoundException("kubectl"));
+
+        var error = await Assert.ThrowsAsync<ToolNotFoundException>(() => backend.ApplyAsync(Options(), CancellationToken.None));
+
+        Assert.Equal(FailureReason.PrerequisiteMissing, error.Reason);
+        Assert.Contains("'kubectl'", error.Message);
+    }
+
+    [Fact]
+    public async Task Missing_manifests_say_to_rerender_the_deployment_directory()
+    {
+        var backend = Backend();
+        File.Delete(Path.Combine(_d, "k8s", "manifests.yml"));
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.ApplyAsync(Options(), CancellationToken.None));
+
+        Assert.Equal(FailureReason.NotFound, error.Reason);
+        Assert.Contains("deploy create --update", error.Hint);
+        Assert.Empty(_runner.Calls);
+    }
+
+    [Fact]
+    public async Task A_missing_kubeconfig_is_refused_before_any_kubectl_call()
+    {
+        var backend = Backend();
+        File.Delete(Path.Combine(_d, "kubeconfig.yml"));
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.ApplyAsync(Options(), CancellationToken.None));
+
+        Assert.Equal(FailureReason.PrerequisiteMissing, error.Reason);
+        Assert.Contains("kube-config", error.Hint);
+        Assert.Empty(_runner.Calls);
+    }
+
+    // ---- stop ----
+
+    private string[] DeleteObjects => K("delete", OwnedKinds, "-n", Ns, "-l", Selector, "--cascade=foreground", "--wait=true", "--ignore-not-found", "--timeout=120s");
+
+    [Fact]
+    public async Task Stop_deletes_the_deployments_objects_by_label_and_waits_keeping_namespace_and_volumes()
+    {
+        var backend = Backend();
+        _runner.On(K("delete")).Returns(0);
+
+        var outcome = await backend.StopAsync(new StopOptions(), CancellationToken.None);
+
+        Assert.Equal([DeleteObjects], _runner.Calls.Select(Argv));
+        Assert.Empty(outcome.RemovedVolumes);
+    }
+
+    [Fact]
+    public async Task Stop_with_delete_volumes_lists_then_deletes_only_this_deployments_claims_and_volumes()
+    {
+        var backend = Backend();
+        _runner.On(K("delete")).Returns(0);
+        _runner.On(K("get", "persistentvolumeclaims")).Returns(0, $"persistentvolumeclaim/{Id}-web-data\n");
+        _runner.On(K("get", "persistentvolumes")).Returns(0,
+            "{\"items\":[{\"metadata\":{\"name\":\"" + Id + "-web-data\"},\"spec\":{\"hostPath\":{\"path\":\"/srv/shop/web-data\"}}}]}");
+
+        var outcome = await backend.StopAsync(new StopOptions { DeleteVolumes = true }, CancellationToken.None);
+
+        Assert.Equal(
+        [
+            DeleteObjects,
+            K("get", "persistentvolumeclaims", "-n", Ns, "-l", Selector, "-o", "name"),
+            K("get", "persistentvolumes", "-l", Selector, "-o", "json"),
+            K("delete", "-n", Ns, "--wait=true", "--ignore-not-found", $"persistentvolumeclaim/{Id}-web-data"),
+            K("delete", "--wait=true", "--ignore-not-found", $"persistentvolume/{Id}-web-data"),
+        ], _runner.Calls.Select(Argv));
+        Assert.Equal([$"persistentvolumeclaim/{Id}-web-data", $"persistentvolume/{Id}-web-data"], outcome.RemovedVolumes);
+        Assert.Equal(["/srv/shop/web-data"], outcome.KeptHostPaths);
+    }
+
+    [Fact]
+    public async Task Stop_with_delete_volumes_deletes_nothing_it_could_not_list()
+    {
+        var backend = Backend();
+        _runner.On(K("delete", OwnedKinds)).Returns(0);
+        _runner.On(K("get", "persistentvolumeclaims")).Returns(0, $"persistentvolumeclaim/{Id}-web-data\n");
+        _runner.On(K("get", "persistentvolumes")).Returns(1, stderr: "Error from server (Forbidden): persistentvolumes is forbidden\n");
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.StopAsync(new StopOptions { DeleteVolumes = true }, CancellationToken.None));
+
+        Assert.Contains("Forbidden", error.Message);
+        Assert.Single(_runner.Calls, c => c.Arguments.Contains("delete"));
+    }
+
+    [Fact]
+    public async Task Stop_with_delete_namespace_deletes_our_own_namespace()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "persistentvolumeclaims")).Returns(0, "");
+        _runner.On(K("delete")).Returns(0);
+        _runner.On(K("get", "namespace", Ns)).Returns(0, NamespaceJson(_d));
+
+        await backend.StopAsync(new StopOptions { DeleteNamespace = true }, CancellationToken.None);
+
+        Assert.Equal(K("delete", "namespace", Ns, "--wait=true", "--ignore-not-found", "--timeout=120s"), Argv(_runner.Calls[^1]));
+    }
+
+    [Fact]
+    public async Task Stop_with_delete_namespace_never_deletes_a_namespace_another_deployment_owns()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "persistentvolumeclaims")).Returns(0, "");
+        _runner.On(K("delete", OwnedKinds)).Returns(0);
+        _runner.On(K("get", "namespace", Ns)).Returns(0, NamespaceJson("/srv/other"));
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.StopAsync(new StopOptions { DeleteNamespace = true }, CancellationToken.None));
+
+        Assert.Equal(FailureReason.Conflict, error.Reason);
+        Assert.DoesNotContain(_runner.Calls, c => c.Arguments.Contains("namespace") && c.Arguments.Contains("delete"));
+    }
+
+    [Fact]
+    public async Task Stop_with_delete_namespace_but_not_volumes_refuses_while_the_namespace_holds_claims()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "persistentvolumeclaims", "-n", Ns, "-o", "name")).Returns(0, $"persistentvolumeclaim/{Id}-web-data\n");
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.StopAsync(new StopOptions { DeleteNamespace = true }, CancellationToken.None));
+
+        Assert.Equal(FailureReason.Conflict, error.Reason);
+        Assert.Contains($"persistentvolumeclaim/{Id}-web-data", error.Message);
+        Assert.Contains("--delete-volumes", error.Hint);
+        Assert.DoesNotContain(_runner.Calls, c => c.Arguments.Contains("delete"));
+    }
+
+    [Fact]
+    public async Task Start_makes_our_released_host_path_volumes_claimable_again()
+    {
+        var backend = Backend();
+        File.AppendAllText(Path.Combine(_d, "k8s", "manifests.yml"),
+            $"\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: {Id}-web-data\n  labels:\n    slipway.io/deployment-id: {Id}\nspec:\n  hostPath:\n    path: /srv/web\n");
+        FreshCluster();
+        _runner.On(K("get", "persistentvolumes", "-l", Selector, "-o", "json")).Returns(0,
+            "{\"items\":[{\"metadata\":{\"name\":\"" + Id + "-web-data\"},\"status\":{\"phase\":\"Released\"}},{\"metadata\":{\"name\":\"bound\"},\"status\":{\"phase\":\"Bound\"}}]}");
+        _runner.On(K("patch")).Returns(0);
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        var patch = _runner.Single(c => c.Arguments.Contains("patch"));
+        Assert.Equal(K("patch", "persistentvolume", $"{Id}-web-data", "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/spec/claimRef\"}]"), Argv(patch));
+        Assert.True(_runner.Calls.ToList().IndexOf(patch) < _runner.Calls.ToList().FindIndex(c => c.Arguments.Contains("apply")));
+        Assert.Contains("kind: PersistentVolume", ApplyCall().StandardInput);
+    }
+
+    [Fact]
+    public async Task A_failed_delete_is_reported_with_kubectls_words()
+    {
+        var backend = Backend();
+        _runner.On(K("delete")).TimesOut();
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.StopAsync(new StopOptions(), CancellationToken.None));
+
+        Assert.Contains("timed out", error.Message);
+    }
+
+    // ---- status, logs, exec, port ----
+
+    [Fact]
+    public async Task Status_lists_every_container_of_every_pod_and_leaves_job_pods_out()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "pods", "-n", Ns, "-l", Selector, "-o", "json")).Returns(0, """
+            {"items":[
+              {"metadata":{"name":"web-7d9f-abcde","uid":"0a1b2c3d-4e5f-6789-abcd-ef0123456789","labels":{"slipway.io/pod":"web"}},
+               "spec":{"containers":[{"name":"web","ports":[{"containerPort":80,"protocol":"TCP"}]},{"name":"sidecar"}]},
+               "status":{"phase":"Running","containerStatuses":[
+                 {"name":"web","ready":true,"state":{"running":{"startedAt":"x"}}},
+                 {"name":"sidecar","ready":false,"state":{"waiting":{"reason":"CrashLoopBackOff"}}}]}},
+              {"metadata":{"name":"worker-5c4b-fghij","uid":"11111111-2222","labels":{"slipway.io/pod":"worker"}},
+               "spec":{"containers":[{"name":"worker"}]},
+               "status":{"phase":"Pending"}},
+              {"metadata":{"name":"migrate-xyz","uid":"3","labels":{"job-name":"migrate"}},
+               "spec":{"containers":[{"name":"migrate"}]},"status":{"phase":"Succeeded"}}
+            ]}
+            """);
+
+        var states = await backend.StatusAsync(CancellationToken.None);
+
+        Assert.Equal(
+        [
+            new ServiceState("sidecar", "web-7d9f-abcde", "0a1b2c3d4e5f", "waiting: CrashLoopBackOff", null, []),
+            new ServiceState("web", "web-7d9f-abcde", "0a1b2c3d4e5f", "running", "ready", []),
+            new ServiceState("worker", "worker-5c4b-fghij", "111111112222", "pending", null, []),
+        ], states.Select(s => s with { Ports = [] }));
+        Assert.Equal("80/tcp", Assert.Single(states[1].Ports).ToString());
+    }
+
+    [Fact]
+    public async Task Logs_of_all_services_read_every_pod_of_the_deployment_with_all_lines()
+    {
+        var backend = Backend();
+        _runner.On(K("logs")).Returns(0);
+
+        await backend.LogsAsync(new LogsOptions(false, null, []), CancellationToken.None);
+
+        var call = Assert.Single(_runner.Calls);
+        Assert.Equal(K("logs", "-n", Ns, "-l", Selector, "--all-containers", "--prefix", "--tail=-1", "--max-log-requests=50"), Argv(call));
+        Assert.True(call.Inherit);
+    }
+
+    [Fact]
+    public async Task Logs_of_one_service_select_its_pod_and_container()
+    {
+        var backend = Backend();
+        _runner.On(K("logs")).Returns(0);
+
+        await backend.LogsAsync(new LogsOptions(true, 20, ["sidecar"]), CancellationToken.None);
+
+        Assert.Equal(K("logs", "-n", Ns, "-l", $"{Selector},slipway.io/pod=web", "-c", "sidecar", "--prefix", "--tail=20", "--max-log-requests=50", "--follow", "--ignore-errors"),
+            Argv(Assert.Single(_runner.Calls)));
+    }
+
+    [Fact]
+    public async Task Exec_runs_in_the_deployment_of_the_services_pod_and_returns_the_exit_code()
+    {
+        var backend = Backend();
+        _runner.On(K("exec")).Returns(3);
+
+        var exit = await backend.ExecAsync("worker", ["sh", "-c", "exit 3"], interactive: false, CancellationToken.None);
+
+        Assert.Equal(3, exit);
+        Assert.Equal(K("exec", "-n", Ns, "-i", $"deployment/{Id}-worker", "-c", "worker", "--", "sh", "-c", "exit 3"), Argv(Assert.Single(_runner.Calls)));
+    }
+
+    [Fact]
+    public async Task Exec_into_an_unknown_service_lists_the_services()
+    {
+        var backend = Backend();
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.ExecAsync("db", ["true"], false, CancellationToken.None));
+
+        Assert.Equal(FailureReason.NotFound, error.Reason);
+        Assert.Contains("web, sidecar, worker", error.Hint);
+    }
+
+    [Fact]
+    public async Task Port_answers_with_a_node_address_and_the_live_node_port()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "service")).Returns(0, "31234");
+        _runner.On(K("get", "nodes")).Returns(0, "172.18.0.2");
+
+        var address = await backend.PortAsync("web", "80", CancellationToken.None);
+
+        Assert.Equal("172.18.0.2:31234", address);
+        Assert.Equal(K("get", "service", $"{Id}-nodeport-web-8080-tcp", "-n", Ns, "-o", "jsonpath={.spec.ports[?(@.port==8080)].nodePort}"), Argv(_runner.Calls[0]));
+    }
+
+    [Fact]
+    public async Task Port_without_a_node_port_states_the_port_forward_to_use()
+    {
+        var backend = Backend();
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.PortAsync("worker", "9000", CancellationToken.None));
+
+        Assert.Equal(FailureReason.NotFound, error.Reason);
+        Assert.Contains("port-forward", error.Message);
+        Assert.Contains($"port-forward -n {Ns} deployment/{Id}-worker 9000:9000", error.Hint);
+        Assert.Empty(_runner.Calls);
+    }
+
+    // ---- run-job ----
+
+    [Fact]
+    public async Task Run_job_replaces_the_previous_run_waits_for_completion_and_shows_its_logs()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "namespace")).Returns(0, NamespaceJson(_d));
+        _runner.On(K("delete")).Returns(0);
+        _runner.On(K("apply")).Returns(0);
+        _runner.On(K("get", $"job.batch/{Id}-job-migrate")).Once().Returns(0, "{\"status\":{\"active\":1}}");
+        _runner.On(K("get", $"job.batch/{Id}-job-migrate")).Returns(0, "{\"status\":{\"conditions\":[{\"type\":\"Complete\",\"status\":\"True\"}]}}");
+        _runner.On(K("logs")).Returns(0);
+
+        var exit = await backend.RunJobAsync("migrate", CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(
+        [
+            K("get", "namespace", Ns, "-o", "json"),
+            K("delete", $"job.batch/{Id}-job-migrate", "-n", Ns, "--ignore-not-found", "--cascade=foreground", "--wait=true"),
+            K("apply", "--server-side", "--field-manager=slipway", "-f", "-"),
+            K("get", $"job.batch/{Id}-job-migrate", "-n", Ns, "-o", "json"),
+            K("get", $"job.batch/{Id}-job-migrate", "-n", Ns, "-o", "json"),
+            K("logs", "-n", Ns, $"job.batch/{Id}-job-migrate", "--all-containers", "--prefix"),
+        ], _runner.Calls.Select(Argv));
+        var applied = KubernetesManifests.Parse(ApplyCall().StandardInput!, "stdin");
+        Assert.Equal(["Namespace", "Secret", "Job"], applied.Select(o => o.Kind));
+    }
+
+    [Fact]
+    public async Task A_failed_job_returns_its_containers_exit_code()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "namespace")).Returns(0, NamespaceJson(_d));
+        _runner.On(K("delete")).Returns(0);
+        _runner.On(K("apply")).Returns(0);
+        _runner.On(K("get", $"job.batch/{Id}-job-migrate")).Returns(0, "{\"status\":{\"conditions\":[{\"type\":\"Failed\",\"status\":\"True\"}]}}");
+        _runner.On(K("get", "pods", "-n", Ns, "-l", $"job-name={Id}-job-migrate")).Returns(0,
+            "{\"items\":[{\"status\":{\"containerStatuses\":[{\"name\":\"migrate\",\"state\":{\"terminated\":{\"exitCode\":42}}}]}}]}");
+        _runner.On(K("logs")).Returns(0);
+
+        Assert.Equal(42, await backend.RunJobAsync("migrate", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Run_job_of_an_unknown_job_lists_the_stacks_jobs()
+    {
+        var backend = Backend();
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.RunJobAsync("seed", CancellationToken.None));
+
+        Assert.Equal(FailureReason.NotFound, error.Reason);
+        Assert.Contains("migrate", error.Hint);
+    }
+
+    // ---- plan, diagnose ----
+
+    [Fact]
+    public async Task Plan_reads_kubectl_diff_into_creates_updates_unchanged_and_deletes()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "namespace")).Returns(0, NamespaceJson(_d));
+        _runner.On(K("get", "jobs.batch")).Returns(0, $"job.batch/{Id}-job-migrate\n");
+        _runner.On(K("diff")).Returns(1, $"""
+            diff -u -N /tmp/LIVE-1/apps.v1.Deployment.{Ns}.{Id}-web /tmp/MERGED-1/apps.v1.Deployment.{Ns}.{Id}-web
+            --- /tmp/LIVE-1/apps.v1.Deployment.{Ns}.{Id}-web	2025-01-01
+            +++ /tmp/MERGED-1/apps.v1.Deployment.{Ns}.{Id}-web	2025-01-01
+            @@ -10,7 +10,7 @@
+            -        image: shop/web:old
+            +        image: shop/web:local
+            diff -u -N /tmp/LIVE-1/v1.Secret.{Ns}.{Id}-registry /tmp/MERGED-1/v1.Secret.{Ns}.{Id}-registry
+            --- /tmp/LIVE-1/v1.Secret.{Ns}.{Id}-registry	2025-01-01
+            +++ /tmp/MERGED-1/v1.Secret.{Ns}.{Id}-registry	2025-01-01
+            @@ -0,0 +1,12 @@
+            +apiVersion: v1
+            +data:
+            +  .dockerconfigjson: '***'
+            """);
+        _runner.On(K("get", OwnedKinds)).Returns(0, Live([.. Declared, $"configmap/{Id}-old"]));
+
+        var changes = await backend.PlanAsync(new ApplyOptions(), CancellationToken.None);
+
+        Assert.Equal(
+        [
+            new PlannedChange("Namespace", Ns, "unchanged"),
+            new PlannedChange("Secret", $"{Id}-registry", "create"),
+            new PlannedChange("ConfigMap", $"{Id}-config", "unchanged"),
+            new PlannedChange("PersistentVolumeClaim", $"{Id}-web-data", "unchanged"),
+            new PlannedChange("Service", $"{Id}-nodeport-web-8080-tcp", "unchanged"),
+            new PlannedChange("Deployment", $"{Id}-web", "update", "+1 -1 lines"),
+            new PlannedChange("Deployment", $"{Id}-worker", "unchanged"),
+            new PlannedChange("Job", $"{Id}-job-migrate", "unchanged", "already ran; not recreated"),
+            new PlannedChange("configmap", $"{Id}-old", "delete", "no longer declared"),
+        ], changes);
+        var diff = _runner.Single(c => c.Arguments.Contains("diff"));
+        Assert.Equal(K("diff", "--server-side", "--field-manager=slipway", "-f", "-"), Argv(diff));
+        Assert.Contains(Token, diff.Secrets);
+        Assert.True(diff.Environment.ContainsKey("KUBECTL_EXTERNAL_DIFF"));
+        Assert.DoesNotContain(_runner.Calls, c => c.Arguments.Contains("apply") || c.Arguments.Contains("delete"));
+    }
+
+    [Fact]
+    public async Task A_failing_diff_is_an_error_not_an_empty_plan()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "namespace")).Returns(1, stderr: NotFound);
+        _runner.On(K("diff")).Returns(2, stderr: "error: unable to recognize \"STDIN\"\n");
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.PlanAsync(new ApplyOptions(), CancellationToken.None));
+
+        Assert.Contains("unable to recognize", error.Message);
+    }
+
+    [Fact]
+    public async Task Diagnose_gathers_pods_descriptions_events_and_log_tails_even_when_some_fail()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "pods")).Returns(0, "NAME READY STATUS\nweb-1 0/1 CrashLoopBackOff\n");
+        _runner.On(K("describe")).Returns(1, stderr: "boom\n");
+        _runner.On(K("get", "events")).Returns(0, "Back-off restarting failed container\n");
+        _runner.On(K("logs")).Returns(0, $"[pod/web-1/web] password={KubernetesSample.Password}\n");
+
+        var text = await backend.DiagnoseAsync(50, CancellationToken.None);
+
+        Assert.Contains("CrashLoopBackOff", text);
+        Assert.Contains("(exit code 1)", text);
+        Assert.Contains("Back-off restarting", text);
+        Assert.Contains("--tail=50", _runner.Calls[^1].Arguments);
+        Assert.DoesNotContain(KubernetesSample.Password, text);
+    }
+
+    [Fact]
+    public async Task Loading_images_on_plain_k8s_runs_nothing()
+    {
+        var backend = Backend();
+
+        await backend.LoadImagesAsync(["shop/web:local"], CancellationToken.None);
+
+        Assert.Empty(_runner.Calls);
+    }
+}
