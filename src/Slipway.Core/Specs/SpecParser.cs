@@ -225,6 +225,12 @@ public static class SpecParser
         {
             map.Diagnostics.Error(DiagnosticCodes.MissingKey, $"'{key}' needs 'token-env' (an environment variable name) or 'token-file'; tokens are never written in the spec", credentials.Location);
         }
+        else if (tokenEnv is not null && tokenFile is not null)
+        {
+            // Two sources would make the token in use depend on which one happens to be set on this host.
+            map.Diagnostics.Error(DiagnosticCodes.Conflict, $"'{key}' has both 'token-env' and 'token-file'; give one", credentials.KeyLocation("token-file"),
+                "keep token-env to read the token from an environment variable, or token-file to read it from a file");
+        }
 
         return new RegistryCredentials(server ?? "", credentials.String("username"), tokenEnv, tokenFile, credentials.Location);
     }

@@ -272,6 +272,18 @@ public sealed class SpecParserTests
         Assert.Contains(errors, e => e.Code == code && e.Message.Contains(message, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Registry_credentials_with_both_token_env_and_token_file_are_an_error_at_the_token_file_with_a_hint()
+    {
+        var (_, diagnostics) = Parse(WithStack("registry-credentials:\n  server: ghcr.io\n  username: bot\n  token-env: GHCR_TOKEN\n  token-file: /run/secrets/ghcr"));
+
+        var error = Assert.Single(diagnostics.Items, d => d.IsError);
+        Assert.Equal(DiagnosticCodes.Conflict, error.Code);
+        Assert.Equal("'registry-credentials' has both 'token-env' and 'token-file'; give one", error.Message);
+        Assert.Equal(new SourceLocation("spec.yml", 6, 3), error.Location);
+        Assert.Contains("keep token-env", error.Hint, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("rollout:\n  strategy: blue-green", DiagnosticCodes.InvalidValue)]
     [InlineData("rollout:\n  auto-rollback: maybe", DiagnosticCodes.WrongType)]
