@@ -71,9 +71,14 @@ public sealed partial class ImagePublisher(IProcessRunner runner, string docker 
         return pushed;
     }
 
-    /// <summary>Logs in with the token read now; returns the token so later commands can redact it too.</summary>
-    private async Task<string> LoginAsync(RegistryCredentials credentials, PushRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses, before anything is built or run, a push that cannot log in: credentials without a token (the variable is
+    /// unset, the file missing or empty) or without a username. Returns the token (null without credentials).
+    /// </summary>
+    public static string? CheckLogin(PushRequest request)
     {
+        NormalizeRegistry(request.Registry);
+        if (request.Credentials is not { } credentials) return null;
         var token = RegistryToken.Resolve(credentials, request.SpecDirectory, request.GetEnvironment);
         if (!token.HasToken)
         {
@@ -87,10 +92,17 @@ public sealed partial class ImagePublisher(IProcessRunner runner, string docker 
                 "add 'username: ...' under registry-credentials");
         }
 
-        var login = await runner.RunAsync(new ProcessSpec(docker, ["login", "--username", credentials.Username, "--password-stdin", credentials.Server])
+        return token.Token!;
+    }
+
+    /// <summary>Logs in with the token read now; returns the token so later commands can redact it too.</summary>
+    private async Task<string> LoginAsync(RegistryCredentials credentials, PushRequest request, CancellationToken cancellationToken)
+    {
+        var token = CheckLogin(request)!;
+        var login = await runner.RunAsync(new ProcessSpec(docker, ["login", "--username", credentials.Username!, "--password-stdin", credentials.Server])
         {
-            StandardInput = token.Token,
-            Secrets = [token.Token!],
+            StandardInput = token,
+            Secrets = [token],
             Timeout = TimeSpan.FromMinutes(2),
         }, cancellationToken);
         if (!login.Succeeded)
@@ -99,7 +111,7 @@ public sealed partial class ImagePublisher(IProcessRunner runner, string docker 
                 $"check the username and the token in {(credentials.TokenEnv is { } v ? "$" + v : credentials.TokenFile)}");
         }
 
-        return token.Token!;
+        return token;
     }
 
     private Task<ProcessResult> RunAsync(IReadOnlyList<string> args, IReadOnlyList<string> secrets, Action<string>? progress, CancellationToken cancellationToken) =>
