@@ -19,11 +19,13 @@ public static class SpecParser
         "maintenance-service", "external-services", "ca-certificates", "image-pull-policy",
     ];
 
-    /// <summary>Keys of the staged pipeline (verify, rollback, registries) that later work implements.</summary>
-    private static readonly string[] Pipeline =
-        ["registry-credentials", "image-pull-secret", "image-registry", "verify", "rollout", "hooks"];
+    /// <summary>Registry keys, read by build-containers --push and the push stage (and the k8s pull secret).</summary>
+    private static readonly string[] RegistrySettings = ["registry-credentials", "image-pull-secret", "image-registry"];
 
-    public static readonly IReadOnlyList<string> KnownKeys = [.. Implemented, .. KubernetesOnly, .. Pipeline];
+    /// <summary>Keys of the staged pipeline (verify, rollback) that later work implements.</summary>
+    private static readonly string[] Pipeline = ["verify", "rollout", "hooks"];
+
+    public static readonly IReadOnlyList<string> KnownKeys = [.. Implemented, .. KubernetesOnly, .. RegistrySettings, .. Pipeline];
 
     private static readonly string[] NetworkKeys = ["ports", "http-proxy", "acme-email"];
     private static readonly string[] RegistryKeys = ["server", "username", "token-env", "token-file"];
