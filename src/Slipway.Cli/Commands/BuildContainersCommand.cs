@@ -90,7 +90,7 @@ internal static class BuildContainersCommand
                 builder.BuildAsync(stack, request, (container, line) => progress($"{container}: {line}"), ct));
             foreach (var image in images)
             {
-                context.Ui.Info($"{(image.Reused ? "reused" : "built")} {image.StackImage} as {image.Reference} ({image.Duration.TotalSeconds:0.0}s)");
+                context.Ui.Info($"built {image.StackImage} as {image.Reference} ({(image.Reused ? "existing image reused" : $"{image.Duration.TotalSeconds:0.0}s")})");
             }
 
             if (pushRequest is not null)

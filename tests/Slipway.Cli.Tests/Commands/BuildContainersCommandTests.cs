@@ -15,8 +15,10 @@ public sealed class BuildContainersCommandTests : IDisposable
         _cli.Workspace.WriteFile("stack/container-build/shop-web/Dockerfile", "FROM scratch\n");
         // Not a git work tree: the tag is a content hash.
         _cli.Runner.On("git").Returns(128, stderr: "fatal: not a git repository\n");
-        _cli.Runner.On("docker", "image", "inspect").Returns(1);
+        _cli.Runner.On("docker", "image", "inspect").Responds(spec => new(spec.Display(), _imageExists ? 0 : 1, "", "", TimeSpan.Zero));
     }
+
+    private bool _imageExists;
 
     public void Dispose()
     {
@@ -44,6 +46,18 @@ public sealed class BuildContainersCommandTests : IDisposable
         Assert.Contains($"image tag {revision}: content hash", run.Err);
         Assert.Contains($"built shop/web:local as shop/web:{revision}", run.Err);
         Assert.Contains(_cli.Runner.Calls, c => c.Arguments.SequenceEqual(["build", "--tag", $"shop/web:{revision}", "--build-arg", "A=1", _cli.Path("stack", "container-build", "shop-web")]));
+    }
+
+    [Fact]
+    public async Task An_image_whose_tag_exists_is_reported_as_reused_not_rebuilt()
+    {
+        _imageExists = true;
+
+        var run = await _cli.RunAsync("--stack", "stack", "build-containers");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"built shop/web:local as shop/web:content-[0-9a-f]{12} \(existing image reused\)", run.Err);
+        Assert.DoesNotContain(_cli.Runner.Calls, c => c.Arguments.FirstOrDefault() == "build");
     }
 
     [Fact]
