@@ -101,11 +101,12 @@ public sealed class RegistryPushTests
         }
         finally
         {
+            // The registry stops before its storage (inside the workspace) is deleted; containers go before their images.
             Environment.SetEnvironmentVariable(tokenVariable, null);
+            await registry.DisposeAsync();
             await ws.DisposeAsync();
             foreach (var image in cleanup) await Docker.RunAsync("image", "rm", image);
             await Docker.RunAsync("logout", registry.Address);
-            await registry.DisposeAsync();
         }
     }
 
