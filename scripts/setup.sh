@@ -2,7 +2,9 @@
 # Installs what Slipway's demo and tests need, and starts the Docker Engine if it is not running.
 # Idempotent and fast when everything is already present (no apt-get update, no dotnet call).
 #
-#   Debian packages : docker.io (Engine 20.10), busybox-static (test images), git
+#   Debian packages : docker.io (Engine 20.10), busybox-static (test images), git,
+#                     docker-registry + apache2-utils (push tests start their own registry on 127.0.0.1
+#                     with htpasswd auth; the package's own service is kept from starting)
 #   Compose v2      : docker-compose plugin taken from Debian trixie via a private apt source list
 #                     (only downloaded and unpacked; the system never gets trixie sources)
 #   .NET            : dotnet restore Slipway.slnx (skipped when nothing changed since the last one)
@@ -36,12 +38,25 @@ missing=()
 { pkg_installed docker.io && command -v dockerd >/dev/null 2>&1; } || missing+=(docker.io)
 { pkg_installed busybox-static && [ -x /bin/busybox ]; } || missing+=(busybox-static)
 command -v git >/dev/null 2>&1 || missing+=(git)
+{ pkg_installed docker-registry && [ -x /usr/bin/docker-registry ]; } || missing+=(docker-registry)
+command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} (apt-get)"
+  # docker-registry's postinst would start a registry service on :5000; the tests start their own on a free
+  # port. A temporary policy-rc.d (only when the machine has none) denies starting that one service.
+  policy=/usr/sbin/policy-rc.d
+  made_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nfor a in "$@"; do [ "$a" = docker-registry ] && exit 101; done\nexit 0\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod 0755 "$policy"
+    made_policy=1
+    trap '[ $made_policy = 1 ] && $sudo rm -f "$policy"' EXIT
+  fi
   $sudo apt-get update -qq >/dev/null || die "apt-get update failed"
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/slipway-apt.log 2>&1 \
     || { tail -n 30 /tmp/slipway-apt.log >&2; die "apt-get install ${missing[*]} failed (log above)"; }
+  if [ $made_policy = 1 ]; then $sudo rm -f "$policy"; made_policy=0; trap - EXIT; fi
 fi
 command -v docker >/dev/null 2>&1 || die "no docker CLI on PATH after installing docker.io"
 

@@ -20,14 +20,13 @@ public static class SpecParser
         "maintenance-service", "external-services", "ca-certificates", "image-pull-policy",
     ];
 
-    /// <summary>Keys of the staged pipeline (verify, rollback, registries) that later work implements.</summary>
-    private static readonly string[] Pipeline =
-        ["registry-credentials", "image-pull-secret", "image-registry", "verify", "rollout", "hooks"];
+    /// <summary>Registry keys, read by build-containers --push and the push stage (and the k8s pull secret).</summary>
+    private static readonly string[] RegistrySettings = ["registry-credentials", "image-pull-secret", "image-registry"];
 
-    /// <summary>Pipeline keys the Kubernetes renderer acts on (pull secret reference, registry rewrite).</summary>
-    private static readonly string[] ActedOnByKubernetes = ["registry-credentials", "image-pull-secret", "image-registry"];
+    /// <summary>Keys of the staged pipeline (verify, rollback) that later work implements.</summary>
+    private static readonly string[] Pipeline = ["verify", "rollout", "hooks"];
 
-    public static readonly IReadOnlyList<string> KnownKeys = [.. Implemented, .. KubernetesOnly, .. Pipeline];
+    public static readonly IReadOnlyList<string> KnownKeys = [.. Implemented, .. KubernetesOnly, .. RegistrySettings, .. Pipeline];
 
     private static readonly string[] NetworkKeys = ["ports", "http-proxy", "acme-email"];
     private static readonly string[] RegistryKeys = ["server", "username", "token-env", "token-file"];
@@ -101,7 +100,7 @@ public static class SpecParser
             {
                 map.Diagnostics.Warning(DiagnosticCodes.NotApplicable, $"'{key}' applies to Kubernetes deployments only; compose ignores it", map.KeyLocation(key));
             }
-            else if (Pipeline.Contains(key) && !(target.IsKubernetes() && ActedOnByKubernetes.Contains(key)))
+            else if (Pipeline.Contains(key))
             {
                 map.Diagnostics.Warning(DiagnosticCodes.NotImplemented, $"'{key}' is recognised but not implemented yet; it has no effect", map.KeyLocation(key));
             }
@@ -229,6 +228,12 @@ public static class SpecParser
         if (tokenEnv is null && tokenFile is null)
         {
             map.Diagnostics.Error(DiagnosticCodes.MissingKey, $"'{key}' needs 'token-env' (an environment variable name) or 'token-file'; tokens are never written in the spec", credentials.Location);
+        }
+        else if (tokenEnv is not null && tokenFile is not null)
+        {
+            // Two sources would make the token in use depend on which one happens to be set on this host.
+            map.Diagnostics.Error(DiagnosticCodes.Conflict, $"'{key}' has both 'token-env' and 'token-file'; give one", credentials.KeyLocation("token-file"),
+                "keep token-env to read the token from an environment variable, or token-file to read it from a file");
         }
 
         return new RegistryCredentials(server ?? "", credentials.String("username"), tokenEnv, tokenFile, credentials.Location);

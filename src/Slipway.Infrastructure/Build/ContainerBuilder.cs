@@ -8,20 +8,42 @@ public sealed record BuildRequest
 {
     public IReadOnlyList<string> Include { get; init; } = [];
 
+    /// <summary>Build without the cache, and even when an image with the exact tag already exists.</summary>
     public bool ForceRebuild { get; init; }
 
+    /// <summary><c>KEY=VALUE</c> pairs passed as <c>--build-arg</c> (to docker build, or in SLIPWAY_BUILD_ARGS for build.sh).</summary>
+    public IReadOnlyList<string> BuildArgs { get; init; } = [];
+
+    /// <summary>laconic-so's free-form extra arguments for docker build, word-split.</summary>
     public string? ExtraBuildArgs { get; init; }
+
+    /// <summary>The revision to tag with; null works it out from the stack's git state (<see cref="StackRevisionResolver"/>).</summary>
+    public StackRevision? Revision { get; init; }
 }
 
-public sealed record BuiltImage(string Container, string Tag, TimeSpan Duration);
+/// <summary>
+/// One image of the stack. <see cref="StackImage"/> is the reference the compose files use (e.g.
+/// <c>slipway/hello:local</c>); <see cref="Reference"/> is the immutable one to deploy instead (e.g.
+/// <c>slipway/hello:3f2a1b0c9d8e</c>, or after a push <c>registry:5000/slipway/hello:3f2a1b0c9d8e</c>).
+/// </summary>
+public sealed record BuiltImage(string Container, string StackImage, string Reference, TimeSpan Duration)
+{
+    /// <summary>True when an image with the exact tag existed and was not rebuilt.</summary>
+    public bool Reused { get; init; }
+
+    /// <summary>The registry digest (<c>sha256:…</c>) once pushed, when the registry reported one.</summary>
+    public string? Digest { get; init; }
+}
 
 /// <summary>
 /// Builds the images a stack lists under <c>containers:</c> from <c>container-build/&lt;name&gt;/</c>: its
 /// <c>build.sh</c> when present (laconic-so's contract, plus SLIPWAY_* variables), else its Dockerfile.
-/// Images are tagged <c>&lt;container&gt;:local</c>.
+/// Each image is built as <c>&lt;name&gt;:&lt;revision&gt;</c> (immutable) and also tagged with the stack reference
+/// (<c>&lt;name&gt;:local</c>) so compose files that name it keep working without pins.
 /// </summary>
-public sealed class ContainerBuilder(IProcessRunner runner, string docker = "docker")
+public sealed class ContainerBuilder(IProcessRunner runner, string docker = "docker", string git = "git")
 {
+    /// <summary>Builds (or reuses) every image the request selects; the revision is resolved once for all of them.</summary>
     public async Task<IReadOnlyList<BuiltImage>> BuildAsync(Stack stack, BuildRequest request, Action<string, string>? progress, CancellationToken cancellationToken)
     {
         var containers = stack.Definition.Containers;
@@ -32,38 +54,106 @@ public sealed class ContainerBuilder(IProcessRunner runner, string docker = "doc
                 containers.Count == 0 ? "the stack lists no containers" : "containers: " + string.Join(", ", containers));
         }
 
+        ValidateBuildArgs(request.BuildArgs);
+        var selected = containers.Where(c => request.Include.Count == 0 || request.Include.Contains(c)).ToList();
+        if (selected.Count == 0) return [];
+
+        // Every build folder is checked before anything runs, so a typo in the last one does not cost the first builds.
+        var folders = selected.Select(container => (container, directory: stack.ContainerBuildDirectory(container)
+            ?? throw new SlipwayException(FailureReason.NotFound, $"no build folder for container '{container}': expected container-build/{Stack.ContainerDirectoryName(container)}/ with a Dockerfile or build.sh"))).ToList();
+        foreach (var (container, directory) in folders) BuildSpec(container, directory, container, request);
+
+        var revision = request.Revision ?? await new StackRevisionResolver(runner, git).ResolveAsync(stack, cancellationToken);
         var built = new List<BuiltImage>();
-        foreach (var container in containers.Where(c => request.Include.Count == 0 || request.Include.Contains(c)))
+        foreach (var (container, directory) in folders)
         {
-            var directory = stack.ContainerBuildDirectory(container)
-                ?? throw new SlipwayException(FailureReason.NotFound, $"no build folder for container '{container}': expected container-build/{Stack.ContainerDirectoryName(container)}/ with a Dockerfile or build.sh");
-            var tag = LocalTag(container);
-            var spec = BuildSpec(container, directory, tag, request) with
+            var stackImage = LocalTag(container);
+            var reference = ImmutableReference(container, revision.Tag);
+            var spec = BuildSpec(container, directory, reference, request);
+            var started = DateTime.UtcNow;
+
+            var reused = !request.ForceRebuild && await ExistsAsync(reference, cancellationToken);
+            if (reused)
             {
-                OnStandardOutput = line => progress?.Invoke(container, line),
-                OnStandardError = line => progress?.Invoke(container, line),
-                Timeout = TimeSpan.FromMinutes(30),
-            };
-            var result = await runner.RunAsync(spec, cancellationToken);
-            if (!result.Succeeded)
+                progress?.Invoke(container, $"{reference} exists; not rebuilt (--force-rebuild builds it again)");
+            }
+            else
             {
-                throw new SlipwayException(FailureReason.DeploymentFailed, $"building {container} failed (exit code {result.ExitCode}):\n{result.Tail()}");
+                var result = await runner.RunAsync(spec with
+                {
+                    OnStandardOutput = line => progress?.Invoke(container, line),
+                    OnStandardError = line => progress?.Invoke(container, line),
+                    Timeout = TimeSpan.FromMinutes(30),
+                }, cancellationToken);
+                if (!result.Succeeded)
+                {
+                    throw new SlipwayException(FailureReason.DeploymentFailed, $"building {container} failed (exit code {result.ExitCode}):\n{result.Tail()}");
+                }
             }
 
-            built.Add(new BuiltImage(container, tag, result.Duration));
+            if (stackImage != reference)
+            {
+                await TagAsync(container, reference, stackImage, spec.FileName != docker, cancellationToken);
+            }
+
+            built.Add(new BuiltImage(container, stackImage, reference, DateTime.UtcNow - started) { Reused = reused });
         }
 
         return built;
     }
 
-    public static string LocalTag(string container)
+    /// <summary>Stack image → immutable reference, as <c>ApplyOptions.ImagePins</c> takes them.</summary>
+    public static IReadOnlyDictionary<string, string> Pins(IEnumerable<BuiltImage> images) =>
+        images.ToDictionary(i => i.StackImage, i => i.Reference, StringComparer.Ordinal);
+
+    /// <summary>The reference the compose files use: the container name, with <c>:local</c> unless it names a tag.</summary>
+    public static string LocalTag(string container) => HasTag(container) ? container : container + ":local";
+
+    /// <summary><c>&lt;name without tag&gt;:&lt;revision tag&gt;</c>.</summary>
+    public static string ImmutableReference(string container, string tag) => Repository(container) + ":" + tag;
+
+    /// <summary>The container name without its tag.</summary>
+    public static string Repository(string container) => HasTag(container) ? container[..container.LastIndexOf(':')] : container;
+
+    private static bool HasTag(string container)
     {
         var colon = container.LastIndexOf(':');
-        return colon > container.LastIndexOf('/') ? container : container + ":local";
+        return colon > container.LastIndexOf('/');
     }
 
-    internal ProcessSpec BuildSpec(string container, string directory, string tag, BuildRequest request)
+    private static void ValidateBuildArgs(IReadOnlyList<string> buildArgs)
     {
+        var bad = buildArgs.Where(a => a.IndexOf('=', StringComparison.Ordinal) <= 0).ToList();
+        if (bad.Count > 0)
+        {
+            throw new SlipwayException(FailureReason.InvalidInput, $"--build-arg needs KEY=VALUE, not '{string.Join("', '", bad)}'", "e.g. --build-arg VERSION=1.2");
+        }
+    }
+
+    private async Task<bool> ExistsAsync(string reference, CancellationToken cancellationToken)
+    {
+        var inspect = await runner.RunAsync(new ProcessSpec(docker, ["image", "inspect", "--format", "{{.Id}}", reference]) { Timeout = TimeSpan.FromMinutes(1) }, cancellationToken);
+        return inspect.Succeeded;
+    }
+
+    private async Task TagAsync(string container, string reference, string stackImage, bool fromScript, CancellationToken cancellationToken)
+    {
+        var tag = await runner.RunAsync(new ProcessSpec(docker, ["tag", reference, stackImage]) { Timeout = TimeSpan.FromMinutes(1) }, cancellationToken);
+        if (!tag.Succeeded)
+        {
+            throw new SlipwayException(FailureReason.DeploymentFailed, $"tagging {reference} as {stackImage} failed (exit code {tag.ExitCode}):\n{tag.Tail()}",
+                fromScript ? $"the build.sh of {container} must tag the image it builds with $SLIPWAY_IMAGE_TAG ({reference})" : null);
+        }
+    }
+
+    internal ProcessSpec BuildSpec(string container, string directory, string reference, BuildRequest request)
+    {
+        var buildArgs = request.BuildArgs.SelectMany(a => new[] { "--build-arg", a }).ToList();
+        if (!string.IsNullOrWhiteSpace(request.ExtraBuildArgs))
+        {
+            buildArgs.AddRange(request.ExtraBuildArgs.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        }
+
         var script = Path.Combine(directory, "build.sh");
         if (File.Exists(script))
         {
@@ -72,16 +162,18 @@ public sealed class ContainerBuilder(IProcessRunner runner, string docker = "doc
                 throw new SlipwayException(FailureReason.InvalidInput, $"{script} is not executable", $"chmod +x {script}");
             }
 
+            // Scripts word-split these; a value with spaces needs a Dockerfile build.
+            var words = string.Join(' ', buildArgs);
             return new ProcessSpec(script, [])
             {
                 WorkingDirectory = directory,
                 Environment = new Dictionary<string, string?>
                 {
-                    ["SLIPWAY_IMAGE_TAG"] = tag,
-                    ["SLIPWAY_BUILD_ARGS"] = request.ExtraBuildArgs ?? "",
+                    ["SLIPWAY_IMAGE_TAG"] = reference,
+                    ["SLIPWAY_BUILD_ARGS"] = words,
                     ["SLIPWAY_FORCE_REBUILD"] = request.ForceRebuild ? "true" : null,
-                    ["CERC_DEFAULT_CONTAINER_IMAGE_TAG"] = tag,
-                    ["CERC_CONTAINER_EXTRA_BUILD_ARGS"] = request.ExtraBuildArgs ?? "",
+                    ["CERC_DEFAULT_CONTAINER_IMAGE_TAG"] = reference,
+                    ["CERC_CONTAINER_EXTRA_BUILD_ARGS"] = words,
                     ["CERC_FORCE_REBUILD"] = request.ForceRebuild ? "true" : null,
                     ["CERC_CONTAINER_BASE_DIR"] = directory,
                 },
@@ -93,13 +185,9 @@ public sealed class ContainerBuilder(IProcessRunner runner, string docker = "doc
             throw new SlipwayException(FailureReason.NotFound, $"{directory} has neither build.sh nor Dockerfile");
         }
 
-        var args = new List<string> { "build", "--tag", tag };
+        var args = new List<string> { "build", "--tag", reference };
         if (request.ForceRebuild) args.Add("--no-cache");
-        if (!string.IsNullOrWhiteSpace(request.ExtraBuildArgs))
-        {
-            args.AddRange(request.ExtraBuildArgs.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        }
-
+        args.AddRange(buildArgs);
         args.Add(directory);
         return new ProcessSpec(docker, args) { WorkingDirectory = directory };
     }

@@ -48,8 +48,9 @@ public sealed class SpecParserTests
         "node-affinities", "node-tolerations", "kind-cluster-name", "kind-mount-root", "caddy-ingress-image",
         "maintenance-service", "external-services", "ca-certificates", "image-pull-policy");
 
-    public static TheoryData<string> PipelineKeys() => new(
-        "registry-credentials", "image-pull-secret", "image-registry", "verify", "rollout", "hooks");
+    public static TheoryData<string> PipelineKeys() => new("verify", "rollout", "hooks");
+
+    public static TheoryData<string> RegistryKeys() => new("registry-credentials", "image-pull-secret", "image-registry");
 
     public static TheoryData<string> AllKnownKeys() => new(SpecParser.KnownKeys);
 
@@ -119,6 +120,15 @@ public sealed class SpecParserTests
         {
             Assert.Empty(diagnostics.Items);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(RegistryKeys))]
+    public void Registry_keys_are_implemented_and_parse_without_warnings(string key)
+    {
+        var (_, diagnostics) = Parse(WithStack(MinimalValues[key]));
+
+        Assert.Empty(diagnostics.Items);
     }
 
     [Theory]
@@ -279,6 +289,18 @@ public sealed class SpecParserTests
 
         var errors = diagnostics.Items.Where(d => d.IsError).ToList();
         Assert.Contains(errors, e => e.Code == code && e.Message.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Registry_credentials_with_both_token_env_and_token_file_are_an_error_at_the_token_file_with_a_hint()
+    {
+        var (_, diagnostics) = Parse(WithStack("registry-credentials:\n  server: ghcr.io\n  username: bot\n  token-env: GHCR_TOKEN\n  token-file: /run/secrets/ghcr"));
+
+        var error = Assert.Single(diagnostics.Items, d => d.IsError);
+        Assert.Equal(DiagnosticCodes.Conflict, error.Code);
+        Assert.Equal("'registry-credentials' has both 'token-env' and 'token-file'; give one", error.Message);
+        Assert.Equal(new SourceLocation("spec.yml", 6, 3), error.Location);
+        Assert.Contains("keep token-env", error.Hint, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,0 +1,169 @@
+using System.Security.Cryptography;
+using System.Text;
+using Slipway.Core.Stacks;
+using Slipway.Infrastructure.Processes;
+
+namespace Slipway.Infrastructure.Build;
+
+public enum RevisionKind
+{
+    /// <summary>A clean git work tree: the tag is the commit.</summary>
+    GitCommit,
+
+    /// <summary>A git work tree with uncommitted changes: commit plus a hash of the changed files' content.</summary>
+    GitDirty,
+
+    /// <summary>Not in git (or git unusable): a hash of the stack's files and build folders.</summary>
+    ContentHash,
+}
+
+/// <summary>
+/// The version of a stack that built images are tagged with. <see cref="Tag"/> is a valid Docker tag that names one
+/// content exactly: the same tag is never produced for different files, so an existing image with it can be reused.
+/// </summary>
+public sealed record StackRevision(string Tag, RevisionKind Kind, string Description, string? Commit = null);
+
+/// <summary>
+/// Works out a stack's <see cref="StackRevision"/>: git's commit (12 characters), <c>-dirty-&lt;hash&gt;</c> when the work
+/// tree has changes, or <c>content-&lt;hash&gt;</c> outside git. Only file names go through git's output (and so
+/// into run logs); file contents are read and hashed here.
+/// </summary>
+public sealed class StackRevisionResolver(IProcessRunner runner, string git = "git")
+{
+    private const int HashLength = 12;
+
+    public async Task<StackRevision> ResolveAsync(Stack stack, CancellationToken cancellationToken)
+    {
+        var top = await GitAsync(stack.Directory, cancellationToken, "rev-parse", "--show-toplevel");
+        if (top is null)
+        {
+            return ContentRevision(stack, "the stack is not in a git work tree (or git is not installed)");
+        }
+
+        var root = top.Trim();
+        var head = await GitAsync(root, cancellationToken, "rev-parse", "--verify", "--quiet", "HEAD^{commit}");
+        if (head is null || head.Trim().Length < HashLength)
+        {
+            return ContentRevision(stack, $"the git repository {root} has no commit yet");
+        }
+
+        var commit = head.Trim();
+        var shortCommit = commit[..HashLength];
+        // --no-optional-locks: a read-only question must not rewrite the user's index.
+        var status = await GitAsync(root, cancellationToken, "--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignore-submodules=none");
+        if (status is null)
+        {
+            return ContentRevision(stack, $"'git status' failed in {root}");
+        }
+
+        var changed = ChangedPaths(status);
+        if (changed.Count == 0)
+        {
+            return new StackRevision(shortCommit, RevisionKind.GitCommit, $"git commit {shortCommit} of {root}", commit);
+        }
+
+        var hash = HashFiles(root, changed);
+        return new StackRevision($"{shortCommit}-dirty-{hash}", RevisionKind.GitDirty,
+            $"git commit {shortCommit} of {root} with {changed.Count} uncommitted change{(changed.Count == 1 ? "" : "s")} (content hash {hash})", commit);
+    }
+
+    /// <summary>Paths from <c>git status --porcelain=v1 -z</c>: <c>XY path\0</c>, renames and copies followed by <c>origin\0</c>.</summary>
+    internal static IReadOnlyList<string> ChangedPaths(string porcelain)
+    {
+        var paths = new SortedSet<string>(StringComparer.Ordinal);
+        var entries = porcelain.Split('\0');
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = entries[i].TrimStart('\n', '\r');
+            if (entry.Length < 4) continue;
+            paths.Add(entry[3..]);
+            if (entry[0] is 'R' or 'C' && i + 1 < entries.Length)
+            {
+                paths.Add(entries[++i]);
+            }
+        }
+
+        return [.. paths];
+    }
+
+    /// <summary>A content hash of the stack folder and every container's build folder, for stacks outside git.</summary>
+    internal static StackRevision ContentRevision(Stack stack, string why)
+    {
+        var roots = new List<string> { stack.Directory };
+        roots.AddRange(stack.Definition.Containers.Select(stack.ContainerBuildDirectory).OfType<string>());
+        var files = new List<(string Root, string Relative)>();
+        foreach (var root in roots.Distinct(StringComparer.Ordinal))
+        {
+            files.AddRange(Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false })
+                .Select(f => (root, Path.GetRelativePath(root, f))));
+        }
+
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (root, relative) in files.OrderBy(f => f.Root, StringComparer.Ordinal).ThenBy(f => f.Relative, StringComparer.Ordinal))
+        {
+            AppendFile(sha, Path.GetRelativePath(stack.Directory, root), relative, Path.Combine(root, relative));
+        }
+
+        var hash = Convert.ToHexStringLower(sha.GetHashAndReset())[..HashLength];
+        return new StackRevision($"content-{hash}", RevisionKind.ContentHash, $"content hash {hash} of the stack and its build folders: {why}");
+    }
+
+    private static string HashFiles(string root, IReadOnlyList<string> relativePaths)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var relative in relativePaths)
+        {
+            AppendFile(sha, "", relative, Path.Combine(root, relative));
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset())[..HashLength];
+    }
+
+    /// <summary>Name, kind and content, each length-prefixed so that no two different sets of files hash alike.</summary>
+    private static void AppendFile(IncrementalHash sha, string root, string relative, string path)
+    {
+        Append(sha, Encoding.UTF8.GetBytes(root + "\0" + relative.Replace('\\', '/')));
+        var info = new FileInfo(path);
+        if (info.LinkTarget is { } target)
+        {
+            Append(sha, Encoding.UTF8.GetBytes("link:" + target));
+        }
+        else if (info.Exists)
+        {
+            Append(sha, "file:"u8.ToArray());
+            Append(sha, File.ReadAllBytes(path));
+            if (!OperatingSystem.IsWindows())
+            {
+                // An executable bit is part of what a build sees (a build.sh made executable is a change).
+                Append(sha, BitConverter.GetBytes((int)(info.UnixFileMode & UnixFileMode.UserExecute)));
+            }
+        }
+        else if (Directory.Exists(path))
+        {
+            Append(sha, "directory"u8.ToArray()); // a submodule: its own commit is not looked into
+        }
+        else
+        {
+            Append(sha, "deleted"u8.ToArray());
+        }
+    }
+
+    private static void Append(IncrementalHash sha, byte[] bytes)
+    {
+        sha.AppendData(BitConverter.GetBytes((long)bytes.Length));
+        sha.AppendData(bytes);
+    }
+
+    private async Task<string?> GitAsync(string directory, CancellationToken cancellationToken, params string[] args)
+    {
+        try
+        {
+            var result = await runner.RunAsync(new ProcessSpec(git, ["-C", directory, .. args]) { Timeout = TimeSpan.FromMinutes(1) }, cancellationToken);
+            return result.Succeeded ? result.StandardOutput : null;
+        }
+        catch (ToolNotFoundException)
+        {
+            return null;
+        }
+    }
+}
