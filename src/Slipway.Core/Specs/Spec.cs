@@ -1,4 +1,5 @@
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Verification;
 
 namespace Slipway.Core.Specs;
 
@@ -78,6 +79,14 @@ public sealed record Spec
     public Located<string>? ImageRegistry { get; init; }
 
     public RegistryCredentials? RegistryCredentials { get; init; }
+
+    /// <summary>Health checks run after every apply (spec <c>verify</c>).</summary>
+    public IReadOnlyList<VerifyCheck> Verify { get; init; } = [];
+
+    public RolloutSettings Rollout { get; init; } = RolloutSettings.Default;
+
+    /// <summary>Operator commands around apply (spec <c>hooks</c>).</summary>
+    public SpecHooks Hooks { get; init; } = SpecHooks.None;
 
     /// <summary>Keys present in the file, for checks that only care whether something was said.</summary>
     public IReadOnlySet<string> PresentKeys { get; init; } = new HashSet<string>();

@@ -49,7 +49,7 @@ public sealed class SpecParserTests
         "maintenance-service", "external-services", "ca-certificates", "image-pull-policy");
 
     public static TheoryData<string> PipelineKeys() => new(
-        "registry-credentials", "image-pull-secret", "image-registry", "verify", "rollout", "hooks");
+        "registry-credentials", "image-pull-secret", "image-registry");
 
     public static TheoryData<string> AllKnownKeys() => new(SpecParser.KnownKeys);
 
