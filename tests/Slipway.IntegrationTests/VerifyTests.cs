@@ -123,7 +123,7 @@ public sealed class VerifyTests(DockerFixture fixture, ITestOutputHelper output)
         var checks = DeploymentChecks.ReadSpec(deployment.Layout).Verify;
 
         // Without a port the check takes the one the service publishes.
-        var healthy = await new VerifyRunner(probe).RunAsync(checks, backend, null, CancellationToken.None);
+        var healthy = await VerificationStages.VerifyAsync(deployment, backend, null, CancellationToken.None);
         Assert.True(healthy.Passed, healthy.Summary());
 
         await Docker.OutputAsync("compose", "--project-name", d.DeploymentId, "stop", "--timeout", "1", "web");
