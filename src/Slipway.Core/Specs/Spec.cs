@@ -1,5 +1,6 @@
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Kubernetes;
+using Slipway.Core.Verification;
 
 namespace Slipway.Core.Specs;
 
@@ -82,6 +83,14 @@ public sealed record Spec
 
     /// <summary>The keys only the Kubernetes targets act on (resources, security, http-proxy, ...).</summary>
     public KubernetesSpec Kubernetes { get; init; } = KubernetesSpec.Empty;
+
+    /// <summary>Health checks run after every apply (spec <c>verify</c>).</summary>
+    public IReadOnlyList<VerifyCheck> Verify { get; init; } = [];
+
+    public RolloutSettings Rollout { get; init; } = RolloutSettings.Default;
+
+    /// <summary>Operator commands around apply (spec <c>hooks</c>).</summary>
+    public SpecHooks Hooks { get; init; } = SpecHooks.None;
 
     /// <summary>Keys present in the file, for checks that only care whether something was said.</summary>
     public IReadOnlySet<string> PresentKeys { get; init; } = new HashSet<string>();

@@ -1,5 +1,6 @@
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Kubernetes;
+using Slipway.Core.Verification;
 using Slipway.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
@@ -23,15 +24,13 @@ public static class SpecParser
     /// <summary>Registry keys, read by build-containers --push and the push stage (and the k8s pull secret).</summary>
     private static readonly string[] RegistrySettings = ["registry-credentials", "image-pull-secret", "image-registry"];
 
-    /// <summary>Keys of the staged pipeline (verify, rollback) that later work implements.</summary>
-    private static readonly string[] Pipeline = ["verify", "rollout", "hooks"];
+    /// <summary>Keys read by Verification/VerificationSpecParser.</summary>
+    private static readonly string[] Verification = ["verify", "rollout", "hooks"];
 
-    public static readonly IReadOnlyList<string> KnownKeys = [.. Implemented, .. KubernetesOnly, .. RegistrySettings, .. Pipeline];
+    public static readonly IReadOnlyList<string> KnownKeys = [.. Implemented, .. KubernetesOnly, .. RegistrySettings, .. Verification];
 
     private static readonly string[] NetworkKeys = ["ports", "http-proxy", "acme-email"];
     private static readonly string[] RegistryKeys = ["server", "username", "token-env", "token-file"];
-    private static readonly string[] RolloutKeys = ["strategy", "timeout", "auto-rollback", "history-limit"];
-    private static readonly string[] VerifyKeys = ["service", "http", "tcp", "expect", "timeout"];
 
     public static Spec Parse(string text, string file, DiagnosticBag diagnostics)
     {
@@ -68,8 +67,6 @@ public static class SpecParser
 
         var network = map.Map("network", "'network'");
         network?.RejectUnknownKeys(NetworkKeys);
-        ParseRollout(map);
-        ParseVerify(map);
 
         return new Spec
         {
@@ -88,6 +85,9 @@ public static class SpecParser
             ImageRegistry = Located(map, "image-registry"),
             RegistryCredentials = ParseRegistryCredentials(map),
             Kubernetes = KubernetesSpecParser.Parse(map, network, target),
+            Verify = VerificationSpecParser.ParseVerify(map),
+            Rollout = VerificationSpecParser.ParseRollout(map),
+            Hooks = VerificationSpecParser.ParseHooks(map),
             PresentKeys = map.Keys.ToHashSet(StringComparer.Ordinal),
         };
     }
@@ -99,10 +99,6 @@ public static class SpecParser
             if (target == DeployTarget.Compose && KubernetesOnly.Contains(key))
             {
                 map.Diagnostics.Warning(DiagnosticCodes.NotApplicable, $"'{key}' applies to Kubernetes deployments only; compose ignores it", map.KeyLocation(key));
-            }
-            else if (Pipeline.Contains(key))
-            {
-                map.Diagnostics.Warning(DiagnosticCodes.NotImplemented, $"'{key}' is recognised but not implemented yet; it has no effect", map.KeyLocation(key));
             }
         }
 
@@ -237,44 +233,6 @@ public static class SpecParser
         }
 
         return new RegistryCredentials(server ?? "", credentials.String("username"), tokenEnv, tokenFile, credentials.Location);
-    }
-
-    private static void ParseRollout(YamlMap map)
-    {
-        if (map.Map("rollout", "'rollout'") is not { } rollout) return;
-        rollout.RejectUnknownKeys(RolloutKeys);
-        if (rollout.String("strategy") is { } strategy && strategy is not ("stop-first" or "start-first"))
-        {
-            map.Diagnostics.Error(DiagnosticCodes.InvalidValue, $"rollout.strategy must be stop-first or start-first, not '{strategy}'", rollout.ValueLocation("strategy"));
-        }
-
-        rollout.Bool("auto-rollback");
-        rollout.Int("history-limit", 1, 1000);
-    }
-
-    private static void ParseVerify(YamlMap map)
-    {
-        if (map.Sequence("verify") is not { } checks) return;
-        foreach (var item in checks)
-        {
-            if (item is not YamlMappingNode check)
-            {
-                map.Diagnostics.Error(DiagnosticCodes.WrongType, "each verify check must be a mapping {service, http or tcp, expect, timeout}", item.At(map.File));
-                continue;
-            }
-
-            var checkMap = new YamlMap(check, map.File, map.Diagnostics, "verify check");
-            checkMap.RejectUnknownKeys(VerifyKeys);
-            if (!checkMap.Has("service"))
-            {
-                map.Diagnostics.Error(DiagnosticCodes.MissingKey, "a verify check needs 'service'", checkMap.Location);
-            }
-
-            if (checkMap.Has("http") == checkMap.Has("tcp"))
-            {
-                map.Diagnostics.Error(DiagnosticCodes.MissingKey, "a verify check needs exactly one of 'http' (a path) or 'tcp' (a port)", checkMap.Location);
-            }
-        }
     }
 
     private static Located<string>? Located(YamlMap map, string key) =>

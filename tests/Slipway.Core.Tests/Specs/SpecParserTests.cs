@@ -48,9 +48,8 @@ public sealed class SpecParserTests
         "node-affinities", "node-tolerations", "kind-cluster-name", "kind-mount-root", "caddy-ingress-image",
         "maintenance-service", "external-services", "ca-certificates", "image-pull-policy");
 
-    public static TheoryData<string> PipelineKeys() => new("verify", "rollout", "hooks");
-
-    public static TheoryData<string> RegistryKeys() => new("registry-credentials", "image-pull-secret", "image-registry");
+    public static TheoryData<string> RegistryKeys() => new(
+        "registry-credentials", "image-pull-secret", "image-registry", "verify", "rollout", "hooks");
 
     public static TheoryData<string> AllKnownKeys() => new(SpecParser.KnownKeys);
 
@@ -124,22 +123,11 @@ public sealed class SpecParserTests
 
     [Theory]
     [MemberData(nameof(RegistryKeys))]
-    public void Registry_keys_are_implemented_and_parse_without_warnings(string key)
+    public void Registry_and_pipeline_keys_are_implemented_and_parse_without_warnings(string key)
     {
         var (_, diagnostics) = Parse(WithStack(MinimalValues[key]));
 
         Assert.Empty(diagnostics.Items);
-    }
-
-    [Theory]
-    [MemberData(nameof(PipelineKeys))]
-    public void Pipeline_keys_warn_that_they_are_not_implemented_yet(string key)
-    {
-        var (_, diagnostics) = Parse(WithStack(MinimalValues[key]));
-
-        var warning = Assert.Single(diagnostics.Items);
-        Assert.Equal(DiagnosticCodes.NotImplemented, warning.Code);
-        Assert.Equal($"'{key}' is recognised but not implemented yet; it has no effect", warning.Message);
     }
 
     [Theory]

@@ -1,0 +1,197 @@
+using System.Globalization;
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Verification;
+using Slipway.Infrastructure.Backends;
+using Slipway.Infrastructure.Processes;
+
+namespace Slipway.Infrastructure.Verification;
+
+/// <summary>The outcome of one check: what was probed, how often, and the last error when it never passed.</summary>
+/// <param name="Target">What the last attempt probed (<c>GET http://127.0.0.1:32768/health</c>); null when no address was found.</param>
+/// <param name="Detail">The last attempt's outcome in words: the answer when passed, the last error when failed.</param>
+public sealed record CheckResult(VerifyCheck Check, bool Passed, string? Target, int Attempts, TimeSpan Elapsed, string Detail)
+{
+    public string Describe()
+    {
+        var attempts = Attempts == 1 ? "1 attempt" : $"{Attempts} attempts";
+        var probed = Target is null ? "" : Target + ": ";
+        return $"{(Passed ? "ok" : "FAILED")}  {Check.Describe()}\n      {probed}{Detail} ({attempts} in {Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s)";
+    }
+}
+
+/// <summary>Every check's result, in the order the checks were given.</summary>
+public sealed record VerifyReport(IReadOnlyList<CheckResult> Results)
+{
+    public bool Passed => Results.All(r => r.Passed);
+
+    public IReadOnlyList<CheckResult> Failures => Results.Where(r => !r.Passed).ToList();
+
+    /// <summary>A few lines for the console and the run log; never a secret (details are redacted by the runner).</summary>
+    public string Summary()
+    {
+        if (Results.Count == 0) return "verify: no checks in the spec";
+        var head = Passed
+            ? $"verify: {Results.Count} of {Results.Count} check{(Results.Count == 1 ? "" : "s")} passed"
+            : $"verify: {Failures.Count} of {Results.Count} check{(Results.Count == 1 ? "" : "s")} failed";
+        return head + "\n" + string.Join("\n", Results.Select(r => "  " + r.Describe()));
+    }
+
+    /// <summary>Throws <see cref="FailureReason.VerifyTimeout"/> with the summary when a check failed.</summary>
+    public void ThrowIfFailed()
+    {
+        if (!Passed)
+        {
+            throw new SlipwayException(FailureReason.VerifyTimeout, Summary(),
+                "the services' state and last log lines are in the run log under .slipway/logs/ of the deployment directory");
+        }
+    }
+}
+
+/// <summary>
+/// Runs the spec's verify checks against the host address where the backend publishes each service's port
+/// (<see cref="IDeploymentBackend.PortAsync"/>), retrying each until it passes or its timeout is spent. Checks run
+/// concurrently, so the whole verify takes as long as the slowest check, not their sum.
+/// </summary>
+public sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = null)
+{
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>Pause between attempts of one check.</summary>
+    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Longest single attempt; an attempt never outlives its check's deadline.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Values to redact from every detail (error bodies, backend messages).</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+
+    public async Task<VerifyReport> RunAsync(IReadOnlyList<VerifyCheck> checks, IDeploymentBackend backend, Action<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        ArgumentNullException.ThrowIfNull(backend);
+        var gate = new Lock();
+        void Report(string line)
+        {
+            if (progress is null) return;
+            lock (gate)
+            {
+                progress(line);
+            }
+        }
+
+        var results = await Task.WhenAll(checks.Select(c => RunCheckAsync(c, backend, Report, cancellationToken)));
+        return new VerifyReport(results);
+    }
+
+    private async Task<CheckResult> RunCheckAsync(VerifyCheck check, IDeploymentBackend backend, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        TimeSpan Elapsed() => _time.GetElapsedTime(started);
+        progress($"verify {check.Describe()}");
+
+        string? address = null;
+        string? target = null;
+        var detail = "not probed";
+        var attempts = 0;
+        while (true)
+        {
+            attempts++;
+            var remaining = check.Timeout - Elapsed();
+            var attemptTimeout = remaining < AttemptTimeout ? remaining : AttemptTimeout;
+            if (attemptTimeout < TimeSpan.FromMilliseconds(50)) attemptTimeout = TimeSpan.FromMilliseconds(50);
+            string? previous = detail;
+            try
+            {
+                address ??= await ResolveAsync(check, backend, cancellationToken);
+                var (host, port) = HostAndPort(address);
+                ProbeOutcome outcome;
+                if (check.Kind == ProbeKind.Http)
+                {
+                    var url = new Uri($"http://{(host.Contains(':') ? $"[{host}]" : host)}:{port.ToString(CultureInfo.InvariantCulture)}{check.Path}");
+                    target = $"GET {url}";
+                    outcome = await probe.HttpGetAsync(url, check.ExpectStatus, attemptTimeout, cancellationToken);
+                }
+                else
+                {
+                    target = $"TCP {address}";
+                    outcome = await probe.TcpConnectAsync(host, port, attemptTimeout, cancellationToken);
+                }
+
+                detail = Redact(outcome.Detail);
+                if (outcome.Succeeded)
+                {
+                    progress($"verify {check.Service}: {target} {detail}");
+                    return new CheckResult(check, true, target, attempts, Elapsed(), detail);
+                }
+            }
+            catch (UnresolvableCheckException e)
+            {
+                // Asking again cannot help: the check itself needs fixing.
+                return new CheckResult(check, false, target, attempts, Elapsed(), Redact(e.Message));
+            }
+            catch (SlipwayException e)
+            {
+                // The service may still be (re)starting: its port is not published yet.
+                detail = Redact(e.Message);
+            }
+
+            if (detail != previous)
+            {
+                progress($"verify {check.Service}: {(target is null ? "" : target + " ")}{detail}; retrying");
+            }
+
+            if (Elapsed() + RetryInterval >= check.Timeout)
+            {
+                return new CheckResult(check, false, target, attempts, Elapsed(), $"{detail}; gave up after {Durations.Format(check.Timeout)}");
+            }
+
+            await Task.Delay(RetryInterval, _time, cancellationToken);
+        }
+    }
+
+    /// <summary>The service's published address for the check's port; a check without a port takes the one port the service publishes.</summary>
+    private static async Task<string> ResolveAsync(VerifyCheck check, IDeploymentBackend backend, CancellationToken cancellationToken)
+    {
+        var port = check.Port;
+        if (port is null)
+        {
+            var states = (await backend.StatusAsync(cancellationToken)).Where(s => s.Service == check.Service).ToList();
+            var published = states.SelectMany(s => s.Ports).Where(p => p.HostPort > 0 && p.Protocol == "tcp").Select(p => p.TargetPort).Distinct().Order().ToList();
+            if (published.Count > 1)
+            {
+                throw new UnresolvableCheckException(
+                    $"service '{check.Service}' publishes ports {string.Join(", ", published)}: give the check a 'port' (the container port to probe)");
+            }
+
+            if (published.Count == 0)
+            {
+                throw new SlipwayException(FailureReason.NotFound, states.Count == 0
+                    ? $"service '{check.Service}' has no running container"
+                    : $"service '{check.Service}' publishes no port yet (give the check a 'port' if it should)");
+            }
+
+            port = published[0];
+        }
+
+        return await backend.PortAsync(check.Service, port.Value.ToString(CultureInfo.InvariantCulture), cancellationToken);
+    }
+
+    /// <summary>Splits <c>HOST:PORT</c> (also <c>[::]:PORT</c>); a wildcard host means this machine, so 127.0.0.1.</summary>
+    public static (string Host, int Port) HostAndPort(string address)
+    {
+        var text = address.Trim();
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new UnresolvableCheckException($"the backend gave '{text}' as the service's address, not HOST:PORT");
+        }
+
+        var host = text[..colon].Trim('[', ']');
+        if (host is "0.0.0.0" or "::" or "" or "*") host = "127.0.0.1";
+        return (host, port);
+    }
+
+    private string Redact(string text) => SecretRedactor.Redact(text, Secrets);
+
+    private sealed class UnresolvableCheckException(string message) : Exception(message);
+}
