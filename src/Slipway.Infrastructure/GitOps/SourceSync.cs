@@ -1,3 +1,4 @@
+using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Yaml;
 using Slipway.Infrastructure.Deployments;
@@ -28,32 +29,40 @@ public sealed record ServiceImageOverride(string Service, string Image)
 /// <param name="StackImage">The image the rendered compose file gives the service.</param>
 public sealed record AppliedImageOverride(string Service, string File, string StackImage, string Image);
 
+/// <summary>A pod service of the deployment and the image its rendered compose file gives it.</summary>
+public sealed record ServiceImage(string Service, string File, string Image);
+
 /// <param name="Deployment">D reopened after the sync (its config and stack are the new ones).</param>
 /// <param name="SpecFile">The git-tracked spec D was synced from.</param>
 /// <param name="Create">What <c>deploy create --update</c> did (files added, changed, backed up; warnings; hook output).</param>
-public sealed record SyncResult(Deployment Deployment, string SpecFile, CreateResult Create, IReadOnlyList<AppliedImageOverride> ImageOverrides)
+/// <param name="Services">Every pod service of the synced D with its image.</param>
+public sealed record SyncResult(Deployment Deployment, string SpecFile, CreateResult Create, IReadOnlyList<AppliedImageOverride> ImageOverrides, IReadOnlyList<ServiceImage> Services)
 {
     /// <summary>True when the sync wrote any file into D (a restart with no change writes nothing).</summary>
     public bool Changed => Create.Update is { } update && (update.Added.Count > 0 || update.Changed.Count > 0);
 
+    /// <summary>One line per file the sync added or changed in D, for the run log and output.</summary>
+    public IReadOnlyList<string> Changes =>
+        Create.Update is not { } update
+            ? []
+            : [.. update.Changed.Select(f => $"changed {f} (previous kept as {f}.bak)"), .. update.Added.Select(f => $"added {f}")];
+
     /// <summary>
-    /// The overrides as image pins (stack image → image), for ApplyOptions.ImagePins. A pin replaces an image
-    /// wherever it is used, so when another service runs the same stack image without the same override this throws
-    /// (InvalidInput) rather than change a service nobody named; apply <see cref="ImageOverrides"/> per service instead.
+    /// The overrides as image pins (stack image → image) for ApplyOptions.ImagePins. A pin replaces an image wherever
+    /// it is used: see <see cref="SharedImageWarnings"/>. Two different overrides for services sharing one stack image
+    /// cannot be pins and throw (InvalidInput).
     /// </summary>
     public IReadOnlyDictionary<string, string> ImagePins()
     {
-        var pins = new Dictionary<string, string>(StringComparer.Ordinal);
+        var pins = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var group in ImageOverrides.GroupBy(o => o.StackImage, StringComparer.Ordinal))
         {
             var images = group.Select(o => o.Image).Distinct(StringComparer.Ordinal).ToList();
-            var named = group.Select(o => o.Service).ToHashSet(StringComparer.Ordinal);
-            var others = SourceSync.ServiceImages(Deployment).Where(s => s.Image == group.Key && !named.Contains(s.Service)).Select(s => s.Service).ToList();
-            if (images.Count > 1 || others.Count > 0)
+            if (images.Count > 1)
             {
                 throw new SlipwayException(FailureReason.InvalidInput,
-                    $"--image for {string.Join(", ", named.Order(StringComparer.Ordinal))} cannot be applied as an image pin: {group.Key} is also run by {string.Join(", ", others.Concat(named).Distinct().Order(StringComparer.Ordinal))}",
-                    "give the same --image to every service running that image, or apply the overrides per service");
+                    $"--image gives {string.Join(", ", group.Select(o => $"{o.Service}={o.Image}"))}, but these services run the same image {group.Key}, which is replaced as a whole",
+                    "give them the same --image");
             }
 
             pins[group.Key] = images[0];
@@ -61,12 +70,30 @@ public sealed record SyncResult(Deployment Deployment, string SpecFile, CreateRe
 
         return pins;
     }
+
+    /// <summary>Services not named by an --image that get its image anyway because they run the same stack image.</summary>
+    public IReadOnlyList<string> SharedImageWarnings()
+    {
+        var warnings = new List<string>();
+        var named = ImageOverrides.Select(o => o.Service).ToHashSet(StringComparer.Ordinal);
+        foreach (var o in ImageOverrides)
+        {
+            var sharing = Services.Where(s => s.Image == o.StackImage && !named.Contains(s.Service)).Select(s => s.Service).Distinct().Order(StringComparer.Ordinal).ToList();
+            if (sharing.Count > 0)
+            {
+                warnings.Add($"--image {o.Service}={o.Image}: {string.Join(", ", sharing)} use{(sharing.Count == 1 ? "s" : "")} the same image {o.StackImage} and get{(sharing.Count == 1 ? "s" : "")} {o.Image} too");
+            }
+        }
+
+        return warnings;
+    }
 }
 
 /// <summary>
 /// The sync half of GitOps restart: re-renders D from the git-tracked spec (<c>spec-source</c> in deployment.yml)
-/// with exactly the code of <c>deploy create --update</c>, then checks the run's <c>--image</c> overrides against
-/// the result. The spec is never regenerated from defaults; without a spec-source there is nothing to sync from.
+/// with exactly the code of <c>deploy create --update</c>, after checking the run's <c>--image</c> overrides against a
+/// dry render, so a bad override or spec fails before D changes. The spec is never regenerated from defaults; without
+/// a spec-source there is nothing to sync from.
 /// </summary>
 public sealed class SourceSync(SlipwayEnvironment env)
 {
@@ -93,31 +120,30 @@ public sealed class SourceSync(SlipwayEnvironment env)
             throw new SlipwayException(FailureReason.InvalidInput, $"--image names service '{duplicate.Key}' more than once", "give one --image per service");
         }
 
-        var create = await new DeployCreate(env).RunAsync(new CreateRequest
-        {
-            SpecFile = specFile,
-            DeploymentDirectory = directory,
-            Update = true,
-        }, cancellationToken);
+        var create = new DeployCreate(env);
+        var request = new CreateRequest { SpecFile = specFile, DeploymentDirectory = directory, Update = true };
+        var preview = await create.RunAsync(request with { DryRun = true }, cancellationToken);
+        var services = ServiceImages(preview.Rendered);
+        var applied = ResolveOverrides(services, imageOverrides);
 
-        var synced = Deployment.Open(directory);
-        return new SyncResult(synced, specFile, create, ResolveOverrides(synced, imageOverrides));
+        var result = await create.RunAsync(request, cancellationToken);
+        return new SyncResult(Deployment.Open(directory), specFile, result, applied, ServiceImages(result.Rendered));
     }
 
-    /// <summary>Every service of the deployment's pods with the image its rendered compose file gives it.</summary>
-    public static IReadOnlyList<(string Service, string File, string Image)> ServiceImages(Deployment deployment)
+    /// <summary>Every service of the rendered pod files with its image (services without one are left out).</summary>
+    public static IReadOnlyList<ServiceImage> ServiceImages(RenderedDeployment rendered)
     {
-        var services = new List<(string, string, string)>();
-        foreach (var file in deployment.PodComposeFiles.Where(File.Exists))
+        var services = new List<ServiceImage>();
+        foreach (var file in rendered.Files.Where(f => f.RelativePath.StartsWith("compose/", StringComparison.Ordinal)))
         {
-            var root = YamlDocuments.Load(File.ReadAllText(file), file, new DiagnosticBag()) as YamlMappingNode;
+            var root = YamlDocuments.Load(System.Text.Encoding.UTF8.GetString(file.Content), file.RelativePath, new DiagnosticBag()) as YamlMappingNode;
             if (root?.Children.TryGetValue(new YamlScalarNode("services"), out var node) != true || node is not YamlMappingNode map) continue;
             foreach (var (key, value) in map.Children)
             {
                 if (key is YamlScalarNode { Value: { } name } && value is YamlMappingNode service
                     && service.Children.TryGetValue(new YamlScalarNode("image"), out var image) && image is YamlScalarNode { Value: { } reference })
                 {
-                    services.Add((name, Path.GetRelativePath(deployment.Layout.Directory, file), reference));
+                    services.Add(new ServiceImage(name, file.RelativePath, reference));
                 }
             }
         }
@@ -125,14 +151,12 @@ public sealed class SourceSync(SlipwayEnvironment env)
         return services;
     }
 
-    private static List<AppliedImageOverride> ResolveOverrides(Deployment deployment, IReadOnlyList<ServiceImageOverride> overrides)
+    private static List<AppliedImageOverride> ResolveOverrides(IReadOnlyList<ServiceImage> services, IReadOnlyList<ServiceImageOverride> overrides)
     {
-        var services = ServiceImages(deployment);
         var applied = new List<AppliedImageOverride>();
         foreach (var o in overrides)
         {
-            var match = services.FirstOrDefault(s => s.Service == o.Service);
-            if (match.Service is null)
+            if (services.FirstOrDefault(s => s.Service == o.Service) is not { } match)
             {
                 var names = services.Select(s => s.Service).ToList();
                 throw new SlipwayException(FailureReason.InvalidInput, $"--image names service '{o.Service}', which no pod of the deployment runs",

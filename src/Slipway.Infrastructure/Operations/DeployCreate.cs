@@ -20,6 +20,9 @@ public sealed record CreateRequest
     public required string DeploymentDirectory { get; init; }
 
     public bool Update { get; init; }
+
+    /// <summary>Parse and render only: nothing is written and no hook runs (Update in the result stays null).</summary>
+    public bool DryRun { get; init; }
 }
 
 public sealed record CreateResult(DeploymentFile Deployment, RenderedDeployment Rendered, UpdateReport? Update, IReadOnlyList<Diagnostic> Warnings, string? HookOutput);
@@ -85,6 +88,11 @@ public sealed class DeployCreate(SlipwayEnvironment env)
 
         var now = env.Clock.GetUtcNow();
         var deployment = existing ?? new DeploymentFile(DeploymentIds.New(now), DeploymentIds.New(now), stack.Directory, specPath);
+        if (request.DryRun)
+        {
+            return new CreateResult(deployment, rendered, null, diagnostics.Sorted().Concat(rendered.Warnings).ToList(), null);
+        }
+
         UpdateReport? report = null;
         if (existing is null)
         {

@@ -103,28 +103,56 @@ public sealed class SourceSyncTests : IDisposable
     }
 
     [Fact]
-    public async Task An_override_becomes_a_pin_only_when_no_other_service_runs_the_same_image()
+    public async Task An_override_pins_its_stack_image_and_warns_about_other_services_running_it()
     {
         var deployment = await CreateAsync();
 
         var one = await SyncAsync(deployment, "web=shop/web:v2");
         var both = await SyncAsync(deployment, "web=shop/web:v2", "worker=shop/web:v2");
 
-        var error = Assert.Throws<SlipwayException>(() => one.ImagePins());
-        Assert.Contains("shop/web:local is also run by web, worker", error.Message);
+        Assert.Equal(new Dictionary<string, string> { ["shop/web:local"] = "shop/web:v2" }, one.ImagePins());
+        Assert.Equal(["--image web=shop/web:v2: worker uses the same image shop/web:local and gets shop/web:v2 too"], one.SharedImageWarnings());
         Assert.Equal(new Dictionary<string, string> { ["shop/web:local"] = "shop/web:v2" }, both.ImagePins());
+        Assert.Empty(both.SharedImageWarnings());
     }
 
     [Fact]
-    public async Task An_override_for_an_unknown_service_is_refused_with_a_suggestion()
+    public async Task Different_overrides_for_services_sharing_an_image_cannot_be_pins()
     {
         var deployment = await CreateAsync();
+
+        var result = await SyncAsync(deployment, "web=shop/web:a", "worker=shop/web:b");
+
+        var error = Assert.Throws<SlipwayException>(() => result.ImagePins());
+        Assert.Contains("web=shop/web:a, worker=shop/web:b, but these services run the same image shop/web:local", error.Message);
+    }
+
+    [Fact]
+    public async Task An_override_for_an_unknown_service_is_refused_with_a_suggestion_before_D_changes()
+    {
+        var deployment = await CreateAsync();
+        var spec = _workspace.Combine("spec.yml");
+        File.WriteAllText(spec, File.ReadAllText(spec).Replace("GREETING: hello", "GREETING: changed", StringComparison.Ordinal));
 
         var error = await Assert.ThrowsAsync<SlipwayException>(() => SyncAsync(deployment, "wbe=x:1"));
 
         Assert.Equal(FailureReason.InvalidInput, error.Reason);
         Assert.Equal("--image names service 'wbe', which no pod of the deployment runs", error.Message);
         Assert.Equal("did you mean 'web'?", error.Hint);
+        Assert.False(File.Exists(Path.Combine(D, "config.env.bak")));
+        Assert.Contains("GREETING=hello", File.ReadAllText(Path.Combine(D, "config.env")));
+    }
+
+    [Fact]
+    public async Task A_service_the_new_spec_revision_adds_can_be_overridden_in_the_same_run()
+    {
+        var deployment = await CreateAsync();
+        _workspace.WriteFile("stack/compose/docker-compose-worker.yml", SampleStack.WorkerCompose + "\n  cron:\n    image: shop/cron:local\n");
+
+        var result = await SyncAsync(deployment, "cron=shop/cron:v2");
+
+        Assert.Equal("shop/cron:local", Assert.Single(result.ImageOverrides).StackImage);
+        Assert.Equal(["changed compose/docker-compose-worker.yml (previous kept as compose/docker-compose-worker.yml.bak)"], result.Changes);
     }
 
     [Theory]

@@ -41,11 +41,10 @@ public sealed class GitOpsRestartTests
     /// <summary>What restart's prepare and apply stages do: pull, sync D from the git-tracked spec, apply (no force-recreate).</summary>
     private static async Task<(GitPullReport Pull, SyncResult Sync)> RestartAsync(Workspace ws, TestDeployment d)
     {
-        var deployment = Deployment.Open(d.Directory);
-        var pull = await new GitSync(Runner).PullAsync(deployment, CancellationToken.None);
-        var sync = await new SourceSync(new SlipwayEnvironment { Runner = Runner, CurrentDirectory = ws.Path }).SyncAsync(deployment, [], CancellationToken.None);
-        await new ComposeBackend(sync.Deployment, Runner).ApplyAsync(new ApplyOptions { WaitTimeout = TimeSpan.FromMinutes(2) }, CancellationToken.None);
-        return (pull, sync);
+        var env = new SlipwayEnvironment { Runner = Runner, CurrentDirectory = ws.Path };
+        var prepared = await new GitOpsPrepare(env).RunAsync(Deployment.Open(d.Directory), new Dictionary<string, string>(), CancellationToken.None);
+        await new ComposeBackend(prepared.Sync.Deployment, Runner).ApplyAsync(new ApplyOptions { WaitTimeout = TimeSpan.FromMinutes(2) }, CancellationToken.None);
+        return (prepared.Pull, prepared.Sync);
     }
 
     [Fact]
