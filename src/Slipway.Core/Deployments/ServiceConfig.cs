@@ -8,14 +8,15 @@ namespace Slipway.Core.Deployments;
 
 /// <summary>
 /// What one rendered service takes from the deployment's configuration: the config keys it consumes, the config
-/// files under D it binds or reads as env_file, and a hash over their values and contents. Compose recreates a
-/// service when its own configuration changes; a bound file's content is invisible to it, so the hash goes into the
-/// service's <see cref="ServiceConfig.HashLabel"/> label and a content change recreates exactly the services that use it.
+/// files under D it binds or reads as env_file, and a hash over those files' contents. Compose recreates a service
+/// when its resolved configuration changes, and that already covers the values of the keys it consumes (interpolated,
+/// or filled into its environment from config.env); a bound file's content is invisible to it, so the hash goes into
+/// the service's <see cref="ServiceConfig.HashLabel"/> label and a content change recreates exactly its users.
 /// </summary>
 /// <param name="File">The rendered compose file, relative to D.</param>
 /// <param name="Keys">Config keys (spec config and env-files) the service consumes, sorted.</param>
 /// <param name="Files">Files relative to D the service binds or reads as env_file, sorted.</param>
-/// <param name="Hash">Hex digest over the keys' values and the files' contents; never a value.</param>
+/// <param name="Hash">Hex digest over the files' paths, modes and contents.</param>
 public sealed record ServiceConfigUse(string File, string Service, IReadOnlyList<string> Keys, IReadOnlyList<string> Files, string Hash);
 
 public static class ServiceConfig
@@ -59,23 +60,22 @@ public static class ServiceConfig
             .ToList();
     }
 
-    /// <summary>What <paramref name="service"/> consumes and the hash over it (keys with values, files with contents).</summary>
+    /// <summary>What <paramref name="service"/> consumes, and the hash over the files it binds.</summary>
+    /// <remarks>
+    /// Values are left out of the hash on purpose: compose already recreates on a value change, and a hash of a
+    /// (possibly low-entropy) secret in a world-readable compose file would let anyone test guesses offline.
+    /// </remarks>
     public static ServiceConfigUse Use(string file, string serviceName, YamlMappingNode service, IReadOnlyDictionary<string, string> config, IReadOnlyList<RenderedFile> files)
     {
         var keys = ConsumedKeys(service, config);
         var bound = BoundFiles(service, Path.GetDirectoryName(file)?.Replace('\\', '/') ?? "", files);
         var text = new StringBuilder();
-        foreach (var key in keys)
-        {
-            text.Append("env ").Append(key).Append(' ').Append(Digest(Encoding.UTF8.GetBytes(config[key]))).Append('\n');
-        }
-
         foreach (var bind in bound)
         {
             text.Append("file ").Append(bind.RelativePath).Append(bind.Executable ? " x " : " - ").Append(Digest(bind.Content)).Append('\n');
         }
 
-        // 64 bits are plenty to notice a change, and say less about low-entropy values than a full digest would.
+        // 64 bits are plenty to notice a change.
         var hash = Digest(Encoding.UTF8.GetBytes(text.ToString()))[..16];
         return new ServiceConfigUse(file, serviceName, keys, bound.Select(b => b.RelativePath).ToList(), hash);
     }

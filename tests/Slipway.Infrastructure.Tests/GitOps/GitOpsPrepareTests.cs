@@ -44,7 +44,6 @@ public sealed class GitOpsPrepareTests : IDisposable
                 $"git: stack+spec {checkout.Path}: main fast-forwarded {result.Pull.Repositories[0].Before![..12]} -> {pushed[..12]} from origin/main",
                 "changed spec.yml (previous kept as spec.yml.bak)",
                 "changed config.env (previous kept as config.env.bak)",
-                "changed compose/docker-compose-web.yml (previous kept as compose/docker-compose-web.yml.bak)",
             ],
             result.Lines);
     }

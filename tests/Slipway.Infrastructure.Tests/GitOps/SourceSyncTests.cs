@@ -47,8 +47,7 @@ public sealed class SourceSyncTests : IDisposable
         Assert.Equal(File.ReadAllText(spec), File.ReadAllText(Path.Combine(D, "spec.yml")));
         Assert.Equal(deployment.Identity, result.Deployment.Identity);
         Assert.Contains(result.Deployment.Config, e => e.Key == "GREETING" && e.Value == "changed in git");
-        Assert.Contains("compose/docker-compose-web.yml", result.Create.Update!.Changed);
-        Assert.DoesNotContain("compose/docker-compose-worker.yml", result.Create.Update.Changed);
+        Assert.Equal(["spec.yml", "config.env"], result.Create.Update!.Changed);
     }
 
     [Fact]
