@@ -43,8 +43,8 @@ public sealed record RenderInputs
 
 /// <summary>
 /// Turns spec + stack into the files of a deployment directory (DESIGN §1.3): compose files with spec ports,
-/// image overrides, config.env and host-path volumes applied; config folders copied. Pure and deterministic
-/// except for newly generated secrets; the bundle is not modified.
+/// image overrides, host-path volumes and a config-hash label per service applied; config.env written; config
+/// folders copied. Pure and deterministic except for newly generated secrets; the bundle is not modified.
 /// </summary>
 public static class DeploymentRenderer
 {
@@ -61,33 +61,39 @@ public static class DeploymentRenderer
             new("stack.yml", inputs.StackBytes),
         };
 
-        var (configEnv, secrets, configValues) = RenderConfigEnv(inputs);
+        var (configEnv, configValues, secrets) = RenderConfigEnv(inputs);
         files.Add(RenderedFile.Text("config.env", configEnv, secret: true));
 
         CheckServiceReferences(spec, bundle, diagnostics);
         var placements = PlaceVolumes(spec, bundle, inputs.DeploymentDirectory, diagnostics);
         var lookup = ConfigLookup(spec, inputs.EnvFileEntries);
 
+        // Copied first: each service's config hash covers the copies it binds.
+        var configFiles = CopyConfigFolders(bundle, diagnostics).ToList();
+        var configUse = new List<ServiceConfigUse>();
+
         foreach (var pod in bundle.Pods)
         {
             var root = Copy(pod.Compose.Root);
             ApplyPorts(root, spec, lookup, diagnostics);
             ApplyImageOverrides(root, spec);
-            AddConfigEnvFile(root);
             ApplyVolumes(root, placements);
-            files.Add(RenderedFile.Text($"compose/docker-compose-{pod.Name}.yml", YamlDocuments.Save(root)));
+            var path = $"compose/docker-compose-{pod.Name}.yml";
+            configUse.AddRange(ApplyConfigHashes(root, path, configValues, configFiles));
+            files.Add(RenderedFile.Text(path, YamlDocuments.Save(root)));
         }
 
         foreach (var job in bundle.Jobs)
         {
             var root = Copy(job.Compose.Root);
             ApplyImageOverrides(root, spec);
-            AddConfigEnvFile(root);
             ApplyVolumes(root, placements);
-            files.Add(RenderedFile.Text($"compose-jobs/docker-compose-{job.Name}.yml", YamlDocuments.Save(root)));
+            var path = $"compose-jobs/docker-compose-{job.Name}.yml";
+            configUse.AddRange(ApplyConfigHashes(root, path, configValues, configFiles));
+            files.Add(RenderedFile.Text(path, YamlDocuments.Save(root)));
         }
 
-        files.AddRange(CopyConfigFolders(bundle, diagnostics));
+        files.AddRange(configFiles);
         diagnostics.ThrowIfErrors();
 
         var configRoot = bundle.Stack.ConfigRoot;
@@ -106,7 +112,7 @@ public static class DeploymentRenderer
                 Bundle = bundle,
                 DeploymentId = inputs.DeploymentId ?? throw new ArgumentException("a Kubernetes render needs the deployment-id", nameof(inputs)),
                 DeploymentDirectory = inputs.DeploymentDirectory,
-                Config = configValues,
+                Config = configValues.ToList(),
                 KubeConfig = inputs.KubeConfig,
                 HostFiles = inputs.HostFiles ?? throw new ArgumentException("a Kubernetes render needs host files", nameof(inputs)),
             });
@@ -123,11 +129,12 @@ public static class DeploymentRenderer
             Volumes = volumes,
             Warnings = warnings,
             Secrets = secrets,
+            ConfigUse = configUse,
         };
     }
 
     /// <summary>config.env: spec config (generated secrets resolved, kept across updates), then env-files entries.</summary>
-    private static (string Text, List<string> Secrets, List<KeyValuePair<string, string>> Values) RenderConfigEnv(RenderInputs inputs)
+    private static (string Text, Dictionary<string, string> Values, List<string> Secrets) RenderConfigEnv(RenderInputs inputs)
     {
         var values = new List<KeyValuePair<string, string>>();
         var secrets = new List<string>();
@@ -152,7 +159,9 @@ public static class DeploymentRenderer
             secrets.Add(entry.Value);
         }
 
-        return (DotEnv.Render(values, ConfigEnvHeader), secrets, values);
+        var final = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in values) final[key] = value;
+        return (DotEnv.Render(values, ConfigEnvHeader), final, secrets);
     }
 
     public static Func<string, string?> ConfigLookup(Spec spec, IReadOnlyList<KeyValuePair<string, string>> envFileEntries)
@@ -270,30 +279,21 @@ public static class DeploymentRenderer
     }
 
     /// <summary>
-    /// The spec's config is environment for every service (DESIGN §1.2), so every service reads config.env first;
-    /// its own env_file entries and environment still win.
+    /// Labels every service with the hash of the config it consumes (keys and bound files; see <see cref="ServiceConfig"/>).
+    /// Services no longer read all of config.env: a key reaches a service only where the service asks for it, so a
+    /// config change recreates exactly its consumers.
     /// </summary>
-    private static void AddConfigEnvFile(YamlMappingNode root)
+    private static IEnumerable<ServiceConfigUse> ApplyConfigHashes(YamlMappingNode root, string path, IReadOnlyDictionary<string, string> config, IReadOnlyList<RenderedFile> configFiles)
     {
-        foreach (var (_, service) in Services(root))
+        var uses = new List<ServiceConfigUse>();
+        foreach (var (name, service) in Services(root))
         {
-            var list = new YamlSequenceNode(new YamlScalarNode("../config.env") { Style = ScalarStyle.DoubleQuoted });
-            var key = new YamlScalarNode("env_file");
-            if (service.Children.TryGetValue(key, out var existing))
-            {
-                switch (existing)
-                {
-                    case YamlSequenceNode seq:
-                        foreach (var item in seq) list.Add(item);
-                        break;
-                    case YamlScalarNode s when !YamlMap.IsNull(s):
-                        list.Add(s);
-                        break;
-                }
-            }
-
-            service.Children[key] = list;
+            var use = ServiceConfig.Use(path, name, service, config, configFiles);
+            ServiceConfig.SetHashLabel(service, use.Hash);
+            uses.Add(use);
         }
+
+        return uses;
     }
 
     /// <summary>Spec host-path volumes become bind-backed local volumes (the project keeps using named volumes).</summary>

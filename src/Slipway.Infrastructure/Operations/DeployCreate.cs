@@ -22,6 +22,9 @@ public sealed record CreateRequest
     public required string DeploymentDirectory { get; init; }
 
     public bool Update { get; init; }
+
+    /// <summary>Parse and render only: nothing is written and no hook runs (Update in the result stays null).</summary>
+    public bool DryRun { get; init; }
 }
 
 public sealed record CreateResult(DeploymentFile Deployment, RenderedDeployment Rendered, UpdateReport? Update, IReadOnlyList<Diagnostic> Warnings, string? HookOutput);
@@ -98,6 +101,11 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             KubeConfig = await ReadKubeConfigAsync(spec, cancellationToken),
             HostFiles = new DiskHostFiles(),
         });
+        if (request.DryRun)
+        {
+            return new CreateResult(deployment, rendered, null, diagnostics.Sorted().Concat(rendered.Warnings).ToList(), null);
+        }
+
         UpdateReport? report = null;
         if (existing is null)
         {

@@ -294,12 +294,12 @@ public sealed class DeploymentRendererTests : IDisposable
     }
 
     [Fact]
-    public void Every_service_reads_config_env_first()
+    public void No_service_reads_the_whole_config_env()
     {
         var rendered = DeploymentRenderer.Render(Inputs(Minimal(), withDns: false));
 
-        Assert.Contains("env_file:\n    - \"../config.env\"", Text(rendered, "compose/docker-compose-test.yml"), StringComparison.Ordinal);
-        Assert.Contains("env_file:\n    - \"../config.env\"", Text(rendered, "compose-jobs/docker-compose-setup.yml"), StringComparison.Ordinal);
+        Assert.DoesNotContain("config.env", Text(rendered, "compose/docker-compose-test.yml"), StringComparison.Ordinal);
+        Assert.DoesNotContain("config.env", Text(rendered, "compose-jobs/docker-compose-setup.yml"), StringComparison.Ordinal);
     }
 
     [Fact]

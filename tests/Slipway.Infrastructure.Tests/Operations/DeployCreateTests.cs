@@ -89,7 +89,7 @@ public sealed class DeployCreateTests : IDisposable
         Assert.Contains("\"8080:80\"", web);
         Assert.DoesNotContain("- \"80\"", web);
         Assert.Contains($"device: \"{Path.Combine(D, "data", "web-data")}\"", web);
-        Assert.Contains("../config.env", web);
+        Assert.Contains("io.slipway.config-hash:", web);
         Assert.Contains("command:", Read("compose/docker-compose-worker.yml"));
         Assert.Contains("migrate", Read("compose-jobs/docker-compose-migrate.yml"));
     }

@@ -1,0 +1,255 @@
+using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.Processes;
+
+namespace Slipway.Infrastructure.GitOps;
+
+public enum GitPullOutcome
+{
+    /// <summary>The folder is not inside a git work tree (or does not exist): nothing to pull.</summary>
+    NotARepository,
+
+    /// <summary>A work tree with nothing to pull from: detached HEAD, or a branch without an upstream.</summary>
+    NoUpstream,
+
+    UpToDate,
+
+    /// <summary>Fast-forwarded from <see cref="GitRepositoryPull.Before"/> to <see cref="GitRepositoryPull.After"/>.</summary>
+    Updated,
+}
+
+/// <summary>A folder restart pulls: the stack (<c>stack-source</c>) or the git-tracked spec's folder (<c>spec-source</c>).</summary>
+public sealed record GitSource(string Role, string Path);
+
+/// <summary>What the pull did to one repository (several sources in one repository are pulled once).</summary>
+/// <param name="Path">The work tree's top level, or the source folder when it is not in a repository.</param>
+/// <param name="Roles">Which sources live here: "stack", "spec" or both.</param>
+public sealed record GitRepositoryPull(
+    string Path, IReadOnlyList<string> Roles, GitPullOutcome Outcome, string? Branch = null, string? Upstream = null, string? Before = null, string? After = null, string? Note = null)
+{
+    public string Describe()
+    {
+        var what = $"{string.Join("+", Roles)} {Path}";
+        static string Short(string? sha) => sha is null ? "?" : sha[..Math.Min(12, sha.Length)];
+        return Outcome switch
+        {
+            GitPullOutcome.NotARepository => $"{what}: not in a git work tree, nothing pulled",
+            GitPullOutcome.NoUpstream => $"{what}: {Note}, nothing pulled",
+            GitPullOutcome.UpToDate => $"{what}: {Branch} already up to date with {Upstream} at {Short(After)}{(Note is null ? "" : $" ({Note})")}",
+            _ => $"{what}: {Branch} fast-forwarded {Short(Before)} -> {Short(After)} from {Upstream}",
+        };
+    }
+}
+
+public sealed record GitPullReport(IReadOnlyList<GitRepositoryPull> Repositories)
+{
+    public bool Changed => Repositories.Any(r => r.Outcome == GitPullOutcome.Updated);
+}
+
+/// <summary>
+/// The git half of GitOps restart (DESIGN §4 prepare; laconic-so §4.11): <c>git pull --ff-only</c> of the stack's
+/// repository and of the repository holding the git-tracked spec, each once. It fetches every repository and checks
+/// that each can fast-forward without touching local changes before it moves any of them, so a failing pull (no
+/// network, diverged branch, conflicting local edits) stops the run before anything changes.
+/// </summary>
+public sealed class GitSync(IProcessRunner runner, string git = "git")
+{
+    private static readonly TimeSpan LocalTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FetchTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>The sources of a deployment: its stack-source and the folder of its spec-source (when recorded).</summary>
+    public static IReadOnlyList<GitSource> Sources(Deployment deployment)
+    {
+        var sources = new List<GitSource> { new("stack", deployment.Identity.StackSource) };
+        if (deployment.Identity.SpecSource is { } spec)
+        {
+            sources.Add(new("spec", System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(spec))!));
+        }
+
+        return sources;
+    }
+
+    /// <summary>Pulls the stack's and the spec's repositories of <paramref name="deployment"/>; see <see cref="PullAsync(IReadOnlyList{GitSource}, CancellationToken)"/>.</summary>
+    public Task<GitPullReport> PullAsync(Deployment deployment, CancellationToken cancellationToken) =>
+        PullAsync(Sources(deployment), cancellationToken);
+
+    /// <summary>
+    /// Fast-forwards the repository of each source to its upstream. A source outside git, or on a branch without an
+    /// upstream, is reported and left alone. Throws <see cref="SlipwayException"/> with git's message when a fetch
+    /// fails, a branch has diverged, or incoming changes would overwrite local edits; no repository has moved then.
+    /// </summary>
+    public async Task<GitPullReport> PullAsync(IReadOnlyList<GitSource> sources, CancellationToken cancellationToken)
+    {
+        var results = new List<GitRepositoryPull>();
+        var repositories = new List<(string TopLevel, List<string> Roles)>();
+        foreach (var source in sources)
+        {
+            var folder = System.IO.Path.GetFullPath(source.Path);
+            if (!Directory.Exists(folder) || FindGitMarker(folder) is null)
+            {
+                results.Add(new GitRepositoryPull(folder, [source.Role], GitPullOutcome.NotARepository));
+                continue;
+            }
+
+            var topLevel = (await GitAsync(folder, ["rev-parse", "--show-toplevel"], "find the repository of " + folder, cancellationToken)).Trim();
+            var known = repositories.FindIndex(r => r.TopLevel == topLevel);
+            if (known >= 0)
+            {
+                if (!repositories[known].Roles.Contains(source.Role)) repositories[known].Roles.Add(source.Role);
+            }
+            else
+            {
+                repositories.Add((topLevel, [source.Role]));
+            }
+        }
+
+        // 1. Where each repository stands; fetch them all before any moves.
+        var plans = new List<Plan>();
+        foreach (var (topLevel, roles) in repositories)
+        {
+            var branch = await TryGitAsync(topLevel, ["symbolic-ref", "--quiet", "--short", "HEAD"], cancellationToken);
+            if (branch is null)
+            {
+                results.Add(new GitRepositoryPull(topLevel, roles, GitPullOutcome.NoUpstream, Note: "detached HEAD (no branch to pull)"));
+                continue;
+            }
+
+            var upstream = await TryGitAsync(topLevel, ["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"], cancellationToken);
+            if (upstream is null)
+            {
+                results.Add(new GitRepositoryPull(topLevel, roles, GitPullOutcome.NoUpstream, branch, Note: $"branch {branch} has no upstream"));
+                continue;
+            }
+
+            var before = (await GitAsync(topLevel, ["rev-parse", "HEAD"], "read HEAD", cancellationToken)).Trim();
+            await GitAsync(topLevel, ["fetch", "--quiet"], $"fetch {upstream}", cancellationToken, FetchTimeout);
+            var incoming = (await GitAsync(topLevel, ["rev-parse", "@{upstream}"], "read " + upstream, cancellationToken)).Trim();
+            plans.Add(new Plan(topLevel, roles, branch, upstream, before, incoming));
+        }
+
+        // 2. Every repository must fast-forward cleanly before any of them moves.
+        var moves = new List<Plan>();
+        foreach (var plan in plans)
+        {
+            if (plan.Before == plan.Incoming)
+            {
+                results.Add(plan.Result(GitPullOutcome.UpToDate, plan.Before));
+                continue;
+            }
+
+            if (!await IsAncestorAsync(plan.TopLevel, "HEAD", "@{upstream}", cancellationToken))
+            {
+                if (await IsAncestorAsync(plan.TopLevel, "@{upstream}", "HEAD", cancellationToken))
+                {
+                    results.Add(plan.Result(GitPullOutcome.UpToDate, plan.Before, "local commits not on the upstream yet"));
+                    continue;
+                }
+
+                throw new SlipwayException(FailureReason.DeploymentFailed,
+                    $"git pull --ff-only is not possible in {plan.TopLevel}: branch {plan.Branch} and {plan.Upstream} have diverged; nothing was pulled and the deployment is unchanged",
+                    $"reconcile the branch by hand (git -C {plan.TopLevel} pull --rebase, or merge), then run restart again");
+            }
+
+            var touched = await OverwrittenLocalChangesAsync(plan.TopLevel, cancellationToken);
+            if (touched.Count > 0)
+            {
+                throw new SlipwayException(FailureReason.DeploymentFailed,
+                    $"git pull in {plan.TopLevel} would overwrite local changes to {string.Join(", ", touched)}; nothing was pulled and the deployment is unchanged",
+                    $"commit or stash them (git -C {plan.TopLevel} stash), then run restart again");
+            }
+
+            moves.Add(plan);
+        }
+
+        // 3. Move. A failure here (rare after the checks) names what has already moved.
+        var moved = new List<string>();
+        foreach (var plan in moves)
+        {
+            var merge = await RunGitAsync(plan.TopLevel, ["merge", "--ff-only", "--quiet", "@{upstream}"], cancellationToken, LocalTimeout);
+            if (!merge.Succeeded)
+            {
+                var already = moved.Count == 0 ? "no repository was changed" : $"already fast-forwarded: {string.Join(", ", moved)}";
+                throw new SlipwayException(FailureReason.DeploymentFailed,
+                    $"git merge --ff-only {plan.Upstream} failed in {plan.TopLevel} ({already}; the deployment is unchanged):\n{merge.Tail()}",
+                    "fix the repository, then run restart again");
+            }
+
+            moved.Add(plan.TopLevel);
+            var after = (await GitAsync(plan.TopLevel, ["rev-parse", "HEAD"], "read HEAD", cancellationToken)).Trim();
+            results.Add(plan.Result(GitPullOutcome.Updated, after));
+        }
+
+        // Report in the order the sources were given.
+        var order = sources.Select(s => s.Role).ToList();
+        return new GitPullReport(results.OrderBy(r => r.Roles.Min(role => order.IndexOf(role))).ToList());
+    }
+
+    private sealed record Plan(string TopLevel, List<string> Roles, string Branch, string Upstream, string Before, string Incoming)
+    {
+        public GitRepositoryPull Result(GitPullOutcome outcome, string after, string? note = null) =>
+            new(TopLevel, Roles, outcome, Branch, Upstream, Before, after, note);
+    }
+
+    /// <summary>Files changed between HEAD and the upstream that also have local (uncommitted or untracked) changes.</summary>
+    private async Task<IReadOnlyList<string>> OverwrittenLocalChangesAsync(string topLevel, CancellationToken cancellationToken)
+    {
+        var status = await GitAsync(topLevel, ["status", "--porcelain=v1", "-z", "--untracked-files=all"], "read the work tree status", cancellationToken);
+        var local = new HashSet<string>(StringComparer.Ordinal);
+        var fields = status.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (fields[i].Length < 4) continue;
+            local.Add(fields[i][3..]);
+            // A rename or copy entry is followed by the original path.
+            if (fields[i][0] is 'R' or 'C' && i + 1 < fields.Length) local.Add(fields[++i]);
+        }
+
+        if (local.Count == 0) return [];
+        var incoming = await GitAsync(topLevel, ["diff", "--name-only", "-z", "HEAD", "@{upstream}"], "list incoming changes", cancellationToken);
+        return incoming.Split('\0', StringSplitOptions.RemoveEmptyEntries).Where(local.Contains).Order(StringComparer.Ordinal).ToList();
+    }
+
+    private async Task<bool> IsAncestorAsync(string topLevel, string ancestor, string descendant, CancellationToken cancellationToken)
+    {
+        var result = await RunGitAsync(topLevel, ["merge-base", "--is-ancestor", ancestor, descendant], cancellationToken, LocalTimeout);
+        if (result.ExitCode is 0 or 1) return result.ExitCode == 0;
+        throw Failure(topLevel, "compare HEAD with its upstream", result);
+    }
+
+    private async Task<string> GitAsync(string directory, IReadOnlyList<string> args, string what, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        var result = await RunGitAsync(directory, args, cancellationToken, timeout ?? LocalTimeout);
+        return result.Succeeded ? result.StandardOutput : throw Failure(directory, what, result);
+    }
+
+    private async Task<string?> TryGitAsync(string directory, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var result = await RunGitAsync(directory, args, cancellationToken, LocalTimeout);
+        return result.Succeeded && result.StandardOutput.Trim() is { Length: > 0 } text ? text : null;
+    }
+
+    private Task<ProcessResult> RunGitAsync(string directory, IReadOnlyList<string> args, CancellationToken cancellationToken, TimeSpan timeout) =>
+        runner.RunAsync(new ProcessSpec(git, ["-C", directory, .. args])
+        {
+            // Never wait for a password prompt nobody will answer; credentials come from the operator's git setup.
+            Environment = new Dictionary<string, string?> { ["GIT_TERMINAL_PROMPT"] = "0" },
+            Timeout = timeout,
+        }, cancellationToken);
+
+    private static SlipwayException Failure(string directory, string what, ProcessResult result) =>
+        new(FailureReason.DeploymentFailed,
+            $"git could not {what} in {directory} ({(result.TimedOut ? "timed out" : $"exit code {result.ExitCode}")}); nothing was pulled and the deployment is unchanged:\n{result.Tail()}",
+            "fix the repository or its remote (try the same git command by hand), then run restart again");
+
+    /// <summary>The nearest <c>.git</c> (folder, or file of a linked work tree) at or above <paramref name="folder"/>.</summary>
+    private static string? FindGitMarker(string folder)
+    {
+        for (var dir = new DirectoryInfo(folder); dir is not null; dir = dir.Parent)
+        {
+            var marker = System.IO.Path.Combine(dir.FullName, ".git");
+            if (Directory.Exists(marker) || File.Exists(marker)) return marker;
+        }
+
+        return null;
+    }
+}

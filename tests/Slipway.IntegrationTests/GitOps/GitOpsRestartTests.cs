@@ -1,0 +1,111 @@
+using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Backends;
+using Slipway.Infrastructure.Backends.Compose;
+using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.GitOps;
+using Slipway.Infrastructure.Operations;
+using Slipway.Infrastructure.Processes;
+using Slipway.IntegrationTests.Infrastructure;
+using Slipway.TestKit;
+using Xunit.Abstractions;
+
+namespace Slipway.IntegrationTests.GitOps;
+
+/// <summary>
+/// GitOps restart (seeds 000/001) from a local bare repository holding the spec and the stack: commit a change,
+/// pull + sync D (deploy create --update) + apply, see it applied. Driven through GitSync, SourceSync and
+/// ComposeBackend directly; the CLI verb comes with the pipeline.
+/// </summary>
+[Collection(DockerCollection.Name)]
+public sealed class GitOpsRestartTests(ITestOutputHelper output)
+{
+    private static readonly SystemProcessRunner Runner = new();
+
+    private static async Task<(GitTestRepository Author, GitTestRepository Checkout, TestDeployment D)> DeployFromGitAsync(Workspace ws)
+    {
+        var files = new Dictionary<string, string>();
+        var stack = HelloCopy.Write(ws.Combine("hello-source"));
+        foreach (var file in Directory.EnumerateFiles(stack, "*", SearchOption.AllDirectories))
+        {
+            files["stacks/hello/" + Path.GetRelativePath(stack, file)] = await File.ReadAllTextAsync(file);
+        }
+
+        // The spec names the stack relative to itself, as an operator repository would.
+        files["deployments/hello/spec.yml"] = HelloCopy.Spec("../../stacks/hello", "greeting from git v1");
+        var author = await GitTestRepository.CreateAuthorAsync(ws.Path, "ops", files);
+        var checkout = await GitTestRepository.CloneAsync(await author.RemoteAsync(), ws.Combine("ops-checkout"));
+        var d = await ws.CreateAsync(checkout.Combine("deployments", "hello", "spec.yml"), "d");
+        await d.RunAsync("start");
+        return (author, checkout, d);
+    }
+
+    /// <summary>What restart's prepare and apply stages do: pull, sync D from the git-tracked spec, apply (no force-recreate).</summary>
+    private static async Task<(GitPullReport Pull, SyncResult Sync)> RestartAsync(Workspace ws, TestDeployment d)
+    {
+        var env = new SlipwayEnvironment { Runner = Runner, CurrentDirectory = ws.Path };
+        var prepared = await new GitOpsPrepare(env).RunAsync(Deployment.Open(d.Directory), new Dictionary<string, string>(), CancellationToken.None);
+        await new ComposeBackend(prepared.Sync.Deployment, Runner).ApplyAsync(new ApplyOptions { WaitTimeout = TimeSpan.FromMinutes(2) }, CancellationToken.None);
+        return (prepared.Pull, prepared.Sync);
+    }
+
+    [Fact]
+    public async Task A_committed_spec_change_is_pulled_synced_and_applied_recreating_only_its_consumer()
+    {
+        await using var ws = new Workspace();
+        var (author, checkout, d) = await DeployFromGitAsync(ws);
+        var before = await HelloCopy.ContainersAsync(d.DeploymentId);
+        Assert.Contains("greeting from git v1", await Http.GetOkAsync(await d.UrlAsync("web", 80), "/"));
+
+        author.Write("deployments/hello/spec.yml", HelloCopy.Spec("../../stacks/hello", "greeting from git v2"));
+        author.Write("stacks/hello/config/hello/motd.txt", "motd v2 from git\n");
+        var pushed = await author.CommitAndPushAsync("greeting v2, motd v2");
+        var (pull, sync) = await RestartAsync(ws, d);
+
+        var repo = Assert.Single(pull.Repositories);
+        Assert.Equal(GitPullOutcome.Updated, repo.Outcome);
+        Assert.Equal(["stack", "spec"], repo.Roles);
+        Assert.Equal(pushed, repo.After);
+        Assert.True(sync.Changed);
+        Assert.Contains("config.env", sync.Create.Update!.Changed);
+        Assert.Contains("config/hello/motd.txt", sync.Create.Update.Changed);
+        Assert.Equal(d.DeploymentId, Workspace.ReadDeploymentId(d.Directory));
+        var url = await d.UrlAsync("web", 80);
+        Assert.Contains("greeting from git v2", await Http.GetOkAsync(url, "/"));
+        Assert.Equal("motd v2 from git\n", await Http.GetOkAsync(url, "/motd.txt"));
+        var after = await HelloCopy.ContainersAsync(d.DeploymentId);
+        Assert.NotEqual(before["web"], after["web"]);
+        Assert.Equal(before["counter"], after["counter"]);
+
+        // A restart with nothing new pulls nothing, writes nothing and recreates nothing.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var (idlePull, idleSync) = await RestartAsync(ws, d);
+        output.WriteLine($"idle restart (pull + sync + compose up --wait): {watch.ElapsedMilliseconds} ms");
+        Assert.False(idlePull.Changed);
+        Assert.False(idleSync.Changed);
+        Assert.Empty(idleSync.Changes);
+        Assert.Equal(after, await HelloCopy.ContainersAsync(d.DeploymentId));
+        watch.Restart();
+        await new GitOpsPrepare(new SlipwayEnvironment { Runner = Runner, CurrentDirectory = ws.Path }).RunAsync(Deployment.Open(d.Directory), new Dictionary<string, string>(), CancellationToken.None);
+        output.WriteLine($"idle prepare (pull + sync): {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task A_pull_that_fails_stops_before_the_deployment_directory_or_containers_change()
+    {
+        await using var ws = new Workspace();
+        var (author, checkout, d) = await DeployFromGitAsync(ws);
+        var before = await HelloCopy.ContainersAsync(d.DeploymentId);
+        var specBefore = await File.ReadAllTextAsync(d.File("spec.yml"));
+        author.Write("deployments/hello/spec.yml", HelloCopy.Spec("../../stacks/hello", "never applied"));
+        await author.CommitAndPushAsync("change that cannot be pulled");
+        checkout.Write("deployments/hello/spec.yml", HelloCopy.Spec("../../stacks/hello", "edited by hand on the host"));
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => RestartAsync(ws, d));
+
+        Assert.Contains("would overwrite local changes to deployments/hello/spec.yml", error.Message);
+        Assert.Equal(specBefore, await File.ReadAllTextAsync(d.File("spec.yml")));
+        Assert.False(File.Exists(d.File("spec.yml.bak")));
+        Assert.Equal(before, await HelloCopy.ContainersAsync(d.DeploymentId));
+        Assert.Contains("greeting from git v1", await Http.GetOkAsync(await d.UrlAsync("web", 80), "/"));
+    }
+}
