@@ -71,6 +71,9 @@ public sealed class PipelineEngine(PipelineServices services)
 {
     private static readonly string[] Rollbackable = [Stages.Apply, Stages.Verify];
 
+    /// <summary>The log file of the run being driven (set as soon as it is opened), for the caller's error output.</summary>
+    public string? LogPath { get; private set; }
+
     public async Task<RunRecord> RunAsync(string directory, RunRequest request, CancellationToken cancellationToken)
     {
         var deployment = Deployment.Open(directory);
@@ -139,6 +142,7 @@ public sealed class PipelineEngine(PipelineServices services)
         var runs = new RunStore(deployment.Layout);
         using var log = FileCommandLog.ForCommand(deployment.Layout.Logs, logName, services.Clock);
         log.Redact(deployment.SecretValues);
+        LogPath = log.Path;
         run.Logs.Add(log.Path);
         runs.Save(run);
         var context = new PipelineContext
@@ -181,18 +185,18 @@ public sealed class PipelineEngine(PipelineServices services)
                 stage.FinishedAt = services.Clock.GetUtcNow();
                 runs.Save(run);
                 log.Note($"stage {stage.Name}: failed: {ex.Message}");
-                HandleFailure(context, stage, ex, log.Path);
+                HandleFailure(context, stage, ex);
             }
         }
 
-        return Finish(context, log.Path);
+        return Finish(context);
     }
 
     /// <summary>
     /// A failed apply or verify gets a diagnosis and (when a good revision exists and auto-rollback is on) the rollback
     /// stages; a failed rollback or any other stage ends the run.
     /// </summary>
-    private void HandleFailure(PipelineContext context, StageRecord stage, SlipwayException ex, string logPath)
+    private void HandleFailure(PipelineContext context, StageRecord stage, SlipwayException ex)
     {
         var run = context.Run;
         var runs = new RunStore(context.Deployment.Layout);
@@ -202,6 +206,12 @@ public sealed class PipelineEngine(PipelineServices services)
             run.FailureReason = ex.Reason.ToString();
             var target = services.Policy(context.Deployment).AutoRollback ? new RevisionStore(context.Deployment.Layout).LastGood() : null;
             run.RollbackTarget = target?.Number;
+            foreach (var rest in run.Stages.Where(s => s.State == StageState.Pending))
+            {
+                rest.State = StageState.Skipped;
+                rest.Note = $"not run: {stage.Name} failed";
+            }
+
             run.Stages.Add(new StageRecord { Name = Stages.Diagnose });
             if (target is not null)
             {
@@ -220,18 +230,19 @@ public sealed class PipelineEngine(PipelineServices services)
             runs.Save(run);
             throw new SlipwayException(FailureReason.RollbackFailed,
                 $"{run.Command} failed ({run.Failure}) and so did the rollback to revision {run.RollbackTarget}: {ex.Message}",
-                $"manual intervention needed: 'deployment diagnose', 'deployment ps'; the run log is {logPath}", ex);
+                "manual intervention needed: 'deployment diagnose' and 'deployment ps' show the state; the run log has the diagnosis", ex);
         }
 
         run.State = RunState.Failed;
         run.Failure = $"{stage.Name} failed: {ex.Message}";
         run.FailureReason = ex.Reason.ToString();
         runs.Save(run);
+        var applied = run.Stages.Any(s => s.Name == Stages.Apply && s.State == StageState.Done);
         throw new SlipwayException(ex.Reason, $"{run.Command} failed at stage {stage.Name}: {ex.Message}",
-            (ex.Hint is null ? "" : ex.Hint + "; ") + $"nothing was applied; the run log is {logPath}", ex);
+            ex.Hint ?? (applied ? null : "nothing was applied"), ex);
     }
 
-    private RunRecord Finish(PipelineContext context, string logPath)
+    private RunRecord Finish(PipelineContext context)
     {
         var run = context.Run;
         var runs = new RunStore(context.Deployment.Layout);
@@ -243,7 +254,7 @@ public sealed class PipelineEngine(PipelineServices services)
             runs.Save(run);
             throw new SlipwayException(FailureReason.RolledBack,
                 $"{run.Command} failed ({run.Failure}); rolled back to revision {run.RollbackTarget}, which is healthy again",
-                $"the diagnosis is in the run log {logPath}; fix the cause and run the deploy again");
+                "the diagnosis is in the run log; fix the cause and run the deploy again");
         }
 
         if (run.Stages.Any(s => s.Name == Stages.Diagnose))
@@ -255,7 +266,7 @@ public sealed class PipelineEngine(PipelineServices services)
                 : "auto-rollback is off (rollout.auto-rollback: false)";
             throw new SlipwayException(failedReason,
                 $"{run.Command} failed ({run.Failure}); {why}, so the failed state is left in place for inspection",
-                $"'deployment diagnose' and 'deployment logs' show it; the diagnosis is in the run log {logPath}");
+                "'deployment diagnose' and 'deployment logs' show it; the diagnosis is in the run log");
         }
 
         run.State = RunState.Succeeded;
@@ -505,8 +516,8 @@ public sealed class PipelineEngine(PipelineServices services)
     /// <summary>The lines of a diagnosis worth printing: the container states and health-check results, not the log tails.</summary>
     private static IEnumerable<string> Summary(string diagnosis) =>
         diagnosis.Split('\n')
-            .Where(l => !l.StartsWith("      ", StringComparison.Ordinal) && !l.Contains("last ", StringComparison.Ordinal) && l.Trim().Length > 0)
-            .Take(15);
+            .Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('|') && !l.TrimStart().StartsWith("last ", StringComparison.Ordinal))
+            .Take(20);
 
     private static string Kebab<T>(T value) where T : struct, Enum =>
         System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());

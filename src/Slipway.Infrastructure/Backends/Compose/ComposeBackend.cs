@@ -263,20 +263,20 @@ public sealed partial class ComposeBackend(Deployment deployment, IProcessRunner
         {
             text.AppendLine();
             text.AppendLine($"service {s.Service} ({s.Name}): {s.State}{(s.Health is null ? "" : $", health {s.Health}")}");
-            var inspect = await RunAsync(["inspect", "--format", "exit code {{.State.ExitCode}}{{if .State.Error}}, error {{.State.Error}}{{end}}{{if .State.Health}}{{range .State.Health.Log}}\nhealth check exit {{.ExitCode}}: {{.Output}}{{end}}{{end}}", s.Id],
+            var inspect = await RunAsync(["inspect", "--format", "{{if not .State.Running}}exit code {{.State.ExitCode}}{{if .State.Error}}, error {{.State.Error}}{{end}}{{end}}{{if .State.Health}}{{range .State.Health.Log}}\nhealth check exit {{.ExitCode}}: {{.Output}}{{end}}{{end}}", s.Id],
                 cancellationToken, timeout: TimeSpan.FromSeconds(30));
             text.AppendLine(Indent(inspect.Succeeded ? inspect.StandardOutput : $"docker inspect failed: {inspect.Tail(3)}"));
             var logs = await RunAsync(["logs", "--tail", tailLines.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Id], cancellationToken, timeout: TimeSpan.FromSeconds(30));
             text.AppendLine($"  last {tailLines} log lines:");
-            text.AppendLine(Indent(logs.StandardOutput + logs.StandardError));
+            text.AppendLine(Indent(logs.StandardOutput + logs.StandardError, "    | "));
         }
 
         if (troubled.Count == 0 && states.Count > 0) text.AppendLine("every container is running and none is unhealthy");
         return text.ToString().TrimEnd();
     }
 
-    private static string Indent(string text) =>
-        string.Join('\n', text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => "    " + l.TrimEnd()));
+    private static string Indent(string text, string prefix = "    ") =>
+        string.Join('\n', text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => prefix + l.TrimEnd()));
 
     /// <summary>Compose runs the engine's local images: nothing to load.</summary>
     public Task LoadImagesAsync(IReadOnlyList<string> images, CancellationToken cancellationToken) => Task.CompletedTask;
