@@ -94,6 +94,7 @@ public sealed class PipelineEngine(PipelineServices services)
             services.Reporter.Warn($"run {interrupted.Id} ({interrupted.Command}) was interrupted and is abandoned; 'resume' would have finished it");
         }
 
+        runs.Prune(keep: 100);
         var run = new RunRecord
         {
             Id = id,
@@ -337,7 +338,9 @@ public sealed class PipelineEngine(PipelineServices services)
         var images = run.Command == RunRequest.Rollback ? RollbackTargetOf(context).ImagePins.Values.ToList() : run.EffectivePins.Values.ToList();
         if (images.Count > 0)
         {
-            await Backend(context).LoadImagesAsync(images.Distinct().Order(StringComparer.Ordinal).ToList(), cancellationToken);
+            images = images.Distinct().Order(StringComparer.Ordinal).ToList();
+            await Backend(context).LoadImagesAsync(images, cancellationToken);
+            notes.Add("images made available to the backend: " + string.Join(", ", images));
         }
 
         return notes.Count == 0 ? new StageOutcome("nothing to push", Skipped: true) : new StageOutcome(string.Join("; ", notes));

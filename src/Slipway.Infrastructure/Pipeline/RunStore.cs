@@ -41,6 +41,17 @@ public sealed class RunStore(DeploymentLayout layout)
 
     public RunRecord? Latest() => Ids() is { Count: > 0 } ids ? Load(ids[^1]) : null;
 
+    /// <summary>A sortable id: UTC time to the millisecond, the command, and a random suffix.</summary>
     public static string NewId(DateTimeOffset now, string command) =>
-        $"{now.UtcDateTime:yyyyMMdd-HHmmss}-{command}-{Guid.NewGuid().ToString("N")[..4]}";
+        $"{now.UtcDateTime:yyyyMMdd-HHmmssfff}-{command}-{Guid.NewGuid().ToString("N")[..4]}";
+
+    /// <summary>Deletes the oldest finished runs beyond <paramref name="keep"/> (their logs stay in .slipway/logs/).</summary>
+    public void Prune(int keep)
+    {
+        var ids = Ids();
+        foreach (var id in ids.Take(Math.Max(0, ids.Count - keep)))
+        {
+            System.IO.Directory.Delete(Directory(id), recursive: true);
+        }
+    }
 }
