@@ -52,7 +52,7 @@ internal static class PipelineCommands
             services, perform, skip, timeout, breakLock,
         };
         command.Aliases.Add("up");
-        command.SetAction((parse, ct) => RunAsync(context, parse, new RunRequest(RunRequest.Start)
+        command.SetAction((parse, ct) => RunAsync(context, parse, () => new RunRequest(RunRequest.Start)
         {
             Services = parse.GetValue(services) ?? [],
             WaitTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
@@ -72,7 +72,7 @@ internal static class PipelineCommands
         {
             timeout, force, image, breakLock,
         };
-        command.SetAction((parse, ct) => RunAsync(context, parse, new RunRequest(RunRequest.Restart)
+        command.SetAction((parse, ct) => RunAsync(context, parse, () => new RunRequest(RunRequest.Restart)
         {
             WaitTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
             ForceRecreate = parse.GetValue(force),
@@ -88,7 +88,7 @@ internal static class PipelineCommands
         var timeout = WaitTimeout();
         var breakLock = BreakLock();
         var command = new Command("rollback", "Re-apply a recorded revision's files and images, and verify it (volumes are never rolled back)") { to, timeout, breakLock };
-        command.SetAction((parse, ct) => RunAsync(context, parse, new RunRequest(RunRequest.Rollback)
+        command.SetAction((parse, ct) => RunAsync(context, parse, () => new RunRequest(RunRequest.Rollback)
         {
             ToRevision = parse.GetValue(to),
             WaitTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
@@ -271,9 +271,11 @@ internal static class PipelineCommands
         return command;
     }
 
-    private static Task<int> RunAsync(CliContext context, ParseResult parse, RunRequest request, CancellationToken ct) =>
+    /// <summary>The request is built inside the guard: its options are checked there (bad --image is InvalidInput).</summary>
+    private static Task<int> RunAsync(CliContext context, ParseResult parse, Func<RunRequest> build, CancellationToken ct) =>
         context.GuardAsync(parse, async () =>
         {
+            var request = build();
             var directory = OpenDirectory(context, parse);
             var engine = Engine(context);
             var run = await PointAtLogAsync(context, engine, () => engine.RunAsync(directory, request, ct));
