@@ -37,7 +37,7 @@ public sealed class DeploymentLock : IDisposable
     /// <summary>
     /// Takes the lock for <paramref name="runId"/>. A lock held by a live process is refused (Locked). A stale one (its
     /// process gone from this host) is replaced when <paramref name="breakStale"/> is true, or when it belongs to the
-    /// run being resumed (<paramref name="resumingRunId"/>); otherwise refused with how to break it.
+    /// run being resumed (<paramref name="resumingRunId"/>); a lock from another host only with <paramref name="breakStale"/>.
     /// </summary>
     public static DeploymentLock Acquire(DeploymentLayout layout, string command, string runId, bool breakStale, string? resumingRunId = null, TimeProvider? clock = null)
     {
@@ -51,7 +51,10 @@ public sealed class DeploymentLock : IDisposable
             var holder = Read(path);
             if (holder is null) continue; // released between our attempt and the read
             var stale = IsStale(holder);
-            if (stale && (breakStale || holder.RunId == resumingRunId))
+            var foreign = holder.Host != Environment.MachineName;
+
+            // --break-lock breaks a stale lock, or one from another host whose process we cannot see; never a live local one.
+            if ((stale && holder.RunId == resumingRunId) || ((stale || foreign) && breakStale))
             {
                 // Rename first so that two runs breaking the same stale lock cannot both delete a fresh one.
                 var aside = $"{path}.broken-{Guid.NewGuid():N}";

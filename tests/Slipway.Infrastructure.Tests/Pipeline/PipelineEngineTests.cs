@@ -211,6 +211,34 @@ public sealed class PipelineEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lock_from_another_host_is_never_called_stale_but_break_lock_takes_it()
+    {
+        Directory.CreateDirectory(Path(".slipway"));
+        File.WriteAllText(Path(".slipway", "lock"), JsonSerializer.Serialize(
+            new LockOwner("ops", "other-host", 4242, 1, DateTimeOffset.UtcNow, "restart", "20300101-000000000-restart-beef"), RunRecord.Json));
+
+        var refused = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
+        var run = await Engine().RunAsync(_d, Start() with { BreakLock = true }, CancellationToken.None);
+
+        Assert.Equal(FailureReason.Locked, refused.Reason);
+        Assert.Contains("ops@other-host, pid 4242", refused.Message);
+        Assert.DoesNotContain("stale", refused.Message);
+        Assert.Contains("on host other-host", refused.Hint);
+        Assert.Equal(RunState.Succeeded, run.State);
+    }
+
+    [Fact]
+    public async Task Break_lock_never_breaks_the_lock_of_a_live_local_process()
+    {
+        WriteLock(Environment.ProcessId, "20300101-000000000-start-live", processStart: DeploymentLockStart());
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start() with { BreakLock = true }, CancellationToken.None));
+
+        Assert.Equal(FailureReason.Locked, ex.Reason);
+        Assert.Empty(_backend.Applies);
+    }
+
+    [Fact]
     public async Task Resume_finishes_an_interrupted_run_from_its_unfinished_stage_without_redoing_the_finished_ones()
     {
         using var cts = new CancellationTokenSource();
@@ -328,11 +356,18 @@ public sealed class PipelineEngineTests : IDisposable
         Assert.Equal([3, 4], new RevisionStore(new Core.Deployments.DeploymentLayout(_d)).List().Select(r => r.Number));
     }
 
-    private void WriteLock(int pid, string runId)
+    private void WriteLock(int pid, string runId, long processStart = 1)
     {
         Directory.CreateDirectory(Path(".slipway"));
         File.WriteAllText(Path(".slipway", "lock"), JsonSerializer.Serialize(
-            new LockOwner("someone", Environment.MachineName, pid, 1, DateTimeOffset.UtcNow, "start", runId), RunRecord.Json));
+            new LockOwner("someone", Environment.MachineName, pid, processStart, DateTimeOffset.UtcNow, "start", runId), RunRecord.Json));
+    }
+
+    /// <summary>This process's start time as the lock records it (so the lock reads as held by a live process).</summary>
+    private static long DeploymentLockStart()
+    {
+        var stat = File.ReadAllText($"/proc/{Environment.ProcessId}/stat");
+        return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static int DeadPid()
