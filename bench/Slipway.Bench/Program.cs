@@ -3,7 +3,8 @@
 //   2. `deploy init` + `deploy create` on a generated 200-service stack
 //   3. `deployment start` vs the raw `docker compose ... up` it runs (from stopped, and the no-change case)
 //   k8s: rendering a 200-service stack for Kubernetes, in process (K8sRenderBench.cs; --only k8s)
-// Usage: Slipway.Bench --repo ROOT [--only cold,create,start] [--wait-quiet SECONDS]
+//   4. the pipeline: no-op restart, start of a new revision vs raw `compose up --wait` (PipelineBench.cs)
+// Usage: Slipway.Bench --repo ROOT [--only cold,create,start,pipeline,k8s] [--wait-quiet SECONDS]
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -20,7 +21,7 @@ internal static class Program
     {
         var repo = Arg(args, "--repo") ?? Directory.GetCurrentDirectory();
         repo = Path.GetFullPath(repo);
-        var only = (Arg(args, "--only") ?? "cold,create,start").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        var only = (Arg(args, "--only") ?? "cold,create,start,pipeline").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         using var cts = new CancellationTokenSource();
         System.Console.CancelKeyPress += (_, e) =>
         {
@@ -36,12 +37,13 @@ internal static class Program
 
         try
         {
-            await bench.CheckPrerequisitesAsync(needDocker: only.Contains("start"));
+            await bench.CheckPrerequisitesAsync(needDocker: only.Contains("start") || only.Contains("pipeline"));
             bench.PrintMachine();
             if (only.Contains("cold")) await bench.ColdStartAsync(20);
             if (only.Contains("create")) await bench.InitCreateAsync(pods: 20, servicesPerPod: 10, runs: 5);
             if (only.Contains("start")) await bench.StartVsComposeAsync(runs: 5);
             if (only.Contains("k8s") || Arg(args, "--only") is null) K8sRenderBench.Run(bench, pods: 20, servicesPerPod: 10, runs: 5);
+            if (only.Contains("pipeline")) await bench.PipelineAsync(runs: 5);
             bench.PrintSummary();
             return 0;
         }
@@ -119,7 +121,7 @@ internal static class ChildCpu
     }
 }
 
-internal sealed class Bench(string repo, CancellationToken ct)
+internal sealed partial class Bench(string repo, CancellationToken ct)
 {
     private readonly string _cli = Path.Combine(repo, "artifacts", "slipway", "slipway");
     private readonly string _launcher = Path.Combine(repo, "slipway");
@@ -306,6 +308,8 @@ internal sealed class Bench(string repo, CancellationToken ct)
             project = deployment.Identity.DeploymentId;
             var backend = new ComposeBackend(deployment, new SystemProcessRunner());
             var up = backend.ProjectArguments("up", "--detach", "--wait", "--wait-timeout", "300", "--remove-orphans");
+            // start's apply stage leaves health to its verify stage (docker ps polls), so its compose command has no --wait.
+            var applied = backend.ProjectArguments("up", "--detach", "--remove-orphans");
             var down = backend.ProjectArguments("down", "--remove-orphans");
             var ps = backend.ProjectArguments("ps", "--all", "--format", "json");
             // Same child environment as ComposeBackend gives docker: COMPOSE_* and the config keys unset.
@@ -320,7 +324,7 @@ internal sealed class Bench(string repo, CancellationToken ct)
             var stub = new List<RunResult>();
             for (var i = -1; i < runs; i++)
             {
-                var r = Check(await RunAsync(_cli, ["deployment", "--dir", dir, "start"], root, environment: new() { ["SLIPWAY_DOCKER"] = "/bin/true" }), "slipway start with SLIPWAY_DOCKER=/bin/true");
+                var r = Check(await RunAsync(_cli, ["deployment", "--dir", dir, "start"], root, environment: new() { ["SLIPWAY_DOCKER"] = StubDocker(root) }), "slipway start with a stub docker");
                 if (i >= 0) stub.Add(r);
             }
 
@@ -328,7 +332,7 @@ internal sealed class Bench(string repo, CancellationToken ct)
             var logsBefore = LogFiles(dir, "start");
             Check(await Slipway("start"), "slipway deployment start (warm-up)");
             var logged = LoggedCommands(LogFiles(dir, "start").Except(logsBefore));
-            var expected = "docker " + string.Join(' ', up);
+            var expected = "docker " + string.Join(' ', applied);
             if (logged.FirstOrDefault() != expected)
             {
                 throw new BenchFailure($"slipway ran a different command than the raw one:\n  slipway: {logged.FirstOrDefault()}\n  raw:     {expected}");
@@ -416,7 +420,7 @@ internal sealed class Bench(string repo, CancellationToken ct)
             Add(new Row("3 start (no change)", "  slipway: its compose ps (status table)", warmPsPart));
             Add(new Row("3 start (no change)", "  slipway: rest (CLI start, open D, print)", warmRest));
             Add(Row.Of("3 start (no change)", "raw docker compose ps --format json", rawPs));
-            Add(Row.Of("3 start (slipway only)", "slipway start, SLIPWAY_DOCKER=/bin/true", stub, "CLI start + open D + log + 2 no-op children + print"));
+            Add(Row.Of("3 start (slipway only)", "slipway start, SLIPWAY_DOCKER=stub", stub, "CLI start + lock + run.json + log + 3 stub children + revision + print"));
             var coldRatio = Stats.Median(slipCold.Select(r => r.Ms).ToList()) / Stats.Median(rawCold.Select(r => r.Ms).ToList());
             var warmRatio = Stats.Median(slipWarm.Select(r => r.Ms).ToList()) / Stats.Median(rawWarm.Select(r => r.Ms).ToList());
             Line($"    ratio slipway/raw, from stopped: {coldRatio:0.00}   no change: {warmRatio:0.00}");

@@ -47,7 +47,7 @@ public sealed class HelloLifecycleTests(DockerFixture fixture)
 
         // restart recreates every container, and the data stays.
         var before = (await d.StatusAsync()).ToDictionary(s => s.Service, s => s.Id);
-        await d.RunAsync("restart");
+        await d.RunAsync("restart", "--force-recreate");
         var after = (await d.StatusAsync()).ToDictionary(s => s.Service, s => s.Id);
         Assert.Equal(before.Keys.Order(), after.Keys.Order());
         Assert.All(before, kv => Assert.NotEqual(kv.Value, after[kv.Key]));
@@ -66,7 +66,7 @@ public sealed class HelloLifecycleTests(DockerFixture fixture)
         Assert.True(startLog is not null, "no *-start.log in .slipway/logs: " + string.Join(", ", logs.Select(Path.GetFileName)));
         var text = await File.ReadAllTextAsync(startLog);
         Assert.Contains($"docker compose --ansi never --project-name {d.DeploymentId}", text);
-        Assert.Contains(" up --detach --wait", text);
+        Assert.Contains(" up --detach --remove-orphans", text);
         Assert.DoesNotContain(greeting, string.Concat(logs.Select(File.ReadAllText))); // config values are redacted
     }
 }

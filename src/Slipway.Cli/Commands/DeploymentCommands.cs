@@ -19,15 +19,16 @@ internal static class DeploymentCommands
     public static Command Create(CliContext context)
     {
         var deployment = new Command("deployment", "Start, stop and inspect a deployment directory") { Dir };
-        deployment.Subcommands.Add(Start(context));
+        deployment.Subcommands.Add(PipelineCommands.Start(context));
         deployment.Subcommands.Add(Stop(context));
-        deployment.Subcommands.Add(Restart(context));
+        deployment.Subcommands.Add(PipelineCommands.Restart(context));
         deployment.Subcommands.Add(Ps(context, "ps", "List the deployment's containers"));
         deployment.Subcommands.Add(Ps(context, "status", "Show each service's state and health"));
         deployment.Subcommands.Add(Logs(context));
         deployment.Subcommands.Add(Port(context));
         deployment.Subcommands.Add(Exec(context));
         deployment.Subcommands.Add(RunJob(context));
+        PipelineCommands.AddTo(deployment, context);
         return deployment;
     }
 
@@ -39,24 +40,6 @@ internal static class DeploymentCommands
     }
 
     private static Option<bool> ClusterManagement(string name, string description) => new(name) { Description = description };
-
-    private static Command Start(CliContext context)
-    {
-        var services = new Argument<string[]>("services") { Arity = ArgumentArity.ZeroOrMore, Description = "Only these services (default: all)" };
-        var perform = ClusterManagement("--perform-cluster-management", "Create the kind cluster if needed (k8s-kind)");
-        var skip = ClusterManagement("--skip-cluster-management", "Never create or delete a cluster (the default)");
-        var timeout = new Option<int>("--wait-timeout") { Description = "Seconds to wait for services to become healthy", DefaultValueFactory = _ => 300 };
-        var command = new Command("start", "Start the deployment and wait until every service is up and healthy") { services, perform, skip, timeout };
-        command.Aliases.Add("up");
-        command.SetAction((parse, ct) => WithBackendAsync(context, parse, "start", (deployment, backend) =>
-            ApplyAsync(context, "start", deployment, backend, new ApplyOptions
-            {
-                Services = parse.GetValue(services) ?? [],
-                WaitTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
-                PerformClusterManagement = parse.GetValue(perform) && !parse.GetValue(skip),
-            }, ct)));
-        return command;
-    }
 
     private static Command Stop(CliContext context)
     {
@@ -96,19 +79,6 @@ internal static class DeploymentCommands
 
             return ExitCodes.Success;
         }));
-        return command;
-    }
-
-    private static Command Restart(CliContext context)
-    {
-        var timeout = new Option<int>("--wait-timeout") { Description = "Seconds to wait for services to become healthy", DefaultValueFactory = _ => 300 };
-        var command = new Command("restart", "Recreate every container from the deployment directory (volumes kept)") { timeout };
-        command.SetAction((parse, ct) => WithBackendAsync(context, parse, "restart", (deployment, backend) =>
-            ApplyAsync(context, "restart", deployment, backend, new ApplyOptions
-            {
-                ForceRecreate = true,
-                WaitTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
-            }, ct)));
         return command;
     }
 
@@ -176,18 +146,6 @@ internal static class DeploymentCommands
         return command;
     }
 
-    /// <summary>Applies D (showing compose's progress live) and prints where every service stands.</summary>
-    private static async Task<int> ApplyAsync(CliContext context, string verb, Deployment deployment, IDeploymentBackend backend, ApplyOptions options, CancellationToken ct)
-    {
-        await context.Ui.StepAsync($"{verb} {deployment.Identity.DeploymentId}", async progress =>
-        {
-            await backend.ApplyAsync(options with { Progress = progress }, ct);
-            return true;
-        });
-        await PrintStatusAsync(context, backend, json: false, ct);
-        return ExitCodes.Success;
-    }
-
     /// <summary>Opens D, picks its backend, and (for commands that change things) logs every child command to D/.slipway/logs/.</summary>
     private static Task<int> WithBackendAsync(CliContext context, ParseResult parse, string? logName, Func<Deployment, IDeploymentBackend, Task<int>> action) =>
         context.GuardAsync(parse, async () =>
@@ -224,7 +182,7 @@ internal static class DeploymentCommands
             }
         });
 
-    private static async Task PrintStatusAsync(CliContext context, IDeploymentBackend backend, bool json, CancellationToken ct)
+    internal static async Task PrintStatusAsync(CliContext context, IDeploymentBackend backend, bool json, CancellationToken ct)
     {
         var states = await backend.StatusAsync(ct);
         if (json)

@@ -75,6 +75,12 @@ public sealed record ApplyOptions
 
     public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Wait for health inside the apply (compose up --wait, k8s rollout status). The pipeline turns it off and waits in
+    /// its own verify stage, so that apply and verify are separate, resumable stages.
+    /// </summary>
+    public bool Wait { get; init; } = true;
+
     public IReadOnlyList<string> Services { get; init; } = [];
 
     /// <summary>Image references to replace in what is applied (stack image → immutable built/pushed tag).</summary>

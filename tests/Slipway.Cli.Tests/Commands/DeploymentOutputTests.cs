@@ -92,25 +92,32 @@ public sealed class DeploymentOutputTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_runs_compose_up_with_the_deployment_id_as_project_and_logs_it()
+    public async Task Start_runs_compose_up_with_the_deployment_id_as_project_then_waits_for_health_and_logs_it()
     {
         var d = await _cli.CreateDeploymentAsync();
         var id = Slipway.Core.Deployments.DeploymentFile.Parse(File.ReadAllText(Path.Combine(d, "deployment.yml")), "deployment.yml").DeploymentId;
         _cli.Runner.On("docker", "compose").Returns(0);
+        _cli.Runner.On("docker", "ps").Returns(0, HealthyWeb(id));
 
         var run = await _cli.RunAsync("deployment", "--dir", d, "start");
 
         Assert.True(run.ExitCode == 0, run.ToString());
+        var ps = $"docker ps --all --no-trunc --filter label=com.docker.compose.project={id} --format '{{{{json .}}}}'";
         Assert.Equal(
             [
-                $"docker compose --ansi never --project-name {id} --env-file {d}/config.env --file {d}/compose/docker-compose-web.yml up --detach --wait --wait-timeout 300 --remove-orphans",
-                $"docker ps --all --no-trunc --filter label=com.docker.compose.project={id} --format '{{{{json .}}}}'",
+                $"docker compose --ansi never --project-name {id} --env-file {d}/config.env --file {d}/compose/docker-compose-web.yml up --detach --remove-orphans",
+                ps, // verify
+                ps, // the status table
             ],
             _cli.Runner.CallLines());
-        Assert.Contains($"✓ start {id}", run.Err);
+        Assert.Contains("✓ [4/6] apply", run.Err);
+        Assert.Contains("✓ [5/6] verify", run.Err);
         var log = File.ReadAllText(Assert.Single(Directory.GetFiles(Path.Combine(d, ".slipway", "logs"), "*-start.log")));
-        Assert.Contains("up --detach --wait", log);
+        Assert.Contains("up --detach --remove-orphans", log);
     }
+
+    internal static string HealthyWeb(string project) =>
+        $$"""{"ID":"0123456789abcdef","Names":"{{project}}-web-1","State":"running","Status":"Up 2 seconds (healthy)","Labels":"com.docker.compose.project={{project}},com.docker.compose.service=web","Ports":""}""" + "\n";
 
     [Fact]
     public async Task Stop_with_delete_volumes_lists_what_it_removed()

@@ -281,15 +281,18 @@ public sealed class ExitCodeTests : IDisposable
     }
 
     [Fact]
-    public async Task An_unhealthy_start_is_a_verify_timeout()
+    public async Task An_unhealthy_first_start_is_a_verify_timeout()
     {
         var d = await _cli.CreateDeploymentAsync();
-        _cli.Runner.On("docker", "compose").Returns(1, stderr: "container tiny-web-1 is unhealthy\n");
+        var id = Slipway.Core.Deployments.DeploymentFile.Parse(File.ReadAllText(Path.Combine(d, "deployment.yml")), "deployment.yml").DeploymentId;
+        _cli.Runner.On("docker", "compose").Returns(0);
+        _cli.Runner.On("docker", "ps").Returns(0, DeploymentOutputTests.HealthyWeb(id).Replace("(healthy)", "(unhealthy)"));
 
         var run = await _cli.RunAsync("deployment", "--dir", d, "start", "--wait-timeout", "10");
 
         Assert.True(run.ExitCode == ExitCodes.VerifyTimeout, run.ToString());
-        Assert.Contains("--wait-timeout 10", string.Join('\n', _cli.Runner.CallLines()));
+        Assert.Contains("not healthy: web", run.Err);
+        Assert.Contains("no good revision to roll back to", run.Err);
     }
 
     [Fact]

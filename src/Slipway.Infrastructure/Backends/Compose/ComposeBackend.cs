@@ -2,8 +2,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Yaml;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Processes;
+using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Infrastructure.Backends.Compose;
 
@@ -11,7 +13,7 @@ namespace Slipway.Infrastructure.Backends.Compose;
 /// Runs a deployment with Docker Compose v2. The project name is the deployment-id (never a folder name, so a
 /// rename cannot orphan volumes); files are D's pod files plus D/overrides/; config.env feeds interpolation.
 /// </summary>
-public sealed class ComposeBackend(Deployment deployment, IProcessRunner runner, string docker = "docker") : IDeploymentBackend
+public sealed partial class ComposeBackend(Deployment deployment, IProcessRunner runner, string docker = "docker") : IDeploymentBackend
 {
     public string ProjectName => deployment.Identity.DeploymentId;
 
@@ -38,10 +40,16 @@ public sealed class ComposeBackend(Deployment deployment, IProcessRunner runner,
 
     public async Task ApplyAsync(ApplyOptions options, CancellationToken cancellationToken)
     {
-        var command = new List<string> { "up", "--detach", "--wait", "--wait-timeout", ((int)options.WaitTimeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "--remove-orphans" };
+        var command = new List<string> { "up", "--detach" };
+        if (options.Wait)
+        {
+            command.AddRange(["--wait", "--wait-timeout", ((int)options.WaitTimeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+
+        command.Add("--remove-orphans");
         if (options.ForceRecreate) command.Add("--force-recreate");
         command.AddRange(options.Services);
-        var result = await RunAsync(ProjectArguments([.. command]), cancellationToken, options.Progress, timeout: options.WaitTimeout + TimeSpan.FromMinutes(2));
+        var result = await RunAsync(Arguments(ApplyFiles(options), [.. command]), cancellationToken, options.Progress, timeout: options.WaitTimeout + TimeSpan.FromMinutes(2));
         if (!result.Succeeded)
         {
             if (!result.TimedOut && result.StandardError.Contains(" Pulling", StringComparison.Ordinal)
@@ -103,12 +111,172 @@ public sealed class ComposeBackend(Deployment deployment, IProcessRunner runner,
         return new StopOutcome(deleteVolumes ? removed : [], kept);
     }
 
-    // Placeholders until the pipeline work (issue 4) lands; nothing calls them yet.
-    public Task<IReadOnlyList<PlannedChange>> PlanAsync(ApplyOptions options, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("plan is not implemented yet for compose");
+    /// <summary>Where the image pins of the last apply/plan are written, as one more compose file.</summary>
+    public string ImagePinsFile => Path.Combine(deployment.Layout.State, "compose-images.yml");
 
-    public Task<string> DiagnoseAsync(int tailLines, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("diagnose is not implemented yet for compose");
+    /// <summary>
+    /// The pod files and overrides, plus (when <see cref="ApplyOptions.ImagePins"/> touches any service) a generated
+    /// override that sets those services' image; the rendered files themselves are never edited for a pin.
+    /// </summary>
+    private IEnumerable<string> ApplyFiles(ApplyOptions options)
+    {
+        var files = deployment.PodComposeFiles.Concat(deployment.OverrideFiles).ToList();
+        if (PinsOverride(files, options.ImagePins) is { } yaml)
+        {
+            Files.AtomicFile.WriteText(ImagePinsFile, yaml);
+            files.Add(ImagePinsFile);
+        }
+
+        return files;
+    }
+
+    /// <summary>The override YAML pinning every service whose image is a key of <paramref name="pins"/>; null when none is.</summary>
+    public static string? PinsOverride(IEnumerable<string> files, IReadOnlyDictionary<string, string> pins)
+    {
+        if (pins.Count == 0) return null;
+        var pinned = ReadServiceImages(files)
+            .Where(s => pins.ContainsKey(s.Value))
+            .OrderBy(s => s.Key, StringComparer.Ordinal)
+            .ToList();
+        if (pinned.Count == 0) return null;
+        var text = new System.Text.StringBuilder("# Written by slipway for one apply: image pins (stack image -> immutable reference).\nservices:\n");
+        foreach (var (service, image) in pinned)
+        {
+            text.Append("  ").Append(service).Append(":\n    image: \"").Append(pins[image].Replace("\"", "\\\"", StringComparison.Ordinal)).Append("\"\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>service → image as the given compose files declare it (a later file wins), without interpolation.</summary>
+    public static IReadOnlyDictionary<string, string> ReadServiceImages(IEnumerable<string> files)
+    {
+        var images = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in files.Where(File.Exists))
+        {
+            if (YamlDocuments.Load(File.ReadAllText(file), file, new DiagnosticBag()) is not YamlMappingNode root
+                || !root.Children.TryGetValue(new YamlScalarNode("services"), out var node) || node is not YamlMappingNode services) continue;
+            foreach (var (name, definition) in services.Children)
+            {
+                if (name is YamlScalarNode { Value: { } service } && definition is YamlMappingNode map
+                    && map.Children.TryGetValue(new YamlScalarNode("image"), out var image) && image is YamlScalarNode { Value: { Length: > 0 } value })
+                {
+                    images[service] = value;
+                }
+            }
+        }
+
+        return images;
+    }
+
+    /// <summary>
+    /// What <c>up</c> would do, from compose's own <c>--dry-run</c> (so it sees exactly what a real apply would
+    /// compare: config hashes, images, orphans); nothing is changed.
+    /// </summary>
+    public async Task<IReadOnlyList<PlannedChange>> PlanAsync(ApplyOptions options, CancellationToken cancellationToken)
+    {
+        var command = new List<string> { "up", "--detach", "--remove-orphans" };
+        if (options.ForceRecreate) command.Add("--force-recreate");
+        command.AddRange(options.Services);
+        var args = Arguments(ApplyFiles(options), [.. command]).ToList();
+        args.Insert(1, "--dry-run");
+        var result = await RunAsync(args, cancellationToken, timeout: TimeSpan.FromMinutes(2));
+        if (!result.Succeeded)
+        {
+            throw Failure("up --dry-run", result, FailureReason.DeploymentFailed);
+        }
+
+        return ParseDryRun(result.StandardError + "\n" + result.StandardOutput, ProjectName);
+    }
+
+    /// <summary>
+    /// Reads compose's dry-run lines (<c>DRY-RUN MODE -  Container p-web-1  Recreate</c>): the first word compose
+    /// says about each object is what would happen to it.
+    /// </summary>
+    public static IReadOnlyList<PlannedChange> ParseDryRun(string output, string project)
+    {
+        var changes = new Dictionary<(string Kind, string Name), PlannedChange>();
+        foreach (var raw in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var match = DryRunLine().Match(raw);
+            if (!match.Success) continue;
+            var kind = match.Groups["kind"].Value.ToLowerInvariant();
+            var name = match.Groups["name"].Value.Trim('"');
+            if (kind == "container" && ContainerPrefix().IsMatch(name)) continue; // compose's temporary name during a recreate
+            var action = match.Groups["verb"].Value switch
+            {
+                "Creating" or "Create" => "create",
+                "Recreate" or "Recreating" => "recreate",
+                "Running" => "unchanged",
+                "Starting" or "Start" => "start",
+                "Removing" or "Remove" or "Stopping" => "delete",
+                "Pulling" or "Pull" => "pull",
+                _ => null,
+            };
+            if (action is null || changes.ContainsKey((kind, name))) continue;
+            var display = kind == "container" ? ServiceOf(name, project) : name.StartsWith(project + "_", StringComparison.Ordinal) ? name[(project.Length + 1)..] : name;
+            changes[(kind, name)] = new PlannedChange(kind == "container" ? "service" : kind, display, action, kind == "container" ? name : null);
+        }
+
+        return changes.Values.OrderBy(c => c.Kind, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
+    }
+
+    private static string ServiceOf(string container, string project)
+    {
+        var name = container.StartsWith(project + "-", StringComparison.Ordinal) ? container[(project.Length + 1)..] : container;
+        var dash = name.LastIndexOf('-');
+        return dash > 0 && name[(dash + 1)..].All(char.IsAsciiDigit) ? name[..dash] : name;
+    }
+
+    [GeneratedRegex(@"DRY-RUN MODE -\s+(?<kind>Container|Network|Volume)\s+(?<name>\S+)\s+(?<verb>\w+)")]
+    private static partial Regex DryRunLine();
+
+    [GeneratedRegex(@"^[0-9a-f]{12}_")]
+    private static partial Regex ContainerPrefix();
+
+    /// <summary>
+    /// Every container's state, then for each one that is not running and healthy: its last health-check results and
+    /// its last <paramref name="tailLines"/> log lines. Each probe's failure is reported in the text, never thrown.
+    /// </summary>
+    public async Task<string> DiagnoseAsync(int tailLines, CancellationToken cancellationToken)
+    {
+        var text = new System.Text.StringBuilder();
+        IReadOnlyList<ServiceState> states;
+        try
+        {
+            states = await StatusAsync(cancellationToken);
+        }
+        catch (SlipwayException ex)
+        {
+            return $"could not list the containers: {ex.Message}";
+        }
+
+        text.AppendLine($"containers of project {ProjectName}:");
+        if (states.Count == 0) text.AppendLine("  (none)");
+        foreach (var s in states)
+        {
+            text.AppendLine($"  {s.Service}: {s.Name} {s.State}{(s.Health is null ? "" : $" ({s.Health})")}");
+        }
+
+        var troubled = states.Where(s => !s.IsRunning || s.Health is "unhealthy" or "starting").ToList();
+        foreach (var s in troubled)
+        {
+            text.AppendLine();
+            text.AppendLine($"service {s.Service} ({s.Name}): {s.State}{(s.Health is null ? "" : $", health {s.Health}")}");
+            var inspect = await RunAsync(["inspect", "--format", "{{if not .State.Running}}exit code {{.State.ExitCode}}{{if .State.Error}}, error {{.State.Error}}{{end}}{{end}}{{if .State.Health}}{{range .State.Health.Log}}\nhealth check exit {{.ExitCode}}: {{.Output}}{{end}}{{end}}", s.Id],
+                cancellationToken, timeout: TimeSpan.FromSeconds(30));
+            text.AppendLine(Indent(inspect.Succeeded ? inspect.StandardOutput : $"docker inspect failed: {inspect.Tail(3)}"));
+            var logs = await RunAsync(["logs", "--tail", tailLines.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Id], cancellationToken, timeout: TimeSpan.FromSeconds(30));
+            text.AppendLine($"  last {tailLines} log lines:");
+            text.AppendLine(Indent(logs.StandardOutput + logs.StandardError, "    | "));
+        }
+
+        if (troubled.Count == 0 && states.Count > 0) text.AppendLine("every container is running and none is unhealthy");
+        return text.ToString().TrimEnd();
+    }
+
+    private static string Indent(string text, string prefix = "    ") =>
+        string.Join('\n', text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => prefix + l.TrimEnd()));
 
     /// <summary>Compose runs the engine's local images: nothing to load.</summary>
     public Task LoadImagesAsync(IReadOnlyList<string> images, CancellationToken cancellationToken) => Task.CompletedTask;

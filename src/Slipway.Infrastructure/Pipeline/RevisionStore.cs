@@ -1,0 +1,206 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Slipway.Core.Deployments;
+using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Files;
+
+namespace Slipway.Infrastructure.Pipeline;
+
+/// <summary>revision.json: what one revision put in place (its files are in the <c>files/</c> folder beside it).</summary>
+public sealed record RevisionRecord
+{
+    public required int Number { get; init; }
+
+    public required DateTimeOffset Time { get; init; }
+
+    /// <summary>good: verified healthy; failed: applied, then failed verify (kept for history and diagnosis).</summary>
+    public required string Result { get; init; }
+
+    public required string Command { get; init; }
+
+    public required string RunId { get; init; }
+
+    /// <summary>SHA-256 (first 12 hex) of D/spec.yml as applied.</summary>
+    public required string SpecHash { get; init; }
+
+    /// <summary>SHA-256 of every snapshotted file (names and content): equal hashes mean nothing to record.</summary>
+    public required string FilesHash { get; init; }
+
+    public IReadOnlyDictionary<string, string> ImagePins { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>service → image reference it ran (pins applied).</summary>
+    public IReadOnlyDictionary<string, string> Images { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>For a rollback: the revision whose files and pins were put back.</summary>
+    public int? SourceRevision { get; init; }
+
+    public const string Good = "good";
+    public const string Failed = "failed";
+}
+
+/// <summary>
+/// D/.slipway/revisions/&lt;n&gt;/: a snapshot of D's rendered files (everything but data/, overrides/, .slipway/,
+/// deployment.yml and .bak copies) with the image pins, so that any recorded revision can be put back. Volumes and host
+/// data are never part of a revision.
+/// </summary>
+public sealed class RevisionStore(DeploymentLayout layout)
+{
+    /// <summary>Folders of D whose files a restore makes equal to the snapshot (files the snapshot lacks are removed).</summary>
+    private static readonly string[] RenderedFolders = ["compose", "compose-jobs", "config", "configmaps", "k8s"];
+
+    public string Root => Path.Combine(layout.State, "revisions");
+
+    public string Directory(int number) => Path.Combine(Root, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public IReadOnlyList<RevisionRecord> List()
+    {
+        if (!System.IO.Directory.Exists(Root)) return [];
+        var revisions = new List<RevisionRecord>();
+        foreach (var dir in System.IO.Directory.EnumerateDirectories(Root))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _) || !File.Exists(Path.Combine(dir, "revision.json"))) continue;
+            revisions.Add(Load(dir));
+        }
+
+        return revisions.OrderBy(r => r.Number).ToList();
+    }
+
+    public RevisionRecord? Find(int number) =>
+        File.Exists(Path.Combine(Directory(number), "revision.json")) ? Load(Directory(number)) : null;
+
+    /// <summary>The newest revision verified healthy: what a failed run puts back.</summary>
+    public RevisionRecord? LastGood() => List().LastOrDefault(r => r.Result == RevisionRecord.Good);
+
+    /// <summary>The files of D a revision holds, relative to D with '/' separators, in ordinal order.</summary>
+    public static IReadOnlyList<string> RenderedFiles(DeploymentLayout layout)
+    {
+        var files = new List<string>();
+        foreach (var path in System.IO.Directory.EnumerateFiles(layout.Directory, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(layout.Directory, path).Replace('\\', '/');
+            if (DeploymentLayout.IsProtected(relative) || relative.EndsWith(".bak", StringComparison.Ordinal) || relative.Contains(".tmp-", StringComparison.Ordinal)) continue;
+            files.Add(relative);
+        }
+
+        return files.Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Hash over names and contents of D's rendered files plus the pins: what "unchanged" means for record.</summary>
+    public static string HashOf(DeploymentLayout layout, IReadOnlyDictionary<string, string> pins)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in RenderedFiles(layout))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(file + "\0"));
+            hash.AppendData(SHA256.HashData(File.ReadAllBytes(Path.Combine(layout.Directory, file))));
+        }
+
+        foreach (var (image, reference) in pins.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"pin\0{image}\0{reference}\0"));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    public static string SpecHashOf(DeploymentLayout layout) =>
+        File.Exists(layout.Spec) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(layout.Spec)))[..12] : "-";
+
+    /// <summary>
+    /// Snapshots D as revision <paramref name="number"/>: written into a temporary folder, then renamed into place, so a
+    /// revision folder is complete or absent. Recording a number that exists already (a resumed record) keeps it.
+    /// </summary>
+    public RevisionRecord Record(int number, RevisionRecord record)
+    {
+        var target = Directory(number);
+        if (Find(number) is { } existing) return existing;
+        var staging = Path.Combine(Root, $".{number}.recording-{Guid.NewGuid():N}");
+        try
+        {
+            foreach (var file in RenderedFiles(layout))
+            {
+                var source = Path.Combine(layout.Directory, file);
+                var copy = Path.Combine(staging, "files", file);
+                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Copy(source, copy);
+            }
+
+            System.IO.Directory.CreateDirectory(staging);
+            File.WriteAllText(Path.Combine(staging, "revision.json"), JsonSerializer.Serialize(record with { Number = number }, RunRecord.Json) + "\n");
+            if (System.IO.Directory.Exists(target)) System.IO.Directory.Delete(target, recursive: true); // a half-recorded leftover has no revision.json
+            System.IO.Directory.Move(staging, target);
+        }
+        catch
+        {
+            if (System.IO.Directory.Exists(staging)) System.IO.Directory.Delete(staging, recursive: true);
+            throw;
+        }
+
+        return record with { Number = number };
+    }
+
+    public int NextNumber() => List() is { Count: > 0 } all ? all[^1].Number + 1 : 1;
+
+    /// <summary>
+    /// Puts revision <paramref name="number"/>'s files back into D (each write atomic, modes kept); in the rendered
+    /// folders, files the revision did not have are removed. data/, overrides/, deployment.yml and .slipway/ are never touched.
+    /// </summary>
+    public RevisionRecord Restore(int number)
+    {
+        var record = Find(number) ?? throw new SlipwayException(FailureReason.NotFound, $"revision {number} does not exist",
+            "'deployment history' lists the recorded revisions");
+        var files = Path.Combine(Directory(number), "files");
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        if (System.IO.Directory.Exists(files))
+        {
+            foreach (var source in System.IO.Directory.EnumerateFiles(files, "*", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(files, source).Replace('\\', '/');
+                if (DeploymentLayout.IsProtected(relative)) continue;
+                keep.Add(relative);
+                var target = Path.Combine(layout.Directory, relative);
+                var content = File.ReadAllBytes(source);
+                if (File.Exists(target) && File.ReadAllBytes(target).AsSpan().SequenceEqual(content)) continue;
+                AtomicFile.Write(target, content, OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(source));
+            }
+        }
+
+        foreach (var relative in RenderedFiles(layout))
+        {
+            if (keep.Contains(relative) || !RenderedFolders.Contains(relative.Split('/')[0])) continue;
+            File.Delete(Path.Combine(layout.Directory, relative));
+        }
+
+        return record;
+    }
+
+    /// <summary>Deletes the oldest revisions beyond <paramref name="limit"/>; the newest good revision is always kept.</summary>
+    public IReadOnlyList<int> Prune(int limit)
+    {
+        var all = List();
+        var lastGood = all.LastOrDefault(r => r.Result == RevisionRecord.Good)?.Number;
+        var pruned = new List<int>();
+        foreach (var revision in all.Take(Math.Max(0, all.Count - Math.Max(1, limit))))
+        {
+            if (revision.Number == lastGood) continue;
+            System.IO.Directory.Delete(Directory(revision.Number), recursive: true);
+            pruned.Add(revision.Number);
+        }
+
+        return pruned;
+    }
+
+    private static RevisionRecord Load(string dir)
+    {
+        var file = Path.Combine(dir, "revision.json");
+        try
+        {
+            return JsonSerializer.Deserialize<RevisionRecord>(File.ReadAllText(file), RunRecord.Json) ?? throw new JsonException("empty document");
+        }
+        catch (JsonException ex)
+        {
+            throw new SlipwayException(FailureReason.InvalidInput, $"{file} is not a valid revision record: {ex.Message}");
+        }
+    }
+}

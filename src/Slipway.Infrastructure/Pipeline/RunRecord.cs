@@ -1,0 +1,146 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Slipway.Infrastructure.Pipeline;
+
+/// <summary>The stage names, in the order a run takes them; the last three are added only when a run fails and rolls back.</summary>
+public static class Stages
+{
+    public const string Prepare = "prepare";
+    public const string Build = "build";
+    public const string Push = "push";
+    public const string Apply = "apply";
+    public const string Verify = "verify";
+    public const string Record = "record";
+    public const string Diagnose = "diagnose";
+    public const string RollbackApply = "rollback-apply";
+    public const string RollbackVerify = "rollback-verify";
+
+    public static readonly IReadOnlyList<string> Main = [Prepare, Build, Push, Apply, Verify, Record];
+}
+
+public enum StageState
+{
+    Pending,
+    Running,
+    Done,
+    Skipped,
+    Failed,
+}
+
+public enum RunState
+{
+    Running,
+    Succeeded,
+    Failed,
+    RolledBack,
+    RollbackFailed,
+}
+
+public sealed class StageRecord
+{
+    public required string Name { get; init; }
+
+    public StageState State { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>What the stage did or why it was skipped (one line).</summary>
+    public string? Note { get; set; }
+
+    public string? Error { get; set; }
+}
+
+/// <summary>What the run was asked to do; kept so that resume can finish it the same way.</summary>
+public sealed class RunParameters
+{
+    public IReadOnlyList<string> Services { get; init; } = [];
+
+    public bool ForceRecreate { get; init; }
+
+    public int WaitTimeoutSeconds { get; init; } = 300;
+
+    public bool PerformClusterManagement { get; init; }
+
+    /// <summary>rollback: the revision to put back.</summary>
+    public int? ToRevision { get; init; }
+
+    /// <summary>restart: <c>--image SERVICE=IMAGE</c> overrides for this run.</summary>
+    public IReadOnlyDictionary<string, string> ServiceImages { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>D/.slipway/runs/&lt;run-id&gt;/run.json: one run of the pipeline, rewritten atomically before and after every stage.</summary>
+public sealed class RunRecord
+{
+    public required string Id { get; init; }
+
+    /// <summary>start, restart or rollback.</summary>
+    public required string Command { get; init; }
+
+    public RunState State { get; set; }
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public string Owner { get; init; } = "";
+
+    public string Host { get; init; } = "";
+
+    public RunParameters Parameters { get; init; } = new();
+
+    public List<StageRecord> Stages { get; init; } = [];
+
+    /// <summary>Pins of the revision that was live when the run began; kept unless this run's images replace them.</summary>
+    public Dictionary<string, string> CarriedPins { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Pins from build/push.</summary>
+    public Dictionary<string, string> BuiltPins { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Pins from <c>--image</c> overrides (and sync); they win over built ones for this run.</summary>
+    public Dictionary<string, string> OverridePins { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The revision this run recorded (or found unchanged) when it succeeded.</summary>
+    public int? Revision { get; set; }
+
+    /// <summary>The revision recorded for what this run applied when it failed.</summary>
+    public int? FailedRevision { get; set; }
+
+    /// <summary>The last good revision the failure handling puts back.</summary>
+    public int? RollbackTarget { get; set; }
+
+    public string? Failure { get; set; }
+
+    public string? FailureReason { get; set; }
+
+    /// <summary>Log files of this run: the first run, then one per resume.</summary>
+    public List<string> Logs { get; init; } = [];
+
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, string> EffectivePins
+    {
+        get
+        {
+            var pins = new Dictionary<string, string>(CarriedPins, StringComparer.Ordinal);
+            foreach (var (image, reference) in BuiltPins) pins[image] = reference;
+            foreach (var (image, reference) in OverridePins) pins[image] = reference;
+            return pins;
+        }
+    }
+
+    public StageRecord Stage(string name) => Stages.First(s => s.Name == name);
+
+    /// <summary>The stage to run next: the first one not finished (a stage left running was interrupted and runs again).</summary>
+    [JsonIgnore]
+    public StageRecord? Next => Stages.FirstOrDefault(s => s.State is StageState.Pending or StageState.Running);
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Slipway.Cli.Tests.Commands;
+
+namespace Slipway.Cli.Tests.Pipeline;
+
+public sealed class PipelineCommandTests : IDisposable
+{
+    private readonly CliHarness _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    private async Task<string> StartedDeploymentAsync()
+    {
+        var d = await _cli.CreateDeploymentAsync();
+        var id = Slipway.Core.Deployments.DeploymentFile.Parse(File.ReadAllText(Path.Combine(d, "deployment.yml")), "deployment.yml").DeploymentId;
+        // Rules answer in the order added: plan's dry run first, then every other compose call.
+        _cli.Runner.On("docker", "compose", "--dry-run").Returns(0, stderr: " DRY-RUN MODE -  Container x-web-1  Recreate\n");
+        _cli.Runner.On("docker", "compose").Returns(0);
+        _cli.Runner.On("docker", "ps").Returns(0, DeploymentOutputTests.HealthyWeb(id));
+        var start = await _cli.RunAsync("deployment", "--dir", d, "start");
+        Assert.True(start.ExitCode == ExitCodes.Success, start.ToString());
+        return d;
+    }
+
+    [Fact]
+    public async Task History_as_json_lists_the_revision_a_start_recorded()
+    {
+        var d = await StartedDeploymentAsync();
+
+        var run = await _cli.RunAsync("deployment", "--dir", d, "history", "--output", "json");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        using var json = JsonDocument.Parse(run.Out);
+        var revision = Assert.Single(json.RootElement.EnumerateArray());
+        Assert.Equal(1, revision.GetProperty("revision").GetInt32());
+        Assert.Equal("good", revision.GetProperty("result").GetString());
+        Assert.True(revision.GetProperty("current").GetBoolean());
+        Assert.Equal("busybox", revision.GetProperty("images").GetProperty("web").GetString());
+        Assert.Matches("^[0-9a-f]{12}$", revision.GetProperty("specHash").GetString());
+    }
+
+    [Fact]
+    public async Task History_of_a_deployment_never_started_says_there_is_none()
+    {
+        var d = await _cli.CreateDeploymentAsync();
+
+        var run = await _cli.RunAsync("deployment", "--dir", d, "history");
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.Contains("No revisions recorded yet", run.Out);
+    }
+
+    [Fact]
+    public async Task Resume_without_an_interrupted_run_is_not_found()
+    {
+        var d = await StartedDeploymentAsync();
+
+        var run = await _cli.RunAsync("deployment", "--dir", d, "resume");
+
+        Assert.True(run.ExitCode == ExitCodes.NotFound, run.ToString());
+        Assert.Contains("nothing to resume", run.Err);
+    }
+
+    [Fact]
+    public async Task Rollback_without_an_earlier_good_revision_is_not_found_and_changes_nothing()
+    {
+        var d = await StartedDeploymentAsync();
+        var calls = _cli.Runner.Calls.Count;
+
+        var run = await _cli.RunAsync("deployment", "--dir", d, "rollback");
+
+        Assert.True(run.ExitCode == ExitCodes.NotFound, run.ToString());
+        Assert.Contains("no earlier good revision", run.Err);
+        Assert.Equal(calls, _cli.Runner.Calls.Count);
+    }
+
+    [Fact]
+    public async Task A_run_is_refused_with_Locked_while_another_live_process_holds_the_lock()
+    {
+        var d = await _cli.CreateDeploymentAsync();
+        Directory.CreateDirectory(Path.Combine(d, ".slipway"));
+        File.WriteAllText(Path.Combine(d, ".slipway", "lock"),
+            $$"""{"owner":"ops","host":"{{Environment.MachineName}}","pid":1,"processStart":0,"startedAt":"2030-01-01T00:00:00+00:00","command":"restart","runId":"20300101-000000000-restart-beef"}""");
+
+        var run = await _cli.RunAsync("deployment", "--dir", d, "start");
+
+        Assert.True(run.ExitCode == ExitCodes.Locked, run.ToString());
+        Assert.Contains("is locked by run 20300101-000000000-restart-beef (restart) of ops@", run.Err);
+        Assert.Contains("pid 1", run.Err);
+        Assert.Empty(_cli.Runner.Calls);
+    }
+
+    [Fact]
+    public async Task Restart_image_overrides_must_be_service_equals_image()
+    {
+        var d = await _cli.CreateDeploymentAsync();
+
+        var run = await _cli.RunAsync("deployment", "--dir", d, "restart", "--image", "web");
+
+        Assert.Equal(ExitCodes.InvalidInput, run.ExitCode);
+        Assert.Contains("must be SERVICE=IMAGE", run.Err);
+    }
+
+    [Fact]
+    public async Task Plan_as_json_shows_compose_dry_run_changes_and_files_changed_since_the_current_revision()
+    {
+        var d = await StartedDeploymentAsync();
+        File.AppendAllText(Path.Combine(d, "compose", "docker-compose-web.yml"), "# changed\n");
+
+        var run = await _cli.RunAsync("deployment", "--dir", d, "plan", "--output", "json");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal(1, json.RootElement.GetProperty("currentRevision").GetInt32());
+        var change = Assert.Single(json.RootElement.GetProperty("changes").EnumerateArray());
+        Assert.Equal("recreate", change.GetProperty("action").GetString());
+        var file = Assert.Single(json.RootElement.GetProperty("files").EnumerateArray());
+        Assert.Equal("compose/docker-compose-web.yml", file.GetProperty("path").GetString());
+        Assert.Equal("changed", file.GetProperty("change").GetString());
+    }
+}

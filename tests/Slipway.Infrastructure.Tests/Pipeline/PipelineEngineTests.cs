@@ -1,0 +1,402 @@
+using System.Text.Json;
+using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Pipeline;
+using Slipway.Infrastructure.Tests.Support;
+using Slipway.TestKit;
+
+namespace Slipway.Infrastructure.Tests.Pipeline;
+
+public sealed class PipelineEngineTests : IDisposable
+{
+    private readonly TempWorkspace _workspace = new();
+    private readonly FakeBackend _backend = new();
+    private readonly FakeProcessRunner _runner = new() { Strict = true };
+    private readonly string _d;
+
+    public PipelineEngineTests()
+    {
+        _d = SampleDeployment.Write(_workspace);
+    }
+
+    public void Dispose() => _workspace.Dispose();
+
+    private PipelineEngine Engine(Func<PipelineServices, PipelineServices>? configure = null)
+    {
+        var services = new PipelineServices
+        {
+            Runner = _runner,
+            CreateBackend = (_, _) => _backend,
+            HealthPollInterval = TimeSpan.FromMilliseconds(1),
+        };
+        return new PipelineEngine(configure is null ? services : configure(services));
+    }
+
+    private static RunRequest Start(int waitSeconds = 5) => new(RunRequest.Start) { WaitTimeout = TimeSpan.FromSeconds(waitSeconds) };
+
+    private string Path(params string[] parts) => System.IO.Path.Combine([_d, .. parts]);
+
+    private RunRecord LatestRun() => new RunStore(new Core.Deployments.DeploymentLayout(_d)).Latest()!;
+
+    private string States(RunRecord run) => string.Join(" ", run.Stages.Select(s => $"{s.Name}:{JsonNamingPolicy.KebabCaseLower.ConvertName(s.State.ToString())}"));
+
+    private string LogText(RunRecord run) => string.Concat(run.Logs.Select(File.ReadAllText));
+
+    [Fact]
+    public async Task Start_runs_every_stage_in_order_and_records_each_before_it_runs()
+    {
+        string? seenDuringApply = null;
+        _backend.OnApply = _ =>
+        {
+            seenDuringApply = States(LatestRun());
+            return Task.CompletedTask;
+        };
+
+        var run = await Engine().RunAsync(_d, Start(), CancellationToken.None);
+
+        Assert.Equal("prepare:done build:skipped push:skipped apply:running verify:pending record:pending", seenDuringApply);
+        Assert.Equal(RunState.Succeeded, LatestRun().State);
+        Assert.Equal("prepare:done build:skipped push:skipped apply:done verify:done record:done", States(LatestRun()));
+        Assert.Equal(1, run.Revision);
+        Assert.False(_backend.Applies.Single().Wait, "the pipeline waits for health in its own verify stage");
+        Assert.False(File.Exists(Path(".slipway", "lock")), "the lock is released");
+        var log = LogText(run);
+        Assert.Contains("stage apply: started", log);
+        Assert.Contains("stage record: done: recorded revision 1", log);
+    }
+
+    [Fact]
+    public async Task A_revision_snapshots_the_rendered_files_but_never_data_overrides_state_or_identity()
+    {
+        _workspace.WriteFile("deployment/data/web-data/db.bin", "data");
+        _workspace.WriteFile("deployment/compose/docker-compose-web.yml.bak", "old");
+
+        await Engine().RunAsync(_d, Start(), CancellationToken.None);
+
+        var files = Directory.EnumerateFiles(Path(".slipway", "revisions", "1", "files"), "*", SearchOption.AllDirectories)
+            .Select(f => System.IO.Path.GetRelativePath(Path(".slipway", "revisions", "1", "files"), f)).Order(StringComparer.Ordinal);
+        Assert.Equal(["compose-jobs/docker-compose-migrate.yml", "compose/docker-compose-web.yml", "compose/docker-compose-worker.yml", "config.env", "spec.yml", "stack.yml"], files);
+        var revision = new RevisionStore(new Core.Deployments.DeploymentLayout(_d)).Find(1)!;
+        Assert.Equal(RevisionRecord.Good, revision.Result);
+        Assert.Equal(12, revision.SpecHash.Length);
+        Assert.Equal("shop/web:local", revision.Images["web"]);
+    }
+
+    [Fact]
+    public async Task A_restart_that_changes_nothing_records_no_new_revision()
+    {
+        await Engine().RunAsync(_d, Start(), CancellationToken.None);
+
+        var again = await Engine().RunAsync(_d, new RunRequest(RunRequest.Restart), CancellationToken.None);
+
+        Assert.Equal(1, again.Revision);
+        Assert.Equal("unchanged: still revision 1", again.Stage(Stages.Record).Note);
+        Assert.Single(new RevisionStore(new Core.Deployments.DeploymentLayout(_d)).List());
+    }
+
+    [Fact]
+    public async Task An_unhealthy_release_is_diagnosed_recorded_as_failed_and_the_last_good_revision_is_put_back()
+    {
+        await Engine().RunAsync(_d, Start(), CancellationToken.None);
+        var good = File.ReadAllText(Path("compose", "docker-compose-web.yml"));
+        File.WriteAllText(Path("compose", "docker-compose-web.yml"), "services:\n  web:\n    image: shop/web:broken\n");
+        _backend.Statuses.Enqueue([FakeBackend.Unhealthy("web")]);
+        _backend.Statuses.Enqueue([FakeBackend.Healthy("web")]);
+        _backend.Diagnosis = $"web: unhealthy; password {SampleDeployment.Password} in its log";
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
+
+        Assert.Equal(FailureReason.RolledBack, ex.Reason);
+        Assert.Contains("rolled back to revision 1", ex.Message);
+        var run = LatestRun();
+        Assert.Equal(RunState.RolledBack, run.State);
+        Assert.Equal("prepare:done build:skipped push:skipped apply:done verify:failed record:skipped diagnose:done rollback-apply:done rollback-verify:done", States(run));
+        Assert.Equal(good, File.ReadAllText(Path("compose", "docker-compose-web.yml")));
+        Assert.Equal(3, _backend.Applies.Count);
+        var revisions = new RevisionStore(new Core.Deployments.DeploymentLayout(_d)).List();
+        Assert.Equal([(1, "good"), (2, "failed")], revisions.Select(r => (r.Number, r.Result)));
+        Assert.Equal("shop/web:broken", revisions[1].Images["web"]);
+        var log = LogText(run);
+        Assert.Contains("note: diagnosis:", log);
+        Assert.Contains("web: unhealthy; password [REDACTED] in its log", log);
+        Assert.DoesNotContain(SampleDeployment.Password, log);
+    }
+
+    [Fact]
+    public async Task Without_a_good_revision_a_failed_verify_leaves_the_failed_state_and_is_a_verify_timeout()
+    {
+        _backend.Statuses.Enqueue([FakeBackend.Unhealthy("web")]);
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
+
+        Assert.Equal(FailureReason.VerifyTimeout, ex.Reason);
+        Assert.Contains("there is no good revision to roll back to", ex.Message);
+        Assert.Single(_backend.Applies);
+        Assert.Equal("prepare:done build:skipped push:skipped apply:done verify:failed record:skipped diagnose:done", States(LatestRun()));
+        Assert.Equal(RunState.Failed, LatestRun().State);
+    }
+
+    [Fact]
+    public async Task A_service_that_never_becomes_healthy_fails_verify_at_its_timeout()
+    {
+        _backend.Statuses.Enqueue([new("web", "p-web-1", "0123456789ab", "running", "starting", [])]);
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(waitSeconds: 1), CancellationToken.None));
+
+        Assert.Equal(FailureReason.VerifyTimeout, ex.Reason);
+        Assert.Contains("not healthy after 1s: web", ex.Message);
+    }
+
+    [Fact]
+    public async Task When_the_rollback_fails_too_the_run_is_rollback_failed()
+    {
+        await Engine().RunAsync(_d, Start(), CancellationToken.None);
+        _backend.OnApply = n => n >= 2 ? throw FakeBackend.ApplyFailure() : Task.CompletedTask;
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
+
+        Assert.Equal(FailureReason.RollbackFailed, ex.Reason);
+        Assert.Equal(RunState.RollbackFailed, LatestRun().State);
+        Assert.Equal("prepare:done build:skipped push:skipped apply:failed verify:skipped record:skipped diagnose:done rollback-apply:failed rollback-verify:pending", States(LatestRun()));
+    }
+
+    [Fact]
+    public async Task Auto_rollback_off_leaves_the_failed_release_in_place()
+    {
+        await Engine().RunAsync(_d, Start(), CancellationToken.None);
+        _backend.Statuses.Enqueue([FakeBackend.Unhealthy("web")]);
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() =>
+            Engine(s => s with { Policy = _ => new RolloutPolicy(AutoRollback: false) }).RunAsync(_d, Start(), CancellationToken.None));
+
+        Assert.Equal(FailureReason.VerifyTimeout, ex.Reason);
+        Assert.Contains("auto-rollback is off", ex.Message);
+        Assert.Equal(2, _backend.Applies.Count);
+    }
+
+    [Fact]
+    public async Task A_second_run_is_refused_while_a_live_process_holds_the_lock()
+    {
+        var inApply = new TaskCompletionSource();
+        var finish = new TaskCompletionSource();
+        _backend.OnApply = async _ =>
+        {
+            inApply.SetResult();
+            await finish.Task;
+        };
+        var first = Engine().RunAsync(_d, Start(), CancellationToken.None);
+        await inApply.Task;
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
+
+        finish.SetResult();
+        await first;
+        Assert.Equal(FailureReason.Locked, ex.Reason);
+        Assert.Contains("is locked by run", ex.Message);
+        Assert.Contains($"pid {Environment.ProcessId}", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_stale_lock_is_reported_and_broken_only_when_asked()
+    {
+        WriteLock(DeadPid(), "20200101-000000-start-dead");
+
+        var refused = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
+        var reporter = new RecordingReporter();
+        await Engine(s => s with { Reporter = reporter }).RunAsync(_d, Start() with { BreakLock = true }, CancellationToken.None);
+
+        Assert.Equal(FailureReason.Locked, refused.Reason);
+        Assert.Contains("stale lock", refused.Message);
+        Assert.Contains("--break-lock", refused.Hint);
+        Assert.Contains(reporter.Lines, l => l.StartsWith("warn: broke the stale lock of run 20200101-000000-start-dead", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_lock_from_another_host_is_never_called_stale_but_break_lock_takes_it()
+    {
+        Directory.CreateDirectory(Path(".slipway"));
+        File.WriteAllText(Path(".slipway", "lock"), JsonSerializer.Serialize(
+            new LockOwner("ops", "other-host", 4242, 1, DateTimeOffset.UtcNow, "restart", "20300101-000000000-restart-beef"), RunRecord.Json));
+
+        var refused = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
+        var run = await Engine().RunAsync(_d, Start() with { BreakLock = true }, CancellationToken.None);
+
+        Assert.Equal(FailureReason.Locked, refused.Reason);
+        Assert.Contains("ops@other-host, pid 4242", refused.Message);
+        Assert.DoesNotContain("stale", refused.Message);
+        Assert.Contains("on host other-host", refused.Hint);
+        Assert.Equal(RunState.Succeeded, run.State);
+    }
+
+    [Fact]
+    public async Task Break_lock_never_breaks_the_lock_of_a_live_local_process()
+    {
+        WriteLock(Environment.ProcessId, "20300101-000000000-start-live", processStart: DeploymentLockStart());
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start() with { BreakLock = true }, CancellationToken.None));
+
+        Assert.Equal(FailureReason.Locked, ex.Reason);
+        Assert.Empty(_backend.Applies);
+    }
+
+    [Fact]
+    public async Task Resume_finishes_an_interrupted_run_from_its_unfinished_stage_without_redoing_the_finished_ones()
+    {
+        using var cts = new CancellationTokenSource();
+        _backend.OnStatus = () =>
+        {
+            cts.Cancel();
+            cts.Token.ThrowIfCancellationRequested();
+            return Task.CompletedTask;
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Engine().RunAsync(_d, Start(), cts.Token));
+        Assert.Equal("prepare:done build:skipped push:skipped apply:done verify:running record:pending", States(LatestRun()));
+        _backend.OnStatus = null;
+
+        var run = await Engine().ResumeAsync(_d, breakLock: false, CancellationToken.None);
+
+        Assert.Single(_backend.Applies);
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.Equal("prepare:done build:skipped push:skipped apply:done verify:done record:done", States(run));
+        Assert.Equal(2, run.Logs.Count);
+        Assert.EndsWith("-resume.log", run.Logs[1]);
+    }
+
+    [Fact]
+    public async Task Resume_takes_over_the_stale_lock_of_the_run_it_resumes()
+    {
+        using var cts = new CancellationTokenSource();
+        _backend.OnApply = _ =>
+        {
+            cts.Cancel();
+            cts.Token.ThrowIfCancellationRequested();
+            return Task.CompletedTask;
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Engine().RunAsync(_d, Start(), cts.Token));
+        _backend.OnApply = null;
+        var interrupted = LatestRun();
+        WriteLock(DeadPid(), interrupted.Id); // as a SIGKILL leaves it
+
+        var run = await Engine().ResumeAsync(_d, breakLock: false, CancellationToken.None);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.Equal(2, _backend.Applies.Count);
+    }
+
+    [Fact]
+    public async Task Resume_with_nothing_interrupted_says_so()
+    {
+        await Engine().RunAsync(_d, Start(), CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => Engine().ResumeAsync(_d, false, CancellationToken.None));
+
+        Assert.Equal(FailureReason.NotFound, ex.Reason);
+        Assert.Contains("nothing to resume", ex.Message);
+    }
+
+    [Fact]
+    public async Task Built_pins_are_applied_overrides_win_and_pins_carry_into_the_next_run()
+    {
+        var images = new FakeImages([new ImagePin("shop/web:local", "shop/web:abc123")]);
+        await Engine(s => s with { Images = images }).RunAsync(_d, Start(), CancellationToken.None);
+        Assert.Equal("shop/web:abc123", _backend.Applies[0].ImagePins["shop/web:local"]);
+        Assert.Equal(["shop/web:abc123"], _backend.Loaded.Single());
+
+        await Engine().RunAsync(_d, new RunRequest(RunRequest.Restart) { ServiceImages = new Dictionary<string, string> { ["web"] = "shop/web:hotfix" } }, CancellationToken.None);
+        Assert.Equal("shop/web:hotfix", _backend.Applies[1].ImagePins["shop/web:local"]);
+
+        await Engine().RunAsync(_d, Start(), CancellationToken.None);
+        Assert.Equal("shop/web:hotfix", _backend.Applies[2].ImagePins["shop/web:local"]);
+        var revisions = new RevisionStore(new Core.Deployments.DeploymentLayout(_d)).List();
+        Assert.Equal(["shop/web:abc123", "shop/web:hotfix"], revisions.Select(r => r.Images["web"]));
+        Assert.Equal("prepare:done build:skipped push:done apply:done verify:done record:done", States(LatestRun()));
+    }
+
+    [Fact]
+    public async Task Rollback_to_a_revision_restores_its_files_and_pins_and_records_a_copy()
+    {
+        var images = new FakeImages([new ImagePin("shop/web:local", "shop/web:one")]);
+        await Engine(s => s with { Images = images }).RunAsync(_d, Start(), CancellationToken.None);
+        var first = File.ReadAllText(Path("compose", "docker-compose-web.yml"));
+        File.WriteAllText(Path("compose", "docker-compose-web.yml"), first + "# two\n");
+        File.WriteAllText(Path("compose", "docker-compose-extra.yml"), "services: {}\n");
+        images.Pins = [new ImagePin("shop/web:local", "shop/web:two")];
+        await Engine(s => s with { Images = images }).RunAsync(_d, Start(), CancellationToken.None);
+
+        var run = await Engine().RunAsync(_d, new RunRequest(RunRequest.Rollback) { ToRevision = 1 }, CancellationToken.None);
+
+        Assert.Equal(first, File.ReadAllText(Path("compose", "docker-compose-web.yml")));
+        Assert.False(File.Exists(Path("compose", "docker-compose-extra.yml")), "a file revision 1 did not have is removed");
+        Assert.Equal("shop/web:one", _backend.Applies[^1].ImagePins["shop/web:local"]);
+        Assert.Equal(3, run.Revision);
+        Assert.Equal(1, new RevisionStore(new Core.Deployments.DeploymentLayout(_d)).Find(3)!.SourceRevision);
+        Assert.Equal("prepare:done build:skipped push:done apply:done verify:done record:done", States(run));
+    }
+
+    [Fact]
+    public async Task Rollback_to_a_revision_that_does_not_exist_changes_nothing()
+    {
+        await Engine().RunAsync(_d, Start(), CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, new RunRequest(RunRequest.Rollback) { ToRevision = 7 }, CancellationToken.None));
+
+        Assert.Equal(FailureReason.NotFound, ex.Reason);
+        Assert.Contains("revision 7 does not exist", ex.Message);
+        Assert.Single(_backend.Applies);
+    }
+
+    [Fact]
+    public async Task Revisions_beyond_the_history_limit_are_pruned_oldest_first()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            File.AppendAllText(Path("compose", "docker-compose-web.yml"), $"# change {i}\n");
+            await Engine(s => s with { Policy = _ => new RolloutPolicy(HistoryLimit: 2) }).RunAsync(_d, Start(), CancellationToken.None);
+        }
+
+        Assert.Equal([3, 4], new RevisionStore(new Core.Deployments.DeploymentLayout(_d)).List().Select(r => r.Number));
+    }
+
+    private void WriteLock(int pid, string runId, long processStart = 1)
+    {
+        Directory.CreateDirectory(Path(".slipway"));
+        File.WriteAllText(Path(".slipway", "lock"), JsonSerializer.Serialize(
+            new LockOwner("someone", Environment.MachineName, pid, processStart, DateTimeOffset.UtcNow, "start", runId), RunRecord.Json));
+    }
+
+    /// <summary>This process's start time as the lock records it (so the lock reads as held by a live process).</summary>
+    private static long DeploymentLockStart()
+    {
+        var stat = File.ReadAllText($"/proc/{Environment.ProcessId}/stat");
+        return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static int DeadPid()
+    {
+        using var process = System.Diagnostics.Process.Start("true")!;
+        process.WaitForExit();
+        return process.Id;
+    }
+
+    private sealed class FakeImages(IReadOnlyList<ImagePin> pins) : IImageStage
+    {
+        public IReadOnlyList<ImagePin> Pins { get; set; } = pins;
+
+        public Task<IReadOnlyList<ImagePin>> BuildAsync(PipelineContext context, CancellationToken cancellationToken) => Task.FromResult(Pins);
+
+        public Task<IReadOnlyList<ImagePin>> PublishAsync(PipelineContext context, IReadOnlyList<ImagePin> built, CancellationToken cancellationToken) =>
+            Task.FromResult(built);
+    }
+
+    private sealed class RecordingReporter : Reporting.IReporter
+    {
+        public List<string> Lines { get; } = [];
+
+        public void Info(string message) => Lines.Add("info: " + message);
+
+        public void Warn(string message) => Lines.Add("warn: " + message);
+
+        public void Detail(string message) => Lines.Add("detail: " + message);
+
+        public Task<T> StepAsync<T>(string title, Func<Action<string>, Task<T>> work) => work(_ => { });
+    }
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace Slipway.IntegrationTests.Pipeline;
+
+/// <summary>
+/// The real CLI as a child process (<c>dotnet slipway.dll ...</c>), so that a test can SIGKILL it mid-run the way an
+/// operator's machine would: no finally blocks, no lock release, whatever child command it ran left orphaned.
+/// </summary>
+public sealed class ChildCli : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ChildCli(Process process)
+    {
+        _process = process;
+    }
+
+    public int Pid => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output) return _output.ToString();
+        }
+    }
+
+    public static ChildCli Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "slipway.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        var process = new Process { StartInfo = start };
+        var child = new ChildCli(process);
+        process.OutputDataReceived += (_, e) => child.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Polls the newest run.json under D until <paramref name="stage"/> is running; fails if the CLI exits first.</summary>
+    public async Task WaitForStageAsync(string deploymentDirectory, string stage, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var runs = Path.Combine(deploymentDirectory, ".slipway", "runs");
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) Assert.Fail($"the CLI exited ({_process.ExitCode}) before stage {stage} ran:\n{Output}");
+            if (StageState(runs, stage) == "running") return;
+            await Task.Delay(25);
+        }
+
+        Assert.Fail($"stage {stage} did not start within {timeout}:\n{Output}");
+    }
+
+    /// <summary>The state of a stage in the newest run.json (null when there is none yet).</summary>
+    public static string? StageState(string runsDirectory, string stage)
+    {
+        if (!Directory.Exists(runsDirectory)) return null;
+        var newest = Directory.GetDirectories(runsDirectory).Order(StringComparer.Ordinal).LastOrDefault();
+        var file = newest is null ? null : Path.Combine(newest, "run.json");
+        if (file is null || !File.Exists(file)) return null;
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(file));
+            return json.RootElement.GetProperty("stages").EnumerateArray()
+                .Where(s => s.GetProperty("name").GetString() == stage)
+                .Select(s => s.GetProperty("state").GetString())
+                .FirstOrDefault();
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return null; // written atomically, but a read can still race a rename
+        }
+    }
+
+    /// <summary>
+    /// SIGKILL to the CLI alone (by PID). Its children (docker compose) are orphaned and finish on their own, as they
+    /// would on a real host; this waits until they are gone so the next command does not race them.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        var orphans = Descendants(_process.Id);
+        _process.Kill(entireProcessTree: false); // SIGKILL on Unix
+        await _process.WaitForExitAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (orphans.Any(p => Directory.Exists($"/proc/{p}")) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    private static List<int> Descendants(int pid)
+    {
+        var all = new List<int>();
+        var queue = new Queue<int>([pid]);
+        while (queue.Count > 0)
+        {
+            var current = queue.Dequeue();
+            var tasks = $"/proc/{current}/task";
+            if (!Directory.Exists(tasks)) continue;
+            foreach (var task in Directory.GetDirectories(tasks))
+            {
+                string children;
+                try
+                {
+                    children = File.ReadAllText(Path.Combine(task, "children"));
+                }
+                catch (IOException)
+                {
+                    continue;
+                }
+
+                foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
+                {
+                    all.Add(child);
+                    queue.Enqueue(child);
+                }
+            }
+        }
+
+        return all;
+    }
+}
