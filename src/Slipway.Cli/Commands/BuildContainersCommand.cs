@@ -36,7 +36,7 @@ internal static class BuildContainersCommand
             var (spec, specPath) = LoadSpec(parse.GetValue(specFile), env.CurrentDirectory, diagnostics);
             context.ShowWarnings(diagnostics.Items);
 
-            var stackArgument = parse.GetValue(CliContext.Stack);
+            var stackArgument = parse.GetValue(context.Stack);
             var stackBase = env.CurrentDirectory;
             if (stackArgument is null && spec?.Stack is { } specStack)
             {

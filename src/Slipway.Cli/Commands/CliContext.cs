@@ -9,17 +9,22 @@ namespace Slipway.Cli.Commands;
 /// <summary>What every command action gets: the console, global options and a way to build the operations' environment.</summary>
 internal sealed class CliContext(ConsoleUi ui, Func<ConsoleUi, IProcessRunner, SlipwayEnvironment> environment, IProcessRunner runner)
 {
-    public static readonly Option<string?> Stack = new("--stack")
+    // Options are per CLI instance, never static: System.CommandLine links an option to its parent commands, and
+    // shared instances raced when several command trees were built at once (parallel tests).
+    public Option<string?> Stack { get; } = new("--stack")
     {
         Description = "The stack: a path to a folder holding stack.yml, or the name of a stack shipped with Slipway",
         Recursive = true,
     };
 
-    public static readonly Option<bool> Debug = new("--debug") { Description = "Show stack traces, every child command and its output", Recursive = true };
+    public Option<bool> Debug { get; } = new("--debug") { Description = "Show stack traces, every child command and its output", Recursive = true };
 
-    public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only results and errors", Recursive = true };
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print only results and errors", Recursive = true };
 
-    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Show every child command Slipway runs", Recursive = true };
+    public Option<bool> Verbose { get; } = new("--verbose") { Description = "Show every child command Slipway runs", Recursive = true };
+
+    /// <summary>deployment --dir D.</summary>
+    public Option<string> Dir { get; } = new("--dir") { Description = "The deployment directory", Required = true, Recursive = true };
 
     public ConsoleUi Ui { get; } = ui;
 

@@ -9,24 +9,23 @@ namespace Slipway.Cli.Commands;
 /// <summary><c>slipway --stack S deploy init | create</c>: from a stack to a spec, from a spec to a deployment directory.</summary>
 internal static class DeployCommands
 {
-    public static readonly Option<string> DeployTo = new("--deploy-to")
-    {
-        Description = "Where the stack runs: compose, k8s or k8s-kind",
-        DefaultValueFactory = _ => "compose",
-        Recursive = true,
-    };
-
     public static Command Create(CliContext context)
     {
-        var deploy = new Command("deploy", "Write a spec for a stack, and create deployment directories from specs") { DeployTo };
+        var deployTo = new Option<string>("--deploy-to")
+        {
+            Description = "Where the stack runs: compose, k8s or k8s-kind",
+            DefaultValueFactory = _ => "compose",
+            Recursive = true,
+        };
+        deployTo.AcceptOnlyFromAmong(DeployTargets.Names.ToArray());
+        var deploy = new Command("deploy", "Write a spec for a stack, and create deployment directories from specs") { deployTo };
         deploy.Aliases.Add("deploy-system");
-        DeployTo.AcceptOnlyFromAmong(DeployTargets.Names.ToArray());
-        deploy.Subcommands.Add(Init(context));
+        deploy.Subcommands.Add(Init(context, deployTo));
         deploy.Subcommands.Add(CreateCommand(context));
         return deploy;
     }
 
-    private static Command Init(CliContext context)
+    private static Command Init(CliContext context, Option<string> deployTo)
     {
         var output = new Option<string>("--output", "-o") { Description = "The spec file to write (never overwritten)", Required = true };
         var config = new Option<string[]>("--config") { Description = "Config values KEY=VALUE[,KEY=VALUE...]", AllowMultipleArgumentsPerToken = false };
@@ -42,13 +41,13 @@ internal static class DeployCommands
         var command = new Command("init", "Write a new spec.yml for the stack") { output, config, configFile, ports, kubeConfig, registry };
         command.SetAction((parse, cancellationToken) => context.GuardAsync(parse, async () =>
         {
-            var stack = parse.GetValue(CliContext.Stack)
+            var stack = parse.GetValue(context.Stack)
                 ?? throw new SlipwayException(FailureReason.InvalidInput, "--stack is required: slipway --stack PATH deploy init --output spec.yml");
             var request = new InitRequest
             {
                 StackArgument = stack,
                 Output = parse.GetValue(output)!,
-                DeployTo = DeployTargets.Parse(parse.GetValue(DeployTo))!.Value,
+                DeployTo = DeployTargets.Parse(parse.GetValue(deployTo))!.Value,
                 Config = ParseConfigPairs(parse.GetValue(config) ?? []),
                 ConfigFile = parse.GetValue(configFile),
                 PortMode = PortMappingModes.Parse(parse.GetValue(ports)!),
@@ -73,7 +72,7 @@ internal static class DeployCommands
         {
             var request = new CreateRequest
             {
-                StackArgument = parse.GetValue(CliContext.Stack),
+                StackArgument = parse.GetValue(context.Stack),
                 SpecFile = parse.GetValue(spec)!,
                 DeploymentDirectory = parse.GetValue(dir)!,
                 Update = parse.GetValue(update),

@@ -12,13 +12,9 @@ namespace Slipway.Cli.Commands;
 /// <summary><c>slipway deployment --dir D ...</c>: operations on a created deployment directory.</summary>
 internal static class DeploymentCommands
 {
-    public static readonly Option<string> Dir = new("--dir") { Description = "The deployment directory", Required = true, Recursive = true };
-
-    private static readonly Option<string> OutputFormat = CreateOutputOption();
-
     public static Command Create(CliContext context)
     {
-        var deployment = new Command("deployment", "Start, stop and inspect a deployment directory") { Dir };
+        var deployment = new Command("deployment", "Start, stop and inspect a deployment directory") { context.Dir };
         deployment.Subcommands.Add(PipelineCommands.Start(context));
         deployment.Subcommands.Add(Stop(context));
         deployment.Subcommands.Add(PipelineCommands.Restart(context));
@@ -84,10 +80,11 @@ internal static class DeploymentCommands
 
     private static Command Ps(CliContext context, string name, string description)
     {
-        var command = new Command(name, description) { OutputFormat };
+        var outputFormat = CreateOutputOption();
+        var command = new Command(name, description) { outputFormat };
         command.SetAction((parse, ct) => WithBackendAsync(context, parse, null, async (_, backend) =>
         {
-            await PrintStatusAsync(context, backend, parse.GetValue(OutputFormat) == "json", ct);
+            await PrintStatusAsync(context, backend, parse.GetValue(outputFormat) == "json", ct);
             return ExitCodes.Success;
         }));
         return command;
@@ -150,12 +147,12 @@ internal static class DeploymentCommands
     private static Task<int> WithBackendAsync(CliContext context, ParseResult parse, string? logName, Func<Deployment, IDeploymentBackend, Task<int>> action) =>
         context.GuardAsync(parse, async () =>
         {
-            if (parse.GetValue(CliContext.Stack) is not null)
+            if (parse.GetValue(context.Stack) is not null)
             {
                 throw new SlipwayException(FailureReason.InvalidInput, "--stack can't be given with the deployment command: the deployment directory names its stack");
             }
 
-            var deployment = Deployment.Open(Path.Combine(Directory.GetCurrentDirectory(), parse.GetValue(Dir)!));
+            var deployment = Deployment.Open(Path.Combine(Directory.GetCurrentDirectory(), parse.GetValue(context.Dir)!));
 
             FileCommandLog? log = null;
             try

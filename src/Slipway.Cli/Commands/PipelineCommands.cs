@@ -324,12 +324,12 @@ internal static class PipelineCommands
     /// <summary>The absolute deployment directory, after the checks every deployment command makes.</summary>
     private static string OpenDirectory(CliContext context, ParseResult parse)
     {
-        if (parse.GetValue(CliContext.Stack) is not null)
+        if (parse.GetValue(context.Stack) is not null)
         {
             throw new SlipwayException(FailureReason.InvalidInput, "--stack can't be given with the deployment command: the deployment directory names its stack");
         }
 
-        var directory = Path.Combine(context.Environment().CurrentDirectory, parse.GetValue(DeploymentCommands.Dir)!);
+        var directory = Path.Combine(context.Environment().CurrentDirectory, parse.GetValue(context.Dir)!);
         return Deployment.Open(directory).Layout.Directory;
     }
 

@@ -16,10 +16,10 @@ internal sealed class SlipwayCli
         _context = new CliContext(ui, environment, runner);
         Root = new RootCommand("Slipway: deploy container stacks from a git-tracked spec, to Docker Compose or Kubernetes.\n\n" + ExitCodeHelp())
         {
-            CliContext.Stack,
-            CliContext.Debug,
-            CliContext.Quiet,
-            CliContext.Verbose,
+            _context.Stack,
+            _context.Debug,
+            _context.Quiet,
+            _context.Verbose,
         };
         Root.Subcommands.Add(DeployCommands.Create(_context));
         Root.Subcommands.Add(DeploymentCommands.Create(_context));
@@ -55,9 +55,9 @@ internal sealed class SlipwayCli
         }
 
         // Global flags come from the parse, never from scanning args: "exec web grep --quiet x" is not Slipway's --quiet.
-        _context.Ui.Quiet = parse.GetValue(CliContext.Quiet);
-        var debug = parse.GetValue(CliContext.Debug);
-        if (debug || parse.GetValue(CliContext.Verbose))
+        _context.Ui.Quiet = parse.GetValue(_context.Quiet);
+        var debug = parse.GetValue(_context.Debug);
+        if (debug || parse.GetValue(_context.Verbose))
         {
             _context.Runner = new LoggingProcessRunner(_context.Runner, new ConsoleCommandLog(_context.Ui.Error, withOutput: debug));
         }

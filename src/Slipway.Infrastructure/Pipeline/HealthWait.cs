@@ -19,13 +19,13 @@ public static class HealthWait
         {
             var states = (await backend.StatusAsync(cancellationToken)).Where(s => services.Count == 0 || services.Contains(s.Service)).ToList();
             var lines = states.Select(s => $"{s.Service} ({s.Name}): {s.State}{(s.Health is null ? "" : $", {s.Health}")}").ToList();
-            var failed = states.Where(s => s.Health == "unhealthy" || s.State is "exited" or "dead").ToList();
+            var failed = states.Where(HasFailed).ToList();
             if (failed.Count > 0)
             {
                 return new VerifyReport(false, [$"not healthy: {string.Join(", ", failed.Select(s => s.Service).Distinct())}", .. lines]);
             }
 
-            var waiting = states.Where(s => !s.IsRunning || s.Health == "starting").ToList();
+            var waiting = states.Where(s => !s.IsRunning || s.Health is "starting" or "not ready").ToList();
             if (states.Count > 0 && waiting.Count == 0)
             {
                 return new VerifyReport(true, lines);
@@ -44,6 +44,19 @@ public static class HealthWait
             await Task.Delay(interval ?? TimeSpan.FromMilliseconds(500), clock, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Gone for good, not merely slow: compose's unhealthy/exited/dead, and the pod states Kubernetes keeps retrying
+    /// without hope (a crash loop, an image it cannot pull, a config it cannot mount).
+    /// </summary>
+    public static bool HasFailed(ServiceState state) =>
+        state.Health == "unhealthy"
+        || state.State is "exited" or "dead" or "Failed"
+        || state.State.StartsWith("exited:", StringComparison.Ordinal)
+        || KubernetesHopeless.Any(reason => state.State == "waiting: " + reason);
+
+    private static readonly string[] KubernetesHopeless =
+        ["CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError"];
 
     public static SlipwayException Failure(VerifyReport report, string what) =>
         new(FailureReason.VerifyTimeout,

@@ -205,6 +205,7 @@ public sealed class PipelineEngine(PipelineServices services)
         {
             run.Failure = $"{stage.Name} failed: {ex.Message}";
             run.FailureReason = ex.Reason.ToString();
+            run.FailureHint = ex.Hint;
             var target = services.Policy(context.Deployment).AutoRollback ? new RevisionStore(context.Deployment.Layout).LastGood() : null;
             run.RollbackTarget = target?.Number;
             foreach (var rest in run.Stages.Where(s => s.State == StageState.Pending))
@@ -243,6 +244,8 @@ public sealed class PipelineEngine(PipelineServices services)
             ex.Hint ?? (applied ? null : "nothing was applied"), ex);
     }
 
+    private static string HintWith(RunRecord run, string hint) => run.FailureHint is { } first ? $"{first}\n{hint}" : hint;
+
     private RunRecord Finish(PipelineContext context)
     {
         var run = context.Run;
@@ -255,7 +258,7 @@ public sealed class PipelineEngine(PipelineServices services)
             runs.Save(run);
             throw new SlipwayException(FailureReason.RolledBack,
                 $"{run.Command} failed ({run.Failure}); rolled back to revision {run.RollbackTarget}, which is healthy again",
-                "the diagnosis is in the run log; fix the cause and run the deploy again");
+                HintWith(run, "the diagnosis is in the run log; fix the cause and run the deploy again"));
         }
 
         if (run.Stages.Any(s => s.Name == Stages.Diagnose))
@@ -267,7 +270,7 @@ public sealed class PipelineEngine(PipelineServices services)
                 : "auto-rollback is off (rollout.auto-rollback: false)";
             throw new SlipwayException(failedReason,
                 $"{run.Command} failed ({run.Failure}); {why}, so the failed state is left in place for inspection",
-                "'deployment diagnose' and 'deployment logs' show it; the diagnosis is in the run log");
+                HintWith(run, "'deployment diagnose' and 'deployment logs' show it; the diagnosis is in the run log"));
         }
 
         run.State = RunState.Succeeded;

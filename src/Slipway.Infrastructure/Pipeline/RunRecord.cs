@@ -115,6 +115,9 @@ public sealed class RunRecord
 
     public string? FailureReason { get; set; }
 
+    /// <summary>The failed stage's own hint (what to do), kept for the run's final message.</summary>
+    public string? FailureHint { get; set; }
+
     /// <summary>Log files of this run: the first run, then one per resume.</summary>
     public List<string> Logs { get; init; } = [];
 

@@ -6,6 +6,12 @@ public sealed class KubernetesCommandTests : IDisposable
     private const string Id = "slipway-clik8s01";
     private readonly CliHarness _cli = new();
 
+    private const string ReadyPod = """
+        {"items":[{"metadata":{"name":"web-1","uid":"0a1b2c3d4e5f6789","labels":{"slipway.io/pod":"web"}},
+          "spec":{"containers":[{"name":"web"}]},
+          "status":{"phase":"Running","containerStatuses":[{"name":"web","ready":true,"state":{"running":{}}}]}}]}
+        """;
+
     public void Dispose() => _cli.Dispose();
 
     private string WriteDeployment(string target)
@@ -47,7 +53,7 @@ public sealed class KubernetesCommandTests : IDisposable
     {
         var d = WriteDeployment("k8s");
         _cli.Runner.On("kubectl", "--kubeconfig", $"{d}/kubeconfig.yml", "get", "namespace").Returns(1, stderr: "Error from server (NotFound): namespaces \"tiny\" not found\n");
-        _cli.Runner.On("kubectl", "--kubeconfig", $"{d}/kubeconfig.yml", "get", "pods").Returns(0, "{\"items\":[]}");
+        _cli.Runner.On("kubectl", "--kubeconfig", $"{d}/kubeconfig.yml", "get", "pods").Returns(0, ReadyPod);
 
         var run = await _cli.RunAsync("deployment", "--dir", d, "start");
 
@@ -83,7 +89,7 @@ public sealed class KubernetesCommandTests : IDisposable
         var run = await _cli.RunAsync("deployment", "--dir", d, "start", "--skip-cluster-management");
 
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("--perform-cluster-management", run.Err);
+        Assert.True(run.Err.Contains("--perform-cluster-management", StringComparison.Ordinal), run.ToString());
         Assert.DoesNotContain(_cli.Runner.CallLines(), l => l.Contains("create", StringComparison.Ordinal));
     }
 
