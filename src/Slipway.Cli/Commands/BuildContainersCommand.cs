@@ -75,15 +75,12 @@ internal static class BuildContainersCommand
                 return ExitCodes.Success;
             }
 
-            var revision = await new StackRevisionResolver(env.Runner).ResolveAsync(stack, ct);
-            context.Ui.Info($"image tag {revision.Tag}: {revision.Description}");
             var request = new BuildRequest
             {
                 Include = Split(parse.GetValue(include)),
                 ForceRebuild = parse.GetValue(force),
                 BuildArgs = parse.GetValue(buildArg) ?? [],
                 ExtraBuildArgs = parse.GetValue(extra),
-                Revision = revision,
             };
             var builder = new ContainerBuilder(env.Runner, env.DockerExecutable);
             var images = await context.Ui.StepAsync($"build {stack.Name} images", progress =>
@@ -91,6 +88,7 @@ internal static class BuildContainersCommand
             foreach (var image in images)
             {
                 context.Ui.Info($"built {image.StackImage} as {image.Reference} ({(image.Reused ? "existing image reused" : $"{image.Duration.TotalSeconds:0.0}s")})");
+                if (image.Revision is { } revision) context.Ui.Detail($"tag {revision.Tag}: {revision.Description}");
             }
 
             if (pushRequest is not null)
@@ -101,7 +99,7 @@ internal static class BuildContainersCommand
                 foreach (var image in images) context.Ui.Info($"pushed {image.Reference}{(image.Digest is null ? "" : " " + image.Digest)}");
             }
 
-            if (json) context.Ui.Result(Json(revision, images));
+            if (json) context.Ui.Result(Json(images));
             return ExitCodes.Success;
         }));
         return command;
@@ -124,7 +122,7 @@ internal static class BuildContainersCommand
     private static List<string> Split(string[]? values) =>
         (values ?? []).SelectMany(i => i.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
-    private static string Json(StackRevision revision, IReadOnlyList<BuiltImage> images)
+    private static string Json(IReadOnlyList<BuiltImage> images)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -136,7 +134,7 @@ internal static class BuildContainersCommand
                 writer.WriteString("container", image.Container);
                 writer.WriteString("stackImage", image.StackImage);
                 writer.WriteString("reference", image.Reference);
-                writer.WriteString("revision", revision.Tag);
+                if (image.Revision is null) writer.WriteNull("revision"); else writer.WriteString("revision", image.Revision.Tag);
                 writer.WriteBoolean("reused", image.Reused);
                 if (image.Digest is null) writer.WriteNull("digest"); else writer.WriteString("digest", image.Digest);
                 writer.WriteEndObject();

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Kubernetes;
 using Slipway.Core.Specs;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Backends.Compose;
@@ -9,6 +11,8 @@ using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Pipeline;
 using Slipway.Infrastructure.Pipeline.StageBodies;
 using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Verification;
+using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Cli.Commands;
 
@@ -180,6 +184,7 @@ internal static class PipelineCommands
             var pins = current?.ImagePins ?? new Dictionary<string, string>();
             var changes = await context.Ui.StepAsync("plan", _ => Backend(context, deployment, context.Runner).PlanAsync(new ApplyOptions { ImagePins = pins }, ct));
             var files = FileChanges(deployment, store, current);
+            var volumes = VolumePlacements(deployment);
             if (parse.GetValue(output) == "json")
             {
                 context.Ui.Result(Json(writer =>
@@ -208,6 +213,20 @@ internal static class PipelineCommands
                     }
 
                     writer.WriteEndArray();
+                    writer.WriteStartArray("volumes");
+                    foreach (var v in volumes)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("name", v.Name);
+                        writer.WriteString("dataLivesIn", v.Where);
+                        writer.WriteString("survivesPodRestart", v.SurvivesPodRestart);
+                        writer.WriteString("survivesStop", v.SurvivesStop);
+                        writer.WriteString("survivesDeleteVolumes", v.SurvivesDeleteVolumes);
+                        writer.WriteString("survivesClusterDeletion", v.SurvivesClusterDeletion);
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
                     writer.WriteEndObject();
                 }));
                 return ExitCodes.Success;
@@ -221,6 +240,13 @@ internal static class PipelineCommands
             {
                 context.Ui.Info($"files changed since revision {current.Number}:");
                 foreach (var (path, change) in files) context.Ui.Detail($"{change} {path}");
+            }
+
+            if (volumes.Count > 0)
+            {
+                // Where each volume's data lives and what survives what (seed 001's "false persistence" trap).
+                context.Ui.Info("volumes:");
+                foreach (var line in KubernetesVolumes.Table(volumes)) context.Ui.Detail(line);
             }
 
             return ExitCodes.Success;
@@ -331,6 +357,24 @@ internal static class PipelineCommands
 
         var directory = Path.Combine(context.Environment().CurrentDirectory, parse.GetValue(context.Dir)!);
         return Deployment.Open(directory).Layout.Directory;
+    }
+
+    /// <summary>The volumes the pod files declare, placed as the spec in D says (pure; the same table deploy create prints).</summary>
+    private static IReadOnlyList<VolumePlacement> VolumePlacements(Deployment deployment)
+    {
+        var declared = new List<string>();
+        foreach (var file in deployment.PodComposeFiles.Where(File.Exists))
+        {
+            if (Slipway.Core.Yaml.YamlDocuments.Load(File.ReadAllText(file), file, new DiagnosticBag()) is YamlMappingNode root
+                && root.Children.TryGetValue(new YamlScalarNode("volumes"), out var node)
+                && node is YamlMappingNode volumes)
+            {
+                declared.AddRange(volumes.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value!));
+            }
+        }
+
+        var spec = DeploymentChecks.ReadSpec(deployment.Layout);
+        return KubernetesVolumes.Placements(spec, declared, deployment.Layout.Directory, deployment.Identity.DeploymentId);
     }
 
     private static Dictionary<string, string> ParseImages(IEnumerable<string> values)

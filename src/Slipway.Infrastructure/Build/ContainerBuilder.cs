@@ -17,7 +17,7 @@ public sealed record BuildRequest
     /// <summary>laconic-so's free-form extra arguments for docker build, word-split.</summary>
     public string? ExtraBuildArgs { get; init; }
 
-    /// <summary>The revision to tag with; null works it out from the stack's git state (<see cref="StackRevisionResolver"/>).</summary>
+    /// <summary>The revision to tag every image with; null works out each image's from its build folder (<see cref="StackRevisionResolver"/>).</summary>
     public StackRevision? Revision { get; init; }
 }
 
@@ -30,6 +30,9 @@ public sealed record BuiltImage(string Container, string StackImage, string Refe
 {
     /// <summary>True when an image with the exact tag existed and was not rebuilt.</summary>
     public bool Reused { get; init; }
+
+    /// <summary>What the tag names (commit, dirty marker or content hash), for output.</summary>
+    public StackRevision? Revision { get; init; }
 
     /// <summary>The registry digest (<c>sha256:…</c>) once pushed, when the registry reported one.</summary>
     public string? Digest { get; init; }
@@ -63,10 +66,12 @@ public sealed class ContainerBuilder(IProcessRunner runner, string docker = "doc
             ?? throw new SlipwayException(FailureReason.NotFound, $"no build folder for container '{container}': expected container-build/{Stack.ContainerDirectoryName(container)}/ with a Dockerfile or build.sh"))).ToList();
         foreach (var (container, directory) in folders) BuildSpec(container, directory, container, request);
 
-        var revision = request.Revision ?? await new StackRevisionResolver(runner, git).ResolveAsync(stack, cancellationToken);
+        var resolver = new StackRevisionResolver(runner, git);
         var built = new List<BuiltImage>();
         foreach (var (container, directory) in folders)
         {
+            // Each image is tagged with the revision of its own build folder (see StackRevisionResolver.ResolveAsync).
+            var revision = request.Revision ?? await resolver.ResolveAsync(stack, cancellationToken, directory);
             var stackImage = LocalTag(container);
             var reference = ImmutableReference(container, revision.Tag);
             var spec = BuildSpec(container, directory, reference, request);
@@ -96,7 +101,7 @@ public sealed class ContainerBuilder(IProcessRunner runner, string docker = "doc
                 await TagAsync(container, reference, stackImage, spec.FileName != docker, cancellationToken);
             }
 
-            built.Add(new BuiltImage(container, stackImage, reference, DateTime.UtcNow - started) { Reused = reused });
+            built.Add(new BuiltImage(container, stackImage, reference, DateTime.UtcNow - started) { Reused = reused, Revision = revision });
         }
 
         return built;

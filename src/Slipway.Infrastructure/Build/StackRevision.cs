@@ -32,28 +32,39 @@ public sealed class StackRevisionResolver(IProcessRunner runner, string git = "g
 {
     private const int HashLength = 12;
 
-    public async Task<StackRevision> ResolveAsync(Stack stack, CancellationToken cancellationToken)
+    /// <summary>
+    /// The revision of the whole stack, or (with <paramref name="scope"/>, an image's build folder) of that folder only:
+    /// the last commit that touched it, so a commit that changes only config keeps every image's tag, and with it every
+    /// container that does not use that config (issue 4: config-only changes recreate only their consumers).
+    /// </summary>
+    public async Task<StackRevision> ResolveAsync(Stack stack, CancellationToken cancellationToken, string? scope = null)
     {
-        var top = await GitAsync(stack.Directory, cancellationToken, "rev-parse", "--show-toplevel");
+        var top = await GitAsync(scope ?? stack.Directory, cancellationToken, "rev-parse", "--show-toplevel");
         if (top is null)
         {
-            return ContentRevision(stack, "the stack is not in a git work tree (or git is not installed)");
+            return ContentRevision(stack, "the stack is not in a git work tree (or git is not installed)", scope);
         }
 
         var root = top.Trim();
         var head = await GitAsync(root, cancellationToken, "rev-parse", "--verify", "--quiet", "HEAD^{commit}");
         if (head is null || head.Trim().Length < HashLength)
         {
-            return ContentRevision(stack, $"the git repository {root} has no commit yet");
+            return ContentRevision(stack, $"the git repository {root} has no commit yet", scope);
+        }
+
+        string[] paths = scope is null ? [] : ["--", scope];
+        if (scope is not null && await GitAsync(root, cancellationToken, ["log", "-1", "--format=%H", .. paths]) is { } last && last.Trim().Length >= HashLength)
+        {
+            head = last;
         }
 
         var commit = head.Trim();
         var shortCommit = commit[..HashLength];
         // --no-optional-locks: a read-only question must not rewrite the user's index.
-        var status = await GitAsync(root, cancellationToken, "--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignore-submodules=none");
+        var status = await GitAsync(root, cancellationToken, ["--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignore-submodules=none", .. paths]);
         if (status is null)
         {
-            return ContentRevision(stack, $"'git status' failed in {root}");
+            return ContentRevision(stack, $"'git status' failed in {root}", scope);
         }
 
         var changed = ChangedPaths(status);
@@ -86,11 +97,20 @@ public sealed class StackRevisionResolver(IProcessRunner runner, string git = "g
         return [.. paths];
     }
 
-    /// <summary>A content hash of the stack folder and every container's build folder, for stacks outside git.</summary>
-    internal static StackRevision ContentRevision(Stack stack, string why)
+    /// <summary>A content hash of the scope (a build folder), or of the stack folder and every build folder, for stacks outside git.</summary>
+    internal static StackRevision ContentRevision(Stack stack, string why, string? scope = null)
     {
-        var roots = new List<string> { stack.Directory };
-        roots.AddRange(stack.Definition.Containers.Select(stack.ContainerBuildDirectory).OfType<string>());
+        var roots = new List<string>();
+        if (scope is not null)
+        {
+            roots.Add(scope);
+        }
+        else
+        {
+            roots.Add(stack.Directory);
+            roots.AddRange(stack.Definition.Containers.Select(stack.ContainerBuildDirectory).OfType<string>());
+        }
+
         var files = new List<(string Root, string Relative)>();
         foreach (var root in roots.Distinct(StringComparer.Ordinal))
         {
@@ -105,7 +125,8 @@ public sealed class StackRevisionResolver(IProcessRunner runner, string git = "g
         }
 
         var hash = Convert.ToHexStringLower(sha.GetHashAndReset())[..HashLength];
-        return new StackRevision($"content-{hash}", RevisionKind.ContentHash, $"content hash {hash} of the stack and its build folders: {why}");
+        return new StackRevision($"content-{hash}", RevisionKind.ContentHash,
+            $"content hash {hash} of {(scope is null ? "the stack and its build folders" : scope)}: {why}");
     }
 
     private static string HashFiles(string root, IReadOnlyList<string> relativePaths)

@@ -43,7 +43,7 @@ public sealed class BuildContainersCommandTests : IDisposable
         Assert.Matches("^content-[0-9a-f]{12}$", revision);
         Assert.Equal("shop/web:local", image.GetProperty("stackImage").GetString());
         Assert.Equal($"shop/web:{revision}", image.GetProperty("reference").GetString());
-        Assert.Contains($"image tag {revision}: content hash", run.Err);
+        Assert.Contains($"tag {revision}: content hash", run.Err);
         Assert.Contains($"built shop/web:local as shop/web:{revision}", run.Err);
         Assert.Contains(_cli.Runner.Calls, c => c.Arguments.SequenceEqual(["build", "--tag", $"shop/web:{revision}", "--build-arg", "A=1", _cli.Path("stack", "container-build", "shop-web")]));
     }

@@ -133,4 +133,46 @@ public sealed class StackRevisionTests : IDisposable
     {
         Assert.Equal(paths, StackRevisionResolver.ChangedPaths(porcelain));
     }
+
+    private Task<StackRevision> ResolveImage(Stack stack) =>
+        new StackRevisionResolver(_runner).ResolveAsync(stack, CancellationToken.None, stack.ContainerBuildDirectory("shop/web"));
+
+    [Fact]
+    public async Task An_image_is_tagged_with_the_last_commit_of_its_build_folder_so_config_commits_and_edits_keep_its_tag()
+    {
+        var stack = WriteStack();
+        _workspace.WriteFile("repo/config/shop/motd.txt", "one\n");
+        await Git("init", "-q");
+        var built = await CommitAll();
+
+        _workspace.WriteFile("repo/config/shop/motd.txt", "two\n");
+        var dirtyConfig = await ResolveImage(stack);
+        await CommitAll();
+        var afterConfigCommit = await ResolveImage(stack);
+        _workspace.WriteFile("repo/container-build/shop-web/Dockerfile", "FROM scratch\nLABEL v=2\n");
+        var dirtyBuild = await ResolveImage(stack);
+        var changed = await CommitAll();
+        var afterBuildCommit = await ResolveImage(stack);
+
+        Assert.Equal((built[..12], RevisionKind.GitCommit), (dirtyConfig.Tag, dirtyConfig.Kind));
+        Assert.Equal(built[..12], afterConfigCommit.Tag);
+        Assert.Equal(RevisionKind.GitDirty, dirtyBuild.Kind);
+        Assert.StartsWith(built[..12] + "-dirty-", dirtyBuild.Tag);
+        Assert.Equal((changed[..12], RevisionKind.GitCommit), (afterBuildCommit.Tag, afterBuildCommit.Kind));
+    }
+
+    [Fact]
+    public async Task Outside_git_an_image_tag_hashes_its_build_folder_only()
+    {
+        var stack = WriteStack();
+        var first = await ResolveImage(stack);
+        _workspace.WriteFile("repo/config/shop/motd.txt", "edited\n");
+        var afterConfig = await ResolveImage(stack);
+        _workspace.WriteFile("repo/container-build/shop-web/Dockerfile", "FROM scratch\nLABEL v=3\n");
+        var afterBuild = await ResolveImage(stack);
+
+        Assert.Equal(RevisionKind.ContentHash, first.Kind);
+        Assert.Equal(first.Tag, afterConfig.Tag);
+        Assert.NotEqual(first.Tag, afterBuild.Tag);
+    }
 }
