@@ -111,4 +111,41 @@ public sealed class GitOpsRestartTests(ITestOutputHelper output)
         Assert.Equal(before, await HelloCopy.ContainersAsync(d.DeploymentId));
         Assert.Contains("greeting from git v1", await Http.GetOkAsync(await d.UrlAsync("web", 80), "/"));
     }
+
+    [Fact]
+    public async Task The_restart_command_pulls_the_committed_spec_rolls_it_out_and_records_a_revision_and_a_failed_pull_changes_nothing()
+    {
+        await using var ws = new Workspace();
+        var (author, checkout, d) = await DeployFromGitAsync(ws);
+        var before = await HelloCopy.ContainersAsync(d.DeploymentId);
+
+        author.Write("deployments/hello/spec.yml", HelloCopy.Spec("../../stacks/hello", "greeting from the restart command"));
+        await author.CommitAndPushAsync("greeting v3");
+        var restart = await d.RunAsync("restart");
+
+        Assert.Contains("synced D", restart.StandardError);
+        Assert.Contains("greeting from the restart command", await Http.GetOkAsync(await d.UrlAsync("web", 80), "/"));
+        var after = await HelloCopy.ContainersAsync(d.DeploymentId);
+        Assert.NotEqual(before["web"], after["web"]);
+        Assert.Equal(before["counter"], after["counter"]);
+        var history = await d.RunAsync("history", "--output", "json");
+        using (var json = System.Text.Json.JsonDocument.Parse(history.StandardOutput))
+        {
+            Assert.Equal(["start", "restart"], json.RootElement.EnumerateArray().Select(r => r.GetProperty("command").GetString()!));
+        }
+
+        // A pull git refuses (a local edit it would overwrite) stops the run in prepare: no file of D, no container changes.
+        author.Write("deployments/hello/spec.yml", HelloCopy.Spec("../../stacks/hello", "never applied"));
+        await author.CommitAndPushAsync("cannot be pulled");
+        checkout.Write("deployments/hello/spec.yml", HelloCopy.Spec("../../stacks/hello", "edited by hand on the host"));
+        var specBefore = await File.ReadAllTextAsync(d.File("spec.yml"));
+
+        var refused = await d.RunUncheckedAsync("restart");
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("prepare", refused.StandardError);
+        Assert.Equal(specBefore, await File.ReadAllTextAsync(d.File("spec.yml")));
+        Assert.Equal(after, await HelloCopy.ContainersAsync(d.DeploymentId));
+        Assert.Contains("greeting from the restart command", await Http.GetOkAsync(await d.UrlAsync("web", 80), "/"));
+    }
 }
