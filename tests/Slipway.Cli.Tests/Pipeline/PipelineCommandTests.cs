@@ -102,10 +102,10 @@ public sealed class PipelineCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Plan_as_json_shows_compose_dry_run_changes_and_files_changed_since_the_current_revision()
+    public async Task Plan_as_json_shows_compose_dry_run_changes_files_changed_since_the_current_revision_and_where_volumes_live()
     {
         var d = await StartedDeploymentAsync();
-        File.AppendAllText(Path.Combine(d, "compose", "docker-compose-web.yml"), "# changed\n");
+        File.AppendAllText(Path.Combine(d, "compose", "docker-compose-web.yml"), "volumes:\n  web-data:\n");
 
         var run = await _cli.RunAsync("deployment", "--dir", d, "plan", "--output", "json");
 
@@ -117,5 +117,8 @@ public sealed class PipelineCommandTests : IDisposable
         var file = Assert.Single(json.RootElement.GetProperty("files").EnumerateArray());
         Assert.Equal("compose/docker-compose-web.yml", file.GetProperty("path").GetString());
         Assert.Equal("changed", file.GetProperty("change").GetString());
+        var volume = Assert.Single(json.RootElement.GetProperty("volumes").EnumerateArray());
+        Assert.Equal(("web-data", "Docker named volume", "no"),
+            (volume.GetProperty("name").GetString(), volume.GetProperty("dataLivesIn").GetString(), volume.GetProperty("survivesDeleteVolumes").GetString()));
     }
 }
