@@ -134,4 +134,33 @@ public sealed class VerifyTests(DockerFixture fixture, ITestOutputHelper output)
         Assert.EndsWith("gave up after 2s", result.Detail, StringComparison.Ordinal);
         Assert.Contains("web", result.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_failing_spec_check_fails_start_at_verify_and_the_verify_command_reports_it()
+    {
+        Assert.Equal(0, fixture.HelloBuild.ExitCode);
+        await using var ws = new Workspace();
+        var spec = ws.Combine("spec.yml");
+        await File.WriteAllTextAsync(spec, $"""
+            stack: "{Paths.HelloStack}"
+            network:
+              ports:
+                web: ["127.0.0.1::80"]
+            verify:
+              - service: web
+                http: /
+              - service: web
+                http: /no-such-page
+                timeout: 2s
+            """);
+        var d = await ws.CreateAsync(spec, "d");
+
+        var start = await d.RunAsync(8, "start");
+        var verify = await d.RunAsync(8, "verify");
+
+        Assert.Contains("verify checks failed", start.StandardError);
+        Assert.Contains("no good revision", start.StandardError);
+        Assert.Contains("ok  web: GET /", verify.StandardOutput);
+        Assert.Contains("404", verify.StandardOutput);
+    }
 }

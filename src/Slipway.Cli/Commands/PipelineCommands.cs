@@ -266,6 +266,11 @@ internal static class PipelineCommands
             var report = await context.Ui.StepAsync("verify", progress => HealthWait.WaitAsync(backend, [], wait, progress, ct));
             foreach (var line in report.Lines) context.Ui.Result(line);
             if (!report.Healthy) throw HealthWait.Failure(report, "the deployment is not healthy");
+
+            // The spec's HTTP/TCP checks, as the verify stage runs them.
+            var checks = await context.Ui.StepAsync("verify checks", progress => VerificationStages.VerifyAsync(deployment, backend, progress, ct));
+            foreach (var result in checks.Results) context.Ui.Result(result.Describe().Replace("\n      ", " — ", StringComparison.Ordinal));
+            checks.ThrowIfFailed();
             return ExitCodes.Success;
         }));
         return command;
