@@ -18,16 +18,10 @@ internal sealed partial class Bench
         string? project = null;
         try
         {
-            var spec = Path.Combine(root, "spec.yml");
             dir = Path.Combine(root, "deployment");
-            Check(await RunAsync(_cli, ["--stack", _helloStack, "deploy", "init", "--output", spec, "--map-ports-to-host", "localhost-fixed-random", "--config", "GREETING=bench"], root), "deploy init (hello)");
-            Check(await RunAsync(_cli, ["--stack", _helloStack, "deploy", "create", "--spec-file", spec, "--deployment-dir", dir], root), "deploy create (hello)");
-            var deployment = Deployment.Open(dir);
+            var (deployment, backend, unset) = await CreateHelloAsync(root, dir);
             project = deployment.Identity.DeploymentId;
-            var backend = new ComposeBackend(deployment, new Slipway.Infrastructure.Processes.SystemProcessRunner());
             var up = backend.ProjectArguments("up", "--detach", "--wait", "--wait-timeout", "300", "--remove-orphans");
-            var unset = new List<string> { "COMPOSE_PROJECT_NAME", "COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_ENV_FILES", "COMPOSE_STATUS_STDOUT" };
-            unset.AddRange(deployment.Config.Select(c => c.Key));
             Task<RunResult> Slipway(params string[] a) => RunAsync(_cli, ["-q", "deployment", "--dir", dir, .. a], root);
 
             Check(await Slipway("start"), "slipway start (first)");

@@ -298,23 +298,16 @@ internal sealed partial class Bench(string repo, CancellationToken ct)
         string? project = null;
         try
         {
-            var spec = Path.Combine(root, "spec.yml");
             dir = Path.Combine(root, "deployment");
-            Check(await RunAsync(_cli, ["--stack", _helloStack, "deploy", "init", "--output", spec, "--map-ports-to-host", "localhost-fixed-random", "--config", "GREETING=bench"], root), "deploy init (hello)");
-            Check(await RunAsync(_cli, ["--stack", _helloStack, "deploy", "create", "--spec-file", spec, "--deployment-dir", dir], root), "deploy create (hello)");
+            var (deployment, backend, unset) = await CreateHelloAsync(root, dir);
+            project = deployment.Identity.DeploymentId;
 
             // The identical command line `deployment start` runs: same project (deployment-id), env file and compose files.
-            var deployment = Deployment.Open(dir);
-            project = deployment.Identity.DeploymentId;
-            var backend = new ComposeBackend(deployment, new SystemProcessRunner());
             IReadOnlyList<string> up = backend.ProjectArguments("up", "--detach", "--wait", "--wait-timeout", "300", "--remove-orphans");
             // start's apply stage leaves health to its verify stage (docker ps polls), so its compose command has no --wait.
             IReadOnlyList<string> applied = backend.ProjectArguments("up", "--detach", "--remove-orphans");
             var down = backend.ProjectArguments("down", "--remove-orphans");
             var ps = backend.ProjectArguments("ps", "--all", "--format", "json");
-            // Same child environment as ComposeBackend gives docker: COMPOSE_* and the config keys unset.
-            var unset = new List<string> { "COMPOSE_PROJECT_NAME", "COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_ENV_FILES", "COMPOSE_STATUS_STDOUT" };
-            unset.AddRange(deployment.Config.Select(c => c.Key));
             Task<RunResult> Raw(IReadOnlyList<string> a) => RunAsync("docker", a, dir, unset);
             Task<RunResult> Slipway(params string[] a) => RunAsync(_cli, ["deployment", "--dir", dir, .. a], root);
 
@@ -478,6 +471,21 @@ internal sealed partial class Bench(string repo, CancellationToken ct)
         Directory.Exists(Path.Combine(dir, ".slipway", "logs"))
             ? Directory.GetFiles(Path.Combine(dir, ".slipway", "logs"), $"*-{command}*.log")
             : [];
+
+    /// <summary>
+    /// deploy init + create of the example stack into <paramref name="dir"/>, its compose backend, and the variables
+    /// ComposeBackend unsets for docker (COMPOSE_* and the config keys), so raw commands run in the same environment.
+    /// </summary>
+    private async Task<(Deployment Deployment, ComposeBackend Backend, List<string> Unset)> CreateHelloAsync(string root, string dir)
+    {
+        var spec = Path.Combine(root, "spec.yml");
+        Check(await RunAsync(_cli, ["--stack", _helloStack, "deploy", "init", "--output", spec, "--map-ports-to-host", "localhost-fixed-random", "--config", "GREETING=bench"], root), "deploy init (hello)");
+        Check(await RunAsync(_cli, ["--stack", _helloStack, "deploy", "create", "--spec-file", spec, "--deployment-dir", dir], root), "deploy create (hello)");
+        var deployment = Deployment.Open(dir);
+        var unset = new List<string> { "COMPOSE_PROJECT_NAME", "COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_ENV_FILES", "COMPOSE_STATUS_STDOUT" };
+        unset.AddRange(deployment.Config.Select(c => c.Key));
+        return (deployment, new ComposeBackend(deployment, new SystemProcessRunner()), unset);
+    }
 
     /// <summary>The compose arguments with one more --file before the subcommand (after the last --file).</summary>
     private static IReadOnlyList<string> WithFile(IReadOnlyList<string> arguments, string file)

@@ -56,9 +56,9 @@ public sealed class VerifyTests(DockerFixture fixture, ITestOutputHelper output)
         var deployment = Deployment.Open(d.Directory);
         var backend = new ComposeBackend(deployment, new SystemProcessRunner());
         await backend.ApplyAsync(new ApplyOptions { WaitTimeout = TimeSpan.FromMinutes(2) }, CancellationToken.None);
-        var checks = DeploymentChecks.ReadSpec(deployment.Layout).Verify;
+        var checks = deployment.Spec.Verify;
         Assert.Equal(5, checks.Count);
-        Assert.Empty(DeploymentChecks.Prepare(deployment, DeploymentChecks.ReadSpec(deployment.Layout)));
+        Assert.Empty(DeploymentChecks.Prepare(deployment, deployment.Spec));
 
         using var probe = new NetworkProbe();
         var progress = new List<string>();
@@ -120,7 +120,7 @@ public sealed class VerifyTests(DockerFixture fixture, ITestOutputHelper output)
         var backend = new ComposeBackend(deployment, new SystemProcessRunner());
         await backend.ApplyAsync(new ApplyOptions { WaitTimeout = TimeSpan.FromMinutes(2) }, CancellationToken.None);
         using var probe = new NetworkProbe();
-        var checks = DeploymentChecks.ReadSpec(deployment.Layout).Verify;
+        var checks = deployment.Spec.Verify;
 
         // Without a port the check takes the one the service publishes.
         var healthy = await VerificationStages.VerifyAsync(deployment, backend, null, CancellationToken.None);

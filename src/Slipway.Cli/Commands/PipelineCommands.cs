@@ -269,7 +269,7 @@ internal static class PipelineCommands
 
             // The spec's HTTP/TCP checks, as the verify stage runs them.
             var checks = await context.Ui.StepAsync("verify checks", progress => VerificationStages.VerifyAsync(deployment, backend, progress, ct));
-            foreach (var result in checks.Results) context.Ui.Result(result.Describe().Replace("\n      ", " — ", StringComparison.Ordinal));
+            foreach (var result in checks.Results) context.Ui.Result(result.DescribeOneLine());
             checks.ThrowIfFailed();
             return ExitCodes.Success;
         }));
@@ -378,7 +378,7 @@ internal static class PipelineCommands
             }
         }
 
-        var spec = DeploymentChecks.ReadSpec(deployment.Layout);
+        var spec = deployment.Spec;
         return KubernetesVolumes.Placements(spec, declared, deployment.Layout.Directory, deployment.Identity.DeploymentId);
     }
 

@@ -11,11 +11,11 @@ namespace Slipway.Infrastructure.Deployments;
 /// <summary>An existing deployment directory, opened for the <c>deployment --dir D</c> commands.</summary>
 public sealed class Deployment
 {
-    private Deployment(DeploymentLayout layout, DeploymentFile identity, DeployTarget target, StackDefinition stack, IReadOnlyList<DotEnvEntry> config)
+    private Deployment(DeploymentLayout layout, DeploymentFile identity, Spec spec, StackDefinition stack, IReadOnlyList<DotEnvEntry> config)
     {
         Layout = layout;
         Identity = identity;
-        Target = target;
+        Spec = spec;
         Stack = stack;
         Config = config;
     }
@@ -24,7 +24,10 @@ public sealed class Deployment
 
     public DeploymentFile Identity { get; }
 
-    public DeployTarget Target { get; }
+    /// <summary>D/spec.yml: the copy of the spec the deployment was last created or synced from.</summary>
+    public Spec Spec { get; }
+
+    public DeployTarget Target => Spec.DeployTo;
 
     /// <summary>The copy of stack.yml in D: which pods and jobs this deployment has.</summary>
     public StackDefinition Stack { get; }
@@ -87,6 +90,11 @@ public sealed class Deployment
             throw new SlipwayException(FailureReason.NotFound, $"{directory} is not a deployment directory: it has no deployment.yml");
         }
 
+        if (!File.Exists(layout.Spec))
+        {
+            throw new SlipwayException(FailureReason.NotFound, $"{layout.Spec} does not exist", "re-create the deployment with 'slipway deploy create --update'");
+        }
+
         var identity = DeploymentFile.Parse(File.ReadAllText(layout.DeploymentFile), layout.DeploymentFile);
         var diagnostics = new DiagnosticBag();
         var spec = SpecParser.Parse(File.ReadAllText(layout.Spec), layout.Spec, diagnostics);
@@ -99,6 +107,6 @@ public sealed class Deployment
             .Select(c => c.Value)
             .Where(v => v.Length > 0)
             .ToList();
-        return new Deployment(layout, identity, spec.DeployTo, stack, config) { SecretValues = secrets };
+        return new Deployment(layout, identity, spec, stack, config) { SecretValues = secrets };
     }
 }

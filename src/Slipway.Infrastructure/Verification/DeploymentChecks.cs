@@ -14,21 +14,6 @@ namespace Slipway.Infrastructure.Verification;
 /// </summary>
 public static class DeploymentChecks
 {
-    /// <summary>Parses D/spec.yml (the copy of the spec the deployment was last created from).</summary>
-    public static Spec ReadSpec(DeploymentLayout layout)
-    {
-        ArgumentNullException.ThrowIfNull(layout);
-        if (!File.Exists(layout.Spec))
-        {
-            throw new SlipwayException(FailureReason.NotFound, $"{layout.Spec} does not exist", "re-create the deployment with 'slipway deploy create --update'");
-        }
-
-        var diagnostics = new DiagnosticBag();
-        var spec = SpecParser.Parse(File.ReadAllText(layout.Spec), layout.Spec, diagnostics);
-        diagnostics.ThrowIfErrors();
-        return spec;
-    }
-
     /// <summary>
     /// The prepare stage's checks of D: placeholders in config.env, keys the pod compose files require that are missing
     /// or empty, and verify checks naming services the deployment does not have. Errors only; empty means ready.

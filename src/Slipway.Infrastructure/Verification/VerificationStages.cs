@@ -20,7 +20,7 @@ public static class VerificationStages
     public static async Task<IReadOnlyList<Diagnostic>> PrepareAsync(Deployment deployment, IProcessRunner runner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deployment);
-        var problems = DeploymentChecks.Prepare(deployment, DeploymentChecks.ReadSpec(deployment.Layout)).ToList();
+        var problems = DeploymentChecks.Prepare(deployment, deployment.Spec).ToList();
 
         // env-file paths are relative to the git-tracked spec, not to D's copy of it.
         if (deployment.Identity.SpecSource is { } source && File.Exists(source))
@@ -40,7 +40,7 @@ public static class VerificationStages
     public static Task<IReadOnlyList<ProcessResult>> RunHooksAsync(Deployment deployment, SpecHookPhase phase, IProcessRunner runner, Action<string>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deployment);
-        var hooks = DeploymentChecks.ReadSpec(deployment.Layout).Hooks;
+        var hooks = deployment.Spec.Hooks;
         return new SpecHookRunner(runner).RunAsync(hooks, phase, SpecHookContext.For(deployment), progress, cancellationToken);
     }
 
@@ -48,7 +48,7 @@ public static class VerificationStages
     public static async Task<VerifyReport> VerifyAsync(Deployment deployment, IDeploymentBackend backend, Action<string>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deployment);
-        var checks = DeploymentChecks.ReadSpec(deployment.Layout).Verify;
+        var checks = deployment.Spec.Verify;
         using var probe = new NetworkProbe();
         return await new VerifyRunner(probe) { Secrets = deployment.SecretValues }.RunAsync(checks, backend, progress, cancellationToken);
     }

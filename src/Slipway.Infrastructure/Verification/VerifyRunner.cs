@@ -11,11 +11,16 @@ namespace Slipway.Infrastructure.Verification;
 /// <param name="Detail">The last attempt's outcome in words: the answer when passed, the last error when failed.</param>
 public sealed record CheckResult(VerifyCheck Check, bool Passed, string? Target, int Attempts, TimeSpan Elapsed, string Detail)
 {
-    public string Describe()
+    public string Describe() => $"{(Passed ? "ok" : "FAILED")}  {Check.Describe()}\n      {Outcome()}";
+
+    /// <summary>The same on one line, for run logs and result lines.</summary>
+    public string DescribeOneLine() => $"{(Passed ? "ok" : "FAILED")}  {Check.Describe()} — {Outcome()}";
+
+    private string Outcome()
     {
         var attempts = Attempts == 1 ? "1 attempt" : $"{Attempts} attempts";
         var probed = Target is null ? "" : Target + ": ";
-        return $"{(Passed ? "ok" : "FAILED")}  {Check.Describe()}\n      {probed}{Detail} ({attempts} in {Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s)";
+        return $"{probed}{Detail} ({attempts} in {Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s)";
     }
 }
 

@@ -20,7 +20,7 @@ public sealed class DeploymentChecksTests : IDisposable
         _workspace.WriteFile("deployment/config.env", configEnv);
         _workspace.WriteFile("deployment/compose/docker-compose-web.yml", webCompose);
         var deployment = Deployment.Open(d);
-        return (deployment, DeploymentChecks.Prepare(deployment, DeploymentChecks.ReadSpec(deployment.Layout)));
+        return (deployment, DeploymentChecks.Prepare(deployment, deployment.Spec));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class DeploymentChecksTests : IDisposable
         var d = SampleDeployment.Write(_workspace);
         File.Delete(Path.Combine(d, "spec.yml"));
 
-        var error = Assert.Throws<SlipwayException>(() => DeploymentChecks.ReadSpec(new DeploymentLayout(d)));
+        var error = Assert.Throws<SlipwayException>(() => Deployment.Open(d));
 
         Assert.Equal(FailureReason.NotFound, error.Reason);
         Assert.Contains("spec.yml does not exist", error.Message, StringComparison.Ordinal);

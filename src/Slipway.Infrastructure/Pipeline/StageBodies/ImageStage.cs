@@ -37,12 +37,12 @@ public sealed class ImageStage(string docker = "docker", string git = "git") : I
         if (buildable.Count == 0) return [];
         var built = await new ContainerBuilder(context.Runner, docker, git).BuildAsync(stack, new BuildRequest { Include = buildable },
             (container, line) => context.Progress($"{container}: {line}"), cancellationToken);
-        return Pins(deployment, DeploymentChecks.ReadSpec(deployment.Layout), built);
+        return Pins(deployment, deployment.Spec, built);
     }
 
     public async Task<IReadOnlyList<ImagePin>> PublishAsync(PipelineContext context, IReadOnlyList<ImagePin> built, CancellationToken cancellationToken)
     {
-        var spec = DeploymentChecks.ReadSpec(context.Deployment.Layout);
+        var spec = context.Deployment.Spec;
         if (spec.ImageRegistry is not { } registry) return built;
 
         // Only the stack's own images are pushed (a k8s pin keyed by the registry-rewritten name is the same image).

@@ -14,7 +14,7 @@ public sealed class SpecPrepareCheck : IPrepareCheck
         foreach (var warning in problems.Where(p => !p.IsError)) context.Reporter.Warn(warning.ToString());
         DeploymentChecks.ThrowIfAny(problems);
 
-        var spec = DeploymentChecks.ReadSpec(context.Deployment.Layout);
+        var spec = context.Deployment.Spec;
         if (spec.ImageRegistry is { } registry)
         {
             // Refuse before anything is built: a token that is missing now would fail the push stage later.
@@ -29,7 +29,7 @@ public sealed class SpecVerifier : IVerifier
     public async Task<VerifyReport> VerifyAsync(PipelineContext context, IDeploymentBackend backend, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var report = await VerificationStages.VerifyAsync(context.Deployment, backend, context.Progress, cancellationToken);
-        var lines = report.Results.Select(r => r.Describe().Replace("\n      ", " — ", StringComparison.Ordinal)).ToList();
+        var lines = report.Results.Select(r => r.DescribeOneLine()).ToList();
         return new VerifyReport(report.Passed, lines, TimedOut: !report.Passed);
     }
 }
@@ -47,7 +47,7 @@ public static class SpecRollout
     /// <summary>The spec's rollout settings as the engine's policy (history-limit, auto-rollback).</summary>
     public static RolloutPolicy PolicyOf(Deployments.Deployment deployment)
     {
-        var rollout = DeploymentChecks.ReadSpec(deployment.Layout).Rollout;
+        var rollout = deployment.Spec.Rollout;
         return new RolloutPolicy(rollout.HistoryLimit, rollout.AutoRollback);
     }
 }
