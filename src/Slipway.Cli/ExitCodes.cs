@@ -1,3 +1,6 @@
+using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Pipeline;
+
 namespace Slipway.Cli;
 
 /// <summary>Every exit code Slipway returns. Documented in --help and README.md; keep the three in step.</summary>
@@ -17,18 +20,25 @@ internal static class ExitCodes
     public const int Conflict = 11;
     public const int Interrupted = 130;
 
-    public static int For(Slipway.Core.Diagnostics.FailureReason reason) => reason switch
+    public static int For(FailureReason reason) => reason switch
     {
-        Slipway.Core.Diagnostics.FailureReason.InvalidInput => InvalidInput,
-        Slipway.Core.Diagnostics.FailureReason.PrerequisiteMissing => PrerequisiteMissing,
-        Slipway.Core.Diagnostics.FailureReason.DeploymentFailed => DeploymentFailed,
-        Slipway.Core.Diagnostics.FailureReason.RolledBack => RolledBack,
-        Slipway.Core.Diagnostics.FailureReason.RollbackFailed => RollbackFailed,
-        Slipway.Core.Diagnostics.FailureReason.Locked => Locked,
-        Slipway.Core.Diagnostics.FailureReason.VerifyTimeout => VerifyTimeout,
-        Slipway.Core.Diagnostics.FailureReason.NotFound => NotFound,
-        Slipway.Core.Diagnostics.FailureReason.Conflict => Conflict,
+        FailureReason.InvalidInput => InvalidInput,
+        FailureReason.PrerequisiteMissing => PrerequisiteMissing,
+        FailureReason.DeploymentFailed => DeploymentFailed,
+        FailureReason.Locked => Locked,
+        FailureReason.VerifyTimeout => VerifyTimeout,
+        FailureReason.NotFound => NotFound,
+        FailureReason.Conflict => Conflict,
         _ => InternalError,
+    };
+
+    /// <summary>A run's end: rolled back and rollback failed have their own codes; a plain failure is its stage's reason.</summary>
+    public static int For(RunOutcome outcome) => outcome.State switch
+    {
+        RunState.Succeeded => Success,
+        RunState.RolledBack => RolledBack,
+        RunState.RollbackFailed => RollbackFailed,
+        _ => For(outcome.Reason ?? FailureReason.DeploymentFailed),
     };
 
     public static readonly IReadOnlyList<(int Code, string Name, string Meaning)> All =

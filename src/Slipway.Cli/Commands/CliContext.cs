@@ -2,12 +2,11 @@ using System.CommandLine;
 using Slipway.Cli.Console;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Operations;
-using Slipway.Infrastructure.Processes;
 
 namespace Slipway.Cli.Commands;
 
-/// <summary>What every command action gets: the console, global options and a way to build the operations' environment.</summary>
-internal sealed class CliContext(ConsoleUi ui, Func<ConsoleUi, IProcessRunner, SlipwayEnvironment> environment, IProcessRunner runner)
+/// <summary>What every command action gets: the console, the global options, and the environment built for this invocation.</summary>
+internal sealed class CliContext(ConsoleUi ui)
 {
     // Options are per CLI instance, never static: System.CommandLine links an option to its parent commands, and
     // shared instances raced when several command trees were built at once (parallel tests).
@@ -28,17 +27,15 @@ internal sealed class CliContext(ConsoleUi ui, Func<ConsoleUi, IProcessRunner, S
 
     public ConsoleUi Ui { get; } = ui;
 
-    /// <summary>Wrapped once the command line is parsed when --verbose or --debug asks to see child commands.</summary>
-    public IProcessRunner Runner { get; set; } = runner;
-
-    public SlipwayEnvironment Environment(IProcessRunner? runnerOverride = null) => environment(Ui, runnerOverride ?? Runner);
+    /// <summary>Built by <see cref="SlipwayCli"/> once the command line is parsed (the runner may log to the console then).</summary>
+    public SlipwayEnvironment Environment { get; set; } = null!;
 
     /// <summary>Runs an action, turning expected failures into their named exit codes and messages.</summary>
-    public async Task<int> GuardAsync(ParseResult parse, Func<Task<int>> action)
+    public async Task<int> GuardAsync(ParseResult parse, Func<SlipwayEnvironment, Task<int>> action)
     {
         try
         {
-            return await action();
+            return await action(Environment);
         }
         catch (InvalidInputException ex)
         {
@@ -55,6 +52,7 @@ internal sealed class CliContext(ConsoleUi ui, Func<ConsoleUi, IProcessRunner, S
         {
             Ui.Fail(ex.Message);
             if (ex.Hint is not null) Ui.Error.WriteLine($"hint: {ex.Hint}");
+            if (CommandLogs.LogOf(ex) is { } log) Ui.Error.WriteLine($"log: {log}");
             if (parse.GetValue(Debug)) Ui.Error.WriteLine(ex.ToString());
             return ExitCodes.For(ex.Reason);
         }
@@ -76,6 +74,12 @@ internal sealed class CliContext(ConsoleUi ui, Func<ConsoleUi, IProcessRunner, S
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>A <c>deployment --dir D</c> action: the deployment directory names its stack, so --stack is refused.</summary>
+    public Task<int> DeploymentAsync(ParseResult parse, Func<SlipwayEnvironment, string, Task<int>> action) =>
+        GuardAsync(parse, env => parse.GetValue(Stack) is not null
+            ? throw new SlipwayException(FailureReason.InvalidInput, "--stack can't be given with the deployment command: the deployment directory names its stack")
+            : action(env, parse.GetValue(Dir)!));
 
     public void ShowWarnings(IEnumerable<Diagnostic> diagnostics)
     {

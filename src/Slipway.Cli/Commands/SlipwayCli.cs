@@ -1,8 +1,11 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using Slipway.Cli.Commands.Deploy;
+using Slipway.Cli.Commands.Deployment;
+using Slipway.Cli.Composition;
 using Slipway.Cli.Console;
-using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Verification;
 
 namespace Slipway.Cli.Commands;
 
@@ -10,10 +13,16 @@ namespace Slipway.Cli.Commands;
 internal sealed class SlipwayCli
 {
     private readonly CliContext _context;
+    private readonly IProcessRunner _runner;
+    private readonly HostSettings _host;
+    private readonly IProbe _probe;
 
-    public SlipwayCli(ConsoleUi ui, IProcessRunner runner, Func<ConsoleUi, IProcessRunner, SlipwayEnvironment> environment)
+    public SlipwayCli(ConsoleUi ui, IProcessRunner runner, HostSettings host, IProbe? probe = null)
     {
-        _context = new CliContext(ui, environment, runner);
+        _context = new CliContext(ui);
+        _runner = runner;
+        _host = host;
+        _probe = probe ?? new NetworkProbe();
         Root = new RootCommand("Slipway: deploy container stacks from a git-tracked spec, to Docker Compose or Kubernetes.\n\n" + ExitCodeHelp())
         {
             _context.Stack,
@@ -21,8 +30,8 @@ internal sealed class SlipwayCli
             _context.Quiet,
             _context.Verbose,
         };
-        Root.Subcommands.Add(DeployCommands.Create(_context));
-        Root.Subcommands.Add(DeploymentCommands.Create(_context));
+        Root.Subcommands.Add(DeployCommand.Create(_context));
+        Root.Subcommands.Add(DeploymentCommand.Create(_context));
         Root.Subcommands.Add(BuildContainersCommand.Create(_context));
         Root.Subcommands.Add(VersionCommand.Create(_context));
     }
@@ -32,37 +41,29 @@ internal sealed class SlipwayCli
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var parse = Root.Parse(args);
-        var configuration = new InvocationConfiguration
-        {
-            Output = _context.Ui.Out,
-            Error = _context.Ui.Error,
-            EnableDefaultExceptionHandler = false,
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
-        };
+        var ui = _context.Ui;
         if (parse.Errors.Count > 0)
         {
             if (parse.Action is ParseErrorAction errorAction) errorAction.ShowHelp = false;
 
             // A usage error is human text, typo suggestions included: all of it goes to stderr so stdout stays machine-readable.
-            await parse.InvokeAsync(new InvocationConfiguration
-            {
-                Output = _context.Ui.Error,
-                Error = _context.Ui.Error,
-                EnableDefaultExceptionHandler = false,
-            }, cancellationToken);
-            _context.Ui.Error.WriteLine("see 'slipway --help'");
+            await parse.InvokeAsync(new InvocationConfiguration { Output = ui.Error, Error = ui.Error, EnableDefaultExceptionHandler = false }, cancellationToken);
+            ui.Error.WriteLine("see 'slipway --help'");
             return ExitCodes.UsageError;
         }
 
         // Global flags come from the parse, never from scanning args: "exec web grep --quiet x" is not Slipway's --quiet.
-        _context.Ui.Quiet = parse.GetValue(_context.Quiet);
+        ui.Quiet = parse.GetValue(_context.Quiet);
         var debug = parse.GetValue(_context.Debug);
-        if (debug || parse.GetValue(_context.Verbose))
+        var runner = debug || parse.GetValue(_context.Verbose) ? new LoggingProcessRunner(_runner, new ConsoleCommandLog(ui.Error, withOutput: debug)) : _runner;
+        _context.Environment = CompositionRoot.Build(_host, ui, runner, _probe);
+        return await parse.InvokeAsync(new InvocationConfiguration
         {
-            _context.Runner = new LoggingProcessRunner(_context.Runner, new ConsoleCommandLog(_context.Ui.Error, withOutput: debug));
-        }
-
-        return await parse.InvokeAsync(configuration, cancellationToken);
+            Output = ui.Out,
+            Error = ui.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+        }, cancellationToken);
     }
 
     private static string ExitCodeHelp() =>

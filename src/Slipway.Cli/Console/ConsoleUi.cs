@@ -31,6 +31,9 @@ internal sealed class ConsoleUi : IReporter
 
     public bool Interactive { get; }
 
+    /// <summary>Both stdin and stdout are a terminal: exec may give the command a TTY.</summary>
+    public bool HasTerminal { get; init; }
+
     /// <summary>Set from <c>--quiet</c> once the command line is parsed.</summary>
     public bool Quiet { get; set; }
 

@@ -6,8 +6,6 @@ public enum FailureReason
     InvalidInput,
     PrerequisiteMissing,
     DeploymentFailed,
-    RolledBack,
-    RollbackFailed,
     Locked,
     VerifyTimeout,
     NotFound,

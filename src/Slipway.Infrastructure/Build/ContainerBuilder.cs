@@ -1,6 +1,7 @@
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.Build;
 
@@ -44,7 +45,7 @@ public sealed record BuiltImage(string Container, string StackImage, string Refe
 /// Each image is built as <c>&lt;name&gt;:&lt;revision&gt;</c> (immutable) and also tagged with the stack reference
 /// (<c>&lt;name&gt;:local</c>) so compose files that name it keep working without pins.
 /// </summary>
-public sealed class ContainerBuilder(IProcessRunner runner, string docker = "docker", string git = "git")
+public sealed class ContainerBuilder(Docker docker, Git git)
 {
     /// <summary>Builds (or reuses) every image the request selects; the revision is resolved once for all of them.</summary>
     public async Task<IReadOnlyList<BuiltImage>> BuildAsync(Stack stack, BuildRequest request, Action<string, string>? progress, CancellationToken cancellationToken)
@@ -66,7 +67,7 @@ public sealed class ContainerBuilder(IProcessRunner runner, string docker = "doc
             ?? throw new SlipwayException(FailureReason.NotFound, $"no build folder for container '{container}': expected container-build/{Stack.ContainerDirectoryName(container)}/ with a Dockerfile or build.sh"))).ToList();
         foreach (var (container, directory) in folders) BuildSpec(container, directory, container, request);
 
-        var resolver = new StackRevisionResolver(runner, git);
+        var resolver = new StackRevisionResolver(git);
         var built = new List<BuiltImage>();
         foreach (var (container, directory) in folders)
         {
@@ -77,14 +78,14 @@ public sealed class ContainerBuilder(IProcessRunner runner, string docker = "doc
             var spec = BuildSpec(container, directory, reference, request);
             var started = DateTime.UtcNow;
 
-            var reused = !request.ForceRebuild && await ExistsAsync(reference, cancellationToken);
+            var reused = !request.ForceRebuild && await docker.ImageExistsAsync(reference, cancellationToken);
             if (reused)
             {
                 progress?.Invoke(container, $"{reference} exists; not rebuilt (--force-rebuild builds it again)");
             }
             else
             {
-                var result = await runner.RunAsync(spec with
+                var result = await docker.Runner.RunAsync(spec with
                 {
                     OnStandardOutput = line => progress?.Invoke(container, line),
                     OnStandardError = line => progress?.Invoke(container, line),
@@ -98,7 +99,8 @@ public sealed class ContainerBuilder(IProcessRunner runner, string docker = "doc
 
             if (stackImage != reference)
             {
-                await TagAsync(container, reference, stackImage, spec.FileName != docker, cancellationToken);
+                await docker.TagAsync(reference, stackImage,
+                    spec.FileName != docker.Executable ? $"the build.sh of {container} must tag the image it builds with $SLIPWAY_IMAGE_TAG ({reference})" : null, cancellationToken);
             }
 
             built.Add(new BuiltImage(container, stackImage, reference, DateTime.UtcNow - started) { Reused = reused, Revision = revision });
@@ -132,22 +134,6 @@ public sealed class ContainerBuilder(IProcessRunner runner, string docker = "doc
         if (bad.Count > 0)
         {
             throw new SlipwayException(FailureReason.InvalidInput, $"--build-arg needs KEY=VALUE, not '{string.Join("', '", bad)}'", "e.g. --build-arg VERSION=1.2");
-        }
-    }
-
-    private async Task<bool> ExistsAsync(string reference, CancellationToken cancellationToken)
-    {
-        var inspect = await runner.RunAsync(new ProcessSpec(docker, ["image", "inspect", "--format", "{{.Id}}", reference]) { Timeout = TimeSpan.FromMinutes(1) }, cancellationToken);
-        return inspect.Succeeded;
-    }
-
-    private async Task TagAsync(string container, string reference, string stackImage, bool fromScript, CancellationToken cancellationToken)
-    {
-        var tag = await runner.RunAsync(new ProcessSpec(docker, ["tag", reference, stackImage]) { Timeout = TimeSpan.FromMinutes(1) }, cancellationToken);
-        if (!tag.Succeeded)
-        {
-            throw new SlipwayException(FailureReason.DeploymentFailed, $"tagging {reference} as {stackImage} failed (exit code {tag.ExitCode}):\n{tag.Tail()}",
-                fromScript ? $"the build.sh of {container} must tag the image it builds with $SLIPWAY_IMAGE_TAG ({reference})" : null);
         }
     }
 
@@ -190,10 +176,6 @@ public sealed class ContainerBuilder(IProcessRunner runner, string docker = "doc
             throw new SlipwayException(FailureReason.NotFound, $"{directory} has neither build.sh nor Dockerfile");
         }
 
-        var args = new List<string> { "build", "--tag", reference };
-        if (request.ForceRebuild) args.Add("--no-cache");
-        args.AddRange(buildArgs);
-        args.Add(directory);
-        return new ProcessSpec(docker, args) { WorkingDirectory = directory };
+        return docker.BuildSpec(reference, request.ForceRebuild, buildArgs, directory);
     }
 }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Slipway.Core.Stacks;
-using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.Build;
 
@@ -28,14 +28,14 @@ public sealed record StackRevision(string Tag, RevisionKind Kind, string Descrip
 /// tree has changes, or <c>content-&lt;hash&gt;</c> outside git. Only file names go through git's output (and so
 /// into run logs); file contents are read and hashed here.
 /// </summary>
-public sealed class StackRevisionResolver(IProcessRunner runner, string git = "git")
+public sealed class StackRevisionResolver(Git git)
 {
     private const int HashLength = 12;
 
     /// <summary>
     /// The revision of the whole stack, or (with <paramref name="scope"/>, an image's build folder) of that folder only:
     /// the last commit that touched it, so a commit that changes only config keeps every image's tag, and with it every
-    /// container that does not use that config (issue 4: config-only changes recreate only their consumers).
+    /// container that does not use that config (a config-only change recreates only its consumers).
     /// </summary>
     public async Task<StackRevision> ResolveAsync(Stack stack, CancellationToken cancellationToken, string? scope = null)
     {
@@ -175,16 +175,6 @@ public sealed class StackRevisionResolver(IProcessRunner runner, string git = "g
         sha.AppendData(bytes);
     }
 
-    private async Task<string?> GitAsync(string directory, CancellationToken cancellationToken, params string[] args)
-    {
-        try
-        {
-            var result = await runner.RunAsync(new ProcessSpec(git, ["-C", directory, .. args]) { Timeout = TimeSpan.FromMinutes(1) }, cancellationToken);
-            return result.Succeeded ? result.StandardOutput : null;
-        }
-        catch (ToolNotFoundException)
-        {
-            return null;
-        }
-    }
+    private Task<string?> GitAsync(string directory, CancellationToken cancellationToken, params string[] args) =>
+        git.TryAsync(directory, args, cancellationToken, TimeSpan.FromMinutes(1));
 }

@@ -1,6 +1,7 @@
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.GitOps;
 
@@ -47,18 +48,18 @@ public sealed record GitPullReport(IReadOnlyList<GitRepositoryPull> Repositories
 }
 
 /// <summary>
-/// The git half of GitOps restart (DESIGN §4 prepare; laconic-so §4.11): <c>git pull --ff-only</c> of the stack's
+/// The git half of GitOps restart (laconic-so's restart pulls too): <c>git pull --ff-only</c> of the stack's
 /// repository and of the repository holding the git-tracked spec, each once. It fetches every repository and checks
 /// that each can fast-forward without touching local changes before it moves any of them, so a failing pull (no
 /// network, diverged branch, conflicting local edits) stops the run before anything changes.
 /// </summary>
-public sealed class GitSync(IProcessRunner runner, string git = "git")
+public sealed class GitSync(Git git)
 {
-    private static readonly TimeSpan LocalTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LocalTimeout = Git.LocalTimeout;
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>The sources of a deployment: its stack-source and the folder of its spec-source (when recorded).</summary>
-    public static IReadOnlyList<GitSource> Sources(Deployment deployment)
+    public static IReadOnlyList<GitSource> Sources(DeploymentSession deployment)
     {
         var sources = new List<GitSource> { new("stack", deployment.Identity.StackSource) };
         if (deployment.Identity.SpecSource is { } spec)
@@ -70,7 +71,7 @@ public sealed class GitSync(IProcessRunner runner, string git = "git")
     }
 
     /// <summary>Pulls the stack's and the spec's repositories of <paramref name="deployment"/>; see <see cref="PullAsync(IReadOnlyList{GitSource}, CancellationToken)"/>.</summary>
-    public Task<GitPullReport> PullAsync(Deployment deployment, CancellationToken cancellationToken) =>
+    public Task<GitPullReport> PullAsync(DeploymentSession deployment, CancellationToken cancellationToken) =>
         PullAsync(Sources(deployment), cancellationToken);
 
     /// <summary>
@@ -85,7 +86,7 @@ public sealed class GitSync(IProcessRunner runner, string git = "git")
         foreach (var source in sources)
         {
             var folder = System.IO.Path.GetFullPath(source.Path);
-            if (!Directory.Exists(folder) || FindGitMarker(folder) is null)
+            if (!Directory.Exists(folder) || Git.FindWorkTreeMarker(folder) is null)
             {
                 results.Add(new GitRepositoryPull(folder, [source.Role], GitPullOutcome.NotARepository));
                 continue;
@@ -229,27 +230,10 @@ public sealed class GitSync(IProcessRunner runner, string git = "git")
     }
 
     private Task<ProcessResult> RunGitAsync(string directory, IReadOnlyList<string> args, CancellationToken cancellationToken, TimeSpan timeout) =>
-        runner.RunAsync(new ProcessSpec(git, ["-C", directory, .. args])
-        {
-            // Never wait for a password prompt nobody will answer; credentials come from the operator's git setup.
-            Environment = new Dictionary<string, string?> { ["GIT_TERMINAL_PROMPT"] = "0" },
-            Timeout = timeout,
-        }, cancellationToken);
+        git.RunAsync(directory, args, cancellationToken, timeout);
 
     private static SlipwayException Failure(string directory, string what, ProcessResult result) =>
         new(FailureReason.DeploymentFailed,
             $"git could not {what} in {directory} ({(result.TimedOut ? "timed out" : $"exit code {result.ExitCode}")}); nothing was pulled and the deployment is unchanged:\n{result.Tail()}",
             "fix the repository or its remote (try the same git command by hand), then run restart again");
-
-    /// <summary>The nearest <c>.git</c> (folder, or file of a linked work tree) at or above <paramref name="folder"/>.</summary>
-    private static string? FindGitMarker(string folder)
-    {
-        for (var dir = new DirectoryInfo(folder); dir is not null; dir = dir.Parent)
-        {
-            var marker = System.IO.Path.Combine(dir.FullName, ".git");
-            if (Directory.Exists(marker) || File.Exists(marker)) return marker;
-        }
-
-        return null;
-    }
 }

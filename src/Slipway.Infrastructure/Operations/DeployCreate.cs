@@ -3,7 +3,6 @@ using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
-using Slipway.Infrastructure.Backends.Kubernetes;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Files;
 using Slipway.Infrastructure.Hooks;
@@ -22,20 +21,28 @@ public sealed record CreateRequest
     public required string DeploymentDirectory { get; init; }
 
     public bool Update { get; init; }
-
-    /// <summary>Parse and render only: nothing is written and no hook runs (Update in the result stays null).</summary>
-    public bool DryRun { get; init; }
 }
 
 public sealed record CreateResult(DeploymentFile Deployment, RenderedDeployment Rendered, UpdateReport? Update, IReadOnlyList<Diagnostic> Warnings, string? HookOutput);
 
-/// <summary><c>deploy create [--update]</c>: renders spec + stack into a deployment directory (DESIGN §1.3).</summary>
+/// <summary>A render of <c>deploy create</c> that has not been written yet: everything it would write, and what it found.</summary>
+public sealed record CreatePlan(DeploymentLayout Layout, Stack Stack, Spec Spec, DeploymentFile Deployment, bool Update, RenderedDeployment Rendered, IReadOnlyList<Diagnostic> Warnings)
+{
+    /// <summary>service → image of the rendered pod files (the stack's compose image, or the spec's image-override).</summary>
+    public required IReadOnlyDictionary<string, string> PodServiceImages { get; init; }
+}
+
+/// <summary><c>deploy create [--update]</c>: renders spec + stack into a deployment directory, then writes it and runs the create hook.</summary>
 public sealed class DeployCreate(SlipwayEnvironment env)
 {
-    public async Task<CreateResult> RunAsync(CreateRequest request, CancellationToken cancellationToken)
+    public async Task<CreateResult> RunAsync(CreateRequest request, CancellationToken cancellationToken) =>
+        await WriteAsync(await RenderAsync(request, cancellationToken), cancellationToken);
+
+    /// <summary>Reads and checks every input and renders D in memory: nothing is written, no hook runs.</summary>
+    public async Task<CreatePlan> RenderAsync(CreateRequest request, CancellationToken cancellationToken)
     {
-        var layout = new DeploymentLayout(Path.Combine(env.CurrentDirectory, request.DeploymentDirectory));
-        var specPath = Path.GetFullPath(Path.Combine(env.CurrentDirectory, request.SpecFile));
+        var layout = new DeploymentLayout(env.Resolve(request.DeploymentDirectory));
+        var specPath = env.Resolve(request.SpecFile);
         if (!File.Exists(specPath))
         {
             throw new SlipwayException(FailureReason.NotFound, $"spec file {request.SpecFile} does not exist", "write one with 'slipway --stack S deploy init --output spec.yml'");
@@ -71,20 +78,11 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             : new Dictionary<string, string>();
         var now = env.Clock.GetUtcNow();
         var deployment = existing ?? new DeploymentFile(DeploymentIds.New(now), DeploymentIds.New(now), stack.Directory, specPath);
-        if (existing is null && spec.DeployTo == DeployTarget.K8sKind)
+        if (existing is null)
         {
-            if (spec.Kubernetes.KindClusterName is { } named)
-            {
-                // The operator named the cluster: that wins over joining whichever one runs.
-                deployment = deployment with { ClusterId = named.Value };
-            }
-            else
-            {
-                // Join the kind cluster that already runs rather than ask for a second one (kind clusters are per machine).
-                var (clusterId, warning) = await KindCluster.InheritClusterIdAsync(env.Runner, deployment.ClusterId, env.CurrentDirectory, cancellationToken);
-                deployment = deployment with { ClusterId = clusterId };
-                if (warning is not null) env.Reporter.Warn(warning);
-            }
+            var (clusterId, warning) = await env.Backends.For(spec.DeployTo).ChooseClusterIdAsync(spec, deployment.ClusterId, env.CurrentDirectory, env.Runner, cancellationToken);
+            deployment = deployment with { ClusterId = clusterId };
+            if (warning is not null) env.Reporter.Warn(warning);
         }
 
         var rendered = DeploymentRenderer.Render(new RenderInputs
@@ -101,34 +99,40 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             KubeConfig = await ReadKubeConfigAsync(spec, cancellationToken),
             HostFiles = new DiskHostFiles(),
         });
-        if (request.DryRun)
-        {
-            return new CreateResult(deployment, rendered, null, diagnostics.Sorted().Concat(rendered.Warnings).ToList(), null);
-        }
+        var images = bundle.Pods.SelectMany(p => p.Compose.Services)
+            .Select(svc => (svc.Name, Image: spec.ImageOverrides.TryGetValue(svc.Name, out var o) ? o.Value : svc.Image))
+            .Where(svc => svc.Image is { Length: > 0 })
+            .GroupBy(svc => svc.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Image!, StringComparer.Ordinal);
+        return new CreatePlan(layout, stack, spec, deployment, existing is not null, rendered, diagnostics.Sorted().Concat(rendered.Warnings).ToList()) { PodServiceImages = images };
+    }
 
+    /// <summary>Writes a render: a fresh D (all or nothing) or an update with .bak copies; then the stack's create hook.</summary>
+    public async Task<CreateResult> WriteAsync(CreatePlan plan, CancellationToken cancellationToken)
+    {
+        var layout = plan.Layout;
         UpdateReport? report = null;
-        if (existing is null)
+        if (!plan.Update)
         {
-            DeploymentWriter.WriteNew(layout.Directory, rendered, deployment);
+            DeploymentWriter.WriteNew(layout.Directory, plan.Rendered, plan.Deployment);
         }
         else
         {
-            report = DeploymentWriter.WriteUpdate(layout.Directory, rendered);
+            report = DeploymentWriter.WriteUpdate(layout.Directory, plan.Rendered);
         }
 
         string? hookOutput;
         try
         {
-            hookOutput = await RunCreateHookAsync(stack, layout, deployment, spec, rendered, cancellationToken);
+            hookOutput = await RunCreateHookAsync(plan.Stack, layout, plan.Deployment, plan.Spec, plan.Rendered, cancellationToken);
         }
-        catch when (existing is null)
+        catch when (!plan.Update)
         {
             // A failed first create leaves nothing behind; an update keeps what it wrote (with its .bak files).
             Directory.Delete(layout.Directory, recursive: true);
             throw;
         }
 
-        return new CreateResult(deployment, rendered, report, diagnostics.Sorted().Concat(rendered.Warnings).ToList(), hookOutput);
+        return new CreateResult(plan.Deployment, plan.Rendered, report, plan.Warnings, hookOutput);
     }
 
     private string ResolveStack(CreateRequest request, Spec spec)

@@ -1,32 +1,68 @@
+using Slipway.Infrastructure.Backends;
+using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.Pipeline;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Reporting;
+using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.Operations;
 
-/// <summary>Everything an operation needs from the outside world, so tests can swap any of it.</summary>
+/// <summary>
+/// Everything an operation needs from the outside world, built once by the composition root (the only place that
+/// reads SLIPWAY_* variables), so tests can swap any of it.
+/// </summary>
 public sealed record SlipwayEnvironment
 {
     public required IProcessRunner Runner { get; init; }
+
+    /// <summary>The directory relative paths on the command line resolve against, for every command alike.</summary>
+    public required string CurrentDirectory { get; init; }
+
+    /// <summary>Where pods from other repositories are checked out (laconic-so's CERC_REPO_BASE_DIR).</summary>
+    public required string RepositoryBase { get; init; }
 
     public IReporter Reporter { get; init; } = NullReporter.Instance;
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
-    public string CurrentDirectory { get; init; } = Directory.GetCurrentDirectory();
-
     /// <summary>Folders holding stacks shipped with Slipway (<c>stacks/</c> of the repository).</summary>
     public IReadOnlyList<string> ShippedStackRoots { get; init; } = [];
 
-    /// <summary>Where pods from other repositories are checked out (laconic-so's CERC_REPO_BASE_DIR).</summary>
-    public string RepositoryBase { get; init; } =
-        Environment.GetEnvironmentVariable("SLIPWAY_REPO_BASE_DIR")
-        ?? Environment.GetEnvironmentVariable("CERC_REPO_BASE_DIR")
-        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "cerc");
+    public ToolPaths Tools { get; init; } = ToolPaths.Default;
 
-    public string DockerExecutable { get; init; } = "docker";
+    /// <summary>The backends, by deploy target.</summary>
+    public BackendCatalog Backends { get; init; } = new([]);
+
+    /// <summary>Where a variable the spec names (registry-credentials' token-env) is read.</summary>
+    public Func<string, string?> GetEnvironment { get; init; } = _ => null;
 
     /// <summary>Random bytes for generated secrets (tests pin it).</summary>
     public Func<int, byte[]>? SecretBytes { get; init; }
 
     public Random Random { get; init; } = Random.Shared;
+
+    /// <summary>The stages of start, restart and rollback (null: an environment that runs no pipeline).</summary>
+    public StagePlans? Plans { get; init; }
+
+    /// <summary>The tools, bound to <see cref="Runner"/>.</summary>
+    public ToolBox ToolBox => Tools.With(Runner);
+
+    /// <summary>A path from the command line, absolute.</summary>
+    public string Resolve(string path) => Path.GetFullPath(Path.Combine(CurrentDirectory, path));
+
+    /// <summary>The deployment directory a command names (relative to <see cref="CurrentDirectory"/>), opened.</summary>
+    public DeploymentSession OpenDeployment(string directory) => DeploymentSession.Open(Resolve(directory));
+
+    public IDeploymentBackend Backend(DeploymentSession session, IProcessRunner? runner = null) => Backends.Create(session, runner ?? Runner);
+
+    public PipelineEngine Pipeline() => new(new PipelineOptions
+    {
+        Runner = Runner,
+        CreateBackend = Backends.Create,
+        Plans = Plans ?? throw new InvalidOperationException("this environment has no stage plans"),
+        Tools = Tools,
+        Reporter = Reporter,
+        Clock = Clock,
+        GetEnvironment = GetEnvironment,
+    });
 }

@@ -3,62 +3,57 @@ using Slipway.Infrastructure.Backends;
 
 namespace Slipway.Infrastructure.Pipeline;
 
+/// <summary>What a wait for health found: healthy or not, why, and one line per container or pod.</summary>
+public sealed record HealthReport(bool Healthy, IReadOnlyList<string> Lines, bool TimedOut = false)
+{
+    /// <summary>Every container or pod of the last poll (not only the asked services).</summary>
+    public IReadOnlyList<ServiceState> Services { get; init; } = [];
+}
+
 /// <summary>
-/// The backend part of verify: polls the deployment's containers/pods until every one runs and none is still starting
-/// its health check. An unhealthy or exited one fails at once (its own health-check budget is spent); otherwise the
-/// wait ends at the timeout.
+/// The backend part of verify: polls the deployment until its rollouts are done and every container or pod of the
+/// asked services is ready. One the backend judges failed fails the wait at once (its own restart and health-check
+/// budget is spent); otherwise the wait ends at the timeout.
 /// </summary>
 public static class HealthWait
 {
-    public static async Task<VerifyReport> WaitAsync(IDeploymentBackend backend, IReadOnlyList<string> services, TimeSpan timeout, Action<string> progress,
+    public static async Task<HealthReport> WaitAsync(IDeploymentBackend backend, IReadOnlyList<string> services, TimeSpan timeout, Action<string> progress,
         CancellationToken cancellationToken, TimeProvider? clock = null, TimeSpan? interval = null)
     {
         clock ??= TimeProvider.System;
         var deadline = clock.GetUtcNow() + timeout;
         while (true)
         {
-            var states = (await backend.StatusAsync(cancellationToken)).Where(s => services.Count == 0 || services.Contains(s.Service)).ToList();
+            var snapshot = await backend.HealthAsync(cancellationToken);
+            var states = snapshot.Services.Where(s => services.Count == 0 || services.Contains(s.Service)).ToList();
             var lines = states.Select(s => $"{s.Service} ({s.Name}): {s.State}{(s.Health is null ? "" : $", {s.Health}")}").ToList();
-            var failed = states.Where(HasFailed).ToList();
-            if (failed.Count > 0)
+            var failed = states.Where(s => s.Condition == ServiceCondition.Failed).ToList();
+            if (failed.Count > 0 || snapshot.FailedRollouts.Count > 0)
             {
-                return new VerifyReport(false, [$"not healthy: {string.Join(", ", failed.Select(s => s.Service).Distinct())}", .. lines]);
+                var what = failed.Select(s => $"{s.Service} ({s.Health ?? s.State})").Distinct().Concat(snapshot.FailedRollouts);
+                return new HealthReport(false, [$"not healthy: {string.Join(", ", what)}", .. lines]) { Services = snapshot.Services };
             }
 
-            var waiting = states.Where(s => !s.IsRunning || s.Health is "starting" or "not ready").ToList();
-            if (states.Count > 0 && waiting.Count == 0)
+            var waiting = states.Where(s => s.Condition != ServiceCondition.Ready).ToList();
+            if (states.Count > 0 && waiting.Count == 0 && snapshot.PendingRollouts.Count == 0)
             {
-                return new VerifyReport(true, lines);
+                return new HealthReport(true, lines) { Services = snapshot.Services };
             }
 
+            var pending = waiting.Select(s => $"{s.Service} ({s.Health ?? s.State})").Distinct().Concat(snapshot.PendingRollouts).ToList();
             if (clock.GetUtcNow() >= deadline)
             {
-                return new VerifyReport(false,
-                    [states.Count == 0
-                        ? $"no containers after {timeout.TotalSeconds:0}s"
-                        : $"not healthy after {timeout.TotalSeconds:0}s: {string.Join(", ", waiting.Select(s => s.Service).Distinct())}", .. lines],
-                    TimedOut: true);
+                return new HealthReport(false,
+                    [states.Count == 0 ? $"no containers after {timeout.TotalSeconds:0}s" : $"not healthy after {timeout.TotalSeconds:0}s: {string.Join(", ", pending)}", .. lines],
+                    TimedOut: true) { Services = snapshot.Services };
             }
 
-            progress(states.Count == 0 ? "waiting for containers" : $"waiting for {string.Join(", ", waiting.Select(s => $"{s.Service} ({s.Health ?? s.State})").Distinct())}");
+            progress(states.Count == 0 ? "waiting for containers" : $"waiting for {string.Join(", ", pending)}");
             await Task.Delay(interval ?? TimeSpan.FromMilliseconds(500), clock, cancellationToken);
         }
     }
 
-    /// <summary>
-    /// Gone for good, not merely slow: compose's unhealthy/exited/dead, and the pod states Kubernetes keeps retrying
-    /// without hope (a crash loop, an image it cannot pull, a config it cannot mount).
-    /// </summary>
-    public static bool HasFailed(ServiceState state) =>
-        state.Health == "unhealthy"
-        || state.State is "exited" or "dead" or "Failed"
-        || state.State.StartsWith("exited:", StringComparison.Ordinal)
-        || KubernetesHopeless.Any(reason => state.State == "waiting: " + reason);
-
-    private static readonly string[] KubernetesHopeless =
-        ["CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError"];
-
-    public static SlipwayException Failure(VerifyReport report, string what) =>
+    public static SlipwayException Failure(HealthReport report, string what) =>
         new(FailureReason.VerifyTimeout,
             $"{what}: {string.Join("; ", report.Lines.Take(1))}",
             "'deployment diagnose' shows each service's state, health-check output and last log lines");

@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace Slipway.Infrastructure.Pipeline;
 
-/// <summary>The stage names, in the order a run takes them; the last three are added only when a run fails and rolls back.</summary>
-public static class Stages
+/// <summary>The stage names, as run.json records them; the last three are added only when a run fails and rolls back.</summary>
+public static class StageNames
 {
     public const string Prepare = "prepare";
     public const string Build = "build";
@@ -15,8 +15,6 @@ public static class Stages
     public const string Diagnose = "diagnose";
     public const string RollbackApply = "rollback-apply";
     public const string RollbackVerify = "rollback-verify";
-
-    public static readonly IReadOnlyList<string> Main = [Prepare, Build, Push, Apply, Verify, Record];
 }
 
 public enum StageState
@@ -96,7 +94,10 @@ public sealed class RunRecord
     /// <summary>Pins of the revision that was live when the run began; kept unless this run's images replace them.</summary>
     public Dictionary<string, string> CarriedPins { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Pins from build/push.</summary>
+    /// <summary>The images build made (stack image → immutable tag), replaced by their pushed references after push.</summary>
+    public List<ImagePin> Built { get; set; } = [];
+
+    /// <summary>Pins from build/push, keyed as the backend's files name the images.</summary>
     public Dictionary<string, string> BuiltPins { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Pins from <c>--image</c> overrides (and sync); they win over built ones for this run.</summary>
@@ -110,6 +111,9 @@ public sealed class RunRecord
 
     /// <summary>The last good revision the failure handling puts back.</summary>
     public int? RollbackTarget { get; set; }
+
+    /// <summary>rollback: the revision this run puts back (--to-revision, or the good one before the live one).</summary>
+    public int? RestoreRevision { get; set; }
 
     public string? Failure { get; set; }
 

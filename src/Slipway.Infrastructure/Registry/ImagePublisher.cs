@@ -1,21 +1,10 @@
-using System.Text.RegularExpressions;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Infrastructure.Build;
-using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.Registry;
-
-/// <summary>Where and how to push: <c>image-registry</c> and, when the registry needs a login, <c>registry-credentials</c>.</summary>
-public sealed record PushRequest(string Registry)
-{
-    public RegistryCredentials? Credentials { get; init; }
-
-    /// <summary>The spec file's folder: a relative token-file is read from there.</summary>
-    public string SpecDirectory { get; init; } = Directory.GetCurrentDirectory();
-
-    public Func<string, string?> GetEnvironment { get; init; } = Environment.GetEnvironmentVariable;
-}
 
 /// <summary>
 /// Pushes built images to <c>image-registry</c> under their immutable tags. With registry-credentials it first runs
@@ -23,7 +12,7 @@ public sealed record PushRequest(string Registry)
 /// every child spec, so no command line, log or error shows it. The login stays in docker's own credential store
 /// (as a manual <c>docker login</c> would), which is what lets compose pull the pushed images on start.
 /// </summary>
-public sealed partial class ImagePublisher(IProcessRunner runner, string docker = "docker")
+public sealed class ImagePublisher(Docker docker)
 {
     public async Task<IReadOnlyList<BuiltImage>> PushAsync(IReadOnlyList<BuiltImage> images, PushRequest request, Action<string, string>? progress, CancellationToken cancellationToken)
     {
@@ -42,30 +31,9 @@ public sealed partial class ImagePublisher(IProcessRunner runner, string docker 
         {
             var remote = RemoteReference(registry, image.Reference);
             var started = DateTime.UtcNow;
-            var tag = await RunAsync(["tag", image.Reference, remote], secrets, null, cancellationToken);
-            if (!tag.Succeeded)
-            {
-                throw new SlipwayException(FailureReason.DeploymentFailed, $"tagging {image.Reference} as {remote} failed (exit code {tag.ExitCode}):\n{tag.Tail()}",
-                    "build the images first (slipway --stack STACK build-containers)");
-            }
-
-            var push = await RunAsync(["push", remote], secrets, line => progress?.Invoke(image.Container, line), cancellationToken);
-            if (!push.Succeeded)
-            {
-                throw new SlipwayException(FailureReason.DeploymentFailed, $"pushing {remote} failed (exit code {push.ExitCode}):\n{push.Tail()}",
-                    push.StandardError.Contains("no basic auth credentials", StringComparison.OrdinalIgnoreCase)
-                    || push.StandardError.Contains("unauthorized", StringComparison.OrdinalIgnoreCase)
-                        ? "the registry wants a login: set registry-credentials in the spec (server, username, token-env or token-file)"
-                        : "check that image-registry is reachable from this host");
-            }
-
-            var digest = DigestLine().Match(push.StandardOutput);
-            pushed.Add(image with
-            {
-                Reference = remote,
-                Duration = image.Duration + (DateTime.UtcNow - started),
-                Digest = digest.Success ? digest.Groups[1].Value : null,
-            });
+            await docker.TagAsync(image.Reference, remote, "build the images first (slipway --stack STACK build-containers)", cancellationToken, secrets);
+            var digest = await docker.PushAsync(remote, secrets, line => progress?.Invoke(image.Container, line), cancellationToken);
+            pushed.Add(image with { Reference = remote, Duration = image.Duration + (DateTime.UtcNow - started), Digest = digest });
         }
 
         return pushed;
@@ -99,29 +67,17 @@ public sealed partial class ImagePublisher(IProcessRunner runner, string docker 
     private async Task<string> LoginAsync(RegistryCredentials credentials, PushRequest request, CancellationToken cancellationToken)
     {
         var token = CheckLogin(request)!;
-        var login = await runner.RunAsync(new ProcessSpec(docker, ["login", "--username", credentials.Username!, "--password-stdin", credentials.Server])
-        {
-            StandardInput = token,
-            Secrets = [token],
-            Timeout = TimeSpan.FromMinutes(2),
-        }, cancellationToken);
-        if (!login.Succeeded)
-        {
-            throw new SlipwayException(FailureReason.DeploymentFailed, $"docker login to {credentials.Server} as {credentials.Username} failed (exit code {login.ExitCode}):\n{login.Tail()}",
-                $"check the username and the token in {(credentials.TokenEnv is { } v ? "$" + v : credentials.TokenFile)}");
-        }
-
+        await docker.LoginAsync(credentials.Server, credentials.Username!, token, credentials.TokenEnv is { } v ? "$" + v : credentials.TokenFile ?? "the token file", cancellationToken);
         return token;
     }
 
-    private Task<ProcessResult> RunAsync(IReadOnlyList<string> args, IReadOnlyList<string> secrets, Action<string>? progress, CancellationToken cancellationToken) =>
-        runner.RunAsync(new ProcessSpec(docker, args)
-        {
-            Secrets = secrets,
-            OnStandardOutput = progress,
-            OnStandardError = progress,
-            Timeout = TimeSpan.FromMinutes(30),
-        }, cancellationToken);
+    /// <summary>The push of an opened deployment: its spec's registry-credentials, token files read relative to its git-tracked spec.</summary>
+    public static PushRequest RequestFor(DeploymentSession session, string registry, Func<string, string?> getEnvironment) => new(registry)
+    {
+        Credentials = session.Spec.RegistryCredentials,
+        SpecDirectory = session.SpecDirectory,
+        GetEnvironment = getEnvironment,
+    };
 
     /// <summary>
     /// <c>image-registry</c> as a reference prefix: <c>host[:port][/path]</c>, no scheme, no trailing slash.
@@ -156,7 +112,4 @@ public sealed partial class ImagePublisher(IProcessRunner runner, string docker 
 
         return NormalizeRegistry(registry) + "/" + name;
     }
-
-    [GeneratedRegex(@"digest: (sha256:[0-9a-f]{64})")]
-    private static partial Regex DigestLine();
 }

@@ -12,7 +12,8 @@ public sealed class NetworkProbe : IProbe, IDisposable
 
     private const int BodyExcerptLength = 160;
 
-    private readonly HttpClient _client = new(new SocketsHttpHandler
+    // Made on the first HTTP check: most commands never probe, and building a client costs start-up time.
+    private readonly Lazy<HttpClient> _client = new(() => new HttpClient(new SocketsHttpHandler
     {
         UseProxy = false,
         AllowAutoRedirect = false,
@@ -20,7 +21,7 @@ public sealed class NetworkProbe : IProbe, IDisposable
     })
     {
         Timeout = Timeout.InfiniteTimeSpan,
-    };
+    });
 
     public async Task<ProbeOutcome> HttpGetAsync(Uri url, int expectStatus, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -28,7 +29,7 @@ public sealed class NetworkProbe : IProbe, IDisposable
         attempt.CancelAfter(timeout);
         try
         {
-            using var response = await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
+            using var response = await _client.Value.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
             var status = (int)response.StatusCode;
             var answered = $"answered {status} {response.ReasonPhrase}".TrimEnd();
             if (status == expectStatus)
@@ -92,7 +93,10 @@ public sealed class NetworkProbe : IProbe, IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        if (_client.IsValueCreated) _client.Value.Dispose();
+    }
 
     private static string Describe(HttpRequestException e) => e.InnerException switch
     {

@@ -6,17 +6,33 @@ using Slipway.Infrastructure.Processes;
 
 namespace Slipway.Infrastructure.Verification;
 
+/// <summary>How one check ended: it passed; it kept failing until its time was up; or it could never be probed as written.</summary>
+public enum CheckOutcome
+{
+    Passed,
+
+    /// <summary>Every attempt failed until the check's timeout (or the run's remaining wait) was spent.</summary>
+    GaveUp,
+
+    /// <summary>The check cannot be probed as written (no single port to take, an address that is not HOST:PORT): asking again cannot help.</summary>
+    Unresolvable,
+}
+
 /// <summary>The outcome of one check: what was probed, how often, and the last error when it never passed.</summary>
 /// <param name="Target">What the last attempt probed (<c>GET http://127.0.0.1:32768/health</c>); null when no address was found.</param>
 /// <param name="Detail">The last attempt's outcome in words: the answer when passed, the last error when failed.</param>
 public sealed record CheckResult(VerifyCheck Check, bool Passed, string? Target, int Attempts, TimeSpan Elapsed, string Detail)
 {
-    public string Describe() => $"{(Passed ? "ok" : "FAILED")}  {Check.Describe()}\n      {Outcome()}";
+    public CheckOutcome Outcome { get; init; } = Passed ? CheckOutcome.Passed : CheckOutcome.GaveUp;
+
+    public string Describe() => $"{Label}  {Check.Describe()}\n      {Summary()}";
 
     /// <summary>The same on one line, for run logs and result lines.</summary>
-    public string DescribeOneLine() => $"{(Passed ? "ok" : "FAILED")}  {Check.Describe()} — {Outcome()}";
+    public string DescribeOneLine() => $"{Label}  {Check.Describe()} — {Summary()}";
 
-    private string Outcome()
+    private string Label => Passed ? "ok" : "FAILED";
+
+    private string Summary()
     {
         var attempts = Attempts == 1 ? "1 attempt" : $"{Attempts} attempts";
         var probed = Target is null ? "" : Target + ": ";
@@ -41,12 +57,16 @@ public sealed record VerifyReport(IReadOnlyList<CheckResult> Results)
         return head + "\n" + string.Join("\n", Results.Select(r => "  " + r.Describe()));
     }
 
-    /// <summary>Throws <see cref="FailureReason.VerifyTimeout"/> with the summary when a check failed.</summary>
+    /// <summary>
+    /// Throws with the summary when a check failed: a check that can never be probed as written is invalid input,
+    /// one that kept failing means the deployment did not become healthy in time.
+    /// </summary>
     public void ThrowIfFailed()
     {
         if (!Passed)
         {
-            throw new SlipwayException(FailureReason.VerifyTimeout, Summary(),
+            var reason = Failures.All(f => f.Outcome == CheckOutcome.Unresolvable) ? FailureReason.InvalidInput : FailureReason.VerifyTimeout;
+            throw new SlipwayException(reason, Summary(),
                 "the services' state and last log lines are in the run log under .slipway/logs/ of the deployment directory");
         }
     }
@@ -70,7 +90,9 @@ public sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = null
     /// <summary>Values to redact from every detail (error bodies, backend messages).</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 
-    public async Task<VerifyReport> RunAsync(IReadOnlyList<VerifyCheck> checks, IDeploymentBackend backend, Action<string>? progress, CancellationToken cancellationToken)
+    /// <param name="budget">The most any check may take (what is left of the run's wait): a check's own timeout is cut to it.</param>
+    public async Task<VerifyReport> RunAsync(IReadOnlyList<VerifyCheck> checks, IDeploymentBackend backend, Action<string>? progress, CancellationToken cancellationToken,
+        TimeSpan? budget = null)
     {
         ArgumentNullException.ThrowIfNull(checks);
         ArgumentNullException.ThrowIfNull(backend);
@@ -84,11 +106,12 @@ public sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = null
             }
         }
 
-        var results = await Task.WhenAll(checks.Select(c => RunCheckAsync(c, backend, Report, cancellationToken)));
+        var limit = budget is { } b && b < TimeSpan.Zero ? TimeSpan.Zero : budget;
+        var results = await Task.WhenAll(checks.Select(c => RunCheckAsync(c, limit is { } l && l < c.Timeout ? l : c.Timeout, backend, Report, cancellationToken)));
         return new VerifyReport(results);
     }
 
-    private async Task<CheckResult> RunCheckAsync(VerifyCheck check, IDeploymentBackend backend, Action<string> progress, CancellationToken cancellationToken)
+    private async Task<CheckResult> RunCheckAsync(VerifyCheck check, TimeSpan timeout, IDeploymentBackend backend, Action<string> progress, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         TimeSpan Elapsed() => _time.GetElapsedTime(started);
@@ -101,7 +124,7 @@ public sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = null
         while (true)
         {
             attempts++;
-            var remaining = check.Timeout - Elapsed();
+            var remaining = timeout - Elapsed();
             var attemptTimeout = remaining < AttemptTimeout ? remaining : AttemptTimeout;
             if (attemptTimeout < TimeSpan.FromMilliseconds(50)) attemptTimeout = TimeSpan.FromMilliseconds(50);
             string? previous = detail;
@@ -132,7 +155,7 @@ public sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = null
             catch (UnresolvableCheckException e)
             {
                 // Asking again cannot help: the check itself needs fixing.
-                return new CheckResult(check, false, target, attempts, Elapsed(), Redact(e.Message));
+                return new CheckResult(check, false, target, attempts, Elapsed(), Redact(e.Message)) { Outcome = CheckOutcome.Unresolvable };
             }
             catch (SlipwayException e)
             {
@@ -145,9 +168,10 @@ public sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = null
                 progress($"verify {check.Service}: {(target is null ? "" : target + " ")}{detail}; retrying");
             }
 
-            if (Elapsed() + RetryInterval >= check.Timeout)
+            if (Elapsed() + RetryInterval >= timeout)
             {
-                return new CheckResult(check, false, target, attempts, Elapsed(), $"{detail}; gave up after {Durations.Format(check.Timeout)}");
+                var cut = timeout < check.Timeout ? $" (the run's wait left only {Durations.Format(timeout)} of the check's {Durations.Format(check.Timeout)})" : "";
+                return new CheckResult(check, false, target, attempts, Elapsed(), $"{detail}; gave up after {Durations.Format(timeout)}{cut}");
             }
 
             await Task.Delay(RetryInterval, _time, cancellationToken);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Slipway.Core.Diagnostics;
-using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Tools;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -12,9 +12,10 @@ public sealed record KindMount(string HostPath, string ContainerPath);
 /// <summary>
 /// One kind cluster, driven through the kind CLI (and docker for the mount check). It is created only when the caller
 /// asks (--perform-cluster-management); a running cluster is reused after checking that its mounts are the ones
-/// D/kind-config.yml needs, because kind applies extraMounts only at creation (⚠ §6.1: data silently on the overlay).
+/// D/kind-config.yml needs, because kind applies extraMounts only at creation (a volume's data would otherwise land
+/// silently inside the node container).
 /// </summary>
-public sealed class KindCluster(IProcessRunner runner, string name, string deploymentDirectory, string kind = "kind", string docker = "docker")
+public sealed class KindCluster(Kind kind, Docker docker, string name, string deploymentDirectory)
 {
     public string Name { get; } = name;
 
@@ -23,32 +24,20 @@ public sealed class KindCluster(IProcessRunner runner, string name, string deplo
 
     public string ConfigFile => Path.Combine(deploymentDirectory, "kind-config.yml");
 
-    /// <summary>The names <c>kind get clusters</c> lists (it prints "No kind clusters found." on stderr when there are none).</summary>
-    public static async Task<IReadOnlyList<string>> ListAsync(IProcessRunner runner, string kind, string workingDirectory, CancellationToken cancellationToken)
-    {
-        var result = await runner.RunAsync(new ProcessSpec(kind, ["get", "clusters"]) { WorkingDirectory = workingDirectory, Timeout = TimeSpan.FromSeconds(30) }, cancellationToken);
-        if (!result.Succeeded)
-        {
-            throw new SlipwayException(FailureReason.PrerequisiteMissing, $"kind get clusters failed (exit code {result.ExitCode}):\n{result.Tail()}",
-                "check that docker is running and that you may use it");
-        }
-
-        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(line => !line.StartsWith("No kind clusters", StringComparison.Ordinal))
-            .ToList();
-    }
+    public async Task<bool> IsRunningAsync(CancellationToken cancellationToken) =>
+        (await kind.ClustersAsync(deploymentDirectory, cancellationToken)).Contains(Name);
 
     /// <summary>
     /// The cluster-id a new k8s-kind deployment gets at deploy create: the running kind cluster's name, so it joins
     /// that cluster instead of asking for a second one; <paramref name="fresh"/> when none runs or kind is missing.
     /// With several running clusters the first in name order is taken and the others are named in the warning.
     /// </summary>
-    public static async Task<(string ClusterId, string? Warning)> InheritClusterIdAsync(IProcessRunner runner, string fresh, string workingDirectory, CancellationToken cancellationToken, string kind = "kind")
+    public static async Task<(string ClusterId, string? Warning)> InheritClusterIdAsync(Kind kind, string fresh, string workingDirectory, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> clusters;
         try
         {
-            clusters = await ListAsync(runner, kind, workingDirectory, cancellationToken);
+            clusters = await kind.ClustersAsync(workingDirectory, cancellationToken);
         }
         catch (SlipwayException ex)
         {
@@ -67,7 +56,7 @@ public sealed class KindCluster(IProcessRunner runner, string name, string deplo
     /// <summary>Makes sure the cluster runs: reuse (after the mount check), create when allowed, or refuse with the fix.</summary>
     public async Task EnsureAsync(bool performClusterManagement, Action<string>? progress, Action<string> warn, CancellationToken cancellationToken)
     {
-        var running = await ListAsync(runner, kind, deploymentDirectory, cancellationToken);
+        var running = await kind.ClustersAsync(deploymentDirectory, cancellationToken);
         if (running.Contains(Name))
         {
             progress?.Invoke($"using the running kind cluster {Name}");
@@ -90,19 +79,7 @@ public sealed class KindCluster(IProcessRunner runner, string name, string deplo
         }
 
         progress?.Invoke($"creating kind cluster {Name}");
-        var result = await runner.RunAsync(new ProcessSpec(kind, ["create", "cluster", "--name", Name, "--config", ConfigFile])
-        {
-            // kind resolves relative extraMount host paths against its working directory: D, as the config means.
-            WorkingDirectory = deploymentDirectory,
-            Timeout = TimeSpan.FromMinutes(10),
-            OnStandardError = progress,
-            OnStandardOutput = progress,
-        }, cancellationToken);
-        if (!result.Succeeded)
-        {
-            throw new SlipwayException(FailureReason.DeploymentFailed, $"kind create cluster {Name} failed ({(result.TimedOut ? "timed out" : $"exit code {result.ExitCode}")}):\n{result.Tail()}",
-                $"see 'kind create cluster' above; the cluster configuration is {ConfigFile}");
-        }
+        await kind.CreateAsync(Name, ConfigFile, deploymentDirectory, progress, cancellationToken);
     }
 
     /// <summary>The extraMounts of the control-plane node in D/kind-config.yml, host paths made absolute against D.</summary>
@@ -150,11 +127,7 @@ public sealed class KindCluster(IProcessRunner runner, string name, string deplo
         var required = RequiredMounts();
         if (required.Count == 0) return;
         var node = $"{Name}-control-plane";
-        var result = await runner.RunAsync(new ProcessSpec(docker, ["inspect", "--format", "{{json .Mounts}}", node])
-        {
-            WorkingDirectory = deploymentDirectory,
-            Timeout = TimeSpan.FromSeconds(30),
-        }, cancellationToken);
+        var result = await docker.InspectAsync("{{json .Mounts}}", node, cancellationToken);
         if (!result.Succeeded)
         {
             warn($"could not inspect the mounts of {node} ({result.Tail(1)}); the volumes' host paths are not verified");
@@ -213,30 +186,11 @@ public sealed class KindCluster(IProcessRunner runner, string name, string deplo
         return mounts;
     }
 
-    public async Task DeleteAsync(CancellationToken cancellationToken)
-    {
-        var result = await runner.RunAsync(new ProcessSpec(kind, ["delete", "cluster", "--name", Name]) { WorkingDirectory = deploymentDirectory, Timeout = TimeSpan.FromMinutes(5) }, cancellationToken);
-        if (!result.Succeeded)
-        {
-            throw new SlipwayException(FailureReason.DeploymentFailed, $"kind delete cluster {Name} failed (exit code {result.ExitCode}):\n{result.Tail()}");
-        }
-    }
+    public Task DeleteAsync(CancellationToken cancellationToken) => kind.DeleteAsync(Name, deploymentDirectory, cancellationToken);
 
     /// <summary>Copies local images into the cluster's nodes, so pods run what was just built (no registry involved).</summary>
-    public async Task LoadImagesAsync(IReadOnlyList<string> images, CancellationToken cancellationToken)
-    {
-        if (images.Count == 0) return;
-        var result = await runner.RunAsync(new ProcessSpec(kind, ["load", "docker-image", "--name", Name, .. images])
-        {
-            WorkingDirectory = deploymentDirectory,
-            Timeout = TimeSpan.FromMinutes(10),
-        }, cancellationToken);
-        if (!result.Succeeded)
-        {
-            throw new SlipwayException(FailureReason.DeploymentFailed, $"kind load docker-image into {Name} failed (exit code {result.ExitCode}):\n{result.Tail()}",
-                "every image must exist locally ('docker image ls'); build it with 'slipway build-containers'");
-        }
-    }
+    public Task LoadImagesAsync(IReadOnlyList<string> images, CancellationToken cancellationToken) =>
+        kind.LoadImagesAsync(Name, images, deploymentDirectory, cancellationToken);
 
     private static bool SamePath(string a, string b) =>
         string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.Ordinal);

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Slipway.Core.Kubernetes;
+using Slipway.Core.Specs;
+using Slipway.Infrastructure.Operations;
+
+namespace Slipway.Cli.Commands.Deploy;
+
+internal static class CreateCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var spec = new Option<string>("--spec-file") { Description = "The spec to deploy", Required = true };
+        var dir = new Option<string>("--deployment-dir") { Description = "The deployment directory to create", DefaultValueFactory = _ => "deployment-001" };
+        var update = new Option<bool>("--update") { Description = "Re-render an existing deployment directory from the spec (changed files kept as .bak)" };
+        var command = new Command("create", "Create (or --update) a deployment directory from a spec") { spec, dir, update };
+        command.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
+        {
+            var request = new CreateRequest
+            {
+                StackArgument = parse.GetValue(cli.Stack),
+                SpecFile = parse.GetValue(spec)!,
+                DeploymentDirectory = parse.GetValue(dir)!,
+                Update = parse.GetValue(update),
+            };
+            var result = await new DeployCreate(env).RunAsync(request, ct);
+            var ui = cli.Ui;
+            cli.ShowWarnings(result.Warnings);
+            if (result.Update is { } report)
+            {
+                ui.Info($"updated {request.DeploymentDirectory} ({result.Deployment.DeploymentId}): {report.Changed.Count} changed, {report.Added.Count} added, {report.Unchanged.Count} unchanged");
+                foreach (var file in report.Changed) ui.Detail($"changed {file} (previous kept as {file}.bak)");
+                foreach (var file in report.Added) ui.Detail($"added   {file}");
+            }
+            else
+            {
+                ui.Info($"created {request.DeploymentDirectory} (deployment-id {result.Deployment.DeploymentId})");
+            }
+
+            var volumes = result.Rendered.Volumes;
+            if (volumes.Count > 0)
+            {
+                ui.Info("volumes:");
+                var lines = volumes[0].Target.IsKubernetes()
+                    ? KubernetesVolumes.Table(volumes)
+                    : volumes.Select(v => v.Describe() + (v.Seeded ? ", seeded from the stack's config" : ""));
+                foreach (var line in lines) ui.Detail(line);
+            }
+
+            if (!string.IsNullOrWhiteSpace(result.HookOutput))
+            {
+                ui.Info("create hook:");
+                foreach (var line in result.HookOutput.TrimEnd().Split('\n')) ui.Detail(line);
+            }
+
+            ui.Info($"next: slipway deployment --dir {request.DeploymentDirectory} start");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using System.Text.Json;
+using Slipway.Infrastructure.Operations;
+
+namespace Slipway.Cli.Commands.Deployment;
+
+internal static class DiagnoseCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var tail = new Option<int>("--tail", "-n") { Description = "Log lines per troubled service", DefaultValueFactory = _ => 50 };
+        var command = new Command("diagnose", "Show the last run, each container's state, health-check output and last log lines") { tail };
+        command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
+        {
+            var result = await new Diagnose(env).RunAsync(dir, parse.GetValue(tail), ct);
+            var ui = cli.Ui;
+            if (result.LastRun is { } run)
+            {
+                ui.Result($"last run {run.Id} ({run.Command}): {Kebab(run.State.ToString())}");
+                ui.Result($"  stages: {string.Join(" → ", run.Stages.Select(s => $"{s.Name}:{Kebab(s.State.ToString())}"))}");
+                if (run.Failure is not null) ui.Result($"  failure: {run.Failure}");
+                if (run.Logs.Count > 0) ui.Result($"  log: {run.Logs[^1]}");
+            }
+
+            if (result.Lock is { } holder) ui.Result($"lock: held by {holder}{(result.LockIsStale ? " (stale: that process is gone)" : "")}");
+            ui.Result(result.Diagnosis);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static string Kebab(string name) => JsonNamingPolicy.KebabCaseLower.ConvertName(name);
+}

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Slipway.Cli.Output;
+using Slipway.Infrastructure.Operations;
+
+namespace Slipway.Cli.Commands.Deployment;
+
+internal static class HistoryCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var output = SharedOptions.Output();
+        var command = new Command("history", "List the recorded revisions: number, time, result, spec hash, images") { output };
+        command.SetAction((parse, ct) => cli.DeploymentAsync(parse, (env, dir) =>
+        {
+            var (revisions, current) = new History(env).Run(dir);
+            var ui = cli.Ui;
+            if (parse.IsJson(output))
+            {
+                IReadOnlyList<RevisionJson> json = revisions.Select(r => new RevisionJson(r.Number, r.Time, r.Result, r.Number == current, r.Command, r.RunId, r.SpecHash,
+                    r.SourceRevision, new(r.Images.ToDictionary(), StringComparer.Ordinal), new(r.ImagePins.ToDictionary(), StringComparer.Ordinal))).ToList();
+                ui.Result(JsonSerializer.Serialize(json, OutputJson.Default.IReadOnlyListRevisionJson));
+            }
+            else if (revisions.Count == 0)
+            {
+                ui.Result("No revisions recorded yet ('deployment start' records one)");
+            }
+            else
+            {
+                ui.Table(["REVISION", "TIME", "RESULT", "COMMAND", "SPEC", "IMAGES"], revisions.Select(r => (IReadOnlyList<string>)[
+                    r.Number.ToString(CultureInfo.InvariantCulture) + (r.Number == current ? "*" : ""),
+                    r.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z",
+                    r.Result + (r.SourceRevision is { } s ? $" (copy of {s})" : ""),
+                    r.Command,
+                    r.SpecHash,
+                    string.Join(", ", r.Images.Select(i => $"{i.Key}={i.Value}")),
+                ]));
+                ui.Info("* the current revision (the newest good one)");
+            }
+
+            return Task.FromResult(ExitCodes.Success);
+        }));
+        return command;
+    }
+}

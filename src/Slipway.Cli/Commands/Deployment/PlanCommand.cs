@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Text.Json;
+using Slipway.Cli.Output;
+using Slipway.Core.Kubernetes;
+using Slipway.Infrastructure.Operations;
+
+namespace Slipway.Cli.Commands.Deployment;
+
+internal static class PlanCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var output = SharedOptions.Output();
+        var command = new Command("plan", "Show what start would change against the live state (changes nothing)") { output };
+        command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
+        {
+            var plan = await new Plan(env).RunAsync(dir, ct);
+            var ui = cli.Ui;
+            if (parse.IsJson(output))
+            {
+                ui.Result(JsonSerializer.Serialize(new PlanJson(plan.CurrentRevision,
+                    plan.Changes.Select(c => new ChangeJson(c.Kind, c.Name, c.Action, c.Detail)).ToList(),
+                    plan.Files.Select(f => new FileJson(f.Path, f.Change)).ToList(),
+                    plan.Volumes.Select(v => new VolumeJson(v.Name, v.Where, v.SurvivesPodRestart, v.SurvivesStop, v.SurvivesDeleteVolumes, v.SurvivesClusterDeletion)).ToList()),
+                    OutputJson.Default.PlanJson));
+                return ExitCodes.Success;
+            }
+
+            var changing = plan.Changes.Where(c => c.Action != "unchanged").ToList();
+            if (changing.Count == 0) ui.Result("No changes: the live state matches D");
+            else ui.Table(["KIND", "NAME", "ACTION"], changing.Select(c => (IReadOnlyList<string>)[c.Kind, c.Name, c.Action]));
+            if (plan.CurrentRevision is not { } current) ui.Info("no revision recorded yet: every file of D is new");
+            else if (plan.Files.Count > 0)
+            {
+                ui.Info($"files changed since revision {current}:");
+                foreach (var file in plan.Files) ui.Detail($"{file.Change} {file.Path}");
+            }
+
+            if (plan.Volumes.Count > 0)
+            {
+                // Where each volume's data lives and what survives what: the trap of storage that seems persistent and is not.
+                ui.Info("volumes:");
+                foreach (var line in KubernetesVolumes.Table(plan.Volumes)) ui.Detail(line);
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Slipway.Cli.Output;
+using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Operations;
+using Slipway.Infrastructure.Pipeline;
+
+namespace Slipway.Cli.Commands.Deployment;
+
+internal static class RestartCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var timeout = SharedOptions.WaitTimeout();
+        var force = new Option<bool>("--force-recreate") { Description = "Recreate every container even when nothing changed" };
+        var image = new Option<string[]>("--image") { Description = "SERVICE=IMAGE: run this image for the service (this run and until replaced)", AllowMultipleArgumentsPerToken = false };
+        var breakLock = SharedOptions.BreakLock();
+        var command = new Command("restart", "Sync D from its sources and roll out what changed (prepare … verify, record; rollback when unhealthy)")
+        {
+            timeout, force, image, breakLock,
+        };
+        command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
+        {
+            var result = await new Restart(env).RunAsync(dir, new RunRequest(RunRequest.Restart)
+            {
+                WaitTimeout = parse.Seconds(timeout),
+                ForceRecreate = parse.GetValue(force),
+                ServiceImages = ParseImages(parse.GetValue(image) ?? []),
+                BreakLock = parse.GetValue(breakLock),
+            }, ct);
+            return RunOutput.Print(cli.Ui, result);
+        }));
+        return command;
+    }
+
+    private static Dictionary<string, string> ParseImages(IEnumerable<string> values)
+    {
+        var images = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var eq = value.IndexOf('=');
+            if (eq <= 0 || eq == value.Length - 1 || value.Any(char.IsWhiteSpace))
+            {
+                throw new SlipwayException(FailureReason.InvalidInput, $"--image '{value}' must be SERVICE=IMAGE", "e.g. --image web=registry.example/web:3f2a9c1d0b7e");
+            }
+
+            images[value[..eq]] = value[(eq + 1)..];
+        }
+
+        return images;
+    }
+}

@@ -1,0 +1,19 @@
+using System.CommandLine;
+using Slipway.Infrastructure.Operations;
+
+namespace Slipway.Cli.Commands.Deployment;
+
+internal static class RunJobCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var job = new Argument<string>("job");
+        var command = new Command("run-job", "Run one of the stack's jobs to completion") { job };
+        command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
+        {
+            await new RunJob(env).RunAsync(dir, parse.GetValue(job)!, ct);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

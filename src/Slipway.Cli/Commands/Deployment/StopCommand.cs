@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Slipway.Infrastructure.Operations;
+
+namespace Slipway.Cli.Commands.Deployment;
+
+internal static class StopCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var deleteVolumes = new Option<bool>("--delete-volumes") { Description = "Also remove the deployment's Docker volumes (host-path data is kept and listed)" };
+        var preserve = new Option<bool>("--preserve-volumes") { Description = "Keep volumes (the default)" };
+        var cluster = new ClusterManagement("Also delete the kind cluster (k8s-kind)");
+        var deleteNamespace = new Option<bool>("--delete-namespace") { Description = "Also delete the namespace (k8s)" };
+        var command = new Command("stop", "Stop the deployment; volumes are kept unless --delete-volumes") { deleteVolumes, preserve, cluster.Perform, cluster.Skip, deleteNamespace };
+        command.Aliases.Add("down");
+        command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
+        {
+            var result = await new Stop(env).RunAsync(dir, new StopRequest
+            {
+                DeleteVolumes = parse.GetValue(deleteVolumes),
+                PreserveVolumes = parse.GetValue(preserve),
+                DeleteNamespace = parse.GetValue(deleteNamespace),
+                PerformClusterManagement = cluster.IsOn(parse),
+            }, ct);
+            var outcome = result.Outcome;
+            if (result.DeletedVolumes)
+            {
+                cli.Ui.Info(outcome.RemovedVolumes.Count == 0 ? $"no {outcome.VolumeKind} to remove" : $"removed {outcome.VolumeKind}: " + string.Join(", ", outcome.RemovedVolumes));
+                foreach (var path in outcome.KeptHostPaths) cli.Ui.Info($"kept host-path data: {path} (delete it yourself if you mean to)");
+            }
+            else
+            {
+                cli.Ui.Info(outcome.KeptNote);
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

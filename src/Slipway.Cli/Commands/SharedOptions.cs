@@ -1,0 +1,34 @@
+using System.CommandLine;
+
+namespace Slipway.Cli.Commands;
+
+/// <summary>The options several commands take, defined once (each command gets its own instances).</summary>
+internal static class SharedOptions
+{
+    public static Option<string> Output()
+    {
+        var option = new Option<string>("--output") { Description = "text or json (json goes to stdout; messages to stderr)", DefaultValueFactory = _ => "text" };
+        option.AcceptOnlyFromAmong("text", "json");
+        return option;
+    }
+
+    public static bool IsJson(this ParseResult parse, Option<string> output) => parse.GetValue(output) == "json";
+
+    public static Option<int> WaitTimeout(int seconds = 300) =>
+        new("--wait-timeout") { Description = "Seconds to wait for services to become healthy", DefaultValueFactory = _ => seconds };
+
+    public static TimeSpan Seconds(this ParseResult parse, Option<int> option) => TimeSpan.FromSeconds(parse.GetValue(option));
+
+    public static Option<bool> BreakLock() =>
+        new("--break-lock") { Description = "Replace a stale lock (its process is gone) instead of refusing" };
+}
+
+/// <summary>laconic-so's pair: <c>--perform-cluster-management</c> opts in, <c>--skip-cluster-management</c> (the default) opts out.</summary>
+internal sealed class ClusterManagement(string perform)
+{
+    public Option<bool> Perform { get; } = new("--perform-cluster-management") { Description = perform };
+
+    public Option<bool> Skip { get; } = new("--skip-cluster-management") { Description = "Never create or delete a cluster (the default)" };
+
+    public bool IsOn(ParseResult parse) => parse.GetValue(Perform) && !parse.GetValue(Skip);
+}

@@ -1,0 +1,41 @@
+using Slipway.Infrastructure.Backends;
+using Slipway.Infrastructure.Backends.Compose;
+using Slipway.Infrastructure.Backends.Kubernetes;
+using Slipway.Infrastructure.GitOps;
+using Slipway.Infrastructure.Operations;
+using Slipway.Infrastructure.Pipeline;
+using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Reporting;
+using Slipway.Infrastructure.Verification;
+
+namespace Slipway.Cli.Composition;
+
+/// <summary>Builds, once per command, everything an operation uses: runner, tools, backends and the pipeline's stages.</summary>
+internal static class CompositionRoot
+{
+    public static SlipwayEnvironment Build(HostSettings host, IReporter reporter, IProcessRunner runner, IProbe probe)
+    {
+        var backends = new BackendCatalog(
+        [
+            new ComposeBackendFactory(host.Tools),
+            new KubernetesBackendFactory(host.Tools, new KubernetesBackendOptions { GetEnvironment = host.GetEnvironment, Warn = reporter.Warn, Clock = host.Clock }),
+        ]);
+        var environment = new SlipwayEnvironment
+        {
+            Runner = runner,
+            Reporter = reporter,
+            Clock = host.Clock,
+            CurrentDirectory = host.CurrentDirectory,
+            RepositoryBase = host.RepositoryBase,
+            ShippedStackRoots = host.ShippedStackRoots,
+            Tools = host.Tools,
+            Backends = backends,
+            GetEnvironment = host.GetEnvironment,
+            SecretBytes = host.SecretBytes,
+        };
+        return environment with
+        {
+            Plans = StagePlans.Create(new StackImages(), new GitOpsSourceSync(environment), probe, host.HealthPollInterval),
+        };
+    }
+}

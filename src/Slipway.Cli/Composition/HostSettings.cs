@@ -1,0 +1,62 @@
+using Slipway.Infrastructure.Tools;
+
+namespace Slipway.Cli.Composition;
+
+/// <summary>
+/// What the host gives a Slipway process: its current directory, where shipped stacks and pod repositories are, which
+/// executables to drive. <see cref="FromEnvironment"/> is the only place that reads SLIPWAY_* variables.
+/// </summary>
+internal sealed record HostSettings
+{
+    public required string CurrentDirectory { get; init; }
+
+    public required string RepositoryBase { get; init; }
+
+    public IReadOnlyList<string> ShippedStackRoots { get; init; } = [];
+
+    public ToolPaths Tools { get; init; } = ToolPaths.Default;
+
+    /// <summary>Where variables the spec names (registry-credentials' token-env) are read.</summary>
+    public Func<string, string?> GetEnvironment { get; init; } = _ => null;
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Random bytes for generated secrets; null: the system's cryptographic source.</summary>
+    public Func<int, byte[]>? SecretBytes { get; init; }
+
+    /// <summary>How often verify polls the backend for health.</summary>
+    public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public static HostSettings FromEnvironment()
+    {
+        static string? Get(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+        return new HostSettings
+        {
+            CurrentDirectory = Directory.GetCurrentDirectory(),
+            RepositoryBase = Get("SLIPWAY_REPO_BASE_DIR") ?? Get("CERC_REPO_BASE_DIR")
+                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "cerc"),
+            ShippedStackRoots = Get("SLIPWAY_STACKS_PATH")?.Split(':', StringSplitOptions.RemoveEmptyEntries) ?? RepositoryStacks(),
+            Tools = new ToolPaths(
+                Docker: Get("SLIPWAY_DOCKER") ?? "docker",
+                Kubectl: Get("SLIPWAY_KUBECTL") ?? "kubectl",
+                Kind: Get("SLIPWAY_KIND") ?? "kind",
+                Git: Get("SLIPWAY_GIT") ?? "git"),
+            GetEnvironment = Environment.GetEnvironmentVariable,
+        };
+    }
+
+    /// <summary>Stacks shipped with Slipway: the repository's stacks/ above the binary.</summary>
+    private static IReadOnlyList<string> RepositoryStacks()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var stacks = Path.Combine(dir.FullName, "stacks");
+            if (Directory.Exists(stacks) && File.Exists(Path.Combine(dir.FullName, "Slipway.slnx")))
+            {
+                return [stacks];
+            }
+        }
+
+        return [];
+    }
+}

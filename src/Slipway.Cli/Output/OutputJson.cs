@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+
+namespace Slipway.Cli.Output;
+
+/// <summary>The shapes <c>--output json</c> prints, serialized by source generation (no reflection at run time).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(IReadOnlyList<ServiceJson>))]
+[JsonSerializable(typeof(IReadOnlyList<RevisionJson>))]
+[JsonSerializable(typeof(PlanJson))]
+[JsonSerializable(typeof(IReadOnlyList<BuiltImageJson>))]
+internal sealed partial class OutputJson : JsonSerializerContext;
+
+internal sealed record PortJson(string HostIp, int HostPort, int TargetPort, string Protocol);
+
+internal sealed record ServiceJson(string Service, string Name, string Id, string State, string? Health, IReadOnlyList<PortJson> Ports);
+
+internal sealed record RevisionJson(
+    int Revision, DateTimeOffset Time, string Result, bool Current, string Command, string RunId, string SpecHash, int? SourceRevision,
+    SortedDictionary<string, string> Images, SortedDictionary<string, string> ImagePins);
+
+internal sealed record ChangeJson(string Kind, string Name, string Action, string? Detail);
+
+internal sealed record FileJson(string Path, string Change);
+
+internal sealed record VolumeJson(string Name, string DataLivesIn, string SurvivesPodRestart, string SurvivesStop, string SurvivesDeleteVolumes, string SurvivesClusterDeletion);
+
+internal sealed record PlanJson(int? CurrentRevision, IReadOnlyList<ChangeJson> Changes, IReadOnlyList<FileJson> Files, IReadOnlyList<VolumeJson> Volumes);
+
+internal sealed record BuiltImageJson(string Container, string StackImage, string Reference, string? Revision, bool Reused, string? Digest);

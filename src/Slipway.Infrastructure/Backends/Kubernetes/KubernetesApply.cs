@@ -1,0 +1,161 @@
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Specs;
+using Slipway.Infrastructure.Processes;
+
+namespace Slipway.Infrastructure.Backends.Kubernetes;
+
+/// <summary>The objects of one apply: manifests, the pull secret, and the jobs that have not run yet, in apply order.</summary>
+public sealed record ApplyBatch(IReadOnlyList<ManifestObject> Objects, string Yaml, IReadOnlySet<string> Declared);
+
+/// <summary>
+/// start on Kubernetes: check the namespace's owner, make released volumes claimable, one server-side apply of every
+/// object, prune what D no longer declares, and (only when asked to wait) wait for every Deployment to roll out.
+/// </summary>
+public sealed class KubernetesApply(KubernetesTarget target)
+{
+    public async Task ApplyAsync(ApplyOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Services.Count > 0)
+        {
+            throw new SlipwayException(FailureReason.InvalidInput,
+                $"start on {target.Session.Target.ToName()} applies the whole deployment; naming services ({string.Join(", ", options.Services)}) is only supported on compose",
+                "run start without service names");
+        }
+
+        var deadline = target.Options.Clock.GetUtcNow() + options.WaitTimeout;
+        var manifests = target.LoadManifests();
+        var ns = target.NamespaceOf(manifests);
+        await target.ConnectAsync(options.PerformClusterManagement, options.Progress, cancellationToken);
+        await new NamespaceOwnership(target).CheckAsync(ns.Name, options.Progress, cancellationToken);
+        if (manifests.Any(o => o.Kind == "PersistentVolume")) await ReleaseVolumesAsync(options.Progress, cancellationToken);
+        var existingJobs = await ExistingJobsAsync(ns.Name, cancellationToken);
+        var pullSecret = target.PullSecret(ns, warn: true);
+        var batch = Batch(manifests, pullSecret, existingJobs, options.ImagePins);
+
+        options.Progress?.Invoke($"applying {batch.Objects.Count} objects to namespace {ns.Name}");
+        var applied = await target.Kubectl.RunAsync(["apply", "--server-side", "--field-manager=slipway", "-f", "-"], cancellationToken,
+            standardInput: batch.Yaml, timeout: TimeSpan.FromMinutes(5), extraSecrets: pullSecret?.SecretForms, progress: options.Progress);
+        if (!applied.Succeeded) throw Failure(applied);
+
+        await PruneAsync(ns.Name, batch.Declared, options.Progress, cancellationToken);
+
+        var deployments = manifests.Where(o => o.Kind == "Deployment").ToList();
+        if (options.ForceRecreate && deployments.Count > 0)
+        {
+            // rollout restart stamps the pod template through its own field manager, so the next plain apply keeps it.
+            await target.Kubectl.RequireAsync("rollout restart", ["rollout", "restart", "-n", ns.Name, .. deployments.Select(d => $"deployment/{d.Name}")], cancellationToken);
+        }
+
+        if (!options.Wait) return;
+        foreach (var deployment in deployments)
+        {
+            await WaitForRolloutAsync(ns.Name, deployment.Name, deadline, options, cancellationToken);
+        }
+    }
+
+    /// <summary>The one stdin of an apply: the Namespace first, the pull secret before the pods need it, then the rest and the jobs not run yet.</summary>
+    public ApplyBatch Batch(IReadOnlyList<ManifestObject> manifests, RegistryPullSecret? pullSecret, IReadOnlySet<string> existingJobs, IReadOnlyDictionary<string, string> pins)
+    {
+        var objects = new List<ManifestObject>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Add(ManifestObject o)
+        {
+            if (seen.Add($"{o.Kind}/{o.Namespace}/{o.Name}")) objects.Add(o);
+        }
+
+        foreach (var o in manifests.Where(o => o.Kind == "Namespace")) Add(o);
+        if (pullSecret is not null) Add(pullSecret.Object);
+        foreach (var o in manifests.Where(o => o.Kind != "Namespace")) Add(o);
+
+        var declared = new HashSet<string>(objects.Select(o => o.ResourceName), StringComparer.Ordinal)
+        {
+            // Declared whenever the spec has registry-credentials: a token missing this once must not delete a working secret.
+            KubernetesManifests.ResourceName("Secret", "", RegistryPullSecret.NameFor(target.DeploymentId)),
+        };
+        foreach (var o in target.LoadJobObjects())
+        {
+            declared.Add(o.ResourceName);
+            // A Job's pod template is immutable and it already did its work: one that exists is left alone.
+            if (o.Kind == "Job" && existingJobs.Contains(o.ResourceName)) continue;
+            Add(o);
+        }
+
+        KubernetesManifests.PinImages(objects, pins);
+        return new ApplyBatch(objects, KubernetesManifests.Serialize(objects), declared);
+    }
+
+    public SlipwayException Failure(ProcessResult applied)
+    {
+        if (applied.StandardError.Contains("Apply failed with", StringComparison.Ordinal) && applied.StandardError.Contains("conflict", StringComparison.Ordinal))
+        {
+            return new SlipwayException(FailureReason.Conflict,
+                $"kubectl apply found fields of this deployment's objects that another field manager owns:\n{ConflictLines(applied.StandardError)}",
+                "someone changed these objects with another tool (kubectl edit/apply, a controller); drop that change, or take the fields over once with "
+                + $"'kubectl {string.Join(' ', target.Kubectl.Connection)} apply --server-side --field-manager=slipway --force-conflicts -f <objects>'");
+        }
+
+        return Tools.Kubectl.Failure("apply", applied, FailureReason.DeploymentFailed);
+    }
+
+    /// <summary>kubectl's conflict report without its generic advice paragraph.</summary>
+    private static string ConflictLines(string stderr) =>
+        string.Join('\n', stderr.Split('\n').Where(l => l.Contains("conflict", StringComparison.OrdinalIgnoreCase) || l.TrimStart().StartsWith("- .", StringComparison.Ordinal))
+            .Where(l => !l.Contains("--force-conflicts", StringComparison.Ordinal) && !l.StartsWith("See ", StringComparison.Ordinal)).Distinct());
+
+    private async Task PruneAsync(string ns, IReadOnlySet<string> declared, Action<string>? progress, CancellationToken cancellationToken)
+    {
+        var stale = await StaleObjectsAsync(ns, declared, cancellationToken);
+        if (stale.Count == 0) return;
+        progress?.Invoke("removing objects the deployment no longer declares: " + string.Join(", ", stale));
+        await target.Kubectl.RequireAsync("delete (prune)", ["delete", "-n", ns, "--wait=true", "--ignore-not-found", .. stale], cancellationToken,
+            timeout: target.Options.DeleteTimeout + TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Live objects with this deployment's label that D no longer declares (never PVs or PVCs: data is only deleted by --delete-volumes).</summary>
+    public async Task<IReadOnlyList<string>> StaleObjectsAsync(string ns, IReadOnlySet<string> declared, CancellationToken cancellationToken)
+    {
+        var live = await target.Kubectl.RequireAsync("get (objects to prune)", ["get", KubernetesTarget.OwnedKinds, "-n", ns, "-l", target.Selector, "-o", "name"], cancellationToken);
+        return KubernetesTarget.Lines(live.StandardOutput).Where(name => !declared.Contains(name)).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// A PV whose claim was deleted (with its namespace) stays Released with a stale claimRef, and the re-created claim
+    /// would never bind. Our own Released PVs get their claimRef cleared so they bind again, data intact.
+    /// </summary>
+    private async Task ReleaseVolumesAsync(Action<string>? progress, CancellationToken cancellationToken)
+    {
+        var volumes = await target.Kubectl.RequireAsync("get persistentvolumes", ["get", "persistentvolumes", "-l", target.Selector, "-o", "json"], cancellationToken);
+        foreach (var item in KubernetesTarget.Items(volumes.StandardOutput))
+        {
+            if (!item.TryGetProperty("status", out var status) || !status.TryGetProperty("phase", out var phase) || phase.GetString() != "Released") continue;
+            var name = item.GetProperty("metadata").GetProperty("name").GetString()!;
+            progress?.Invoke($"persistentvolume/{name} was released by a deleted claim; making it claimable again");
+            await target.Kubectl.RequireAsync($"patch persistentvolume {name}", ["patch", "persistentvolume", name, "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/spec/claimRef\"}]"], cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlySet<string>> ExistingJobsAsync(string ns, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(target.JobsFolder)) return new HashSet<string>();
+        var result = await target.Kubectl.RequireAsync("get jobs", ["get", "jobs.batch", "-n", ns, "-l", target.Selector, "-o", "name"], cancellationToken);
+        return KubernetesTarget.Lines(result.StandardOutput).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private async Task WaitForRolloutAsync(string ns, string name, DateTimeOffset deadline, ApplyOptions options, CancellationToken cancellationToken)
+    {
+        var remaining = deadline - target.Options.Clock.GetUtcNow();
+        var seconds = Math.Max(1, (int)Math.Ceiling(remaining.TotalSeconds));
+        options.Progress?.Invoke($"waiting for deployment/{name} to roll out");
+        var result = await target.Kubectl.RunAsync(["rollout", "status", $"deployment/{name}", "-n", ns, $"--timeout={seconds}s"], cancellationToken,
+            timeout: TimeSpan.FromSeconds(seconds + 30), progress: options.Progress);
+        if (result.Succeeded) return;
+        var timedOut = result.TimedOut
+            || result.StandardError.Contains("timed out", StringComparison.OrdinalIgnoreCase)
+            || result.StandardError.Contains("exceeded its progress deadline", StringComparison.Ordinal);
+        throw new SlipwayException(timedOut ? FailureReason.VerifyTimeout : FailureReason.DeploymentFailed,
+            timedOut
+                ? $"deployment/{name} in namespace {ns} did not finish rolling out within {(int)options.WaitTimeout.TotalSeconds}s:\n{result.Tail()}"
+                : $"kubectl rollout status deployment/{name} failed (exit code {result.ExitCode}):\n{result.Tail()}",
+            $"see why with 'slipway deployment --dir {target.Directory} status' and 'logs'; or raise --wait-timeout");
+    }
+}

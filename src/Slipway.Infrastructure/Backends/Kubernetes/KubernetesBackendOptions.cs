@@ -1,0 +1,21 @@
+namespace Slipway.Infrastructure.Backends.Kubernetes;
+
+/// <summary>What the Kubernetes backend needs from outside besides its tools; tests replace the clock, the delay and the environment.</summary>
+public sealed record KubernetesBackendOptions
+{
+    /// <summary>Where registry-credentials' token-env is read (at run time, never stored).</summary>
+    public Func<string, string?> GetEnvironment { get; init; } = _ => null;
+
+    /// <summary>Warnings for the user (missing token, uninspectable kind mounts).</summary>
+    public Action<string> Warn { get; init; } = _ => { };
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;
+
+    /// <summary>How long run-job waits for a Job to complete or fail.</summary>
+    public TimeSpan JobTimeout { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long stop waits for the deleted objects (and their pods) to be gone.</summary>
+    public TimeSpan DeleteTimeout { get; init; } = TimeSpan.FromMinutes(2);
+}

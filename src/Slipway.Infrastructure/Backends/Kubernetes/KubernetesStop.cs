@@ -1,0 +1,137 @@
+using Slipway.Core.Diagnostics;
+
+namespace Slipway.Infrastructure.Backends.Kubernetes;
+
+/// <summary>
+/// stop on Kubernetes: delete this deployment's objects (by its label), and only when asked its claims and volumes,
+/// its namespace and its kind cluster; each of those refuses when it would take more than this deployment's own.
+/// </summary>
+public sealed class KubernetesStop(KubernetesTarget target)
+{
+    private const string VolumeKind = "PersistentVolumeClaims/PersistentVolumes";
+    private const string KeptNote = "namespace and volumes kept; 'stop --delete-volumes' removes this deployment's PersistentVolumeClaims and PersistentVolumes";
+
+    public async Task<StopOutcome> StopAsync(StopOptions options, CancellationToken cancellationToken)
+    {
+        var kubectl = target.Kubectl;
+        var ns = target.NamespaceOf(target.LoadManifests()).Name;
+        if (target.Cluster is { } cluster)
+        {
+            if (!await cluster.IsRunningAsync(cancellationToken))
+            {
+                // Nothing can be left: the objects lived in the cluster.
+                options.Progress?.Invoke($"kind cluster {cluster.Name} is not running; nothing to stop");
+                return new StopOutcome([], [], VolumeKind, KeptNote);
+            }
+        }
+        else
+        {
+            target.RequireKubeconfig();
+        }
+
+        if (options.DeleteNamespace && !options.DeleteVolumes)
+        {
+            // Deleting a namespace deletes every claim in it, and with them provisioned data: only when --delete-volumes says so.
+            var claims = await kubectl.RequireAsync("get persistentvolumeclaims", ["get", "persistentvolumeclaims", "-n", ns, "-o", "name"], cancellationToken);
+            if (KubernetesTarget.Lines(claims.StandardOutput).ToList() is { Count: > 0 } list)
+            {
+                throw new SlipwayException(FailureReason.Conflict,
+                    $"deleting namespace {ns} would also delete its volume claims ({string.Join(", ", list)}) and the data of provisioned volumes; nothing was stopped",
+                    "add --delete-volumes if you mean to delete them, or stop without --delete-namespace");
+            }
+        }
+
+        options.Progress?.Invoke($"deleting the objects of {target.DeploymentId} in namespace {ns}");
+        // Foreground cascading with --wait returns only when the pods are gone too, so an immediate start cannot race them.
+        await kubectl.RequireAsync("delete", ["delete", KubernetesTarget.OwnedKinds, "-n", ns, "-l", target.Selector, "--cascade=foreground", "--wait=true", "--ignore-not-found",
+            $"--timeout={(int)target.Options.DeleteTimeout.TotalSeconds}s"], cancellationToken, timeout: DeleteTimeout);
+
+        var removed = new List<string>();
+        var keptPaths = new List<string>();
+        if (options.DeleteVolumes)
+        {
+            (removed, keptPaths) = await DeleteVolumesAsync(ns, options.Progress, cancellationToken);
+        }
+
+        var ownership = new NamespaceOwnership(target);
+        if (options.DeleteNamespace && await ownership.CheckAsync(ns, null, cancellationToken) is { } live)
+        {
+            if (!NamespaceOwnership.HasSlipwayOwner(live))
+            {
+                throw new SlipwayException(FailureReason.Conflict, $"namespace '{ns}' has no owner annotation, so it is not this deployment's to delete",
+                    "delete it yourself with kubectl if you mean to");
+            }
+
+            options.Progress?.Invoke($"deleting namespace {ns}");
+            await kubectl.RequireAsync($"delete namespace {ns}", ["delete", "namespace", ns, "--wait=true", "--ignore-not-found", $"--timeout={(int)target.Options.DeleteTimeout.TotalSeconds}s"],
+                cancellationToken, timeout: DeleteTimeout);
+        }
+
+        if (target.Cluster is { } kind && options.PerformClusterManagement)
+        {
+            var others = await ownership.OtherOwnersAsync(cancellationToken);
+            if (others.Count > 0)
+            {
+                throw new SlipwayException(FailureReason.Conflict,
+                    $"this deployment's objects are removed, but the kind cluster '{kind.Name}' is kept: other deployments use it ({string.Join(", ", others)})",
+                    "stop those first, or delete the cluster yourself with 'kind delete cluster --name " + kind.Name + "'");
+            }
+
+            options.Progress?.Invoke($"deleting kind cluster {kind.Name}");
+            await kind.DeleteAsync(cancellationToken);
+        }
+
+        return new StopOutcome(removed, keptPaths, VolumeKind, KeptNote);
+    }
+
+    private TimeSpan DeleteTimeout => target.Options.DeleteTimeout + TimeSpan.FromSeconds(30);
+
+    /// <summary>Deletes this deployment's PVCs and its own PVs (by deployment-id label: never another deployment's).</summary>
+    private async Task<(List<string> Removed, List<string> KeptPaths)> DeleteVolumesAsync(string ns, Action<string>? progress, CancellationToken cancellationToken)
+    {
+        var kubectl = target.Kubectl;
+        // Listed first: deleting data is only done when what goes can be said.
+        var claims = await kubectl.RequireAsync("get persistentvolumeclaims", ["get", "persistentvolumeclaims", "-n", ns, "-l", target.Selector, "-o", "name"], cancellationToken);
+        var volumes = await kubectl.RequireAsync("get persistentvolumes", ["get", "persistentvolumes", "-l", target.Selector, "-o", "json"], cancellationToken);
+        var claimNames = KubernetesTarget.Lines(claims.StandardOutput).Order(StringComparer.Ordinal).ToList();
+        var volumeNames = new List<string>();
+        var hostPaths = new List<string>();
+        foreach (var item in KubernetesTarget.Items(volumes.StandardOutput))
+        {
+            volumeNames.Add("persistentvolume/" + item.GetProperty("metadata").GetProperty("name").GetString());
+            if (item.TryGetProperty("spec", out var spec) && spec.TryGetProperty("hostPath", out var hostPath) && hostPath.TryGetProperty("path", out var path) && path.GetString() is { } p)
+            {
+                hostPaths.Add(HostPathOnMachine(p));
+            }
+        }
+
+        volumeNames.Sort(StringComparer.Ordinal);
+        if (claimNames.Count > 0)
+        {
+            progress?.Invoke("deleting " + string.Join(", ", claimNames));
+            await kubectl.RequireAsync("delete persistentvolumeclaims", ["delete", "-n", ns, "--wait=true", "--ignore-not-found", .. claimNames], cancellationToken, timeout: DeleteTimeout);
+        }
+
+        if (volumeNames.Count > 0)
+        {
+            progress?.Invoke("deleting " + string.Join(", ", volumeNames));
+            await kubectl.RequireAsync("delete persistentvolumes", ["delete", "--wait=true", "--ignore-not-found", .. volumeNames], cancellationToken, timeout: DeleteTimeout);
+        }
+
+        return ([.. claimNames, .. volumeNames], hostPaths.Distinct().ToList());
+    }
+
+    /// <summary>A hostPath PV's path as the operator finds it: on kind, the node path mapped back through kind-config's mounts.</summary>
+    private string HostPathOnMachine(string nodePath)
+    {
+        if (target.Cluster is null) return nodePath;
+        foreach (var mount in target.Cluster.RequiredMounts().OrderByDescending(m => m.ContainerPath.Length))
+        {
+            var prefix = mount.ContainerPath.TrimEnd('/');
+            if (nodePath == prefix) return mount.HostPath;
+            if (nodePath.StartsWith(prefix + "/", StringComparison.Ordinal)) return Path.Combine(mount.HostPath, nodePath[(prefix.Length + 1)..]);
+        }
+
+        return $"{nodePath} (inside the kind node)";
+    }
+}

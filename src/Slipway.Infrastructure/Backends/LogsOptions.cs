@@ -1,0 +1,3 @@
+namespace Slipway.Infrastructure.Backends;
+
+public sealed record LogsOptions(bool Follow, int? Tail, IReadOnlyList<string> Services);

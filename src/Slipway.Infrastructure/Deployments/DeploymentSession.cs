@@ -1,0 +1,181 @@
+using Slipway.Core.Compose;
+using Slipway.Core.Config;
+using Slipway.Core.Deployments;
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Specs;
+using Slipway.Core.Stacks;
+using YamlDotNet.RepresentationModel;
+
+namespace Slipway.Infrastructure.Deployments;
+
+/// <summary>
+/// A deployment directory D, opened once per command: its layout, identity, spec copy, stack copy, config and the
+/// rendered pod compose files, each read and parsed here and nowhere else. After something rewrites D (a sync, a
+/// revision restore) the caller takes a fresh session with <see cref="Reload"/>; nothing reopens D behind it.
+/// </summary>
+public sealed class DeploymentSession
+{
+    private readonly Lazy<SourceSpec> _sourceSpec;
+
+    private DeploymentSession(DeploymentLayout layout, DeploymentFile identity, Spec spec, StackDefinition stack, IReadOnlyList<DotEnvEntry> config,
+        IReadOnlyList<string> secrets, IReadOnlyList<ComposeFile> podFiles, IReadOnlyList<string> overrideFiles, IReadOnlyList<ComposeFile> overrides)
+    {
+        Layout = layout;
+        Identity = identity;
+        Spec = spec;
+        Stack = stack;
+        Config = config;
+        SecretValues = secrets;
+        PodFiles = podFiles;
+        OverrideFiles = overrideFiles;
+        Overrides = overrides;
+        _sourceSpec = new Lazy<SourceSpec>(ReadSourceSpec);
+    }
+
+    public DeploymentLayout Layout { get; }
+
+    public DeploymentFile Identity { get; }
+
+    /// <summary>D/spec.yml: the copy of the spec the deployment was last created or synced from.</summary>
+    public Spec Spec { get; }
+
+    public DeployTarget Target => Spec.DeployTo;
+
+    /// <summary>The copy of stack.yml in D: which pods, jobs and images this deployment has.</summary>
+    public StackDefinition Stack { get; }
+
+    /// <summary>D/config.env's entries, in file order.</summary>
+    public IReadOnlyList<DotEnvEntry> Config { get; }
+
+    /// <summary>
+    /// Values that must never reach a log: generated secrets (<c>$generate:...$</c> in the spec) and everything that came
+    /// from env-files or credentials-files (keys of config.env the spec's config does not set to a literal).
+    /// </summary>
+    public IReadOnlyList<string> SecretValues { get; }
+
+    /// <summary>D/compose/docker-compose-&lt;pod&gt;.yml of every pod of the stack, in stack order (whether or not the file exists).</summary>
+    public IReadOnlyList<string> PodComposeFiles => [.. Stack.Pods.Select(p => Layout.PodComposeFile(p.Name))];
+
+    /// <summary>The pod compose files that exist, parsed (the rendered copies in D, not the stack's sources).</summary>
+    public IReadOnlyList<ComposeFile> PodFiles { get; }
+
+    /// <summary>Host-local compose overrides (D/overrides/*.yml|yaml), applied after the pod files, in name order.</summary>
+    public IReadOnlyList<string> OverrideFiles { get; }
+
+    /// <summary>The override files, parsed.</summary>
+    public IReadOnlyList<ComposeFile> Overrides { get; }
+
+    /// <summary>service → image as the pod files declare it (a later file wins), without interpolation.</summary>
+    public IReadOnlyDictionary<string, string> ServiceImages =>
+        PodFiles.SelectMany(f => f.Services).Where(s => s.Image is { Length: > 0 })
+            .GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Image!, StringComparer.Ordinal);
+
+    /// <summary>The services of every pod, in file order.</summary>
+    public IReadOnlyList<string> PodServices => [.. PodFiles.SelectMany(f => f.Services).Select(s => s.Name).Distinct()];
+
+    /// <summary>The named volumes the pod files declare, in first-declared order.</summary>
+    public IReadOnlyList<string> DeclaredVolumes => [.. PodFiles.SelectMany(f => f.Volumes).Distinct()];
+
+    /// <summary>Host directories behind the bind-backed volumes of the pod files (their data outlives --delete-volumes).</summary>
+    public IReadOnlyList<string> HostPathVolumes
+    {
+        get
+        {
+            var paths = new List<string>();
+            foreach (var file in PodFiles)
+            {
+                if (!file.Root.Children.TryGetValue(new YamlScalarNode("volumes"), out var node) || node is not YamlMappingNode volumes) continue;
+                foreach (var (_, definition) in volumes.Children)
+                {
+                    if (definition is YamlMappingNode v
+                        && v.Children.TryGetValue(new YamlScalarNode("driver_opts"), out var opts) && opts is YamlMappingNode options
+                        && options.Children.TryGetValue(new YamlScalarNode("device"), out var device) && device is YamlScalarNode { Value: { } path })
+                    {
+                        paths.Add(path);
+                    }
+                }
+            }
+
+            return paths.Distinct().ToList();
+        }
+    }
+
+    /// <summary>The git-tracked spec D was made from (deployment.yml's spec-source), parsed once when first asked for.</summary>
+    public SourceSpec Source => _sourceSpec.Value;
+
+    /// <summary>The folder relative paths of the git-tracked spec resolve against (token files, env-files); D when it is gone.</summary>
+    public string SpecDirectory => Identity.SpecSource is { } source && File.Exists(source) ? Path.GetDirectoryName(source)! : Layout.Directory;
+
+    /// <summary>D as it is on disk now: the same directory opened again (after a sync or a restore rewrote it).</summary>
+    public DeploymentSession Reload() => Open(Layout.Directory);
+
+    public static DeploymentSession Open(string directory)
+    {
+        var layout = new DeploymentLayout(directory);
+        if (File.Exists(layout.Directory))
+        {
+            throw new SlipwayException(FailureReason.InvalidInput, $"{directory} is a file, not a deployment directory");
+        }
+
+        if (!Directory.Exists(layout.Directory))
+        {
+            throw new SlipwayException(FailureReason.NotFound, $"deployment directory {directory} does not exist", "create it with 'slipway deploy create'");
+        }
+
+        if (!File.Exists(layout.DeploymentFile))
+        {
+            throw new SlipwayException(FailureReason.NotFound, $"{directory} is not a deployment directory: it has no deployment.yml");
+        }
+
+        if (!File.Exists(layout.Spec))
+        {
+            throw new SlipwayException(FailureReason.NotFound, $"{layout.Spec} does not exist", "re-create the deployment with 'slipway deploy create --update'");
+        }
+
+        var identity = DeploymentFile.Parse(File.ReadAllText(layout.DeploymentFile), layout.DeploymentFile);
+        var diagnostics = new DiagnosticBag();
+        var spec = SpecParser.Parse(File.ReadAllText(layout.Spec), layout.Spec, diagnostics);
+        var stack = StackParser.Parse(File.ReadAllText(layout.StackFile), layout.StackFile, diagnostics);
+        diagnostics.ThrowIfErrors();
+        var config = File.Exists(layout.ConfigEnv) ? DotEnv.Parse(File.ReadAllText(layout.ConfigEnv)).Entries : [];
+        var literals = spec.Config.Where(c => !GeneratedSecret.ContainsToken(c.Value)).ToDictionary(c => c.Key, c => c.Value);
+        var secrets = config
+            .Where(c => !literals.TryGetValue(c.Key, out var literal) || literal != c.Value)
+            .Select(c => c.Value)
+            .Where(v => v.Length > 0)
+            .ToList();
+        var values = config.GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        var podFiles = stack.Pods.Select(p => layout.PodComposeFile(p.Name)).Where(File.Exists).Select(f => ReadCompose(f, values)).ToList();
+        var overrideFiles = Directory.Exists(layout.OverridesFolderPath)
+            ? Directory.EnumerateFiles(layout.OverridesFolderPath)
+                .Where(f => f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".yaml", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .ToList()
+            : [];
+        var overrides = overrideFiles.Select(f => ReadCompose(f, values)).ToList();
+        return new DeploymentSession(layout, identity, spec, stack, config, secrets, podFiles, overrideFiles, overrides);
+    }
+
+    /// <summary>
+    /// A compose file of D, read for what Slipway needs to know about it. It was checked strictly when it was rendered
+    /// (or is the operator's host-local override, which compose itself checks), so only a YAML syntax error counts here.
+    /// </summary>
+    private static ComposeFile ReadCompose(string path, IReadOnlyDictionary<string, string> config)
+    {
+        var diagnostics = new DiagnosticBag();
+        var file = ComposeParser.Parse(File.ReadAllText(path), path, diagnostics, key => config.TryGetValue(key, out var v) ? v : null);
+        if (diagnostics.Items.FirstOrDefault(d => d.Code == DiagnosticCodes.YamlSyntax) is { } syntax) throw new InvalidInputException(syntax);
+        return file;
+    }
+
+    private SourceSpec ReadSourceSpec()
+    {
+        if (Identity.SpecSource is not { } path || !File.Exists(path)) return new SourceSpec(null, []);
+        var diagnostics = new DiagnosticBag();
+        var spec = SpecParser.Parse(File.ReadAllText(path), path, diagnostics);
+        return new SourceSpec(diagnostics.HasErrors ? null : spec, diagnostics.Sorted());
+    }
+}
+
+/// <summary>The git-tracked spec (null when spec-source is unset, gone or invalid) and what parsing it said.</summary>
+public sealed record SourceSpec(Spec? Spec, IReadOnlyList<Diagnostic> Diagnostics);

@@ -1,0 +1,10 @@
+using Slipway.Infrastructure.Backends;
+
+namespace Slipway.Infrastructure.Operations;
+
+/// <summary><c>deployment --dir D logs</c>: the services' logs on the console; the exit code is the tool's.</summary>
+public sealed class Logs(SlipwayEnvironment env)
+{
+    public Task<int> RunAsync(string directory, LogsOptions options, CancellationToken cancellationToken) =>
+        env.Backend(env.OpenDeployment(directory)).LogsAsync(options, cancellationToken);
+}

@@ -1,0 +1,10 @@
+using Slipway.Infrastructure.Pipeline;
+
+namespace Slipway.Infrastructure.Operations;
+
+/// <summary><c>deployment --dir D restart</c>: a run of the restart plan over D.</summary>
+public sealed class Restart(SlipwayEnvironment env)
+{
+    public Task<RunResult> RunAsync(string directory, RunRequest request, CancellationToken cancellationToken) =>
+        Runs.DriveAsync(env, directory, (engine, session) => engine.RunAsync(session, request with { Command = RunRequest.Restart }, cancellationToken));
+}

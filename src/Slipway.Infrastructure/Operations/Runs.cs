@@ -1,0 +1,27 @@
+using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.Pipeline;
+
+namespace Slipway.Infrastructure.Operations;
+
+/// <summary>What start, restart, rollback and resume share: D opened once, the pipeline driven over it, the final state read.</summary>
+internal static class Runs
+{
+    public static async Task<RunResult> DriveAsync(SlipwayEnvironment env, string directory, Func<PipelineEngine, DeploymentSession, Task<RunOutcome>> run)
+    {
+        var session = env.OpenDeployment(directory);
+        var engine = env.Pipeline();
+        RunOutcome outcome;
+        try
+        {
+            outcome = await run(engine, session);
+        }
+        catch (SlipwayException ex) when (engine.LogPath is not null)
+        {
+            ex.Data[CommandLogs.LogPathKey] = engine.LogPath;
+            throw;
+        }
+
+        return new RunResult(outcome, outcome.Succeeded ? outcome.FinalServices ?? [] : []);
+    }
+}

@@ -1,0 +1,14 @@
+namespace Slipway.Infrastructure.Pipeline;
+
+/// <summary>restart's prepare: pull the stack and spec repositories and sync D from the git-tracked spec.</summary>
+public interface ISourceSync
+{
+    /// <summary>
+    /// Pulls and syncs D; a failure must throw before anything in D changed. <paramref name="serviceImages"/> are the
+    /// run's <c>--image SERVICE=IMAGE</c> overrides; the returned pins carry them (and only them) for this run.
+    /// </summary>
+    Task<SourceSyncResult> SyncAsync(RunContext context, IReadOnlyDictionary<string, string> serviceImages, CancellationToken cancellationToken);
+}
+
+/// <summary>What a sync did: image pins for this run and human lines on what changed in D (for the log and output).</summary>
+public sealed record SourceSyncResult(IReadOnlyList<ImagePin> Pins, IReadOnlyList<string> Changes, IReadOnlyList<string> Warnings);

@@ -1,0 +1,91 @@
+using Slipway.Infrastructure.Backends;
+using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.Logging;
+using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Reporting;
+using Slipway.Infrastructure.Tools;
+
+namespace Slipway.Infrastructure.Pipeline;
+
+/// <summary>
+/// What a stage works with: the deployment session and its backend (both replaced together by <see cref="Reload"/>
+/// after a stage rewrote D), the run record and its stores, and the run's log, through which every child command goes.
+/// </summary>
+public sealed class RunContext
+{
+    private readonly Func<DeploymentSession, IProcessRunner, IDeploymentBackend> _createBackend;
+
+    public RunContext(DeploymentSession session, RunRecord run, FileCommandLog log, IProcessRunner runner, ToolPaths tools,
+        Func<DeploymentSession, IProcessRunner, IDeploymentBackend> createBackend, IReporter reporter, TimeProvider clock, Func<string, string?> getEnvironment)
+    {
+        GetEnvironment = getEnvironment;
+        _createBackend = createBackend;
+        Run = run;
+        Log = log;
+        Runner = new LoggingProcessRunner(runner, log);
+        Tools = tools.With(Runner);
+        Reporter = reporter;
+        Clock = clock;
+        Session = session;
+        Backend = createBackend(session, Runner);
+        Runs = new RunStore(session.Layout);
+        Revisions = new RevisionStore(session.Layout);
+        log.Redact(session.SecretValues);
+    }
+
+    public DeploymentSession Session { get; private set; }
+
+    /// <summary>The backend of <see cref="Session"/>, made with the run's logging runner.</summary>
+    public IDeploymentBackend Backend { get; private set; }
+
+    public RunRecord Run { get; }
+
+    public RunStore Runs { get; }
+
+    public RevisionStore Revisions { get; }
+
+    public FileCommandLog Log { get; }
+
+    /// <summary>Runs child commands into the run log (secrets redacted): every child of a stage goes through it.</summary>
+    public IProcessRunner Runner { get; }
+
+    /// <summary>The tools, bound to <see cref="Runner"/>.</summary>
+    public ToolBox Tools { get; }
+
+    public IReporter Reporter { get; }
+
+    public TimeProvider Clock { get; }
+
+    /// <summary>Where a variable the spec names (registry-credentials' token-env) is read, when it is needed.</summary>
+    public Func<string, string?> GetEnvironment { get; }
+
+    /// <summary>The live line of the stage being run (the latest child output, or a stage's own message).</summary>
+    public Action<string> Progress { get; set; } = _ => { };
+
+    /// <summary>The containers or pods as the last health poll of this run saw them.</summary>
+    public IReadOnlyList<ServiceState>? LastServices { get; set; }
+
+    public TimeSpan WaitTimeout => TimeSpan.FromSeconds(Run.Parameters.WaitTimeoutSeconds);
+
+    /// <summary>D was rewritten (a sync, a restore): open it again, make its backend again, and redact any new secret from here on.</summary>
+    public void Reload()
+    {
+        Session = Session.Reload();
+        Backend = _createBackend(Session, Runner);
+        Log.Redact(Session.SecretValues);
+    }
+
+    public void Save() => Runs.Save(Run);
+
+    /// <summary>Pins keyed as the backend's files name the images (see <see cref="IDeploymentBackend.PinKeys"/>).</summary>
+    public Dictionary<string, string> BackendPins(IEnumerable<ImagePin> pins)
+    {
+        var keyed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pin in pins)
+        {
+            foreach (var key in Backend.PinKeys(pin.StackImage)) keyed[key] = pin.Reference;
+        }
+
+        return keyed;
+    }
+}

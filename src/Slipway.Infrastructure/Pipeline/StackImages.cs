@@ -1,0 +1,48 @@
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Stacks;
+using Slipway.Infrastructure.Build;
+using Slipway.Infrastructure.Registry;
+
+namespace Slipway.Infrastructure.Pipeline;
+
+/// <summary>
+/// The stack's images for build and push: those with a build folder are built (or reused) under an immutable tag;
+/// with an image-registry they are pushed. Images without a build folder (built elsewhere) run as the files name them.
+/// </summary>
+public sealed class StackImages : IImageBuilder
+{
+    public async Task<IReadOnlyList<ImagePin>> BuildAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        var session = context.Session;
+        var stackDirectory = session.Identity.StackSource;
+        if (!Directory.Exists(stackDirectory))
+        {
+            context.Reporter.Warn($"the stack source {stackDirectory} is gone: no images built; the files' image references are used");
+            return [];
+        }
+
+        var diagnostics = new DiagnosticBag();
+        var stack = Stack.Load(stackDirectory, diagnostics);
+        diagnostics.ThrowIfErrors();
+        var buildable = stack.Definition.Containers.Where(c => stack.ContainerBuildDirectory(c) is not null).ToList();
+        foreach (var missing in stack.Definition.Containers.Except(buildable))
+        {
+            context.Log.Note($"build: {missing} has no container-build folder; the image is used as the compose files name it");
+        }
+
+        if (buildable.Count == 0) return [];
+        var built = await new ContainerBuilder(context.Tools.Docker, context.Tools.Git).BuildAsync(stack, new BuildRequest { Include = buildable },
+            (container, line) => context.Progress($"{container}: {line}"), cancellationToken);
+        return built.Select(b => new ImagePin(b.StackImage, b.Reference)).ToList();
+    }
+
+    public async Task<IReadOnlyList<ImagePin>> PublishAsync(RunContext context, IReadOnlyList<ImagePin> built, CancellationToken cancellationToken)
+    {
+        var session = context.Session;
+        if (session.Spec.ImageRegistry is not { } registry) return built;
+        var images = built.Select(p => new BuiltImage(ContainerBuilder.Repository(p.StackImage), p.StackImage, p.Reference, TimeSpan.Zero)).ToList();
+        var pushed = await new ImagePublisher(context.Tools.Docker).PushAsync(images, ImagePublisher.RequestFor(session, registry.Value, context.GetEnvironment),
+            (image, line) => context.Progress($"{image}: {line}"), cancellationToken);
+        return pushed.Select(p => new ImagePin(p.StackImage, p.Reference)).ToList();
+    }
+}

@@ -1,0 +1,19 @@
+using Slipway.Core.Diagnostics;
+
+namespace Slipway.Infrastructure.Pipeline.Stages;
+
+/// <summary>The failure path's rollback-apply: the last good revision's files and images put back and applied to the whole deployment.</summary>
+public sealed class FailureRollbackApplyStage : IStage
+{
+    public string Name => StageNames.RollbackApply;
+
+    public async Task<StageOutcome> RunAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        var target = context.Run.RollbackTarget ?? throw new SlipwayException(FailureReason.NotFound, "no revision to roll back to");
+        var revision = context.Revisions.Restore(target);
+        context.Reload();
+        await PushStage.LoadAsync(context, revision.ImagePins, cancellationToken);
+        await ApplyStage.ApplyAsync(context, revision.ImagePins, cancellationToken, allServices: true);
+        return StageOutcome.Done($"revision {target} re-applied (files and images; volumes untouched)");
+    }
+}

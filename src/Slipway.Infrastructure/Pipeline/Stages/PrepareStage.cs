@@ -1,0 +1,44 @@
+using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Registry;
+using Slipway.Infrastructure.Verification;
+
+namespace Slipway.Infrastructure.Pipeline.Stages;
+
+/// <summary>
+/// prepare: refuses to go on when D is not fit to deploy: placeholders, missing required keys, verify checks naming
+/// unknown services (errors); env files in git or world-readable (warnings); a push that could not log in.
+/// </summary>
+public sealed class PrepareStage : IStage
+{
+    public string Name => StageNames.Prepare;
+
+    public async Task<StageOutcome> RunAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        await CheckAsync(context, cancellationToken);
+        return StageOutcome.Done();
+    }
+
+    /// <summary>The checks every plan's prepare makes, after whatever else it does first (a sync, a rollback's target).</summary>
+    public static async Task CheckAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        var session = context.Session;
+        var problems = DeploymentChecks.Prepare(session).ToList();
+
+        // env-file paths are relative to the git-tracked spec, not to D's copy of it.
+        if (session.Source.Spec is { } source)
+        {
+            problems.AddRange(await new EnvFileHygiene(context.Tools.Git).CheckAsync(source, cancellationToken));
+        }
+
+        foreach (var warning in problems.Where(p => !p.IsError)) context.Reporter.Warn(warning.ToString());
+        var bag = new DiagnosticBag();
+        bag.AddRange(problems);
+        bag.ThrowIfErrors();
+
+        if (session.Spec.ImageRegistry is { } registry)
+        {
+            // Refused before anything is built: a token that is missing now would fail the push stage later.
+            ImagePublisher.CheckLogin(ImagePublisher.RequestFor(session, registry.Value, context.GetEnvironment));
+        }
+    }
+}

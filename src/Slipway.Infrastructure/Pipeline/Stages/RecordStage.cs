@@ -1,0 +1,34 @@
+namespace Slipway.Infrastructure.Pipeline.Stages;
+
+/// <summary>record: what the run put in place becomes a revision (unless it equals the newest good one); old ones are pruned.</summary>
+public sealed class RecordStage : IStage
+{
+    public string Name => StageNames.Record;
+
+    public Task<StageOutcome> RunAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        var run = context.Run;
+        var store = context.Revisions;
+        var pins = run.EffectivePins;
+        var hash = RevisionStore.HashOf(context.Session.Layout, pins);
+        var lastGood = store.LastGood();
+        string note;
+        if (run.Revision is null && lastGood is not null && lastGood.FilesHash == hash)
+        {
+            run.Revision = lastGood.Number;
+            note = $"unchanged: still revision {lastGood.Number}";
+        }
+        else
+        {
+            run.Revision ??= store.NextNumber();
+            context.Save(); // the number is taken before the folder appears, so a resumed record reuses it
+            var source = run.Command == RunRequest.Rollback ? run.RestoreRevision : null;
+            store.Record(run.Revision.Value, Revisions.New(context, RevisionRecord.Good, hash) with { SourceRevision = source });
+            note = $"recorded revision {run.Revision}{(source is null ? "" : $" (a copy of revision {source})")}";
+        }
+
+        var pruned = store.Prune(context.Session.Spec.Rollout.HistoryLimit);
+        if (pruned.Count > 0) note += $"; pruned revision{(pruned.Count == 1 ? "" : "s")} {string.Join(", ", pruned)}";
+        return Task.FromResult(StageOutcome.Done(note));
+    }
+}

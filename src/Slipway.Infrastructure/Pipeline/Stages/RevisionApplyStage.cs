@@ -1,0 +1,24 @@
+using Slipway.Core.Verification;
+using Slipway.Infrastructure.Verification;
+
+namespace Slipway.Infrastructure.Pipeline.Stages;
+
+/// <summary>rollback's apply: the revision's files put back into D and its pins taken as the run's, then applied like any other.</summary>
+public sealed class RevisionApplyStage : IStage
+{
+    public string Name => StageNames.Apply;
+
+    public async Task<StageOutcome> RunAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        var run = context.Run;
+        var target = context.Revisions.Restore(run.RestoreRevision!.Value);
+        run.CarriedPins = new Dictionary<string, string>(target.ImagePins, StringComparer.Ordinal);
+        run.BuiltPins.Clear();
+        run.OverridePins.Clear();
+        context.Save();
+        context.Reload();
+        await SpecHookRunner.RunAsync(context.Session, SpecHookPhase.PreDeploy, context.Runner, context.Progress, cancellationToken);
+        await ApplyStage.ApplyAsync(context, run.EffectivePins, cancellationToken);
+        return StageOutcome.Done(run.EffectivePins.Count == 0 ? null : "images: " + string.Join(", ", run.EffectivePins.Select(p => $"{p.Key} → {p.Value}")));
+    }
+}

@@ -1,0 +1,24 @@
+namespace Slipway.Infrastructure.Pipeline.Stages;
+
+/// <summary>The revision record of what a run has applied: D's spec hash, the pins, and the image each service ran.</summary>
+internal static class Revisions
+{
+    public static RevisionRecord New(RunContext context, string result, string hash)
+    {
+        var pins = context.Run.EffectivePins;
+        var images = context.Backend.ServiceImages
+            .ToDictionary(s => s.Key, s => pins.TryGetValue(s.Value, out var pinned) ? pinned : s.Value, StringComparer.Ordinal);
+        return new RevisionRecord
+        {
+            Number = 0,
+            Time = context.Clock.GetUtcNow(),
+            Result = result,
+            Command = context.Run.Command,
+            RunId = context.Run.Id,
+            SpecHash = RevisionStore.SpecHashOf(context.Session.Layout),
+            FilesHash = hash,
+            ImagePins = new SortedDictionary<string, string>(pins.ToDictionary(), StringComparer.Ordinal),
+            Images = new SortedDictionary<string, string>(images, StringComparer.Ordinal),
+        };
+    }
+}

@@ -1,0 +1,20 @@
+namespace Slipway.Infrastructure.Pipeline.Stages;
+
+/// <summary>restart's prepare: pull the sources and sync D from the git-tracked spec, open D again, then the usual checks.</summary>
+public sealed class SyncAndPrepareStage(ISourceSync sync) : IStage
+{
+    public string Name => StageNames.Prepare;
+
+    public async Task<StageOutcome> RunAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        var run = context.Run;
+        var result = await sync.SyncAsync(context, run.Parameters.ServiceImages, cancellationToken);
+        foreach (var warning in result.Warnings) context.Reporter.Warn(warning);
+        foreach (var change in result.Changes) context.Log.Note($"sync: {change}");
+        context.Reload();
+        run.OverridePins = context.BackendPins(result.Pins);
+        context.Save();
+        await PrepareStage.CheckAsync(context, cancellationToken);
+        return StageOutcome.Done(result.Changes.Count == 0 ? "D is in sync with its sources" : $"synced D: {result.Changes.Count} change(s)");
+    }
+}

@@ -1,0 +1,34 @@
+using Slipway.Core.Verification;
+using Slipway.Infrastructure.Verification;
+
+namespace Slipway.Infrastructure.Pipeline.Stages;
+
+/// <summary>
+/// verify: the backend's wait for health (rollouts done, every container ready), then the spec's HTTP/TCP checks, both
+/// within the run's wait timeout; then the spec's post-deploy hooks. The failure path's rollback-verify is the same
+/// wait and checks over the whole deployment, without hooks.
+/// </summary>
+public sealed class VerifyStage(IProbe probe, TimeSpan pollInterval, bool rollingBack = false) : IStage
+{
+    public string Name => rollingBack ? StageNames.RollbackVerify : StageNames.Verify;
+
+    public async Task<StageOutcome> RunAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        var started = context.Clock.GetUtcNow();
+        var services = rollingBack ? [] : context.Run.Parameters.Services;
+        var health = await HealthWait.WaitAsync(context.Backend, services, context.WaitTimeout, context.Progress, cancellationToken, context.Clock, pollInterval);
+        foreach (var line in health.Lines) context.Log.Note($"health: {line}");
+        context.LastServices = health.Services;
+        if (!health.Healthy) throw HealthWait.Failure(health, "the deployment is not healthy");
+
+        var budget = context.WaitTimeout - (context.Clock.GetUtcNow() - started);
+        var session = context.Session;
+        var checks = await new VerifyRunner(probe, context.Clock) { Secrets = session.SecretValues }
+            .RunAsync(session.Spec.Verify, context.Backend, context.Progress, cancellationToken, budget);
+        foreach (var result in checks.Results) context.Log.Note($"verify: {result.DescribeOneLine()}");
+        checks.ThrowIfFailed();
+
+        if (!rollingBack) await SpecHookRunner.RunAsync(session, SpecHookPhase.PostDeploy, context.Runner, context.Progress, cancellationToken);
+        return StageOutcome.Done($"healthy: {health.Lines.Count} container(s){(checks.Results.Count == 0 ? "" : $", {checks.Results.Count} check(s)")}");
+    }
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Processes;
+
+namespace Slipway.Infrastructure.Tools;
+
+/// <summary>One compose project: its name, env file and compose files, as every <c>docker compose</c> call must name them.</summary>
+public sealed record ComposeProject(string Name, string? EnvFile, IReadOnlyList<string> Files);
+
+/// <summary>What <c>docker compose up</c> is asked to do.</summary>
+public sealed record ComposeUp
+{
+    public bool Wait { get; init; }
+
+    public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public bool ForceRecreate { get; init; }
+
+    public IReadOnlyList<string> Services { get; init; } = [];
+
+    /// <summary>One more compose file given on stdin (<c>--file -</c>), e.g. image pins a plan must not write to disk.</summary>
+    public string? StandardInputFile { get; init; }
+
+    /// <summary>Files after the project's (e.g. the pins file an apply writes).</summary>
+    public IReadOnlyList<string> ExtraFiles { get; init; } = [];
+}
+
+/// <summary>
+/// <c>docker compose</c> (v2) over one project: argv building (project name, env file, files, then the command) and
+/// the mapping of compose's known failures (a missing image, an unhealthy container, a timeout) to a reason.
+/// </summary>
+public sealed class DockerCompose(Docker docker, ComposeProject project)
+{
+    public ComposeProject Project { get; } = project;
+
+    public Docker Docker { get; } = docker;
+
+    /// <summary><c>compose --ansi never --project-name P [--env-file E] --file F... COMMAND</c>.</summary>
+    public IReadOnlyList<string> Arguments(IEnumerable<string> files, params IEnumerable<string> command)
+    {
+        var args = new List<string> { "compose", "--ansi", "never", "--project-name", Project.Name };
+        if (Project.EnvFile is not null) args.AddRange(["--env-file", Project.EnvFile]);
+        foreach (var file in files) args.AddRange(["--file", file]);
+        args.AddRange(command);
+        return args;
+    }
+
+    public IReadOnlyList<string> ProjectArguments(params IEnumerable<string> command) => Arguments(Project.Files, command);
+
+    public async Task UpAsync(ComposeUp up, Action<string>? progress, CancellationToken cancellationToken)
+    {
+        var result = await Docker.RunAsync(UpArguments(up, dryRun: false), cancellationToken, up.WaitTimeout + TimeSpan.FromMinutes(2), progress);
+        if (result.Succeeded) return;
+        if (!result.TimedOut && result.StandardError.Contains(" Pulling", StringComparison.Ordinal)
+            && await MissingImagesAsync(cancellationToken) is { Count: > 0 } missing)
+        {
+            throw new SlipwayException(FailureReason.DeploymentFailed,
+                $"docker compose start failed (exit code {result.ExitCode}): {(missing.Count == 1 ? "image" : "images")} {string.Join(", ", missing)} "
+                + $"{(missing.Count == 1 ? "is" : "are")} not available locally and could not be pulled:\n{result.Tail()}",
+                "build the stack's images with 'slipway --stack STACK build-containers', or check the image names and that the registry is reachable");
+        }
+
+        throw Failure("start", result, result.StandardError.Contains("unhealthy", StringComparison.OrdinalIgnoreCase) || result.TimedOut
+            ? FailureReason.VerifyTimeout
+            : FailureReason.DeploymentFailed);
+    }
+
+    /// <summary>compose's own <c>--dry-run</c> of the same up: its progress lines say what would happen; nothing changes.</summary>
+    public async Task<string> UpDryRunAsync(ComposeUp up, CancellationToken cancellationToken)
+    {
+        var result = await Docker.RunAsync(UpArguments(up, dryRun: true), cancellationToken, TimeSpan.FromMinutes(2), standardInput: up.StandardInputFile);
+        if (!result.Succeeded) throw Failure("up --dry-run", result, FailureReason.DeploymentFailed);
+        return result.StandardError + "\n" + result.StandardOutput;
+    }
+
+    public IReadOnlyList<string> UpArguments(ComposeUp up, bool dryRun)
+    {
+        var files = Project.Files.Concat(up.ExtraFiles).ToList();
+        if (up.StandardInputFile is not null) files.Add("-");
+        var command = new List<string> { "up", "--detach" };
+        if (up.Wait) command.AddRange(["--wait", "--wait-timeout", ((int)up.WaitTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture)]);
+        command.Add("--remove-orphans");
+        if (up.ForceRecreate) command.Add("--force-recreate");
+        command.AddRange(up.Services);
+        var args = Arguments(files, command).ToList();
+        if (dryRun) args.Insert(1, "--dry-run");
+        return args;
+    }
+
+    public async Task DownAsync(bool volumes, CancellationToken cancellationToken)
+    {
+        var command = new List<string> { "down", "--remove-orphans" };
+        if (volumes) command.Add("--volumes");
+        var result = await Docker.RunAsync(ProjectArguments(command), cancellationToken);
+        if (!result.Succeeded) throw Failure("stop", result, FailureReason.DeploymentFailed);
+    }
+
+    public Task<int> LogsAsync(bool follow, int? tail, IReadOnlyList<string> services, CancellationToken cancellationToken)
+    {
+        var command = new List<string> { "logs", "--no-color" };
+        if (follow) command.Add("--follow");
+        if (tail is { } n) command.AddRange(["--tail", n.ToString(CultureInfo.InvariantCulture)]);
+        command.AddRange(services);
+        return Docker.InheritAsync(ProjectArguments(command), cancellationToken);
+    }
+
+    public Task<ProcessResult> PortAsync(string service, string port, CancellationToken cancellationToken) =>
+        Docker.RunAsync(ProjectArguments("port", service, port), cancellationToken);
+
+    public Task<int> ExecAsync(string service, IReadOnlyList<string> command, bool interactive, CancellationToken cancellationToken) =>
+        Docker.InheritAsync(ProjectArguments(["exec", .. interactive ? Array.Empty<string>() : ["--no-TTY"], service, .. command]), cancellationToken);
+
+    /// <summary><c>run --rm</c> of a one-off service from <paramref name="jobFile"/>, with the project's files first (its network and names).</summary>
+    public Task<int> RunOnceAsync(string jobFile, string service, CancellationToken cancellationToken) =>
+        Docker.InheritAsync(Arguments([.. Project.Files, jobFile], "run", "--rm", "--no-TTY", service), cancellationToken);
+
+    /// <summary>The project's images the engine does not have (after a failed pull), for the error message; empty when unknown.</summary>
+    private async Task<IReadOnlyList<string>> MissingImagesAsync(CancellationToken cancellationToken)
+    {
+        var images = await Docker.RunAsync(ProjectArguments("config", "--images"), cancellationToken, TimeSpan.FromSeconds(30));
+        if (!images.Succeeded) return [];
+        var missing = new List<string>();
+        foreach (var image in images.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal))
+        {
+            if (!await Docker.ImageExistsAsync(image, cancellationToken)) missing.Add(image);
+        }
+
+        return missing;
+    }
+
+    public static SlipwayException Failure(string what, ProcessResult result, FailureReason reason) =>
+        Docker.Failure($"docker compose {what}", result, reason);
+}

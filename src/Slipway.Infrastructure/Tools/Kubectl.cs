@@ -1,0 +1,73 @@
+using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Processes;
+
+namespace Slipway.Infrastructure.Tools;
+
+/// <summary>
+/// kubectl bound to one cluster: every call carries the same connection arguments (<c>--kubeconfig D/kubeconfig.yml</c>
+/// for k8s, <c>--context kind-NAME</c> for k8s-kind), so no command can land on whatever the default context is
+/// (laconic-so created its registry secret there).
+/// </summary>
+public sealed class Kubectl(IProcessRunner runner, string executable, IReadOnlyList<string> connection, string workingDirectory, IReadOnlyList<string> secrets)
+{
+    public string Executable { get; } = executable;
+
+    public IReadOnlyList<string> Connection { get; } = connection;
+
+    public IReadOnlyList<string> Arguments(IEnumerable<string> command) => [.. Connection, .. command];
+
+    public Task<ProcessResult> RunAsync(IReadOnlyList<string> command, CancellationToken cancellationToken, string? standardInput = null,
+        TimeSpan? timeout = null, IReadOnlyList<string>? extraSecrets = null, Action<string>? progress = null) =>
+        runner.RunAsync(Spec(command, extraSecrets) with
+        {
+            StandardInput = standardInput,
+            Timeout = timeout ?? TimeSpan.FromMinutes(2),
+            OnStandardOutput = progress,
+            OnStandardError = progress,
+        }, cancellationToken);
+
+    /// <summary>Runs with the console attached (logs -f, exec); returns the exit code.</summary>
+    public async Task<int> InheritAsync(IReadOnlyList<string> command, CancellationToken cancellationToken) =>
+        (await runner.RunAsync(Spec(command, null) with { Inherit = true }, cancellationToken)).ExitCode;
+
+    /// <summary>Runs and throws a <see cref="SlipwayException"/> with kubectl's own words when it fails.</summary>
+    public async Task<ProcessResult> RequireAsync(string what, IReadOnlyList<string> command, CancellationToken cancellationToken, FailureReason reason = FailureReason.DeploymentFailed,
+        string? standardInput = null, TimeSpan? timeout = null)
+    {
+        var result = await RunAsync(command, cancellationToken, standardInput, timeout);
+        if (!result.Succeeded) throw Failure(what, result, reason);
+        return result;
+    }
+
+    public static SlipwayException Failure(string what, ProcessResult result, FailureReason reason, string? hint = null) =>
+        new(reason, $"kubectl {what} failed ({(result.TimedOut ? "timed out" : $"exit code {result.ExitCode}")}):\n{result.Tail()}",
+            hint ?? "the full output is in the log under .slipway/logs/ of the deployment directory");
+
+    /// <summary>kubectl's "not found" answer to a get of one named object (exit code 1 with NotFound).</summary>
+    public static bool IsNotFound(ProcessResult result) =>
+        // Only the server's answer counts: "context ... not found" and the like are connection problems, not an absent object.
+        !result.Succeeded && !result.TimedOut && result.StandardError.Contains("(NotFound)", StringComparison.Ordinal);
+
+    /// <summary>
+    /// <c>kubectl diff --server-side</c> of <paramref name="yaml"/>: exit 0 no difference, 1 differences (on stdout, in
+    /// the default unified format), anything else a failure.
+    /// </summary>
+    public async Task<string> DiffAsync(string yaml, IReadOnlyList<string> extraSecrets, CancellationToken cancellationToken)
+    {
+        var diff = await runner.RunAsync(Spec(["diff", "--server-side", "--field-manager=slipway", "-f", "-"], extraSecrets) with
+        {
+            StandardInput = yaml,
+            Timeout = TimeSpan.FromMinutes(2),
+            // The default external diff (diff -u -N over two folders) is what the caller reads.
+            Environment = new Dictionary<string, string?> { ["KUBECTL_EXTERNAL_DIFF"] = null },
+        }, cancellationToken);
+        if (diff.ExitCode > 1 || diff.TimedOut) throw Failure("diff", diff, FailureReason.DeploymentFailed);
+        return diff.ExitCode == 0 ? "" : diff.StandardOutput;
+    }
+
+    private ProcessSpec Spec(IReadOnlyList<string> command, IReadOnlyList<string>? extraSecrets) => new(Executable, Arguments(command))
+    {
+        WorkingDirectory = workingDirectory,
+        Secrets = extraSecrets is null ? secrets : [.. secrets, .. extraSecrets],
+    };
+}
