@@ -21,7 +21,7 @@ internal sealed partial class Bench
             dir = Path.Combine(root, "deployment");
             var (deployment, backend, unset) = await CreateHelloAsync(root, dir);
             project = deployment.Identity.DeploymentId;
-            var up = backend.ProjectArguments("up", "--detach", "--wait", "--wait-timeout", "300", "--remove-orphans");
+            var up = backend.Compose.ProjectArguments("up", "--detach", "--wait", "--wait-timeout", "300", "--remove-orphans");
             Task<RunResult> Slipway(params string[] a) => RunAsync(_cli, ["-q", "deployment", "--dir", dir, .. a], root);
 
             Check(await Slipway("start"), "slipway start (first)");

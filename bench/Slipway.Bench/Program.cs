@@ -303,11 +303,11 @@ internal sealed partial class Bench(string repo, CancellationToken ct)
             project = deployment.Identity.DeploymentId;
 
             // The identical command line `deployment start` runs: same project (deployment-id), env file and compose files.
-            IReadOnlyList<string> up = backend.ProjectArguments("up", "--detach", "--wait", "--wait-timeout", "300", "--remove-orphans");
+            IReadOnlyList<string> up = backend.Compose.ProjectArguments("up", "--detach", "--wait", "--wait-timeout", "300", "--remove-orphans");
             // start's apply stage leaves health to its verify stage (docker ps polls), so its compose command has no --wait.
-            IReadOnlyList<string> applied = backend.ProjectArguments("up", "--detach", "--remove-orphans");
-            var down = backend.ProjectArguments("down", "--remove-orphans");
-            var ps = backend.ProjectArguments("ps", "--all", "--format", "json");
+            IReadOnlyList<string> applied = backend.Compose.ProjectArguments("up", "--detach", "--remove-orphans");
+            var down = backend.Compose.ProjectArguments("down", "--remove-orphans");
+            var ps = backend.Compose.ProjectArguments("ps", "--all", "--format", "json");
             Task<RunResult> Raw(IReadOnlyList<string> a) => RunAsync("docker", a, dir, unset);
             Task<RunResult> Slipway(params string[] a) => RunAsync(_cli, ["deployment", "--dir", dir, .. a], root);
 
@@ -476,15 +476,15 @@ internal sealed partial class Bench(string repo, CancellationToken ct)
     /// deploy init + create of the example stack into <paramref name="dir"/>, its compose backend, and the variables
     /// ComposeBackend unsets for docker (COMPOSE_* and the config keys), so raw commands run in the same environment.
     /// </summary>
-    private async Task<(Deployment Deployment, ComposeBackend Backend, List<string> Unset)> CreateHelloAsync(string root, string dir)
+    private async Task<(DeploymentSession Deployment, ComposeBackend Backend, List<string> Unset)> CreateHelloAsync(string root, string dir)
     {
         var spec = Path.Combine(root, "spec.yml");
         Check(await RunAsync(_cli, ["--stack", _helloStack, "deploy", "init", "--output", spec, "--map-ports-to-host", "localhost-fixed-random", "--config", "GREETING=bench"], root), "deploy init (hello)");
         Check(await RunAsync(_cli, ["--stack", _helloStack, "deploy", "create", "--spec-file", spec, "--deployment-dir", dir], root), "deploy create (hello)");
-        var deployment = Deployment.Open(dir);
+        var deployment = DeploymentSession.Open(dir);
         var unset = new List<string> { "COMPOSE_PROJECT_NAME", "COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_ENV_FILES", "COMPOSE_STATUS_STDOUT" };
         unset.AddRange(deployment.Config.Select(c => c.Key));
-        return (deployment, new ComposeBackend(deployment, new SystemProcessRunner()), unset);
+        return (deployment, new ComposeBackend(deployment, new Slipway.Infrastructure.Tools.Docker(new SystemProcessRunner())), unset);
     }
 
     /// <summary>The compose arguments with one more --file before the subcommand (after the last --file).</summary>

@@ -1,5 +1,5 @@
 using Slipway.Cli.Commands;
-using Slipway.Cli.Composition;
+using Slipway.Infrastructure.Composition;
 using Slipway.Cli.Console;
 using Slipway.Infrastructure.Processes;
 

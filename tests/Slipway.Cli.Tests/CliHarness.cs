@@ -1,6 +1,6 @@
 using Slipway.Cli.Commands;
 using Slipway.Cli.Console;
-using Slipway.Infrastructure.Operations;
+using Slipway.Infrastructure.Composition;
 using Slipway.TestKit;
 
 namespace Slipway.Cli.Tests;
@@ -27,12 +27,11 @@ internal sealed class CliHarness : IDisposable
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        var cli = new SlipwayCli(new ConsoleUi(output, error, interactive: false), Runner, (ui, runner) => new SlipwayEnvironment
+        var cli = new SlipwayCli(new ConsoleUi(output, error, interactive: false), Runner, new HostSettings
         {
-            Runner = runner,
-            Reporter = ui,
             CurrentDirectory = Workspace.Path,
             RepositoryBase = Workspace.Combine("repos"),
+            GetEnvironment = Environment.GetEnvironmentVariable,
         });
         var exit = await cli.RunAsync(args);
         return new CliRun(exit, output.ToString(), error.ToString());

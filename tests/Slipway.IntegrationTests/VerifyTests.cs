@@ -1,3 +1,4 @@
+using ToolsDocker = Slipway.Infrastructure.Tools.Docker;
 using System.Diagnostics;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Verification;
@@ -53,12 +54,12 @@ public sealed class VerifyTests(DockerFixture fixture, ITestOutputHelper output)
         var d = await ws.CreateAsync(spec, "verify");
         Assert.DoesNotContain("not implemented", d.CreateResult.AllOutput, StringComparison.Ordinal);
 
-        var deployment = Deployment.Open(d.Directory);
-        var backend = new ComposeBackend(deployment, new SystemProcessRunner());
+        var deployment = DeploymentSession.Open(d.Directory);
+        var backend = new ComposeBackend(deployment, new ToolsDocker(new SystemProcessRunner()));
         await backend.ApplyAsync(new ApplyOptions { WaitTimeout = TimeSpan.FromMinutes(2) }, CancellationToken.None);
         var checks = deployment.Spec.Verify;
         Assert.Equal(5, checks.Count);
-        Assert.Empty(DeploymentChecks.Prepare(deployment, deployment.Spec));
+        Assert.Empty(DeploymentChecks.Prepare(deployment));
 
         using var probe = new NetworkProbe();
         var progress = new List<string>();
@@ -116,14 +117,14 @@ public sealed class VerifyTests(DockerFixture fixture, ITestOutputHelper output)
                 timeout: 2s
             """);
         var d = await ws.CreateAsync(spec, "stopped");
-        var deployment = Deployment.Open(d.Directory);
-        var backend = new ComposeBackend(deployment, new SystemProcessRunner());
+        var deployment = DeploymentSession.Open(d.Directory);
+        var backend = new ComposeBackend(deployment, new ToolsDocker(new SystemProcessRunner()));
         await backend.ApplyAsync(new ApplyOptions { WaitTimeout = TimeSpan.FromMinutes(2) }, CancellationToken.None);
         using var probe = new NetworkProbe();
         var checks = deployment.Spec.Verify;
 
         // Without a port the check takes the one the service publishes.
-        var healthy = await VerificationStages.VerifyAsync(deployment, backend, null, CancellationToken.None);
+        var healthy = await new VerifyRunner(probe) { Secrets = deployment.SecretValues }.RunAsync(deployment.Spec.Verify, backend, null, CancellationToken.None);
         Assert.True(healthy.Passed, healthy.Summary());
 
         await Docker.OutputAsync("compose", "--project-name", d.DeploymentId, "stop", "--timeout", "1", "web");

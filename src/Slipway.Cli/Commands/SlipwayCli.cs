@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using Slipway.Cli.Commands.Deploy;
 using Slipway.Cli.Commands.Deployment;
-using Slipway.Cli.Composition;
+using Slipway.Infrastructure.Composition;
 using Slipway.Cli.Console;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Verification;

@@ -1,18 +1,38 @@
+using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Pipeline;
+using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.GitOps;
 
-/// <summary>restart's prepare: git pull of the stack and spec repositories, then D synced from the git-tracked spec.</summary>
+/// <param name="Pull">What the pull did to each repository.</param>
+/// <param name="Sync">What the sync wrote into D, the checked --image overrides and their pins.</param>
+public sealed record GitOpsSyncResult(GitPullReport Pull, SyncResult Sync)
+{
+    /// <summary>Human lines for the run log and output: one per repository, one per file written into D.</summary>
+    public IReadOnlyList<string> Lines => [.. Pull.Repositories.Select(r => "git: " + r.Describe()), .. Sync.Changes];
+}
+
+/// <summary>
+/// restart's prepare (GitOps): pull the stack's and the spec's repositories, then sync D from the git-tracked spec
+/// with the code of <c>deploy create --update</c>. A failing pull throws before anything changes; so do a bad spec
+/// and a bad <c>--image</c>. Every git and hook command goes through the given runner (the run's log).
+/// </summary>
 public sealed class GitOpsSourceSync(SlipwayEnvironment env) : ISourceSync
 {
     public async Task<SourceSyncResult> SyncAsync(RunContext context, IReadOnlyDictionary<string, string> serviceImages, CancellationToken cancellationToken)
     {
-        // Every git and hook command of the sync goes through the run's logging runner.
-        var local = env with { Runner = context.Runner, Reporter = context.Reporter };
-        var pull = await new GitSync(context.Tools.Git).PullAsync(context.Session, cancellationToken);
-        var sync = await new SourceSync(local).SyncAsync(context.Session, serviceImages, cancellationToken);
-        var pins = sync.ImagePins().Select(p => new ImagePin(p.Key, p.Value)).ToList();
-        return new SourceSyncResult(pins, [.. pull.Repositories.Select(r => "git: " + r.Describe()), .. sync.Changes], sync.SharedImageWarnings());
+        var result = await RunAsync(context.Session, context.Runner, serviceImages, cancellationToken);
+        var pins = result.Sync.ImagePins().Select(p => new ImagePin(p.Key, p.Value)).ToList();
+        return new SourceSyncResult(pins, result.Lines, result.Sync.SharedImageWarnings());
+    }
+
+    /// <param name="serviceImages">The run's <c>--image SERVICE=IMAGE</c> overrides (service → image).</param>
+    public async Task<GitOpsSyncResult> RunAsync(DeploymentSession session, IProcessRunner runner, IReadOnlyDictionary<string, string> serviceImages, CancellationToken cancellationToken)
+    {
+        var pull = await new GitSync(env.Tools.With(runner).Git).PullAsync(session, cancellationToken);
+        var sync = await new SourceSync(env with { Runner = runner }).SyncAsync(session, serviceImages, cancellationToken);
+        return new GitOpsSyncResult(pull, sync);
     }
 }

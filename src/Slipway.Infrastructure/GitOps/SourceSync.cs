@@ -5,14 +5,14 @@ using Slipway.Infrastructure.Operations;
 
 namespace Slipway.Infrastructure.GitOps;
 
-/// <summary>An override checked against the synced deployment: which service and stack image it replaces.</summary>
+/// <summary>An override checked against the synced deployment: which compose file and image it replaces.</summary>
 /// <param name="StackImage">The image the rendered compose file gives the service.</param>
-public sealed record AppliedImageOverride(string Service, string StackImage, string Image);
+public sealed record AppliedImageOverride(string Service, string File, string StackImage, string Image);
 
 /// <param name="SpecFile">The git-tracked spec D was synced from.</param>
 /// <param name="Create">What the render and write of <c>deploy create --update</c> did (files added, changed, backed up; warnings; hook output).</param>
 /// <param name="Services">Every pod service of the synced D with its image.</param>
-public sealed record SyncResult(string SpecFile, CreateResult Create, IReadOnlyList<AppliedImageOverride> ImageOverrides, IReadOnlyDictionary<string, string> Services)
+public sealed record SyncResult(string SpecFile, CreateResult Create, IReadOnlyList<AppliedImageOverride> ImageOverrides, IReadOnlyList<ServiceImage> Services)
 {
     /// <summary>True when the sync wrote any file into D (a restart with no change writes nothing).</summary>
     public bool Changed => Create.Update is { } update && (update.Added.Count > 0 || update.Changed.Count > 0);
@@ -54,7 +54,7 @@ public sealed record SyncResult(string SpecFile, CreateResult Create, IReadOnlyL
         var named = ImageOverrides.Select(o => o.Service).ToHashSet(StringComparer.Ordinal);
         foreach (var o in ImageOverrides)
         {
-            var sharing = Services.Where(s => s.Value == o.StackImage && !named.Contains(s.Key)).Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
+            var sharing = Services.Where(s => s.Image == o.StackImage && !named.Contains(s.Service)).Select(s => s.Service).Distinct().Order(StringComparer.Ordinal).ToList();
             if (sharing.Count > 0)
             {
                 warnings.Add($"--image {o.Service}={o.Image}: {string.Join(", ", sharing)} use{(sharing.Count == 1 ? "s" : "")} the same image {o.StackImage} and get{(sharing.Count == 1 ? "s" : "")} {o.Image} too");
@@ -93,25 +93,25 @@ public sealed class SourceSync(SlipwayEnvironment env)
 
         var create = new DeployCreate(env);
         var render = await create.RenderAsync(new CreateRequest { SpecFile = specFile, DeploymentDirectory = directory, Update = true }, cancellationToken);
-        var services = render.PodServiceImages;
+        var services = render.PodServices;
         var applied = Resolve(services, imageOverrides);
         var result = await create.WriteAsync(render, cancellationToken);
         return new SyncResult(specFile, result, applied, services);
     }
 
-    private static List<AppliedImageOverride> Resolve(IReadOnlyDictionary<string, string> services, IReadOnlyDictionary<string, string> overrides)
+    private static List<AppliedImageOverride> Resolve(IReadOnlyList<ServiceImage> services, IReadOnlyDictionary<string, string> overrides)
     {
         var applied = new List<AppliedImageOverride>();
         foreach (var (service, image) in overrides.OrderBy(o => o.Key, StringComparer.Ordinal))
         {
-            if (!services.TryGetValue(service, out var stackImage))
+            if (services.FirstOrDefault(s => s.Service == service) is not { } match)
             {
-                var names = services.Keys.Order(StringComparer.Ordinal).ToList();
+                var names = services.Select(s => s.Service).ToList();
                 throw new SlipwayException(FailureReason.InvalidInput, $"--image names service '{service}', which no pod of the deployment runs",
                     DidYouMean.Hint(service, names) ?? (names.Count == 0 ? null : "services: " + string.Join(", ", names)));
             }
 
-            applied.Add(new AppliedImageOverride(service, stackImage, image));
+            applied.Add(new AppliedImageOverride(service, match.File, match.Image, image));
         }
 
         return applied;

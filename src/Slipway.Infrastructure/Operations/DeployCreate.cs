@@ -28,9 +28,12 @@ public sealed record CreateResult(DeploymentFile Deployment, RenderedDeployment 
 /// <summary>A render of <c>deploy create</c> that has not been written yet: everything it would write, and what it found.</summary>
 public sealed record CreatePlan(DeploymentLayout Layout, Stack Stack, Spec Spec, DeploymentFile Deployment, bool Update, RenderedDeployment Rendered, IReadOnlyList<Diagnostic> Warnings)
 {
-    /// <summary>service → image of the rendered pod files (the stack's compose image, or the spec's image-override).</summary>
-    public required IReadOnlyDictionary<string, string> PodServiceImages { get; init; }
+    /// <summary>Every service of the rendered pod files with the image it gets (the stack's compose image, or the spec's image-override).</summary>
+    public required IReadOnlyList<ServiceImage> PodServices { get; init; }
 }
+
+/// <summary>A pod service of a rendered deployment, the compose file of D it is in, and its image.</summary>
+public sealed record ServiceImage(string Service, string File, string Image);
 
 /// <summary><c>deploy create [--update]</c>: renders spec + stack into a deployment directory, then writes it and runs the create hook.</summary>
 public sealed class DeployCreate(SlipwayEnvironment env)
@@ -99,11 +102,12 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             KubeConfig = await ReadKubeConfigAsync(spec, cancellationToken),
             HostFiles = new DiskHostFiles(),
         });
-        var images = bundle.Pods.SelectMany(p => p.Compose.Services)
-            .Select(svc => (svc.Name, Image: spec.ImageOverrides.TryGetValue(svc.Name, out var o) ? o.Value : svc.Image))
+        var services = bundle.Pods.SelectMany(p => p.Compose.Services.Select(svc =>
+                (svc.Name, File: $"compose/docker-compose-{p.Name}.yml", Image: spec.ImageOverrides.TryGetValue(svc.Name, out var o) ? o.Value : svc.Image)))
             .Where(svc => svc.Image is { Length: > 0 })
-            .GroupBy(svc => svc.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Image!, StringComparer.Ordinal);
-        return new CreatePlan(layout, stack, spec, deployment, existing is not null, rendered, diagnostics.Sorted().Concat(rendered.Warnings).ToList()) { PodServiceImages = images };
+            .Select(svc => new ServiceImage(svc.Name, svc.File, svc.Image!))
+            .ToList();
+        return new CreatePlan(layout, stack, spec, deployment, existing is not null, rendered, diagnostics.Sorted().Concat(rendered.Warnings).ToList()) { PodServices = services };
     }
 
     /// <summary>Writes a render: a fresh D (all or nothing) or an update with .bak copies; then the stack's create hook.</summary>

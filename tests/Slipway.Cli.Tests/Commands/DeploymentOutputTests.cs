@@ -106,8 +106,7 @@ public sealed class DeploymentOutputTests : IDisposable
         Assert.Equal(
             [
                 $"docker compose --ansi never --project-name {id} --env-file {d}/config.env --file {d}/compose/docker-compose-web.yml up --detach --remove-orphans",
-                ps, // verify
-                ps, // the status table
+                ps, // verify (its last answer is also the status table printed at the end)
             ],
             _cli.Runner.CallLines());
         Assert.Contains("✓ [4/6] apply", run.Err);

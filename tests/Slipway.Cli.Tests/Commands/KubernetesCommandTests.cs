@@ -54,17 +54,25 @@ public sealed class KubernetesCommandTests : IDisposable
         var d = WriteDeployment("k8s");
         _cli.Runner.On("kubectl", "--kubeconfig", $"{d}/kubeconfig.yml", "get", "namespace").Returns(1, stderr: "Error from server (NotFound): namespaces \"tiny\" not found\n");
         _cli.Runner.On("kubectl", "--kubeconfig", $"{d}/kubeconfig.yml", "get", "pods").Returns(0, ReadyPod);
+        _cli.Runner.On("kubectl", "--kubeconfig", $"{d}/kubeconfig.yml", "get", "deployments.apps").Returns(0, RolledOut);
 
         var run = await _cli.RunAsync("deployment", "--dir", d, "start");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var lines = _cli.Runner.CallLines();
         Assert.Single(lines, l => l.Contains(" apply --server-side --field-manager=slipway -f -", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains($"rollout status deployment/{Id}-web -n tiny --timeout=300s", StringComparison.Ordinal));
+        // apply does not wait (verify does): verify polls the Deployments' rollout and the pods.
+        Assert.DoesNotContain(lines, l => l.Contains(" rollout status ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains($"get deployments.apps -n tiny -l slipway.io/deployment-id={Id} -o json", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.StartsWith("docker", StringComparison.Ordinal));
         var log = Assert.Single(Directory.GetFiles(Path.Combine(d, ".slipway", "logs")));
         Assert.Contains("apply --server-side", File.ReadAllText(log));
     }
+
+    private const string RolledOut = $$$"""
+        {"items":[{"metadata":{"name":"{{{Id}}}-web","generation":2},"spec":{"replicas":1},
+          "status":{"observedGeneration":2,"replicas":1,"updatedReplicas":1,"availableReplicas":1}}]}
+        """;
 
     [Fact]
     public async Task Start_on_kind_passes_perform_cluster_management_through()

@@ -1,3 +1,4 @@
+using Slipway.Infrastructure.Tools;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Backends.Compose;
@@ -20,7 +21,7 @@ public sealed class ComposeBackendTests : IDisposable
     private ComposeBackend Backend(bool withConfigEnv = true, bool withOverrides = true)
     {
         _d = SampleDeployment.Write(_workspace, withConfigEnv, withOverrides);
-        return new ComposeBackend(Deployment.Open(_d), _runner);
+        return new ComposeBackend(DeploymentSession.Open(_d), new Docker(_runner));
     }
 
     private string[] Project(bool withConfigEnv = true, bool withOverrides = true) =>
@@ -181,7 +182,7 @@ public sealed class ComposeBackendTests : IDisposable
     public async Task The_docker_executable_can_be_replaced()
     {
         _d = SampleDeployment.Write(_workspace);
-        var backend = new ComposeBackend(Deployment.Open(_d), _runner, "/opt/docker/bin/docker");
+        var backend = new ComposeBackend(DeploymentSession.Open(_d), new Docker(_runner, "/opt/docker/bin/docker"));
         _runner.On("/opt/docker/bin/docker", "compose").Returns(0);
 
         await backend.ApplyAsync(new ApplyOptions(), CancellationToken.None);
@@ -255,7 +256,7 @@ public sealed class ComposeBackendTests : IDisposable
         var states = await backend.StatusAsync(CancellationToken.None);
 
         Assert.Equal(["docker", "ps", "--all", "--no-trunc", "--filter", $"label=com.docker.compose.project={backend.ProjectName}", "--format", "{{json .}}"], Argv(OnlyCall()));
-        Assert.Equal(new ServiceState("web", "shop-web-1", "abc", "running", "healthy", []), states.Single() with { Ports = [] });
+        Assert.Equal(new ServiceState("web", "shop-web-1", "abc", "running", "healthy", []) { Condition = ServiceCondition.Ready }, states.Single() with { Ports = [] });
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class ComposePsParsingTests
     [Fact]
     public void Lines_are_parsed_sorted_by_service_with_health_from_the_status_text()
     {
-        var states = ComposeBackend.ParseDockerPs($"{Web}\n{Worker}\n{Counter}\n");
+        var states = DockerPs.Parse($"{Web}\n{Worker}\n{Counter}\n");
 
         Assert.Equal(["counter", "web", "worker"], states.Select(s => s.Service));
         Assert.Equal(["starting", "healthy", null], states.Select(s => s.Health));
@@ -27,7 +27,7 @@ public sealed class ComposePsParsingTests
     [Fact]
     public void Published_ports_of_both_address_families_and_unpublished_ports_are_read()
     {
-        var web = Assert.Single(ComposeBackend.ParseDockerPs(Web));
+        var web = Assert.Single(DockerPs.Parse(Web));
 
         Assert.Equal(
             [new PublishedPort("0.0.0.0", 8080, 80, "tcp"), new PublishedPort("::", 8080, 80, "tcp"), new PublishedPort("", 0, 443, "tcp")],
@@ -42,13 +42,13 @@ public sealed class ComposePsParsingTests
     [InlineData("0.0.0.0:32768->80/tcp", "0.0.0.0:32768->80/tcp")]
     public void Port_text_forms_are_expanded(string text, string expected)
     {
-        Assert.Equal(expected.Split('|'), ComposeBackend.ParsePorts(text).Select(p => p.ToString()));
+        Assert.Equal(expected.Split('|'), DockerPs.ParsePorts(text).Select(p => p.ToString()));
     }
 
     [Fact]
     public void One_off_job_containers_are_not_services()
     {
-        Assert.Equal(["web"], ComposeBackend.ParseDockerPs($"{Web}\n{Job}\n").Select(s => s.Service));
+        Assert.Equal(["web"], DockerPs.Parse($"{Web}\n{Job}\n").Select(s => s.Service));
     }
 
     [Theory]
@@ -57,6 +57,6 @@ public sealed class ComposePsParsingTests
     [InlineData(" \r\n")]
     public void No_containers_is_an_empty_list(string output)
     {
-        Assert.Empty(ComposeBackend.ParseDockerPs(output));
+        Assert.Empty(DockerPs.Parse(output));
     }
 }

@@ -1,3 +1,4 @@
+using Slipway.Infrastructure.Tools;
 using System.Runtime.Versioning;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Stacks;
@@ -46,7 +47,7 @@ public sealed class ContainerBuilderTests : IDisposable
     {
         DockerAnswers(docker);
         request ??= new BuildRequest();
-        return new ContainerBuilder(_runner, docker).BuildAsync(stack, request.Revision is null ? request with { Revision = Revision } : request, progress, CancellationToken.None);
+        return new ContainerBuilder(new Docker(_runner, docker), new Git(_runner)).BuildAsync(stack, request.Revision is null ? request with { Revision = Revision } : request, progress, CancellationToken.None);
     }
 
     private IReadOnlyList<string> BuildCalls() => _runner.Calls.Where(c => !c.Arguments.Take(2).SequenceEqual(["image", "inspect"]) && c.Arguments.FirstOrDefault() != "tag").Select(c => c.Display()).ToList();

@@ -1,3 +1,4 @@
+using Slipway.Infrastructure.Tools;
 using System.Runtime.Versioning;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Stacks;
@@ -34,7 +35,7 @@ public sealed class StackRevisionTests : IDisposable
         return head.ShouldSucceed().StandardOutput.Trim();
     }
 
-    private Task<StackRevision> Resolve(Stack stack) => new StackRevisionResolver(_runner).ResolveAsync(stack, CancellationToken.None);
+    private Task<StackRevision> Resolve(Stack stack) => new StackRevisionResolver(new Git(_runner)).ResolveAsync(stack, CancellationToken.None);
 
     [Fact]
     public async Task A_clean_work_tree_is_tagged_with_the_first_12_characters_of_the_commit()
@@ -120,7 +121,7 @@ public sealed class StackRevisionTests : IDisposable
     {
         var stack = WriteStack();
 
-        var revision = await new StackRevisionResolver(_runner, git: "/nonexistent/git").ResolveAsync(stack, CancellationToken.None);
+        var revision = await new StackRevisionResolver(new Git(_runner, "/nonexistent/git")).ResolveAsync(stack, CancellationToken.None);
 
         Assert.Equal(RevisionKind.ContentHash, revision.Kind);
     }
@@ -135,7 +136,7 @@ public sealed class StackRevisionTests : IDisposable
     }
 
     private Task<StackRevision> ResolveImage(Stack stack) =>
-        new StackRevisionResolver(_runner).ResolveAsync(stack, CancellationToken.None, stack.ContainerBuildDirectory("shop/web"));
+        new StackRevisionResolver(new Git(_runner)).ResolveAsync(stack, CancellationToken.None, stack.ContainerBuildDirectory("shop/web"));
 
     [Fact]
     public async Task An_image_is_tagged_with_the_last_commit_of_its_build_folder_so_config_commits_and_edits_keep_its_tag()

@@ -1,3 +1,4 @@
+using Slipway.Infrastructure.Tools;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.GitOps;
 using Slipway.Infrastructure.Processes;
@@ -9,7 +10,7 @@ namespace Slipway.Infrastructure.Tests.GitOps;
 public sealed class GitSyncTests : IDisposable
 {
     private readonly TempWorkspace _workspace = new();
-    private readonly GitSync _sync = new(new SystemProcessRunner());
+    private readonly GitSync _sync = new(new Git(new SystemProcessRunner()));
 
     public void Dispose() => _workspace.Dispose();
 
@@ -71,7 +72,7 @@ public sealed class GitSyncTests : IDisposable
         var folder = _workspace.Combine("plain");
         Directory.CreateDirectory(folder);
 
-        var report = await new GitSync(runner).PullAsync([new("stack", folder), new("spec", _workspace.Combine("missing"))], CancellationToken.None);
+        var report = await new GitSync(new Git(runner)).PullAsync([new("stack", folder), new("spec", _workspace.Combine("missing"))], CancellationToken.None);
 
         Assert.All(report.Repositories, r => Assert.Equal(GitPullOutcome.NotARepository, r.Outcome));
         Assert.Equal(2, report.Repositories.Count);

@@ -1,3 +1,4 @@
+using Slipway.Infrastructure.Tools;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Backends.Compose;
 using Slipway.Infrastructure.Deployments;
@@ -18,7 +19,7 @@ public sealed class ComposePipelineTests : IDisposable
     public ComposePipelineTests()
     {
         _d = SampleDeployment.Write(_workspace, withOverrides: false);
-        _backend = new ComposeBackend(Deployment.Open(_d), _runner);
+        _backend = new ComposeBackend(DeploymentSession.Open(_d), new Docker(_runner));
     }
 
     public void Dispose() => _workspace.Dispose();

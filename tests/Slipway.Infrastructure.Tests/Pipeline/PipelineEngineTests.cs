@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Pipeline;
 using Slipway.Infrastructure.Tests.Support;
 using Slipway.TestKit;
@@ -16,20 +17,31 @@ public sealed class PipelineEngineTests : IDisposable
     public PipelineEngineTests()
     {
         _d = SampleDeployment.Write(_workspace);
+        _backend.States.Add(FakeBackend.Healthy("web"));
     }
 
     public void Dispose() => _workspace.Dispose();
 
-    private PipelineEngine Engine(Func<PipelineServices, PipelineServices>? configure = null)
-    {
-        var services = new PipelineServices
+    private TestEngine Engine(IImageBuilder? images = null, Reporting.IReporter? reporter = null) =>
+        new(new PipelineEngine(new PipelineOptions
         {
             Runner = _runner,
-            CreateBackend = (_, _) => _backend,
-            HealthPollInterval = TimeSpan.FromMilliseconds(1),
-        };
-        return new PipelineEngine(configure is null ? services : configure(services));
+            CreateBackend = (session, _) => _backend.For(session),
+            Plans = StagePlans.Create(images ?? new FakeImages([]), new PinsOnlySync(), new NoProbe(), TimeSpan.FromMilliseconds(1)),
+            Reporter = reporter ?? Reporting.NullReporter.Instance,
+        }));
+
+    /// <summary>The engine over a deployment directory opened for each run, as a command opens it.</summary>
+    private sealed class TestEngine(PipelineEngine engine)
+    {
+        public Task<RunOutcome> RunAsync(string d, RunRequest request, CancellationToken cancellationToken) =>
+            engine.RunAsync(DeploymentSession.Open(d), request, cancellationToken);
+
+        public Task<RunOutcome> ResumeAsync(string d, bool breakLock, CancellationToken cancellationToken) =>
+            engine.ResumeAsync(DeploymentSession.Open(d), breakLock, cancellationToken);
     }
+
+    private void WriteRollout(string rollout) => File.WriteAllText(Path("spec.yml"), $"stack: ./stack\nrollout:\n{rollout}");
 
     private static RunRequest Start(int waitSeconds = 5) => new(RunRequest.Start) { WaitTimeout = TimeSpan.FromSeconds(waitSeconds) };
 
@@ -51,7 +63,7 @@ public sealed class PipelineEngineTests : IDisposable
             return Task.CompletedTask;
         };
 
-        var run = await Engine().RunAsync(_d, Start(), CancellationToken.None);
+        var run = (await Engine().RunAsync(_d, Start(), CancellationToken.None)).Run;
 
         Assert.Equal("prepare:done build:skipped push:skipped apply:running verify:pending record:pending", seenDuringApply);
         Assert.Equal(RunState.Succeeded, LatestRun().State);
@@ -86,10 +98,10 @@ public sealed class PipelineEngineTests : IDisposable
     {
         await Engine().RunAsync(_d, Start(), CancellationToken.None);
 
-        var again = await Engine().RunAsync(_d, new RunRequest(RunRequest.Restart), CancellationToken.None);
+        var again = (await Engine().RunAsync(_d, new RunRequest(RunRequest.Restart), CancellationToken.None)).Run;
 
         Assert.Equal(1, again.Revision);
-        Assert.Equal("unchanged: still revision 1", again.Stage(Stages.Record).Note);
+        Assert.Equal("unchanged: still revision 1", again.Stage(StageNames.Record).Note);
         Assert.Single(new RevisionStore(new Core.Deployments.DeploymentLayout(_d)).List());
     }
 
@@ -103,10 +115,10 @@ public sealed class PipelineEngineTests : IDisposable
         _backend.Statuses.Enqueue([FakeBackend.Healthy("web")]);
         _backend.Diagnosis = $"web: unhealthy; password {SampleDeployment.Password} in its log";
 
-        var ex = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
+        var outcome = await Engine().RunAsync(_d, Start(), CancellationToken.None);
 
-        Assert.Equal(FailureReason.RolledBack, ex.Reason);
-        Assert.Contains("rolled back to revision 1", ex.Message);
+        Assert.Equal(RunState.RolledBack, outcome.State);
+        Assert.Contains("rolled back to revision 1", outcome.Message);
         var run = LatestRun();
         Assert.Equal(RunState.RolledBack, run.State);
         Assert.Equal("prepare:done build:skipped push:skipped apply:done verify:failed record:skipped diagnose:done rollback-apply:done rollback-verify:done", States(run));
@@ -126,10 +138,10 @@ public sealed class PipelineEngineTests : IDisposable
     {
         _backend.Statuses.Enqueue([FakeBackend.Unhealthy("web")]);
 
-        var ex = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
+        var outcome = await Engine().RunAsync(_d, Start(), CancellationToken.None);
 
-        Assert.Equal(FailureReason.VerifyTimeout, ex.Reason);
-        Assert.Contains("there is no good revision to roll back to", ex.Message);
+        Assert.Equal(FailureReason.VerifyTimeout, outcome.Reason);
+        Assert.Contains("there is no good revision to roll back to", outcome.Message);
         Assert.Single(_backend.Applies);
         Assert.Equal("prepare:done build:skipped push:skipped apply:done verify:failed record:skipped diagnose:done", States(LatestRun()));
         Assert.Equal(RunState.Failed, LatestRun().State);
@@ -138,12 +150,12 @@ public sealed class PipelineEngineTests : IDisposable
     [Fact]
     public async Task A_service_that_never_becomes_healthy_fails_verify_at_its_timeout()
     {
-        _backend.Statuses.Enqueue([new("web", "p-web-1", "0123456789ab", "running", "starting", [])]);
+        _backend.Statuses.Enqueue([FakeBackend.Starting("web")]);
 
-        var ex = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(waitSeconds: 1), CancellationToken.None));
+        var outcome = await Engine().RunAsync(_d, Start(waitSeconds: 1), CancellationToken.None);
 
-        Assert.Equal(FailureReason.VerifyTimeout, ex.Reason);
-        Assert.Contains("not healthy after 1s: web", ex.Message);
+        Assert.Equal(FailureReason.VerifyTimeout, outcome.Reason);
+        Assert.Contains("not healthy after 1s: web", outcome.Message);
     }
 
     [Fact]
@@ -152,9 +164,9 @@ public sealed class PipelineEngineTests : IDisposable
         await Engine().RunAsync(_d, Start(), CancellationToken.None);
         _backend.OnApply = n => n >= 2 ? throw FakeBackend.ApplyFailure() : Task.CompletedTask;
 
-        var ex = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
+        var outcome = await Engine().RunAsync(_d, Start(), CancellationToken.None);
 
-        Assert.Equal(FailureReason.RollbackFailed, ex.Reason);
+        Assert.Equal(RunState.RollbackFailed, outcome.State);
         Assert.Equal(RunState.RollbackFailed, LatestRun().State);
         Assert.Equal("prepare:done build:skipped push:skipped apply:failed verify:skipped record:skipped diagnose:done rollback-apply:failed rollback-verify:pending", States(LatestRun()));
     }
@@ -165,11 +177,12 @@ public sealed class PipelineEngineTests : IDisposable
         await Engine().RunAsync(_d, Start(), CancellationToken.None);
         _backend.Statuses.Enqueue([FakeBackend.Unhealthy("web")]);
 
-        var ex = await Assert.ThrowsAsync<SlipwayException>(() =>
-            Engine(s => s with { Policy = _ => new RolloutPolicy(AutoRollback: false) }).RunAsync(_d, Start(), CancellationToken.None));
+        WriteRollout("  auto-rollback: false\n");
 
-        Assert.Equal(FailureReason.VerifyTimeout, ex.Reason);
-        Assert.Contains("auto-rollback is off", ex.Message);
+        var outcome = await Engine().RunAsync(_d, Start(), CancellationToken.None);
+
+        Assert.Equal(FailureReason.VerifyTimeout, outcome.Reason);
+        Assert.Contains("auto-rollback is off", outcome.Message);
         Assert.Equal(2, _backend.Applies.Count);
     }
 
@@ -202,7 +215,7 @@ public sealed class PipelineEngineTests : IDisposable
 
         var refused = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
         var reporter = new RecordingReporter();
-        await Engine(s => s with { Reporter = reporter }).RunAsync(_d, Start() with { BreakLock = true }, CancellationToken.None);
+        await Engine(reporter: reporter).RunAsync(_d, Start() with { BreakLock = true }, CancellationToken.None);
 
         Assert.Equal(FailureReason.Locked, refused.Reason);
         Assert.Contains("stale lock", refused.Message);
@@ -218,7 +231,7 @@ public sealed class PipelineEngineTests : IDisposable
             new LockOwner("ops", "other-host", 4242, 1, DateTimeOffset.UtcNow, "restart", "20300101-000000000-restart-beef"), RunRecord.Json));
 
         var refused = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
-        var run = await Engine().RunAsync(_d, Start() with { BreakLock = true }, CancellationToken.None);
+        var run = (await Engine().RunAsync(_d, Start() with { BreakLock = true }, CancellationToken.None)).Run;
 
         Assert.Equal(FailureReason.Locked, refused.Reason);
         Assert.Contains("ops@other-host, pid 4242", refused.Message);
@@ -252,7 +265,7 @@ public sealed class PipelineEngineTests : IDisposable
         Assert.Equal("prepare:done build:skipped push:skipped apply:done verify:running record:pending", States(LatestRun()));
         _backend.OnStatus = null;
 
-        var run = await Engine().ResumeAsync(_d, breakLock: false, CancellationToken.None);
+        var run = (await Engine().ResumeAsync(_d, breakLock: false, CancellationToken.None)).Run;
 
         Assert.Single(_backend.Applies);
         Assert.Equal(RunState.Succeeded, run.State);
@@ -276,7 +289,7 @@ public sealed class PipelineEngineTests : IDisposable
         var interrupted = LatestRun();
         WriteLock(DeadPid(), interrupted.Id); // as a SIGKILL leaves it
 
-        var run = await Engine().ResumeAsync(_d, breakLock: false, CancellationToken.None);
+        var run = (await Engine().ResumeAsync(_d, breakLock: false, CancellationToken.None)).Run;
 
         Assert.Equal(RunState.Succeeded, run.State);
         Assert.Equal(2, _backend.Applies.Count);
@@ -297,7 +310,7 @@ public sealed class PipelineEngineTests : IDisposable
     public async Task Built_pins_are_applied_overrides_win_and_pins_carry_into_the_next_run()
     {
         var images = new FakeImages([new ImagePin("shop/web:local", "shop/web:abc123")]);
-        await Engine(s => s with { Images = images }).RunAsync(_d, Start(), CancellationToken.None);
+        await Engine(images).RunAsync(_d, Start(), CancellationToken.None);
         Assert.Equal("shop/web:abc123", _backend.Applies[0].ImagePins["shop/web:local"]);
         Assert.Equal(["shop/web:abc123"], _backend.Loaded.Single());
 
@@ -315,14 +328,14 @@ public sealed class PipelineEngineTests : IDisposable
     public async Task Rollback_to_a_revision_restores_its_files_and_pins_and_records_a_copy()
     {
         var images = new FakeImages([new ImagePin("shop/web:local", "shop/web:one")]);
-        await Engine(s => s with { Images = images }).RunAsync(_d, Start(), CancellationToken.None);
+        await Engine(images).RunAsync(_d, Start(), CancellationToken.None);
         var first = File.ReadAllText(Path("compose", "docker-compose-web.yml"));
         File.WriteAllText(Path("compose", "docker-compose-web.yml"), first + "# two\n");
         File.WriteAllText(Path("compose", "docker-compose-extra.yml"), "services: {}\n");
         images.Pins = [new ImagePin("shop/web:local", "shop/web:two")];
-        await Engine(s => s with { Images = images }).RunAsync(_d, Start(), CancellationToken.None);
+        await Engine(images).RunAsync(_d, Start(), CancellationToken.None);
 
-        var run = await Engine().RunAsync(_d, new RunRequest(RunRequest.Rollback) { ToRevision = 1 }, CancellationToken.None);
+        var run = (await Engine().RunAsync(_d, new RunRequest(RunRequest.Rollback) { ToRevision = 1 }, CancellationToken.None)).Run;
 
         Assert.Equal(first, File.ReadAllText(Path("compose", "docker-compose-web.yml")));
         Assert.False(File.Exists(Path("compose", "docker-compose-extra.yml")), "a file revision 1 did not have is removed");
@@ -337,20 +350,22 @@ public sealed class PipelineEngineTests : IDisposable
     {
         await Engine().RunAsync(_d, Start(), CancellationToken.None);
 
-        var ex = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, new RunRequest(RunRequest.Rollback) { ToRevision = 7 }, CancellationToken.None));
+        var outcome = await Engine().RunAsync(_d, new RunRequest(RunRequest.Rollback) { ToRevision = 7 }, CancellationToken.None);
 
-        Assert.Equal(FailureReason.NotFound, ex.Reason);
-        Assert.Contains("revision 7 does not exist", ex.Message);
+        Assert.Equal(RunState.Failed, outcome.State);
+        Assert.Equal(FailureReason.NotFound, outcome.Reason);
+        Assert.Contains("revision 7 does not exist", outcome.Message);
         Assert.Single(_backend.Applies);
     }
 
     [Fact]
     public async Task Revisions_beyond_the_history_limit_are_pruned_oldest_first()
     {
+        WriteRollout("  history-limit: 2\n");
         for (var i = 0; i < 4; i++)
         {
-            File.AppendAllText(Path("compose", "docker-compose-web.yml"), $"# change {i}\n");
-            await Engine(s => s with { Policy = _ => new RolloutPolicy(HistoryLimit: 2) }).RunAsync(_d, Start(), CancellationToken.None);
+            File.AppendAllText(Path("compose", "docker-compose-web.yml"), $"\n# change {i}\n");
+            await Engine().RunAsync(_d, Start(), CancellationToken.None);
         }
 
         Assert.Equal([3, 4], new RevisionStore(new Core.Deployments.DeploymentLayout(_d)).List().Select(r => r.Number));
@@ -377,14 +392,28 @@ public sealed class PipelineEngineTests : IDisposable
         return process.Id;
     }
 
-    private sealed class FakeImages(IReadOnlyList<ImagePin> pins) : IImageStage
+    private sealed class FakeImages(IReadOnlyList<ImagePin> pins) : IImageBuilder
     {
         public IReadOnlyList<ImagePin> Pins { get; set; } = pins;
 
-        public Task<IReadOnlyList<ImagePin>> BuildAsync(PipelineContext context, CancellationToken cancellationToken) => Task.FromResult(Pins);
+        public Task<IReadOnlyList<ImagePin>> BuildAsync(RunContext context, CancellationToken cancellationToken) => Task.FromResult(Pins);
 
-        public Task<IReadOnlyList<ImagePin>> PublishAsync(PipelineContext context, IReadOnlyList<ImagePin> built, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<ImagePin>> PublishAsync(RunContext context, IReadOnlyList<ImagePin> built, CancellationToken cancellationToken) =>
             Task.FromResult(built);
+    }
+
+    /// <summary>A restart's sync that pulls nothing: each --image override pins its service's image in D.</summary>
+    private sealed class PinsOnlySync : ISourceSync
+    {
+        public Task<SourceSyncResult> SyncAsync(RunContext context, IReadOnlyDictionary<string, string> serviceImages, CancellationToken cancellationToken) =>
+            Task.FromResult(new SourceSyncResult(serviceImages.Select(s => new ImagePin(context.Session.ServiceImages[s.Key], s.Value)).ToList(), [], []));
+    }
+
+    private sealed class NoProbe : Infrastructure.Verification.IProbe
+    {
+        public Task<Infrastructure.Verification.ProbeOutcome> HttpGetAsync(Uri url, int expectStatus, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<Infrastructure.Verification.ProbeOutcome> TcpConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class RecordingReporter : Reporting.IReporter

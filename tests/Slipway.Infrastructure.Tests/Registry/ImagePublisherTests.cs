@@ -1,3 +1,4 @@
+using Slipway.Infrastructure.Tools;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Infrastructure.Build;
@@ -40,7 +41,7 @@ public sealed class ImagePublisherTests : IDisposable
     }
 
     private Task<IReadOnlyList<BuiltImage>> PushAsync(PushRequest request, params BuiltImage[] images) =>
-        new ImagePublisher(_runner).PushAsync(images, request, null, CancellationToken.None);
+        new ImagePublisher(new Docker(_runner)).PushAsync(images, request, null, CancellationToken.None);
 
     [Fact]
     public async Task Login_gets_the_token_on_stdin_only_then_each_image_is_tagged_and_pushed_under_the_registry()
@@ -77,7 +78,7 @@ public sealed class ImagePublisherTests : IDisposable
         using (var log = new FileCommandLog(logPath))
         {
             ex = await Assert.ThrowsAsync<SlipwayException>(() =>
-                new ImagePublisher(new LoggingProcessRunner(_runner, log)).PushAsync([Web], Request(Credentials()), null, CancellationToken.None));
+                new ImagePublisher(new Docker(new LoggingProcessRunner(_runner, log))).PushAsync([Web], Request(Credentials()), null, CancellationToken.None));
         }
 
         var text = await File.ReadAllTextAsync(logPath);

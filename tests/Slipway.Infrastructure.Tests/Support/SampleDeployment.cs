@@ -34,6 +34,7 @@ internal static class SampleDeployment
                   device: "{{d}}/data/web-data"
                   o: bind
               cache:
+
             """);
         workspace.WriteFile("deployment/compose/docker-compose-worker.yml", "services:\n  worker:\n    image: shop/web:local\n");
         workspace.WriteFile("deployment/compose-jobs/docker-compose-migrate.yml", "services:\n  migrate:\n    image: shop/web:local\n");

@@ -86,10 +86,5 @@ internal static class SampleStack
         return path;
     }
 
-    public static SlipwayEnvironment Environment(TempWorkspace workspace, FakeProcessRunner runner) => new()
-    {
-        Runner = runner,
-        CurrentDirectory = workspace.Path,
-        RepositoryBase = workspace.Combine("repos"),
-    };
+    public static SlipwayEnvironment Environment(TempWorkspace workspace, FakeProcessRunner runner) => TestEnvironment.Create(workspace.Path, runner);
 }

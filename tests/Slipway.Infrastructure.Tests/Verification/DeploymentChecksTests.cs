@@ -13,14 +13,14 @@ public sealed class DeploymentChecksTests : IDisposable
 
     public void Dispose() => _workspace.Dispose();
 
-    private (Deployment Deployment, IReadOnlyList<Diagnostic> Problems) Check(string spec, string configEnv, string webCompose)
+    private (DeploymentSession Deployment, IReadOnlyList<Diagnostic> Problems) Check(string spec, string configEnv, string webCompose)
     {
         var d = SampleDeployment.Write(_workspace, withOverrides: false);
         _workspace.WriteFile("deployment/spec.yml", spec);
         _workspace.WriteFile("deployment/config.env", configEnv);
         _workspace.WriteFile("deployment/compose/docker-compose-web.yml", webCompose);
-        var deployment = Deployment.Open(d);
-        return (deployment, DeploymentChecks.Prepare(deployment, deployment.Spec));
+        var deployment = DeploymentSession.Open(d);
+        return (deployment, DeploymentChecks.Prepare(deployment));
     }
 
     [Fact]
@@ -64,7 +64,9 @@ public sealed class DeploymentChecksTests : IDisposable
             problems.Select(p => p.ToString()));
         Assert.DoesNotContain(problems, p => p.ToString().Contains("api-token-from-vault", StringComparison.Ordinal));
 
-        var error = Assert.Throws<InvalidInputException>(() => DeploymentChecks.ThrowIfAny(problems));
+        var bag = new DiagnosticBag();
+        bag.AddRange(problems);
+        var error = Assert.Throws<InvalidInputException>(bag.ThrowIfErrors);
         Assert.Equal(5, error.Diagnostics.Count);
     }
 
@@ -74,7 +76,7 @@ public sealed class DeploymentChecksTests : IDisposable
         var d = SampleDeployment.Write(_workspace);
         File.Delete(Path.Combine(d, "spec.yml"));
 
-        var error = Assert.Throws<SlipwayException>(() => Deployment.Open(d));
+        var error = Assert.Throws<SlipwayException>(() => DeploymentSession.Open(d));
 
         Assert.Equal(FailureReason.NotFound, error.Reason);
         Assert.Contains("spec.yml does not exist", error.Message, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using Slipway.Infrastructure.Tools;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Infrastructure.Processes;
@@ -38,7 +39,7 @@ public sealed class EnvFileHygieneTests : IDisposable
         await GitAsync("init", "--quiet");
         await GitAsync("add", "tracked.env");
 
-        var warnings = await new EnvFileHygiene(new SystemProcessRunner()).CheckAsync(SpecWith("tracked.env", "host.env"), CancellationToken.None);
+        var warnings = await new EnvFileHygiene(new Git(new SystemProcessRunner())).CheckAsync(SpecWith("tracked.env", "host.env"), CancellationToken.None);
 
         var warning = Assert.Single(warnings);
         Assert.False(warning.IsError);
@@ -53,7 +54,7 @@ public sealed class EnvFileHygieneTests : IDisposable
         var path = _workspace.WriteFile("ops/host.env", "TOKEN=abc\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
-        var warnings = await new EnvFileHygiene(new SystemProcessRunner()).CheckAsync(SpecWith("host.env"), CancellationToken.None);
+        var warnings = await new EnvFileHygiene(new Git(new SystemProcessRunner())).CheckAsync(SpecWith("host.env"), CancellationToken.None);
 
         Assert.Equal($"chmod 600 {path}", Assert.Single(warnings).Hint);
     }
@@ -65,7 +66,7 @@ public sealed class EnvFileHygieneTests : IDisposable
         var runner = new FakeProcessRunner();
         runner.On("git").Throws(new ToolNotFoundException("git"));
 
-        Assert.Empty(await new EnvFileHygiene(runner).CheckAsync(SpecWith("host.env"), CancellationToken.None));
+        Assert.Empty(await new EnvFileHygiene(new Git(runner)).CheckAsync(SpecWith("host.env"), CancellationToken.None));
         Assert.Equal(["git", "-C", _workspace.Combine("ops"), "ls-files", "--error-unmatch", "--", "host.env"], [runner.Calls[0].FileName, .. runner.Calls[0].Arguments]);
     }
 }

@@ -116,7 +116,7 @@ public sealed class SpecHookRunnerTests : IDisposable
     {
         var d = SampleDeployment.Write(_workspace);
 
-        var context = SpecHookContext.For(Deployment.Open(d));
+        var context = SpecHookContext.For(DeploymentSession.Open(d));
 
         Assert.Equal((d, SampleDeployment.Id, d, "compose"), (context.DeploymentDirectory, context.DeploymentId, context.WorkingDirectory, context.DeployTo));
         Assert.Equal("hello", context.ToEnvironment(SpecHookPhase.PreDeploy)["GREETING"]);

@@ -1,3 +1,4 @@
+using ToolsDocker = Slipway.Infrastructure.Tools.Docker;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Backends.Compose;
@@ -45,9 +46,9 @@ public sealed class GitOpsRestartTests(ITestOutputHelper output)
     /// <summary>What restart's prepare and apply stages do: pull, sync D from the git-tracked spec, apply (no force-recreate).</summary>
     private static async Task<(GitPullReport Pull, SyncResult Sync)> RestartAsync(Workspace ws, TestDeployment d)
     {
-        var env = new SlipwayEnvironment { Runner = Runner, CurrentDirectory = ws.Path };
-        var prepared = await new GitOpsPrepare(env).RunAsync(Deployment.Open(d.Directory), new Dictionary<string, string>(), CancellationToken.None);
-        await new ComposeBackend(prepared.Sync.Deployment, Runner).ApplyAsync(new ApplyOptions { WaitTimeout = TimeSpan.FromMinutes(2) }, CancellationToken.None);
+        var env = TestEnvironment.Create(ws.Path, Runner);
+        var prepared = await new GitOpsSourceSync(env).RunAsync(DeploymentSession.Open(d.Directory), Runner, new Dictionary<string, string>(), CancellationToken.None);
+        await new ComposeBackend(DeploymentSession.Open(d.Directory), new ToolsDocker(Runner)).ApplyAsync(new ApplyOptions { WaitTimeout = TimeSpan.FromMinutes(2) }, CancellationToken.None);
         return (prepared.Pull, prepared.Sync);
     }
 
@@ -88,7 +89,7 @@ public sealed class GitOpsRestartTests(ITestOutputHelper output)
         Assert.Empty(idleSync.Changes);
         Assert.Equal(after, await HelloCopy.ContainersAsync(d.DeploymentId));
         watch.Restart();
-        await new GitOpsPrepare(new SlipwayEnvironment { Runner = Runner, CurrentDirectory = ws.Path }).RunAsync(Deployment.Open(d.Directory), new Dictionary<string, string>(), CancellationToken.None);
+        await new GitOpsSourceSync(TestEnvironment.Create(ws.Path, Runner)).RunAsync(DeploymentSession.Open(d.Directory), Runner, new Dictionary<string, string>(), CancellationToken.None);
         output.WriteLine($"idle prepare (pull + sync): {watch.ElapsedMilliseconds} ms");
     }
 

@@ -1,3 +1,4 @@
+using Slipway.Infrastructure.Composition;
 using System.Diagnostics;
 using Slipway.Cli;
 using Slipway.Cli.Commands;
@@ -47,7 +48,7 @@ public static class SlipwayCommand
         var stderr = new StringWriter();
         var output = TextWriter.Synchronized(stdout);
         var error = TextWriter.Synchronized(stderr);
-        var cli = new SlipwayCli(new ConsoleUi(output, error, interactive: false), new SystemProcessRunner(), Program.CreateEnvironment);
+        var cli = new SlipwayCli(new ConsoleUi(output, error, interactive: false), new SystemProcessRunner(), HostSettings.FromEnvironment());
         using var timeout = new CancellationTokenSource(CommandTimeout);
         var watch = Stopwatch.StartNew();
         int exit;

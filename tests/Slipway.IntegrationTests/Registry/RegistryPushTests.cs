@@ -1,3 +1,4 @@
+using ToolsDocker = Slipway.Infrastructure.Tools.Docker;
 using System.Text.Json;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
@@ -64,7 +65,7 @@ public sealed class RegistryPushTests
             var logsDirectory = d.File(".slipway", "logs");
             using (var log = FileCommandLog.ForCommand(logsDirectory, "push"))
             {
-                var publisher = new ImagePublisher(new LoggingProcessRunner(new SystemProcessRunner(), log));
+                var publisher = new ImagePublisher(new ToolsDocker(new LoggingProcessRunner(new SystemProcessRunner(), log)));
                 var again = await publisher.PushAsync(
                     [new BuiltImage(Container, $"{Container}:local", local, TimeSpan.Zero)],
                     new PushRequest($"{registry.Address}/it")

@@ -55,7 +55,7 @@ public sealed class ComposeBackend : IDeploymentBackend
     /// </summary>
     public async Task<IReadOnlyList<PlannedChange>> PlanAsync(ApplyOptions options, CancellationToken cancellationToken)
     {
-        var output = await Compose.UpDryRunAsync(Up(options) with { StandardInputFile = ComposePins.Override(_session, options.ImagePins) }, cancellationToken);
+        var output = await Compose.UpDryRunAsync(Up(options) with { Wait = false, StandardInputFile = ComposePins.Override(_session, options.ImagePins) }, cancellationToken);
         return ComposeDryRun.Parse(output, ProjectName);
     }
 

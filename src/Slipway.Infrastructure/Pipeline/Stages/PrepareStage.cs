@@ -1,5 +1,7 @@
 using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Registry;
+using Slipway.Infrastructure.Tools;
 using Slipway.Infrastructure.Verification;
 
 namespace Slipway.Infrastructure.Pipeline.Stages;
@@ -22,14 +24,7 @@ public sealed class PrepareStage : IStage
     public static async Task CheckAsync(RunContext context, CancellationToken cancellationToken)
     {
         var session = context.Session;
-        var problems = DeploymentChecks.Prepare(session).ToList();
-
-        // env-file paths are relative to the git-tracked spec, not to D's copy of it.
-        if (session.Source.Spec is { } source)
-        {
-            problems.AddRange(await new EnvFileHygiene(context.Tools.Git).CheckAsync(source, cancellationToken));
-        }
-
+        var problems = await ProblemsAsync(session, context.Tools.Git, cancellationToken);
         foreach (var warning in problems.Where(p => !p.IsError)) context.Reporter.Warn(warning.ToString());
         var bag = new DiagnosticBag();
         bag.AddRange(problems);
@@ -40,5 +35,19 @@ public sealed class PrepareStage : IStage
             // Refused before anything is built: a token that is missing now would fail the push stage later.
             ImagePublisher.CheckLogin(ImagePublisher.RequestFor(session, registry.Value, context.GetEnvironment));
         }
+    }
+
+    /// <summary>Errors of D (see <see cref="DeploymentChecks.Prepare"/>) and warnings about the git-tracked spec's env files.</summary>
+    public static async Task<IReadOnlyList<Diagnostic>> ProblemsAsync(DeploymentSession session, Git git, CancellationToken cancellationToken)
+    {
+        var problems = DeploymentChecks.Prepare(session).ToList();
+
+        // env-file paths are relative to the git-tracked spec, not to D's copy of it.
+        if (session.Source.Spec is { } source)
+        {
+            problems.AddRange(await new EnvFileHygiene(git).CheckAsync(source, cancellationToken));
+        }
+
+        return problems;
     }
 }

@@ -1,3 +1,4 @@
+using Slipway.Infrastructure.Tools;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Backends.Kubernetes;
@@ -41,7 +42,7 @@ public sealed class KindBackendTests : IDisposable
     private KubernetesBackend Backend(bool withKindConfig = true)
     {
         _d = KubernetesSample.Write(_workspace, target: "k8s-kind", registry: false, jobs: false, kindConfig: withKindConfig ? KindConfig : null);
-        return new KubernetesBackend(Deployment.Open(_d), _runner, new KubernetesBackendOptions { Warn = _warnings.Add });
+        return new KubernetesBackend(DeploymentSession.Open(_d), ToolPaths.Default.With(_runner), new KubernetesBackendOptions { Warn = _warnings.Add });
     }
 
     private static string[] K(params string[] args) => ["kubectl", "--context", $"kind-{Cluster}", .. args];
@@ -265,7 +266,7 @@ public sealed class KindBackendTests : IDisposable
     {
         _runner.On("kind", "get", "clusters").Returns(0, clusters);
 
-        var (clusterId, warning) = await KindCluster.InheritClusterIdAsync(_runner, "fresh-id", _workspace.Path, CancellationToken.None);
+        var (clusterId, warning) = await KindCluster.InheritClusterIdAsync(new Kind(_runner), "fresh-id", _workspace.Path, CancellationToken.None);
 
         Assert.Equal(expected, clusterId);
         Assert.Equal(warns, warning is not null);
@@ -276,7 +277,7 @@ public sealed class KindBackendTests : IDisposable
     {
         _runner.On("kind").Throws(new ToolNotFoundException("kind"));
 
-        var (clusterId, warning) = await KindCluster.InheritClusterIdAsync(_runner, "fresh-id", _workspace.Path, CancellationToken.None);
+        var (clusterId, warning) = await KindCluster.InheritClusterIdAsync(new Kind(_runner), "fresh-id", _workspace.Path, CancellationToken.None);
 
         Assert.Equal("fresh-id", clusterId);
         Assert.Contains("kind", warning);

@@ -1,3 +1,4 @@
+using Slipway.Infrastructure.Tools;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Backends.Kubernetes;
@@ -31,7 +32,7 @@ public sealed class KubernetesBackendTests : IDisposable
         return Create();
     }
 
-    private KubernetesBackend Create() => new(Deployment.Open(_d), _runner, new KubernetesBackendOptions
+    private KubernetesBackend Create() => new(DeploymentSession.Open(_d), ToolPaths.Default.With(_runner), new KubernetesBackendOptions
     {
         GetEnvironment = name => _environment.GetValueOrDefault(name),
         Warn = _warnings.Add,
@@ -522,9 +523,9 @@ public sealed class KubernetesBackendTests : IDisposable
 
         Assert.Equal(
         [
-            new ServiceState("sidecar", "web-7d9f-abcde", "0a1b2c3d4e5f", "waiting: CrashLoopBackOff", null, []),
-            new ServiceState("web", "web-7d9f-abcde", "0a1b2c3d4e5f", "running", "ready", []),
-            new ServiceState("worker", "worker-5c4b-fghij", "111111112222", "pending", null, []),
+            new ServiceState("sidecar", "web-7d9f-abcde", "0a1b2c3d4e5f", "waiting: CrashLoopBackOff", null, []) { Condition = ServiceCondition.Failed },
+            new ServiceState("web", "web-7d9f-abcde", "0a1b2c3d4e5f", "running", "ready", []) { Condition = ServiceCondition.Ready },
+            new ServiceState("worker", "worker-5c4b-fghij", "111111112222", "pending", null, []) { Condition = ServiceCondition.Starting },
         ], states.Select(s => s with { Ports = [] }));
         Assert.Equal("80/tcp", Assert.Single(states[1].Ports).ToString());
     }

@@ -8,12 +8,12 @@ using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Reporting;
 using Slipway.Infrastructure.Verification;
 
-namespace Slipway.Cli.Composition;
+namespace Slipway.Infrastructure.Composition;
 
 /// <summary>Builds, once per command, everything an operation uses: runner, tools, backends and the pipeline's stages.</summary>
-internal static class CompositionRoot
+public static class CompositionRoot
 {
-    public static SlipwayEnvironment Build(HostSettings host, IReporter reporter, IProcessRunner runner, IProbe probe)
+    public static SlipwayEnvironment Build(HostSettings host, IReporter reporter, IProcessRunner runner, IProbe? probe = null)
     {
         var backends = new BackendCatalog(
         [
@@ -35,7 +35,7 @@ internal static class CompositionRoot
         };
         return environment with
         {
-            Plans = StagePlans.Create(new StackImages(), new GitOpsSourceSync(environment), probe, host.HealthPollInterval),
+            Plans = StagePlans.Create(new StackImages(), new GitOpsSourceSync(environment), probe ?? new NetworkProbe(), host.HealthPollInterval),
         };
     }
 }

@@ -9,7 +9,7 @@ using Slipway.TestKit;
 namespace Slipway.Infrastructure.Tests.GitOps;
 
 [UnsupportedOSPlatform("windows")]
-public sealed class GitOpsPrepareTests : IDisposable
+public sealed class GitOpsSourceSyncTests : IDisposable
 {
     private readonly TempWorkspace _workspace = new();
 
@@ -29,15 +29,15 @@ public sealed class GitOpsPrepareTests : IDisposable
         };
         var author = await GitTestRepository.CreateAuthorAsync(_workspace.Path, "ops", files);
         var checkout = await GitTestRepository.CloneAsync(await author.RemoteAsync(), _workspace.Combine("checkout"));
-        var env = new SlipwayEnvironment { Runner = new SystemProcessRunner(), CurrentDirectory = _workspace.Path, RepositoryBase = _workspace.Combine("repos") };
+        var env = TestEnvironment.Create(_workspace.Path, new SystemProcessRunner());
         await new DeployCreate(env).RunAsync(new CreateRequest { SpecFile = checkout.Combine("spec.yml"), DeploymentDirectory = "d" }, CancellationToken.None);
         author.Write("spec.yml", SampleStack.Spec.Replace("GREETING: hello", "GREETING: from git", StringComparison.Ordinal) + "\n");
         var pushed = await author.CommitAndPushAsync("greeting from git");
 
-        var result = await new GitOpsPrepare(env).RunAsync(Deployment.Open(_workspace.Combine("d")), new Dictionary<string, string> { ["web"] = "shop/web:abc" }, CancellationToken.None);
+        var result = await new GitOpsSourceSync(env).RunAsync(DeploymentSession.Open(_workspace.Combine("d")), env.Runner, new Dictionary<string, string> { ["web"] = "shop/web:abc" }, CancellationToken.None);
 
         Assert.Equal(pushed, await checkout.HeadAsync());
-        Assert.Contains(result.Sync.Deployment.Config, e => e.Key == "GREETING" && e.Value == "from git");
+        Assert.Contains(DeploymentSession.Open(_workspace.Combine("d")).Config, e => e.Key == "GREETING" && e.Value == "from git");
         Assert.Equal(new Dictionary<string, string> { ["shop/web:local"] = "shop/web:abc" }, result.Sync.ImagePins());
         Assert.Equal(
             [

@@ -1,12 +1,12 @@
 using Slipway.Infrastructure.Tools;
 
-namespace Slipway.Cli.Composition;
+namespace Slipway.Infrastructure.Composition;
 
 /// <summary>
 /// What the host gives a Slipway process: its current directory, where shipped stacks and pod repositories are, which
 /// executables to drive. <see cref="FromEnvironment"/> is the only place that reads SLIPWAY_* variables.
 /// </summary>
-internal sealed record HostSettings
+public sealed record HostSettings
 {
     public required string CurrentDirectory { get; init; }
 

@@ -1,3 +1,5 @@
+using Slipway.Infrastructure.Pipeline.Stages;
+using Slipway.Infrastructure.Tools;
 using Slipway.Core.Verification;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Processes;
@@ -7,7 +9,7 @@ using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Verification;
 
-public sealed class VerificationStagesTests : IDisposable
+public sealed class PrepareAndHookStagesTests : IDisposable
 {
     private readonly TempWorkspace _workspace = new();
 
@@ -19,11 +21,11 @@ public sealed class VerificationStagesTests : IDisposable
         var d = SampleDeployment.Write(_workspace);
         _workspace.WriteFile("deployment/spec.yml", "stack: ./stack\nhooks:\n  post-deploy: echo \"$GREETING from $SLIPWAY_HOOK\" > hook-ran.txt\n");
 
-        var results = await VerificationStages.RunHooksAsync(Deployment.Open(d), SpecHookPhase.PostDeploy, new SystemProcessRunner(), null, CancellationToken.None);
+        var results = await SpecHookRunner.RunAsync(DeploymentSession.Open(d), SpecHookPhase.PostDeploy, new SystemProcessRunner(), null, CancellationToken.None);
 
         Assert.Single(results);
         Assert.Equal("hello from post-deploy\n", File.ReadAllText(Path.Combine(d, "hook-ran.txt")));
-        Assert.Empty(await VerificationStages.RunHooksAsync(Deployment.Open(d), SpecHookPhase.PreDeploy, new SystemProcessRunner(), null, CancellationToken.None));
+        Assert.Empty(await SpecHookRunner.RunAsync(DeploymentSession.Open(d), SpecHookPhase.PreDeploy, new SystemProcessRunner(), null, CancellationToken.None));
     }
 
     [Fact]
@@ -37,7 +39,7 @@ public sealed class VerificationStagesTests : IDisposable
         _workspace.WriteFile("deployment/compose/docker-compose-worker.yml", "services:\n  worker:\n    image: shop/web:${TAG}\n");
         var runner = new FakeProcessRunner { DefaultExitCode = 1 };
 
-        var problems = await VerificationStages.PrepareAsync(Deployment.Open(d), runner, CancellationToken.None);
+        var problems = await PrepareStage.ProblemsAsync(DeploymentSession.Open(d), new Git(runner), CancellationToken.None);
 
         Assert.Equal(
             [
