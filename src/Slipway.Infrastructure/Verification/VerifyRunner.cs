@@ -63,13 +63,15 @@ public sealed record VerifyReport(IReadOnlyList<CheckResult> Results)
     /// </summary>
     public void ThrowIfFailed()
     {
-        if (!Passed)
-        {
-            var reason = Failures.All(f => f.Outcome == CheckOutcome.Unresolvable) ? FailureReason.InvalidInput : FailureReason.VerifyTimeout;
-            throw new SlipwayException(reason, Summary(),
-                "the services' state and last log lines are in the run log under .slipway/logs/ of the deployment directory");
-        }
+        if (!Passed) throw new SlipwayException(Reason, Summary(), Hint);
     }
+
+    /// <summary>The failure of a verify stage: <paramref name="what"/> and the first failed check, on one line.</summary>
+    public SlipwayException Failure(string what) => new(Reason, $"{what}: {Failures[0].DescribeOneLine()}", Hint);
+
+    private FailureReason Reason => Failures.All(f => f.Outcome == CheckOutcome.Unresolvable) ? FailureReason.InvalidInput : FailureReason.VerifyTimeout;
+
+    private const string Hint = "the services' state and last log lines are in the run log under .slipway/logs/ of the deployment directory";
 }
 
 /// <summary>

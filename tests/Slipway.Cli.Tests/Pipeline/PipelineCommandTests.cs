@@ -90,15 +90,46 @@ public sealed class PipelineCommandTests : IDisposable
         Assert.Empty(_cli.Runner.Calls);
     }
 
-    [Fact]
-    public async Task Restart_image_overrides_must_be_service_equals_image()
+    [Theory]
+    [InlineData("web")]
+    [InlineData("=x:1")]
+    [InlineData("web=")]
+    [InlineData("web=a b")]
+    public async Task Restart_image_overrides_must_be_service_equals_image(string text)
     {
         var d = await _cli.CreateDeploymentAsync();
 
-        var run = await _cli.RunAsync("deployment", "--dir", d, "restart", "--image", "web");
+        var run = await _cli.RunAsync("deployment", "--dir", d, "restart", "--image", text);
 
         Assert.Equal(ExitCodes.InvalidInput, run.ExitCode);
-        Assert.Contains("must be SERVICE=IMAGE", run.Err);
+        Assert.Contains($"--image '{text}' must be SERVICE=IMAGE", run.Err);
+        Assert.Empty(_cli.Runner.Calls);
+    }
+
+    [Fact]
+    public void An_image_override_keeps_a_registry_port_and_tag()
+    {
+        Assert.Equal(new Dictionary<string, string> { ["web"] = "127.0.0.1:5000/shop/web:abc" },
+            Slipway.Cli.Commands.Deployment.RestartCommand.ParseImages(["web=127.0.0.1:5000/shop/web:abc"]));
+    }
+
+    [Fact]
+    public async Task Every_deployment_command_resolves_a_relative_dir_against_the_same_current_directory()
+    {
+        var d = await _cli.CreateDeploymentAsync();
+        var id = Slipway.Core.Deployments.DeploymentFile.Parse(File.ReadAllText(Path.Combine(d, "deployment.yml")), "deployment.yml").DeploymentId;
+        _cli.Runner.On("docker", "compose").Returns(0);
+        _cli.Runner.On("docker", "ps").Returns(0, DeploymentOutputTests.HealthyWeb(id));
+        Assert.NotEqual(Path.GetDirectoryName(d), Directory.GetCurrentDirectory());
+
+        var start = await _cli.RunAsync("deployment", "--dir", "D", "start");
+        var status = await _cli.RunAsync("deployment", "--dir", "D", "status");
+        var history = await _cli.RunAsync("deployment", "--dir", "D", "history");
+
+        Assert.True(start.ExitCode == ExitCodes.Success, start.ToString());
+        Assert.True(status.ExitCode == ExitCodes.Success, status.ToString());
+        Assert.True(history.ExitCode == ExitCodes.Success, history.ToString());
+        Assert.Contains($"{id}-web-1", status.Out);
     }
 
     [Fact]

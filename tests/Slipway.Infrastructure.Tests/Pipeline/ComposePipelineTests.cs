@@ -90,6 +90,20 @@ public sealed class ComposePipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task Plan_with_pins_sends_them_on_stdin_and_writes_nothing()
+    {
+        _runner.On("docker", "compose", "--dry-run").Returns(0);
+        var before = Directory.EnumerateFiles(_d, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        await _backend.PlanAsync(new ApplyOptions { ImagePins = new Dictionary<string, string> { ["shop/web:local"] = "shop/web:3f2a9c1d0b7e" } }, CancellationToken.None);
+
+        var call = Assert.Single(_runner.Calls);
+        Assert.Equal(["docker", "compose", "--dry-run", .. Project[2..], "--file", "-", "up", "--detach", "--remove-orphans"], Argv(call));
+        Assert.Contains("  web:\n    image: \"shop/web:3f2a9c1d0b7e\"\n", call.StandardInput);
+        Assert.Equal(before, Directory.EnumerateFiles(_d, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Diagnose_lists_every_container_and_digs_into_the_troubled_ones_only()
     {
         _runner.On("docker", "ps").Returns(0,

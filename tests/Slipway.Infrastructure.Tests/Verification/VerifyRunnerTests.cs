@@ -112,6 +112,36 @@ public sealed class VerifyRunnerTests
     }
 
     [Fact]
+    public async Task A_check_never_outlives_what_is_left_of_the_runs_wait_and_says_it_was_cut()
+    {
+        _backend.Publish("web", 80, () => "127.0.0.1:40000");
+        _probe.HttpDefault = ProbeOutcome.Failed("connection refused");
+        var clock = Stopwatch.StartNew();
+
+        var report = await Runner().RunAsync([VerifyCheck.Http("web", "/", 80, timeout: TimeSpan.FromSeconds(30))], _backend, null, CancellationToken.None,
+            budget: TimeSpan.FromMilliseconds(300));
+
+        clock.Stop();
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        var result = Assert.Single(report.Failures);
+        Assert.Equal(CheckOutcome.GaveUp, result.Outcome);
+        Assert.Equal("connection refused; gave up after 300ms (the run's wait left only 300ms of the check's 30s)", result.Detail);
+        Assert.Equal(FailureReason.VerifyTimeout, Assert.Throws<SlipwayException>(report.ThrowIfFailed).Reason);
+    }
+
+    [Fact]
+    public async Task A_check_that_cannot_be_probed_as_written_is_invalid_input_not_a_timeout()
+    {
+        _backend.States.Add(new ServiceState("web", "web-1", "id1", "running", "healthy",
+            [new PublishedPort("127.0.0.1", 32770, 8080, "tcp"), new PublishedPort("127.0.0.1", 32771, 8443, "tcp")]));
+
+        var report = await RunAsync(VerifyCheck.Http("web", "/", timeout: TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(CheckOutcome.Unresolvable, Assert.Single(report.Failures).Outcome);
+        Assert.Equal(FailureReason.InvalidInput, Assert.Throws<SlipwayException>(report.ThrowIfFailed).Reason);
+    }
+
+    [Fact]
     public async Task An_http_check_without_a_port_on_a_service_with_several_ports_fails_at_once()
     {
         _backend.States.Add(new ServiceState("web", "web-1", "id1", "running", "healthy",

@@ -72,6 +72,7 @@ public sealed class RegistryPushTests
                     {
                         Credentials = new RegistryCredentials(registry.Address, "slipway", tokenVariable, null, new SourceLocation(spec, 3, 3)),
                         SpecDirectory = ws.Path,
+                        GetEnvironment = Environment.GetEnvironmentVariable,
                     },
                     null,
                     CancellationToken.None);

@@ -32,7 +32,7 @@ internal static class RestartCommand
         return command;
     }
 
-    private static Dictionary<string, string> ParseImages(IEnumerable<string> values)
+    internal static Dictionary<string, string> ParseImages(IEnumerable<string> values)
     {
         var images = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var value in values)

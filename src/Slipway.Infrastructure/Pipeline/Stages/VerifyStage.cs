@@ -26,7 +26,7 @@ public sealed class VerifyStage(IProbe probe, TimeSpan pollInterval, bool rollin
         var checks = await new VerifyRunner(probe, context.Clock) { Secrets = session.SecretValues }
             .RunAsync(session.Spec.Verify, context.Backend, context.Progress, cancellationToken, budget);
         foreach (var result in checks.Results) context.Log.Note($"verify: {result.DescribeOneLine()}");
-        checks.ThrowIfFailed();
+        if (!checks.Passed) throw checks.Failure("verify checks failed");
 
         if (!rollingBack) await SpecHookRunner.RunAsync(session, SpecHookPhase.PostDeploy, context.Runner, context.Progress, cancellationToken);
         return StageOutcome.Done($"healthy: {health.Lines.Count} container(s){(checks.Results.Count == 0 ? "" : $", {checks.Results.Count} check(s)")}");

@@ -313,6 +313,45 @@ public sealed class KubernetesBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task An_apply_that_is_not_to_wait_applies_and_prunes_but_never_waits_for_a_rollout()
+    {
+        var backend = Backend();
+        FreshCluster();
+
+        await backend.ApplyAsync(Options() with { Wait = false }, CancellationToken.None);
+
+        Assert.Single(_runner.Calls, c => c.Arguments.Contains("apply"));
+        Assert.DoesNotContain(_runner.Calls, c => c.Arguments.Contains("rollout"));
+    }
+
+    [Fact]
+    public async Task Health_reports_the_deployments_still_rolling_out_and_the_ones_past_their_deadline()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "deployments.apps", "-n", Ns, "-l", Selector, "-o", "json")).Returns(0, $$$"""
+            {"items":[
+              {"metadata":{"name":"{{{Id}}}-web","generation":3},"spec":{"replicas":2},"status":{"observedGeneration":2,"replicas":2,"updatedReplicas":2,"availableReplicas":2}},
+              {"metadata":{"name":"{{{Id}}}-api","generation":1},"spec":{"replicas":2},"status":{"observedGeneration":1,"replicas":3,"updatedReplicas":2,"availableReplicas":2}},
+              {"metadata":{"name":"{{{Id}}}-db","generation":1},"spec":{"replicas":1},"status":{"observedGeneration":1,"replicas":1,"updatedReplicas":1}},
+              {"metadata":{"name":"{{{Id}}}-ok","generation":1},"spec":{"replicas":1},"status":{"observedGeneration":1,"replicas":1,"updatedReplicas":1,"availableReplicas":1}},
+              {"metadata":{"name":"{{{Id}}}-stuck","generation":1},"spec":{"replicas":1},"status":{"observedGeneration":1,"replicas":1,"updatedReplicas":0,
+                "conditions":[{"type":"Progressing","status":"False","reason":"ProgressDeadlineExceeded"}]}}]}
+            """);
+        _runner.On(K("get", "pods")).Returns(0, "{\"items\":[]}");
+
+        var health = await backend.HealthAsync(CancellationToken.None);
+
+        Assert.Equal(
+            [
+                $"deployment/{Id}-web: waiting for the controller to see the new spec",
+                $"deployment/{Id}-api: 1 old replicas are pending termination",
+                $"deployment/{Id}-db: 0 of 1 updated replicas are available",
+            ],
+            health.PendingRollouts);
+        Assert.Equal([$"deployment/{Id}-stuck exceeded its progress deadline"], health.FailedRollouts);
+    }
+
+    [Fact]
     public async Task Restart_restarts_the_deployments_after_the_apply_so_unchanged_pods_roll_too()
     {
         var backend = Backend();

@@ -1,0 +1,66 @@
+using Slipway.Infrastructure.Backends;
+using Slipway.Infrastructure.Pipeline;
+
+namespace Slipway.Infrastructure.Tests.Pipeline;
+
+public sealed class HealthWaitTests
+{
+    private readonly FakeBackend _backend = new();
+
+    private Task<HealthReport> WaitAsync(TimeSpan? timeout = null, params string[] services) =>
+        HealthWait.WaitAsync(_backend, services, timeout ?? TimeSpan.FromSeconds(5), _ => { }, CancellationToken.None, interval: TimeSpan.FromMilliseconds(1));
+
+    [Fact]
+    public async Task Ready_containers_with_a_rollout_still_going_are_waited_for()
+    {
+        var polls = 0;
+        _backend.OnStatus = () =>
+        {
+            polls++;
+            return Task.CompletedTask;
+        };
+        _backend.States.Add(FakeBackend.Healthy("web"));
+        _backend.PendingRollouts.Enqueue(["deployment/web: 0 of 1 updated replicas are available"]);
+
+        var report = await WaitAsync();
+
+        Assert.True(report.Healthy);
+        Assert.Equal(2, polls);
+    }
+
+    [Fact]
+    public async Task A_rollout_that_never_finishes_is_named_when_the_wait_runs_out()
+    {
+        _backend.States.Add(FakeBackend.Healthy("web"));
+        for (var i = 0; i < 1000; i++) _backend.PendingRollouts.Enqueue(["deployment/web: 1 old replicas are pending termination"]);
+
+        var report = await WaitAsync(TimeSpan.FromMilliseconds(100));
+
+        Assert.False(report.Healthy);
+        Assert.True(report.TimedOut);
+        Assert.Equal("not healthy after 0s: deployment/web: 1 old replicas are pending termination", report.Lines[0]);
+    }
+
+    [Fact]
+    public async Task A_container_the_backend_judges_failed_fails_at_once_and_says_how()
+    {
+        _backend.States.AddRange([FakeBackend.Healthy("web"), new ServiceState("db", "p-db-1", "0123456789ab", "exited", null, []) { Condition = ServiceCondition.Failed }]);
+
+        var report = await WaitAsync(TimeSpan.FromMinutes(5));
+
+        Assert.False(report.Healthy);
+        Assert.False(report.TimedOut);
+        Assert.Equal("not healthy: db (exited)", report.Lines[0]);
+    }
+
+    [Fact]
+    public async Task Only_the_asked_services_count_but_every_container_is_reported()
+    {
+        _backend.States.AddRange([FakeBackend.Healthy("web"), FakeBackend.Starting("worker")]);
+
+        var report = await WaitAsync(TimeSpan.FromMinutes(5), "web");
+
+        Assert.True(report.Healthy);
+        Assert.Equal(2, report.Services.Count);
+    }
+}
