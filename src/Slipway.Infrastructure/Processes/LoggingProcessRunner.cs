@@ -7,6 +7,8 @@ public sealed class LoggingProcessRunner(IProcessRunner inner, ICommandLog log) 
 {
     public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken = default)
     {
+        // Nothing starts, so nothing is logged.
+        cancellationToken.ThrowIfCancellationRequested();
         var logged = spec with
         {
             OnStandardOutput = line =>
@@ -24,6 +26,7 @@ public sealed class LoggingProcessRunner(IProcessRunner inner, ICommandLog log) 
         try
         {
             var result = await inner.RunAsync(logged, cancellationToken);
+            foreach (var note in result.Notes) log.Note($"{note}: {spec.Display()}");
             log.Exited(spec, result);
             return result;
         }

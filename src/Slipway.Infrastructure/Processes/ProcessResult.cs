@@ -7,6 +7,9 @@ public sealed record ProcessResult(string CommandLine, int ExitCode, string Stan
 
     public bool TimedOut { get; init; }
 
+    /// <summary>What the runner noticed beyond the output (streams a background process kept open, a process tree it could not kill).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>The last <paramref name="count"/> lines of stderr (or stdout when stderr is empty), for error summaries.</summary>
     public string Tail(int count = 20)
     {

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Text;
-using Slipway.Infrastructure.Logging;
 
 namespace Slipway.Infrastructure.Processes;
 
@@ -10,11 +9,9 @@ namespace Slipway.Infrastructure.Processes;
 /// The real <see cref="IProcessRunner"/>: starts the executable directly with an argument list (no shell), forwards
 /// stdout and stderr line by line as they arrive, and kills the entire process tree on timeout or cancellation.
 /// </summary>
-public sealed class SystemProcessRunner(ICommandLog? log = null) : IProcessRunner
+public sealed class SystemProcessRunner : IProcessRunner
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
-
-    private readonly ICommandLog _log = log ?? NullCommandLog.Instance;
 
     /// <summary>How long to keep reading output after the child has exited (see <see cref="DrainAsync"/>).</summary>
     internal TimeSpan StreamDrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -44,7 +41,7 @@ public sealed class SystemProcessRunner(ICommandLog? log = null) : IProcessRunne
         using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var stopReading = new CancellationTokenSource();
 
-        _log.Started(spec);
+        var notes = new List<string>();
         var stopwatch = Stopwatch.StartNew();
         try
         {
@@ -52,7 +49,6 @@ public sealed class SystemProcessRunner(ICommandLog? log = null) : IProcessRunne
         }
         catch (Win32Exception e)
         {
-            _log.Note($"'{spec.FileName}' could not be started: {e.Message}");
             throw new ToolNotFoundException(spec.FileName, e);
         }
 
@@ -73,26 +69,25 @@ public sealed class SystemProcessRunner(ICommandLog? log = null) : IProcessRunne
         }
         catch (OperationCanceledException)
         {
-            KillProcessTree(process);
+            KillProcessTree(process, notes);
             killed = true;
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         await standardInput.ConfigureAwait(false);
-        await DrainAsync(forwarders, spec, stopReading).ConfigureAwait(false);
+        await DrainAsync(forwarders, notes, stopReading).ConfigureAwait(false);
         stopwatch.Stop();
 
         if (killed && cancellationToken.IsCancellationRequested)
         {
-            _log.Note($"cancelled after {stopwatch.Elapsed.TotalSeconds:0.000}s; process tree killed: {spec.Display()}");
-            throw new OperationCanceledException($"Cancelled: {spec.Display()}", cancellationToken);
+            throw new OperationCanceledException($"Cancelled after {stopwatch.Elapsed.TotalSeconds:0.000}s; process tree killed: {spec.Display()}", cancellationToken);
         }
 
         var result = new ProcessResult(spec.Display(), process.ExitCode, stdout.Close(), stderr.Close(), stopwatch.Elapsed)
         {
             TimedOut = killed,
+            Notes = notes,
         };
-        _log.Exited(spec, result);
 
         // Rethrown only now: a callback that throws must not stop the pipe being drained, or the child would block on a full pipe.
         (stdout.CallbackFailure ?? stderr.CallbackFailure)?.Throw();
@@ -137,7 +132,7 @@ public sealed class SystemProcessRunner(ICommandLog? log = null) : IProcessRunne
         return startInfo;
     }
 
-    private async Task ForwardAsync(StreamReader reader, ProcessSpec spec, bool isError, CapturedLines captured, CancellationToken cancellationToken)
+    private static async Task ForwardAsync(StreamReader reader, ProcessSpec spec, bool isError, CapturedLines captured, CancellationToken cancellationToken)
     {
         var callback = isError ? spec.OnStandardError : spec.OnStandardOutput;
         try
@@ -150,7 +145,6 @@ public sealed class SystemProcessRunner(ICommandLog? log = null) : IProcessRunne
                     return;
                 }
 
-                _log.Output(spec, isError, line);
                 try
                 {
                     callback?.Invoke(line);
@@ -200,7 +194,7 @@ public sealed class SystemProcessRunner(ICommandLog? log = null) : IProcessRunne
     /// automatically, and a grandchild that outlives the child (a daemonised helper) keeps them open, so reading
     /// stops after <see cref="StreamDrainTimeout"/> rather than hanging.
     /// </summary>
-    private async Task DrainAsync(Task forwarders, ProcessSpec spec, CancellationTokenSource stopReading)
+    private async Task DrainAsync(Task forwarders, List<string> notes, CancellationTokenSource stopReading)
     {
         stopReading.CancelAfter(StreamDrainTimeout);
         try
@@ -214,11 +208,11 @@ public sealed class SystemProcessRunner(ICommandLog? log = null) : IProcessRunne
 
         if (stopReading.IsCancellationRequested)
         {
-            _log.Note($"output streams still open {StreamDrainTimeout.TotalSeconds:0.###}s after exit (a background process may hold them); stopped reading: {spec.Display()}");
+            notes.Add($"output streams still open {StreamDrainTimeout.TotalSeconds:0.###}s after exit (a background process may hold them); stopped reading");
         }
     }
 
-    private void KillProcessTree(Process process)
+    private static void KillProcessTree(Process process, List<string> notes)
     {
         try
         {
@@ -230,7 +224,7 @@ public sealed class SystemProcessRunner(ICommandLog? log = null) : IProcessRunne
         }
         catch (Exception e) when (e is Win32Exception or AggregateException or NotSupportedException)
         {
-            _log.Note($"could not kill the whole process tree of pid {process.Id}: {e.Message}");
+            notes.Add($"could not kill the whole process tree of pid {process.Id}: {e.Message}");
         }
     }
 

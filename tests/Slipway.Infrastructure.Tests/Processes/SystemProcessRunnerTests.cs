@@ -168,7 +168,7 @@ public sealed class SystemProcessRunnerTests
     {
         var log = new RecordingCommandLog();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new SystemProcessRunner(log).RunAsync(Shell("true"), new CancellationToken(canceled: true)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new LoggingProcessRunner(new SystemProcessRunner(), log).RunAsync(Shell("true"), new CancellationToken(canceled: true)));
 
         Assert.Empty(log.Events);
     }
@@ -177,7 +177,7 @@ public sealed class SystemProcessRunnerTests
     public async Task A_background_process_holding_stdout_open_does_not_hang_the_run()
     {
         var log = new RecordingCommandLog();
-        var runner = new SystemProcessRunner(log) { StreamDrainTimeout = TimeSpan.FromMilliseconds(300) };
+        var runner = new LoggingProcessRunner(new SystemProcessRunner { StreamDrainTimeout = TimeSpan.FromMilliseconds(300) }, log);
         var stopwatch = Stopwatch.StartNew();
 
         var result = await runner.RunAsync(Shell("sleep 30 & echo $!"));
@@ -242,7 +242,7 @@ public sealed class SystemProcessRunnerTests
                 OnStandardError = callbackLines.Enqueue,
             };
 
-            result = await new SystemProcessRunner(log).RunAsync(spec);
+            result = await new LoggingProcessRunner(new SystemProcessRunner(), log).RunAsync(spec);
             logText = File.ReadAllText(log.Path);
         }
 
@@ -259,7 +259,7 @@ public sealed class SystemProcessRunnerTests
     {
         var log = new RecordingCommandLog();
 
-        var result = await new SystemProcessRunner(log).RunAsync(Shell("echo one; echo two >&2; exit 2"));
+        var result = await new LoggingProcessRunner(new SystemProcessRunner(), log).RunAsync(Shell("echo one; echo two >&2; exit 2"));
 
         Assert.Equal($"started: {result.CommandLine}", log.Events.First());
         Assert.Equal("exited: 2", log.Events.Last());

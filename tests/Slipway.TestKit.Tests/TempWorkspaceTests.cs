@@ -1,6 +1,6 @@
 using Slipway.TestKit;
 
-namespace Slipway.Infrastructure.Tests.TestKit;
+namespace Slipway.TestKit.Tests;
 
 public sealed class TempWorkspaceTests
 {

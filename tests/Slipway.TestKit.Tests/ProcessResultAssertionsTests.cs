@@ -2,7 +2,7 @@ using Slipway.Infrastructure.Processes;
 using Slipway.TestKit;
 using Xunit.Sdk;
 
-namespace Slipway.Infrastructure.Tests.TestKit;
+namespace Slipway.TestKit.Tests;
 
 public sealed class ProcessResultAssertionsTests
 {

@@ -1,7 +1,7 @@
 using Slipway.TestKit;
 using Xunit.Sdk;
 
-namespace Slipway.Infrastructure.Tests.TestKit;
+namespace Slipway.TestKit.Tests;
 
 public sealed class GoldenTests : IDisposable
 {
