@@ -109,10 +109,6 @@ public sealed class ContainerBuilder(Docker docker, Git git)
         return built;
     }
 
-    /// <summary>Stack image → immutable reference, as <c>ApplyOptions.ImagePins</c> takes them.</summary>
-    public static IReadOnlyDictionary<string, string> Pins(IEnumerable<BuiltImage> images) =>
-        images.ToDictionary(i => i.StackImage, i => i.Reference, StringComparer.Ordinal);
-
     /// <summary>The reference the compose files use: the container name, with <c>:local</c> unless it names a tag.</summary>
     public static string LocalTag(string container) => HasTag(container) ? container : container + ":local";
 

@@ -17,29 +17,3 @@ public interface ICommandLog
 
     void Note(string message);
 }
-
-/// <summary>An <see cref="ICommandLog"/> that discards everything.</summary>
-public sealed class NullCommandLog : ICommandLog
-{
-    public static NullCommandLog Instance { get; } = new();
-
-    private NullCommandLog()
-    {
-    }
-
-    public void Started(ProcessSpec spec)
-    {
-    }
-
-    public void Output(ProcessSpec spec, bool isError, string line)
-    {
-    }
-
-    public void Exited(ProcessSpec spec, ProcessResult result)
-    {
-    }
-
-    public void Note(string message)
-    {
-    }
-}

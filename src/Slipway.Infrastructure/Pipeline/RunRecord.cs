@@ -137,8 +137,6 @@ public sealed class RunRecord
         }
     }
 
-    public StageRecord Stage(string name) => Stages.First(s => s.Name == name);
-
     /// <summary>The stage to run next: the first one not finished (a stage left running was interrupted and runs again).</summary>
     [JsonIgnore]
     public StageRecord? Next => Stages.FirstOrDefault(s => s.State is StageState.Pending or StageState.Running);

@@ -101,7 +101,7 @@ public sealed class PipelineEngineTests : IDisposable
         var again = (await Engine().RunAsync(_d, new RunRequest(RunRequest.Restart), CancellationToken.None)).Run;
 
         Assert.Equal(1, again.Revision);
-        Assert.Equal("unchanged: still revision 1", again.Stage(StageNames.Record).Note);
+        Assert.Equal("unchanged: still revision 1", again.Stages.Single(s => s.Name == StageNames.Record).Note);
         Assert.Single(new RevisionStore(new Core.Deployments.DeploymentLayout(_d)).List());
     }
 
