@@ -1,6 +1,4 @@
 using System.Globalization;
-using Slipway.Infrastructure.Backends.Compose;
-using Slipway.Infrastructure.Deployments;
 
 namespace Slipway.Bench;
 

@@ -1,7 +1,6 @@
 using Slipway.Cli.Commands;
 using Slipway.Cli.Console;
 using Slipway.Infrastructure.Composition;
-using Slipway.TestKit;
 
 namespace Slipway.Cli.Tests;
 

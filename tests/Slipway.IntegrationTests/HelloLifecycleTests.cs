@@ -14,8 +14,8 @@ public sealed class HelloLifecycleTests(DockerFixture fixture)
         (await Docker.RunAsync("image", "inspect", "slipway/hello:local")).ShouldSucceed();
 
         await using var ws = new Workspace();
-        const string greeting = "Ahoy from the integration tests";
-        var spec = await ws.InitAsync(Paths.HelloStack, "hello-spec.yml", "--config", $"GREETING={greeting}", "--map-ports-to-host", "localhost-fixed-random");
+        const string Greeting = "Ahoy from the integration tests";
+        var spec = await ws.InitAsync(Paths.HelloStack, "hello-spec.yml", "--config", $"GREETING={Greeting}", "--map-ports-to-host", "localhost-fixed-random");
         var d = await ws.CreateAsync(spec, "hello");
 
         await d.RunAsync("start");
@@ -31,7 +31,7 @@ public sealed class HelloLifecycleTests(DockerFixture fixture)
         Assert.Matches(@"^127\.0\.0\.1:\d+$", port);
         var url = Http.BaseUrl(port);
         var page = await Http.GetOkAsync(url, "/");
-        Assert.Contains($"<h1>{greeting}</h1>", page);
+        Assert.Contains($"<h1>{Greeting}</h1>", page);
         Assert.Contains("<span id=\"starts\">1</span>", page);
         var motd = await File.ReadAllTextAsync(Path.Combine(Paths.HelloStack, "config", "hello", "motd.txt"));
         Assert.Equal(motd, await Http.GetOkAsync(url, "/motd.txt"));
@@ -67,6 +67,6 @@ public sealed class HelloLifecycleTests(DockerFixture fixture)
         var text = await File.ReadAllTextAsync(startLog);
         Assert.Contains($"docker compose --ansi never --project-name {d.DeploymentId}", text);
         Assert.Contains(" up --detach --remove-orphans", text);
-        Assert.DoesNotContain(greeting, string.Concat(logs.Select(File.ReadAllText))); // config values are redacted
+        Assert.DoesNotContain(Greeting, string.Concat(logs.Select(File.ReadAllText))); // config values are redacted
     }
 }

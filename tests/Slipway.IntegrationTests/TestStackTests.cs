@@ -66,11 +66,11 @@ public sealed class TestStackTests(DockerFixture fixture)
     internal static void MakeDataAutoEngineManaged(string spec)
     {
         var text = File.ReadAllText(spec);
-        const string generated = "  test-data-auto: \"./data/test-data-auto\"\n";
-        Assert.True(text.Contains(generated, StringComparison.Ordinal), $"deploy init's spec has no '{generated.Trim()}':\n{text}");
+        const string Generated = "  test-data-auto: \"./data/test-data-auto\"\n";
+        Assert.True(text.Contains(Generated, StringComparison.Ordinal), $"deploy init's spec has no '{Generated.Trim()}':\n{text}");
         Assert.Contains("  test-data-bind: \"./data/test-data-bind\"\n", text);
         Assert.Contains("  test-config: \"./data/test-config\"\n", text);
-        File.WriteAllText(spec, text.Replace(generated, "  test-data-auto:\n", StringComparison.Ordinal));
+        File.WriteAllText(spec, text.Replace(Generated, "  test-data-auto:\n", StringComparison.Ordinal));
     }
 
     private static Task<string> StackFile(params string[] parts) => File.ReadAllTextAsync(Path.Combine([Paths.TestStackRoot, .. parts]));

@@ -1,7 +1,6 @@
 using ToolsDocker = Slipway.Infrastructure.Tools.Docker;
 using System.Diagnostics;
 using Slipway.Core.Diagnostics;
-using Slipway.Core.Verification;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Backends.Compose;
 using Slipway.Infrastructure.Deployments;

@@ -1,4 +1,3 @@
-using Slipway.TestKit;
 using Xunit.Sdk;
 
 namespace Slipway.TestKit.Tests;

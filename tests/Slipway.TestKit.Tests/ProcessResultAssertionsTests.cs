@@ -1,5 +1,4 @@
 using Slipway.Infrastructure.Processes;
-using Slipway.TestKit;
 using Xunit.Sdk;
 
 namespace Slipway.TestKit.Tests;

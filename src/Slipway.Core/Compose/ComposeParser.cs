@@ -8,7 +8,7 @@ namespace Slipway.Core.Compose;
 /// <summary>
 /// Strict reading of a compose file: known keys (with did-you-mean), the shapes Slipway relies on
 /// (ports, volumes, environment, env_file) and interpolation syntax, all errors at once.
-/// Values are interpolated with <paramref name="lookup"/> only to check them; the file itself is kept verbatim.
+/// Values are interpolated with the given lookup only to check them; the file itself is kept verbatim.
 /// </summary>
 public static class ComposeParser
 {

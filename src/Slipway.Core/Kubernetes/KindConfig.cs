@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Slipway.Core.Compose;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using YamlDotNet.RepresentationModel;

@@ -4,7 +4,7 @@ namespace Slipway.Core.Stacks;
 
 /// <summary>
 /// Turns a <c>--stack</c> or spec <c>stack:</c> value into a directory. A value with a path separator, or starting with
-/// '.' or '~', is a path (relative to <paramref name="baseDirectory"/>); a bare name is a stack shipped with Slipway,
+/// '.' or '~', is a path (relative to the base directory given); a bare name is a stack shipped with Slipway,
 /// falling back to a directory of that name. (laconic-so prefers a CWD directory over a shipped stack of the same name.)
 /// </summary>
 public static class StackResolver

@@ -2,7 +2,6 @@ using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Pipeline;
 using Slipway.Infrastructure.Processes;
-using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.GitOps;
 

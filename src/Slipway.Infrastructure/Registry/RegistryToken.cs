@@ -11,7 +11,7 @@ public sealed record RegistryTokenResult(string? Token, string? Warning)
 
 /// <summary>
 /// Reads registry-credentials' token from its environment variable or file at the moment it is needed, so the value
-/// is never stored in D (DESIGN §1.2). The spec parser refuses both at once; token-env would win here.
+/// is never stored in D (nor in anything that reaches git or a log). The spec parser refuses both at once; token-env would win here.
 /// </summary>
 public static class RegistryToken
 {

@@ -240,9 +240,9 @@ public sealed class InterpolationTests
     [Fact]
     public void Apply_reports_the_same_variables_as_ReferencedVariables()
     {
-        const string text = "${A:-${B}} $C ${SET}";
+        const string Text = "${A:-${B}} $C ${SET}";
 
-        Assert.Equal(Interpolation.ReferencedVariables(text), Apply(text).Variables);
+        Assert.Equal(Interpolation.ReferencedVariables(Text), Apply(Text).Variables);
     }
 
     [Fact]

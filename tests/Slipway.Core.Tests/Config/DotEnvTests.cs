@@ -124,7 +124,7 @@ public sealed class DotEnvTests
     [Fact]
     public void Blank_lines_and_comments_are_skipped_and_lines_are_counted()
     {
-        const string text = """
+        const string Text = """
             # header
 
               # indented comment
@@ -136,7 +136,7 @@ public sealed class DotEnvTests
             D=4
             """;
 
-        var result = DotEnv.Parse(text);
+        var result = DotEnv.Parse(Text);
 
         Assert.Empty(result.Errors);
         Assert.Equal(

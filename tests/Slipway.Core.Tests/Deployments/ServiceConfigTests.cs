@@ -111,15 +111,15 @@ public sealed class ServiceConfigTests : IDisposable
     /// <summary>Renders with an edit applied after TestStack.Load has (re)written the stack files.</summary>
     private RenderedDeployment RenderAfter(Action edit)
     {
-        const string specText = "stack: ./data/stacks/test\nconfig:\n  CERC_TEST_PARAM_1: a\n";
+        const string SpecText = "stack: ./data/stacks/test\nconfig:\n  CERC_TEST_PARAM_1: a\n";
         var diagnostics = new DiagnosticBag();
-        var spec = SpecParser.Parse(specText, "/ops/spec.yml", diagnostics);
+        var spec = SpecParser.Parse(SpecText, "/ops/spec.yml", diagnostics);
         var bundle = TestStack.Load(_workspace);
         edit();
         return DeploymentRenderer.Render(new RenderInputs
         {
             Spec = spec,
-            SpecBytes = Encoding.UTF8.GetBytes(specText),
+            SpecBytes = Encoding.UTF8.GetBytes(SpecText),
             Bundle = bundle,
             StackBytes = File.ReadAllBytes(bundle.Stack.Definition.FilePath),
             DeploymentDirectory = D,

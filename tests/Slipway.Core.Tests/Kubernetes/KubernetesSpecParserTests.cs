@@ -1,5 +1,4 @@
 using Slipway.Core.Diagnostics;
-using Slipway.Core.Kubernetes;
 using Slipway.Core.Specs;
 
 namespace Slipway.Core.Tests.Kubernetes;

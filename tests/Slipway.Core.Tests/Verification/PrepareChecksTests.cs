@@ -134,7 +134,7 @@ public sealed class PrepareChecksTests
     [Fact]
     public void Required_variables_are_found_in_a_compose_file_with_their_position()
     {
-        const string yaml = """
+        const string Yaml = """
             services:
               app:
                 image: app:${APP_TAG:-1}
@@ -145,7 +145,7 @@ public sealed class PrepareChecksTests
                 command: ["serve", "--token", "${TOKEN}"]
             """;
         var diagnostics = new DiagnosticBag();
-        var file = ComposeParser.Parse(yaml, "docker-compose-app.yml", diagnostics, _ => null);
+        var file = ComposeParser.Parse(Yaml, "docker-compose-app.yml", diagnostics, _ => null);
 
         var required = RequiredVariables.Find(file);
 

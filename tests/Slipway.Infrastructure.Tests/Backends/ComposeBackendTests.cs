@@ -5,7 +5,6 @@ using Slipway.Infrastructure.Backends.Compose;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Tests.Support;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Backends;
 

@@ -5,7 +5,6 @@ using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Build;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Tests.Support;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Build;
 

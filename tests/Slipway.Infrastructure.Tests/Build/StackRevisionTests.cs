@@ -4,7 +4,6 @@ using Slipway.Core.Diagnostics;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Build;
 using Slipway.Infrastructure.Processes;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Build;
 

@@ -4,7 +4,6 @@ using Slipway.Infrastructure.GitOps;
 using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Tests.Support;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.GitOps;
 

@@ -2,7 +2,6 @@ using Slipway.Infrastructure.Tools;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.GitOps;
 using Slipway.Infrastructure.Processes;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.GitOps;
 

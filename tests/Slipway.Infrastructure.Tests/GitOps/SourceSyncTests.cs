@@ -1,11 +1,9 @@
 using System.Runtime.Versioning;
-using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.GitOps;
 using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Tests.Support;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.GitOps;
 

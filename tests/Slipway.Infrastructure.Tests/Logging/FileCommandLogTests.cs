@@ -1,6 +1,5 @@
 using Slipway.Infrastructure.Logging;
 using Slipway.Infrastructure.Processes;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Logging;
 

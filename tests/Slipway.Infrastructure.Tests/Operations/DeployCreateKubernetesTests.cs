@@ -3,7 +3,6 @@ using Slipway.Core.Diagnostics;
 using Slipway.Core.Kubernetes;
 using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Tests.Support;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Operations;
 

@@ -4,7 +4,6 @@ using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Tests.Support;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Operations;
 

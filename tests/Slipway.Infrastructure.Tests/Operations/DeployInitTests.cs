@@ -1,11 +1,9 @@
 using System.Runtime.Versioning;
-using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Tests.Support;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Operations;
 

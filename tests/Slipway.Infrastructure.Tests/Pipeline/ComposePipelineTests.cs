@@ -3,7 +3,6 @@ using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Backends.Compose;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Tests.Support;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Pipeline;
 

@@ -1,7 +1,6 @@
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Logging;
 using Slipway.Infrastructure.Processes;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Processes;
 

@@ -5,7 +5,6 @@ using Slipway.Infrastructure.Build;
 using Slipway.Infrastructure.Logging;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Registry;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Registry;
 

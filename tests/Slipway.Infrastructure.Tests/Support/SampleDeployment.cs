@@ -1,4 +1,3 @@
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Support;
 

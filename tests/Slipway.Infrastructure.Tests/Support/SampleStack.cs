@@ -1,6 +1,5 @@
 using System.Runtime.Versioning;
 using Slipway.Infrastructure.Operations;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Support;
 

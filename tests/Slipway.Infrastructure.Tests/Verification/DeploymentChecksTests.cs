@@ -1,9 +1,7 @@
-using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Tests.Support;
 using Slipway.Infrastructure.Verification;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Verification;
 

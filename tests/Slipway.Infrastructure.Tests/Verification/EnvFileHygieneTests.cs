@@ -3,7 +3,6 @@ using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Verification;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Verification;
 

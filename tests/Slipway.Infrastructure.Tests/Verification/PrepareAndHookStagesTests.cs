@@ -5,7 +5,6 @@ using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Tests.Support;
 using Slipway.Infrastructure.Verification;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Verification;
 

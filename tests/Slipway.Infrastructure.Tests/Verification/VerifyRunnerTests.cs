@@ -157,15 +157,15 @@ public sealed class VerifyRunnerTests
     [Fact]
     public async Task Secret_values_are_redacted_from_details()
     {
-        const string secret = "hunter2-very-secret";
+        const string Secret = "hunter2-very-secret";
         _backend.Publish("web", 80, () => "127.0.0.1:40000");
-        _probe.HttpDefault = ProbeOutcome.Failed($"answered 500 Internal Server Error, expected 200: db login {secret} refused");
+        _probe.HttpDefault = ProbeOutcome.Failed($"answered 500 Internal Server Error, expected 200: db login {Secret} refused");
 
-        var report = await Runner([secret]).RunAsync([VerifyCheck.Http("web", "/", 80, timeout: TimeSpan.FromMilliseconds(100))], _backend, _progress.Add, CancellationToken.None);
+        var report = await Runner([Secret]).RunAsync([VerifyCheck.Http("web", "/", 80, timeout: TimeSpan.FromMilliseconds(100))], _backend, _progress.Add, CancellationToken.None);
 
-        Assert.DoesNotContain(secret, report.Summary(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, report.Summary(), StringComparison.Ordinal);
         Assert.Contains("db login [REDACTED] refused", report.Summary(), StringComparison.Ordinal);
-        Assert.DoesNotContain(_progress, line => line.Contains(secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(_progress, line => line.Contains(Secret, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Backends.Compose;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.GitOps;
-using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Processes;
 using Slipway.IntegrationTests.Infrastructure;
 using Slipway.TestKit;
@@ -13,7 +12,7 @@ using Xunit.Abstractions;
 namespace Slipway.IntegrationTests.GitOps;
 
 /// <summary>
-/// GitOps restart (seeds 000/001) from a local bare repository holding the spec and the stack: commit a change,
+/// GitOps restart (laconic-so's restart workflow) from a local bare repository holding the spec and the stack: commit a change,
 /// pull + sync D (deploy create --update) + apply, see it applied. Driven through GitSync, SourceSync and
 /// ComposeBackend directly; the CLI verb comes with the pipeline.
 /// </summary>

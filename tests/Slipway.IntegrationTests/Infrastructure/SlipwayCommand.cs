@@ -1,6 +1,5 @@
 using Slipway.Infrastructure.Composition;
 using System.Diagnostics;
-using Slipway.Cli;
 using Slipway.Cli.Commands;
 using Slipway.Cli.Console;
 using Slipway.Infrastructure.Processes;

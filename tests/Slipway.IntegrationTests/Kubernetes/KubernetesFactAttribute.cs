@@ -2,7 +2,7 @@ namespace Slipway.IntegrationTests.Kubernetes;
 
 /// <summary>
 /// A test that needs a real Kubernetes cluster: it runs when SLIPWAY_TEST_KUBECONFIG names a kubeconfig file and is
-/// reported as SKIPPED (never passed) otherwise, because no cluster can run on the development machines (DESIGN §6).
+/// reported as SKIPPED (never passed) otherwise, because no cluster can run on the development machines.
 /// </summary>
 public sealed class KubernetesFactAttribute : FactAttribute
 {

@@ -49,8 +49,8 @@ public sealed class PipelineTests(DockerFixture fixture)
     [Fact]
     public async Task An_unhealthy_release_is_rolled_back_to_the_last_good_revision_and_rollback_to_revision_brings_back_its_images_and_config()
     {
-        const string pinned = "slipway/hello:pipeline-test-v2";
-        (await Docker.RunAsync("tag", "slipway/hello:local", pinned)).ShouldSucceed();
+        const string Pinned = "slipway/hello:pipeline-test-v2";
+        (await Docker.RunAsync("tag", "slipway/hello:local", Pinned)).ShouldSucceed();
         try
         {
             await using var ws = new Workspace();
@@ -62,16 +62,16 @@ public sealed class PipelineTests(DockerFixture fixture)
 
             // Revision 2: new config and, for this run, another image for web.
             await UpdateAsync(spec, d, ("GREETING", "v2"));
-            await d.RunAsync("restart", "--image", $"web={pinned}");
+            await d.RunAsync("restart", "--image", $"web={Pinned}");
             Assert.Contains("<h1>v2</h1>", await Http.GetOkAsync(url, "/"));
-            Assert.Equal(pinned, await ImageOfAsync(d, "web"));
+            Assert.Equal(Pinned, await ImageOfAsync(d, "web"));
 
             // Revision 3 fails its health check: diagnosed, recorded as failed, revision 2 put back.
             await UpdateAsync(spec, d, ("GREETING", "v3"), ("HEALTHY", "no"));
             var bad = await d.RunAsync(Cli.ExitCodes.RolledBack, "start", "--wait-timeout", "60");
             Assert.Contains("rolled back to revision 2", bad.StandardError);
             Assert.Contains("<h1>v2</h1>", await Http.GetOkAsync(url, "/"));
-            Assert.Equal(pinned, await ImageOfAsync(d, "web"));
+            Assert.Equal(Pinned, await ImageOfAsync(d, "web"));
             Assert.All(await d.StatusAsync(), s => Assert.Equal("running", s.State));
             var log = Regex.Match(bad.StandardError, @"(?m)^log: (.+)$").Groups[1].Value.Trim();
             var logText = await File.ReadAllTextAsync(log);
@@ -95,7 +95,7 @@ public sealed class PipelineTests(DockerFixture fixture)
             var revisions = json.RootElement.EnumerateArray().ToList();
             Assert.Equal([1, 2, 3, 4], revisions.Select(r => r.GetProperty("revision").GetInt32()));
             Assert.Equal(["good", "good", "failed", "good"], revisions.Select(r => r.GetProperty("result").GetString()));
-            Assert.Equal(pinned, revisions[1].GetProperty("images").GetProperty("web").GetString());
+            Assert.Equal(Pinned, revisions[1].GetProperty("images").GetProperty("web").GetString());
             Assert.Equal("slipway/hello:local", revisions[3].GetProperty("images").GetProperty("web").GetString());
             Assert.Equal(1, revisions[3].GetProperty("sourceRevision").GetInt32());
             Assert.True(revisions[3].GetProperty("current").GetBoolean());
@@ -104,7 +104,7 @@ public sealed class PipelineTests(DockerFixture fixture)
         }
         finally
         {
-            await Docker.RunAsync("rmi", pinned);
+            await Docker.RunAsync("rmi", Pinned);
         }
     }
 

@@ -29,7 +29,10 @@ internal static class PlanCommand
             var changing = plan.Changes.Where(c => c.Action != "unchanged").ToList();
             if (changing.Count == 0) ui.Result("No changes: the live state matches D");
             else ui.Table(["KIND", "NAME", "ACTION"], changing.Select(c => (IReadOnlyList<string>)[c.Kind, c.Name, c.Action]));
-            if (plan.CurrentRevision is not { } current) ui.Info("no revision recorded yet: every file of D is new");
+            if (plan.CurrentRevision is not { } current)
+            {
+                ui.Info("no revision recorded yet: every file of D is new");
+            }
             else if (plan.Files.Count > 0)
             {
                 ui.Info($"files changed since revision {current}:");

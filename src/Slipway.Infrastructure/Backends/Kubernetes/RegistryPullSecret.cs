@@ -37,7 +37,7 @@ public sealed record RegistryPullSecret(ManifestObject Object, IReadOnlyList<str
                     {
                         "labels", new YamlMappingNode
                         {
-                            // Labelled like every other object, so stop removes it (laconic-so's had no labels and survived, ⚠ §4.5).
+                            // Labelled like every other object, so stop removes it (laconic-so's had no labels and outlived its deployment).
                             { "app.kubernetes.io/managed-by", "slipway" },
                             { "slipway.io/deployment-id", deploymentId },
                             { "slipway.io/stack", stack },

@@ -4,7 +4,6 @@ using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Backends.Kubernetes;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Processes;
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Backends.Kubernetes;
 

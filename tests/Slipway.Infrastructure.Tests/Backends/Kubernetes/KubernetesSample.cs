@@ -1,9 +1,8 @@
-using Slipway.TestKit;
 
 namespace Slipway.Infrastructure.Tests.Backends.Kubernetes;
 
 /// <summary>
-/// A hand-written k8s deployment directory following the renderer's file contract (TEAMPLAN "k8srender"): two pods
+/// A hand-written k8s deployment directory following the renderer's file contract: two pods
 /// (web with a NodePort and a volume, worker), a job, Slipway's labels, the Namespace's owner annotation and
 /// imagePullSecrets naming &lt;id&gt;-registry. Written by hand so these tests do not depend on the renderer's code.
 /// </summary>
