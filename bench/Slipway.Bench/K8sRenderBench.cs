@@ -50,7 +50,7 @@ internal static class K8sRenderBench
         var diagnostics = new DiagnosticBag();
         var specBytes = File.ReadAllBytes(specPath);
         var spec = SpecParser.Parse(Encoding.UTF8.GetString(specBytes), specPath, diagnostics);
-        var stack = Stack.Load(Path.Combine(root, "stack"), diagnostics);
+        var stack = Stack.Load(Path.Combine(root, "stack"), new DiskHostFiles(), diagnostics);
         var bundle = StackBundle.Load(stack, Path.Combine(root, "repos"), DeploymentRenderer.ConfigLookup(spec, []), diagnostics);
         diagnostics.ThrowIfErrors();
         return DeploymentRenderer.Render(new RenderInputs

@@ -4,6 +4,7 @@ using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Build;
+using Slipway.Infrastructure.Files;
 using Slipway.Infrastructure.Registry;
 
 namespace Slipway.Cli.Commands;
@@ -50,7 +51,8 @@ internal static class BuildContainersCommand
             }
 
             var stackDiagnostics = new DiagnosticBag();
-            var stack = Stack.Load(StackResolver.Resolve(stackArgument, stackBase, env.ShippedStackRoots), stackDiagnostics);
+            var files = new DiskHostFiles();
+            var stack = Stack.Load(StackResolver.Resolve(stackArgument, stackBase, env.ShippedStackRoots, files), files, stackDiagnostics);
             context.ShowWarnings(stackDiagnostics.Items);
 
             // Checked before building, so a push that cannot happen does not cost the builds first.

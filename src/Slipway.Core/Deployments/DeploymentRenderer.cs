@@ -1,6 +1,7 @@
 using Slipway.Core.Compose;
 using Slipway.Core.Config;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Files;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Core.Yaml;
@@ -37,8 +38,8 @@ public sealed record RenderInputs
     /// <summary>deploy-to k8s: the bytes of the spec's kube-config.</summary>
     public byte[]? KubeConfig { get; init; }
 
-    /// <summary>Kubernetes targets: host files for ConfigMaps (binds, spec configmaps) and env files.</summary>
-    public Kubernetes.IHostFiles? HostFiles { get; init; }
+    /// <summary>Every file the render reads: stack config folders, volume paths, and on Kubernetes binds, spec configmaps and env files.</summary>
+    public required IHostFiles HostFiles { get; init; }
 }
 
 /// <summary>
@@ -65,11 +66,11 @@ public static class DeploymentRenderer
         files.Add(RenderedFile.Text("config.env", configEnv, secret: true));
 
         CheckServiceReferences(spec, bundle, diagnostics);
-        var placements = PlaceVolumes(spec, bundle, inputs.DeploymentDirectory, diagnostics);
+        var placements = PlaceVolumes(spec, bundle, inputs.DeploymentDirectory, inputs.HostFiles, diagnostics);
         var lookup = ConfigLookup(spec, inputs.EnvFileEntries);
 
         // Copied first: each service's config hash covers the copies it binds.
-        var configFiles = CopyConfigFolders(bundle, diagnostics).ToList();
+        var configFiles = CopyConfigFolders(bundle, inputs.HostFiles, diagnostics).ToList();
         var configUse = new List<ServiceConfigUse>();
 
         foreach (var pod in bundle.Pods)
@@ -98,7 +99,7 @@ public static class DeploymentRenderer
 
         var configRoot = bundle.Stack.ConfigRoot;
         var seeds = placements.Values
-            .Where(p => p.HostPath is not null && configRoot is not null && Directory.Exists(Path.Combine(configRoot, p.Name)))
+            .Where(p => p.HostPath is not null && configRoot is not null && inputs.HostFiles.DirectoryExists(Path.Combine(configRoot, p.Name)))
             .Select(p => new VolumeSeed(p.Name, Path.Combine(configRoot!, p.Name), p.HostPath!))
             .ToList();
 
@@ -114,7 +115,7 @@ public static class DeploymentRenderer
                 DeploymentDirectory = inputs.DeploymentDirectory,
                 Config = configValues.ToList(),
                 KubeConfig = inputs.KubeConfig,
-                HostFiles = inputs.HostFiles ?? throw new ArgumentException("a Kubernetes render needs host files", nameof(inputs)),
+                HostFiles = inputs.HostFiles,
             });
             files.AddRange(kubernetes.Files);
             volumes = kubernetes.Volumes.Select(v => v with { Seeded = seeds.Any(s => s.Volume == v.Name) }).ToList();
@@ -187,7 +188,7 @@ public static class DeploymentRenderer
         }
     }
 
-    private static Dictionary<string, VolumePlacement> PlaceVolumes(Spec spec, StackBundle bundle, string deploymentDirectory, DiagnosticBag diagnostics)
+    private static Dictionary<string, VolumePlacement> PlaceVolumes(Spec spec, StackBundle bundle, string deploymentDirectory, IHostFiles files, DiagnosticBag diagnostics)
     {
         var declared = bundle.All.SelectMany(f => f.Compose.Volumes).ToHashSet(StringComparer.Ordinal);
         var placements = new Dictionary<string, VolumePlacement>(StringComparer.Ordinal);
@@ -211,7 +212,7 @@ public static class DeploymentRenderer
                 }
 
                 // On k8s the path is on a cluster node, not on this machine.
-                if (spec.DeployTo != DeployTarget.K8s && !IsInside(deploymentDirectory, hostPath) && !Directory.Exists(hostPath))
+                if (spec.DeployTo != DeployTarget.K8s && !IsInside(deploymentDirectory, hostPath) && !files.DirectoryExists(hostPath))
                 {
                     diagnostics.Warning(DiagnosticCodes.NotFound, $"volume '{volume.Name}': host path {hostPath} does not exist yet; Docker will fail to mount it until it does", volume.Location);
                 }
@@ -324,7 +325,7 @@ public static class DeploymentRenderer
     /// Copies the stack's config folders the compose files refer to (<c>../config/X/...</c> binds and env_files),
     /// plus <c>config/&lt;pod&gt;</c>, to <c>D/config/X</c>, where the same relative paths find them.
     /// </summary>
-    private static IEnumerable<RenderedFile> CopyConfigFolders(StackBundle bundle, DiagnosticBag diagnostics)
+    private static IEnumerable<RenderedFile> CopyConfigFolders(StackBundle bundle, IHostFiles files, DiagnosticBag diagnostics)
     {
         var configRoot = bundle.Stack.ConfigRoot;
         var folders = new SortedSet<string>(StringComparer.Ordinal);
@@ -341,7 +342,7 @@ public static class DeploymentRenderer
                 {
                     var relative = Path.GetRelativePath(configRoot, resolved).Replace('\\', '/');
                     folders.Add(relative.Split('/')[0]);
-                    if (!File.Exists(resolved) && !Directory.Exists(resolved))
+                    if (!files.FileExists(resolved) && !files.DirectoryExists(resolved))
                     {
                         diagnostics.Warning(DiagnosticCodes.NotFound, $"'{source}' does not exist in the stack ({resolved}); the container will get an empty mount", location);
                     }
@@ -352,7 +353,7 @@ public static class DeploymentRenderer
                 }
             }
 
-            if (configRoot is not null && bundle.Pods.Contains(file) && Directory.Exists(Path.Combine(configRoot, file.Name)))
+            if (configRoot is not null && bundle.Pods.Contains(file) && files.DirectoryExists(Path.Combine(configRoot, file.Name)))
             {
                 folders.Add(file.Name);
             }
@@ -362,23 +363,20 @@ public static class DeploymentRenderer
         foreach (var folder in folders)
         {
             var source = Path.Combine(configRoot, folder);
-            if (File.Exists(source))
+            if (files.FileExists(source))
             {
-                yield return new RenderedFile($"config/{folder}", File.ReadAllBytes(source), Executable: IsExecutable(source));
+                yield return new RenderedFile($"config/{folder}", files.ReadBytes(source), Executable: files.IsExecutable(source));
                 continue;
             }
 
-            if (!Directory.Exists(source)) continue;
-            foreach (var path in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            if (!files.DirectoryExists(source)) continue;
+            foreach (var path in files.FilesUnder(source).Order(StringComparer.Ordinal))
             {
                 var relative = Path.GetRelativePath(configRoot, path).Replace('\\', '/');
-                yield return new RenderedFile($"config/{relative}", File.ReadAllBytes(path), Executable: IsExecutable(path));
+                yield return new RenderedFile($"config/{relative}", files.ReadBytes(path), Executable: files.IsExecutable(path));
             }
         }
     }
-
-    private static bool IsExecutable(string path) =>
-        !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
 
     /// <summary>Rendering edits the tree; edit a copy so the bundle (and a second render from it) is unchanged.</summary>
     private static YamlMappingNode Copy(YamlMappingNode root)

@@ -6,6 +6,7 @@ using Slipway.Core.Compose;
 using Slipway.Core.Config;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Files;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Core.Yaml;

@@ -32,6 +32,8 @@ public sealed record CreateResult(DeploymentFile Deployment, RenderedDeployment 
 /// <summary><c>deploy create [--update]</c>: renders spec + stack into a deployment directory (DESIGN §1.3).</summary>
 public sealed class DeployCreate(SlipwayEnvironment env)
 {
+    private readonly DiskHostFiles _files = new();
+
     public async Task<CreateResult> RunAsync(CreateRequest request, CancellationToken cancellationToken)
     {
         var layout = new DeploymentLayout(Path.Combine(env.CurrentDirectory, request.DeploymentDirectory));
@@ -62,7 +64,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         var spec = SpecParser.Parse(System.Text.Encoding.UTF8.GetString(specBytes), specPath, diagnostics);
         diagnostics.ThrowIfErrors();
         var stackDirectory = ResolveStack(request, spec);
-        var stack = Stack.Load(stackDirectory, diagnostics);
+        var stack = Stack.Load(stackDirectory, _files, diagnostics);
         var envEntries = ReadEnvFiles(spec, diagnostics);
         var bundle = StackBundle.Load(stack, env.RepositoryBase, DeploymentRenderer.ConfigLookup(spec, envEntries), diagnostics);
 
@@ -99,7 +101,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             Random = env.SecretBytes,
             DeploymentId = deployment.DeploymentId,
             KubeConfig = await ReadKubeConfigAsync(spec, cancellationToken),
-            HostFiles = new DiskHostFiles(),
+            HostFiles = _files,
         });
         if (request.DryRun)
         {
@@ -133,13 +135,13 @@ public sealed class DeployCreate(SlipwayEnvironment env)
 
     private string ResolveStack(CreateRequest request, Spec spec)
     {
-        var fromSpec = spec.Stack is null ? null : StackResolver.Resolve(spec.Stack.Value, spec.Directory, env.ShippedStackRoots);
+        var fromSpec = spec.Stack is null ? null : StackResolver.Resolve(spec.Stack.Value, spec.Directory, env.ShippedStackRoots, _files);
         if (request.StackArgument is null)
         {
             return fromSpec!;
         }
 
-        var fromArgument = StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots);
+        var fromArgument = StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, _files);
         if (fromSpec is not null && fromSpec != fromArgument)
         {
             throw new SlipwayException(FailureReason.InvalidInput,

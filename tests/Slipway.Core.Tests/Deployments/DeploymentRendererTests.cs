@@ -3,6 +3,7 @@ using Slipway.Core.Config;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
+using Slipway.Infrastructure.Files;
 using Slipway.TestKit;
 
 namespace Slipway.Core.Tests.Deployments;
@@ -54,6 +55,7 @@ public sealed class DeploymentRendererTests : IDisposable
             StackBytes = File.ReadAllBytes(bundle.Stack.Definition.FilePath),
             DeploymentDirectory = D,
             Random = Counting,
+            HostFiles = new DiskHostFiles(),
         };
     }
 

@@ -3,6 +3,7 @@ using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Yaml;
+using Slipway.Infrastructure.Files;
 using Slipway.TestKit;
 using YamlDotNet.RepresentationModel;
 
@@ -35,6 +36,7 @@ public sealed class ServiceConfigTests : IDisposable
             DeploymentDirectory = D,
             EnvFileEntries = envFile ?? [],
             Random = n => new byte[n],
+            HostFiles = new DiskHostFiles(),
         });
     }
 
@@ -123,6 +125,7 @@ public sealed class ServiceConfigTests : IDisposable
             Bundle = bundle,
             StackBytes = File.ReadAllBytes(bundle.Stack.Definition.FilePath),
             DeploymentDirectory = D,
+            HostFiles = new DiskHostFiles(),
         });
     }
 

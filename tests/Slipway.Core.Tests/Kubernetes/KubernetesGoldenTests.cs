@@ -74,7 +74,7 @@ public sealed class KubernetesGoldenTests
         DeploymentDirectory = inputs.DeploymentDirectory,
         Config = inputs.Spec.Config.Select(c => new KeyValuePair<string, string>(c.Key, c.Value)).ToList(),
         KubeConfig = inputs.KubeConfig,
-        HostFiles = inputs.HostFiles!,
+        HostFiles = inputs.HostFiles,
     };
 
     internal static HashSet<string> External(RenderInputs inputs)

@@ -6,6 +6,7 @@ using Slipway.Core.Kubernetes;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.TestKit;
+using Slipway.Infrastructure.Files;
 
 namespace Slipway.Core.Tests.Kubernetes;
 
@@ -49,7 +50,7 @@ public sealed class KubernetesRenderTests : IDisposable
         var diagnostics = new DiagnosticBag();
         var parsed = SpecParser.Parse(spec + "\n", specPath, diagnostics);
         diagnostics.ThrowIfErrors();
-        var stack = Stack.Load(_workspace.Combine("stack"), diagnostics);
+        var stack = Stack.Load(_workspace.Combine("stack"), new DiskHostFiles(), diagnostics);
         var bundle = StackBundle.Load(stack, _workspace.Combine("repos"), DeploymentRenderer.ConfigLookup(parsed, []), diagnostics);
         return DeploymentRenderer.Render(new RenderInputs
         {
@@ -60,7 +61,7 @@ public sealed class KubernetesRenderTests : IDisposable
             DeploymentDirectory = D,
             DeploymentId = Id,
             KubeConfig = parsed.DeployTo == DeployTarget.K8s && parsed.KubeConfig is not null ? File.ReadAllBytes(_workspace.Combine("kubeconfig")) : null,
-            HostFiles = new FixtureHostFiles(),
+            HostFiles = new DiskHostFiles(),
         });
     }
 

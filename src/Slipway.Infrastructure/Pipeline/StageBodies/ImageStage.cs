@@ -4,6 +4,7 @@ using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Build;
 using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.Files;
 using Slipway.Infrastructure.Registry;
 using Slipway.Infrastructure.Verification;
 
@@ -26,7 +27,7 @@ public sealed class ImageStage(string docker = "docker", string git = "git") : I
         }
 
         var diagnostics = new DiagnosticBag();
-        var stack = Stack.Load(stackDirectory, diagnostics);
+        var stack = Stack.Load(stackDirectory, new DiskHostFiles(), diagnostics);
         diagnostics.ThrowIfErrors();
         var buildable = stack.Definition.Containers.Where(c => stack.ContainerBuildDirectory(c) is not null).ToList();
         foreach (var missing in stack.Definition.Containers.Except(buildable))
