@@ -11,7 +11,7 @@ namespace Slipway.Core.Deployments;
 /// files under D it binds or reads as env_file, and a hash over those files' contents. Compose recreates a service
 /// when its resolved configuration changes, and that already covers the values of the keys it consumes (interpolated,
 /// or filled into its environment from config.env); a bound file's content is invisible to it, so the hash goes into
-/// the service's <see cref="ServiceConfig.HashLabel"/> label and a content change recreates exactly its users.
+/// the service's <see cref="SlipwayLabels.ComposeConfigHashLabel"/> label and a content change recreates exactly its users.
 /// </summary>
 /// <param name="File">The rendered compose file, relative to D.</param>
 /// <param name="Keys">Config keys (spec config and env-files) the service consumes, sorted.</param>
@@ -21,8 +21,6 @@ public sealed record ServiceConfigUse(string File, string Service, IReadOnlyList
 
 public static class ServiceConfig
 {
-    public const string HashLabel = "io.slipway.config-hash";
-
     /// <summary>
     /// Keys of <paramref name="config"/> the service consumes: referenced by interpolation anywhere in its definition
     /// (<c>${KEY}</c>, defaults included), or named without a value in its environment (<c>- KEY</c>, <c>KEY:</c>),
@@ -80,7 +78,7 @@ public static class ServiceConfig
         return new ServiceConfigUse(file, serviceName, keys, bound.Select(b => b.RelativePath).ToList(), hash);
     }
 
-    /// <summary>Sets the <see cref="HashLabel"/> label on the service (labels as a mapping or as a KEY=value list).</summary>
+    /// <summary>Sets the <see cref="SlipwayLabels.ComposeConfigHashLabel"/> label on the service (labels as a mapping or as a KEY=value list).</summary>
     public static void SetHashLabel(YamlMappingNode service, string hash)
     {
         var key = new YamlScalarNode("labels");
@@ -88,18 +86,18 @@ public static class ServiceConfig
         switch (service.Children.TryGetValue(key, out var existing) ? existing : null)
         {
             case YamlMappingNode map:
-                map.Children[new YamlScalarNode(HashLabel)] = value;
+                map.Children[new YamlScalarNode(SlipwayLabels.ComposeConfigHashLabel)] = value;
                 break;
             case YamlSequenceNode list:
-                foreach (var old in list.Children.Where(c => c is YamlScalarNode { Value: { } v } && (v == HashLabel || v.StartsWith(HashLabel + "=", StringComparison.Ordinal))).ToList())
+                foreach (var old in list.Children.Where(c => c is YamlScalarNode { Value: { } v } && (v == SlipwayLabels.ComposeConfigHashLabel || v.StartsWith(SlipwayLabels.ComposeConfigHashLabel + "=", StringComparison.Ordinal))).ToList())
                 {
                     list.Children.Remove(old);
                 }
 
-                list.Add(new YamlScalarNode($"{HashLabel}={hash}") { Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted });
+                list.Add(new YamlScalarNode($"{SlipwayLabels.ComposeConfigHashLabel}={hash}") { Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted });
                 break;
             default:
-                service.Children[key] = new YamlMappingNode { { new YamlScalarNode(HashLabel), value } };
+                service.Children[key] = new YamlMappingNode { { new YamlScalarNode(SlipwayLabels.ComposeConfigHashLabel), value } };
                 break;
         }
     }

@@ -60,17 +60,6 @@ public sealed record KubernetesRendering
 /// </summary>
 public static class KubernetesRenderer
 {
-    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
-    public const string ManagedByValue = "slipway";
-    public const string DeploymentIdLabel = "slipway.io/deployment-id";
-    public const string StackLabel = "slipway.io/stack";
-    public const string PodLabel = "slipway.io/pod";
-    public const string ServiceLabel = "slipway.io/service";
-    public const string JobLabel = "slipway.io/job";
-    public const string VolumeLabel = "slipway.io/volume";
-    public const string OwnerAnnotation = "slipway.io/owner";
-    public const string ConfigHashAnnotation = "slipway.io/config-hash";
-
     /// <summary>What one ConfigMap made from host files may hold (the API's limit is 1 MiB per object).</summary>
     public const long ConfigMapBudget = 700 * 1024;
 
@@ -328,7 +317,7 @@ public static class KubernetesRenderer
         private JsonObject ConfigMap(string name, (JsonObject Data, JsonObject Binary, bool AnyExecutable) content, string? hostSource)
         {
             var obj = Object("v1", "ConfigMap", name, Labels());
-            if (hostSource is not null) obj["metadata"]!["annotations"] = new JsonObject { ["slipway.io/source"] = hostSource };
+            if (hostSource is not null) obj["metadata"]!["annotations"] = new JsonObject { [SlipwayLabels.SourceAnnotation] = hostSource };
             if (content.Data.Count > 0 || content.Binary.Count == 0) obj["data"] = content.Data;
             if (content.Binary.Count > 0) obj["binaryData"] = content.Binary;
             if (content.AnyExecutable) _executable.Add(name);
@@ -444,7 +433,7 @@ public static class KubernetesRenderer
             return obj;
         }
 
-        private JsonObject Selector(string pod) => new() { [DeploymentIdLabel] = _id, [PodLabel] = KubeNames.LabelValue(pod) };
+        private JsonObject Selector(string pod) => new() { [SlipwayLabels.DeploymentIdLabel] = _id, [SlipwayLabels.PodLabel] = KubeNames.LabelValue(pod) };
 
         private (JsonObject Template, bool UsesClaims) PodTemplate(StackComposeFile file, bool job)
         {
@@ -466,7 +455,7 @@ public static class KubernetesRenderer
             }
 
             var labels = job ? Labels(job: file.Name) : Labels(pod: file.Name);
-            var annotations = new JsonObject { [ConfigHashAnnotation] = Hash(consumed) };
+            var annotations = new JsonObject { [SlipwayLabels.ConfigHashAnnotation] = Hash(consumed) };
             foreach (var service in file.Compose.Services)
             {
                 foreach (var (key, value) in _spec.Kubernetes.Labels) labels[key.WithService(service.Name)] = value.Value;
@@ -1065,7 +1054,7 @@ public static class KubernetesRenderer
                 {
                     ["name"] = _namespace,
                     ["labels"] = Labels(),
-                    ["annotations"] = new JsonObject { [OwnerAnnotation] = inputs.DeploymentDirectory },
+                    ["annotations"] = new JsonObject { [SlipwayLabels.OwnerAnnotation] = inputs.DeploymentDirectory },
                 },
             };
             return ns;
@@ -1076,7 +1065,7 @@ public static class KubernetesRenderer
         private JsonObject PersistentVolume(KubeVolume volume)
         {
             var labels = Labels();
-            labels[VolumeLabel] = KubeNames.LabelValue(volume.Name);
+            labels[SlipwayLabels.VolumeLabel] = KubeNames.LabelValue(volume.Name);
             var pv = new JsonObject
             {
                 ["apiVersion"] = "v1",
@@ -1099,7 +1088,7 @@ public static class KubernetesRenderer
         private JsonObject PersistentVolumeClaim(KubeVolume volume)
         {
             var labels = Labels();
-            labels[VolumeLabel] = KubeNames.LabelValue(volume.Name);
+            labels[SlipwayLabels.VolumeLabel] = KubeNames.LabelValue(volume.Name);
             var pvc = Object("v1", "PersistentVolumeClaim", VolumeObjectName(volume.Name), labels);
             var spec = new JsonObject { ["accessModes"] = new JsonArray("ReadWriteOnce") };
             if (volume.HostPath is not null)
@@ -1138,13 +1127,13 @@ public static class KubernetesRenderer
         {
             var labels = new JsonObject
             {
-                [ManagedByLabel] = ManagedByValue,
-                [DeploymentIdLabel] = _id,
-                [StackLabel] = _stack,
+                [SlipwayLabels.ManagedByLabel] = SlipwayLabels.ManagedByValue,
+                [SlipwayLabels.DeploymentIdLabel] = _id,
+                [SlipwayLabels.StackLabel] = _stack,
             };
-            if (pod is not null) labels[PodLabel] = KubeNames.LabelValue(pod);
-            if (job is not null) labels[JobLabel] = KubeNames.LabelValue(job);
-            if (service is not null) labels[ServiceLabel] = KubeNames.LabelValue(service);
+            if (pod is not null) labels[SlipwayLabels.PodLabel] = KubeNames.LabelValue(pod);
+            if (job is not null) labels[SlipwayLabels.JobLabel] = KubeNames.LabelValue(job);
+            if (service is not null) labels[SlipwayLabels.ServiceLabel] = KubeNames.LabelValue(service);
             return labels;
         }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Slipway.Core;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Kubernetes;
@@ -88,7 +89,7 @@ public sealed class KubernetesRenderTests : IDisposable
     }
 
     private static string Hash(List<JsonObject> objects, string deployment) =>
-        (string)objects.Single(o => (string?)o["kind"] == "Deployment" && (string?)o["metadata"]!["name"] == deployment)["spec"]!["template"]!["metadata"]!["annotations"]![KubernetesRenderer.ConfigHashAnnotation]!;
+        (string)objects.Single(o => (string?)o["kind"] == "Deployment" && (string?)o["metadata"]!["name"] == deployment)["spec"]!["template"]!["metadata"]!["annotations"]![SlipwayLabels.ConfigHashAnnotation]!;
 
     // ---- refusals ----------------------------------------------------------------------------------------------
 
@@ -255,15 +256,15 @@ public sealed class KubernetesRenderTests : IDisposable
         foreach (var obj in objects)
         {
             var labels = obj["metadata"]!["labels"]!;
-            Assert.Equal("slipway", (string)labels[KubernetesRenderer.ManagedByLabel]!);
-            Assert.Equal(Id, (string)labels[KubernetesRenderer.DeploymentIdLabel]!);
-            Assert.Equal("shop", (string)labels[KubernetesRenderer.StackLabel]!);
+            Assert.Equal("slipway", (string)labels[SlipwayLabels.ManagedByLabel]!);
+            Assert.Equal(Id, (string)labels[SlipwayLabels.DeploymentIdLabel]!);
+            Assert.Equal("shop", (string)labels[SlipwayLabels.StackLabel]!);
         }
 
         var ns = objects[0];
         Assert.Equal("Namespace", (string)ns["kind"]!);
         Assert.Equal("slipway-shop", (string)ns["metadata"]!["name"]!);
-        Assert.Equal(D, (string)ns["metadata"]!["annotations"]![KubernetesRenderer.OwnerAnnotation]!);
+        Assert.Equal(D, (string)ns["metadata"]!["annotations"]![SlipwayLabels.OwnerAnnotation]!);
     }
 
     [Fact]

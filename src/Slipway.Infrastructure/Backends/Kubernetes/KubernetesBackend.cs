@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Slipway.Core;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Infrastructure.Deployments;
@@ -43,14 +44,6 @@ public sealed record KubernetesBackendOptions
 /// </summary>
 public sealed class KubernetesBackend : IDeploymentBackend
 {
-    public const string ManagedBy = "app.kubernetes.io/managed-by";
-    public const string DeploymentIdLabel = "slipway.io/deployment-id";
-    public const string StackLabel = "slipway.io/stack";
-    public const string PodLabel = "slipway.io/pod";
-    public const string ServiceLabel = "slipway.io/service";
-    public const string OwnerAnnotation = "slipway.io/owner";
-    private const string LaconicOwnerAnnotation = "laconic.com/deployment-dir";
-
     /// <summary>Namespaced kinds Slipway renders and therefore prunes and stops; PVCs only with --delete-volumes.</summary>
     private const string OwnedKinds = "deployments.apps,services,configmaps,secrets,ingresses.networking.k8s.io,jobs.batch";
 
@@ -80,7 +73,7 @@ public sealed class KubernetesBackend : IDeploymentBackend
 
     public string DeploymentId => _deployment.Identity.DeploymentId;
 
-    public string Selector => $"{DeploymentIdLabel}={DeploymentId}";
+    public string Selector => $"{SlipwayLabels.DeploymentIdLabel}={DeploymentId}";
 
     public string ManifestsFile => Path.Combine(_deployment.Layout.Directory, "k8s", "manifests.yml");
 
@@ -260,7 +253,7 @@ public sealed class KubernetesBackend : IDeploymentBackend
         if (Kubectl.IsNotFound(result)) return null;
         if (!result.Succeeded) throw Kubectl.Failure($"get namespace {ns}", result, FailureReason.DeploymentFailed, ConnectionHint());
         var root = JsonDocument.Parse(result.StandardOutput.Trim() is { Length: > 0 } json ? json : "{}").RootElement.Clone();
-        var owner = Annotation(root, OwnerAnnotation) ?? Annotation(root, LaconicOwnerAnnotation);
+        var owner = Annotation(root, SlipwayLabels.OwnerAnnotation) ?? Annotation(root, SlipwayLabels.LaconicOwnerAnnotation);
         if (owner is null)
         {
             progress?.Invoke($"adopting the existing namespace {ns} (it had no owner)");
@@ -332,7 +325,7 @@ public sealed class KubernetesBackend : IDeploymentBackend
             var live = await CheckNamespaceOwnerAsync(ns, null, cancellationToken);
             if (live is not null)
             {
-                if (Annotation(live.Value, OwnerAnnotation) is null)
+                if (Annotation(live.Value, SlipwayLabels.OwnerAnnotation) is null)
                 {
                     throw new SlipwayException(FailureReason.Conflict, $"namespace '{ns}' has no owner annotation, so it is not this deployment's to delete",
                         "delete it yourself with kubectl if you mean to");
@@ -416,7 +409,7 @@ public sealed class KubernetesBackend : IDeploymentBackend
     {
         var result = await Kubectl.RequireAsync("get namespaces", ["get", "namespaces", "-o", "json"], cancellationToken);
         return Items(result.StandardOutput)
-            .Select(item => Annotation(item, OwnerAnnotation) ?? Annotation(item, LaconicOwnerAnnotation))
+            .Select(item => Annotation(item, SlipwayLabels.OwnerAnnotation) ?? Annotation(item, SlipwayLabels.LaconicOwnerAnnotation))
             .OfType<string>()
             .Where(owner => !SameDirectory(owner, _deployment.Layout.Directory))
             .Distinct()
@@ -637,7 +630,7 @@ public sealed class KubernetesBackend : IDeploymentBackend
         var runs = options.Services.Select(service =>
         {
             var pod = PodOf(manifests, service);
-            return Kubectl.InheritAsync(["logs", "-n", ns, "-l", $"{Selector},{PodLabel}={pod.TemplateLabel(PodLabel)}", "-c", service, .. common], cancellationToken);
+            return Kubectl.InheritAsync(["logs", "-n", ns, "-l", $"{Selector},{SlipwayLabels.PodLabel}={pod.TemplateLabel(SlipwayLabels.PodLabel)}", "-c", service, .. common], cancellationToken);
         }).ToList();
         var codes = await Task.WhenAll(runs);
         return codes.Max();
@@ -656,12 +649,12 @@ public sealed class KubernetesBackend : IDeploymentBackend
             throw new SlipwayException(FailureReason.InvalidInput, $"'{port}' is not a port: give a number, e.g. 80 or 53/udp");
         }
 
-        var pod = deployment.TemplateLabel(PodLabel);
+        var pod = deployment.TemplateLabel(SlipwayLabels.PodLabel);
         foreach (var svc in manifests.Where(o => o.Kind == "Service" && o.Node.Child("spec")?.Scalar("type") == "NodePort"))
         {
             var spec = svc.Node.Child("spec")!;
-            var forService = svc.Label(ServiceLabel);
-            if (forService.Length > 0 ? forService != service : spec.Child("selector")?.Scalar(PodLabel) != pod) continue;
+            var forService = svc.Label(SlipwayLabels.ServiceLabel);
+            if (forService.Length > 0 ? forService != service : spec.Child("selector")?.Scalar(SlipwayLabels.PodLabel) != pod) continue;
             if (!spec.Children.TryGetValue(new YamlScalarNode("ports"), out var portsNode) || portsNode is not YamlSequenceNode ports) continue;
             foreach (var entry in ports.Children.OfType<YamlMappingNode>())
             {
@@ -839,7 +832,7 @@ public sealed class KubernetesBackend : IDeploymentBackend
             _options.Warn($"registry-credentials ({credentials.Location}) has no username; the pull secret uses 'slipway', which registries that check it will refuse");
         }
 
-        var stack = ns.Label(StackLabel);
+        var stack = ns.Label(SlipwayLabels.StackLabel);
         return RegistryPullSecret.Build(DeploymentId, ns.Name, stack, credentials.Server, credentials.Username ?? "slipway", token.Token!);
     }
 
