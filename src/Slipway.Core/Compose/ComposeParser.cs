@@ -30,9 +30,11 @@ public static class ComposeParser
         map.RejectUnknownKeys(ComposeKeys.TopLevel.ToArray(), ComposeKeys.IsExtension);
 
         var volumes = new List<string>();
+        var volumeLocations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         if (map.Map("volumes", "top-level 'volumes'") is { } volumeMap)
         {
             volumes.AddRange(volumeMap.Keys);
+            foreach (var name in volumeMap.Keys) volumeLocations[name] = volumeMap.KeyLocation(name)!;
         }
 
         var services = new List<ComposeService>();
@@ -60,7 +62,7 @@ public static class ComposeParser
             diagnostics.Error(DiagnosticCodes.MissingKey, "compose file has no 'services'", map.Location);
         }
 
-        return new ComposeFile(file, mapping) { Services = services, Volumes = volumes };
+        return new ComposeFile(file, mapping) { Services = services, Volumes = volumes, VolumeLocations = volumeLocations };
     }
 
     private static ComposeService ParseService(
@@ -70,7 +72,7 @@ public static class ComposeParser
         var map = new YamlMap(node, file, diagnostics, $"service '{name}'");
         map.RejectUnknownKeys(ComposeKeys.Service.ToArray(), ComposeKeys.IsExtension);
 
-        CheckEnvironment(map);
+        var environment = ParseEnvironment(map);
         var mounts = ParseMounts(map, declaredVolumes);
         var ports = ParsePorts(map, lookup);
         var envFiles = new List<string>();
@@ -82,45 +84,105 @@ public static class ComposeParser
         return new ComposeService(name, node, location)
         {
             Image = map.String("image"),
+            Environment = environment,
             Mounts = mounts,
             Ports = ports,
             EnvFiles = envFiles,
+            Entrypoint = Words(map.Get("entrypoint")),
+            Command = Words(map.Get("command")),
+            WorkingDir = Scalar(map, "working_dir"),
+            User = Scalar(map, "user"),
+            Privileged = Scalar(map, "privileged") is "true" or "True",
+            CapAdd = ScalarList(map, "cap_add"),
+            CapDrop = ScalarList(map, "cap_drop"),
+            NetworkMode = Scalar(map, "network_mode"),
+            Expose = map.Get("expose") is YamlSequenceNode expose ? expose.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList() : [],
+            Tmpfs = map.Get("tmpfs") switch
+            {
+                null => null,
+                YamlSequenceNode list => list.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList(),
+                YamlScalarNode s when !YamlMap.IsNull(s) => [s.Value ?? ""],
+                _ => [],
+            },
+            Resources = ParseResources(map),
             Variables = Scalars(node).SelectMany(s => Interpolation.ReferencedVariables(s.Value ?? "")).Distinct().ToList(),
         };
     }
 
-    private static void CheckEnvironment(YamlMap map)
+    /// <summary>The entries of <c>environment:</c>, in either form; entries of the wrong shape are reported and left out.</summary>
+    private static List<EnvironmentEntry> ParseEnvironment(YamlMap map)
     {
+        var entries = new List<EnvironmentEntry>();
         switch (map.Get("environment"))
         {
             case null:
             case YamlScalarNode s when YamlMap.IsNull(s):
-                return;
+                break;
             case YamlMappingNode env:
                 foreach (var (key, value) in env.Children)
                 {
-                    if (value is not YamlScalarNode)
+                    if (value is not YamlScalarNode scalar)
                     {
                         map.Diagnostics.Error(DiagnosticCodes.WrongType, $"environment '{key}' in {map.Context} must be a single value", value.At(map.File));
                     }
+                    else if (key is YamlScalarNode { Value: { } name })
+                    {
+                        entries.Add(new EnvironmentEntry(name, YamlMap.IsNull(scalar) ? null : scalar.Value));
+                    }
                 }
 
-                return;
+                break;
             case YamlSequenceNode list:
                 foreach (var item in list)
                 {
                     if (item is not YamlScalarNode { Value: { Length: > 0 } text } || text.StartsWith('='))
                     {
                         map.Diagnostics.Error(DiagnosticCodes.WrongType, $"each environment entry in {map.Context} must read KEY=value or KEY", item.At(map.File));
+                        continue;
                     }
+
+                    var eq = text.IndexOf('=');
+                    entries.Add(eq < 0 ? new EnvironmentEntry(text, null) : new EnvironmentEntry(text[..eq], text[(eq + 1)..]));
                 }
 
-                return;
+                break;
             case var other:
                 map.Diagnostics.Error(DiagnosticCodes.WrongType, $"'environment' in {map.Context} must be a mapping or a list of KEY=value", other.At(map.File));
-                return;
+                break;
         }
+
+        return entries;
     }
+
+    /// <summary>A scalar's text; null when absent, explicitly null, or not a scalar (the shape of keys Slipway only passes through is compose's to check).</summary>
+    private static string? Scalar(YamlMap map, string key) =>
+        map.Get(key) is YamlScalarNode s && !YamlMap.IsNull(s) ? s.Value : null;
+
+    private static List<string> ScalarList(YamlMap map, string key) =>
+        map.Get(key) is YamlSequenceNode list ? list.OfType<YamlScalarNode>().Select(s => s.Value).OfType<string>().ToList() : [];
+
+    /// <summary>Compose entrypoint/command: a list, or a string split like a shell would (quotes, no expansion).</summary>
+    private static List<string>? Words(YamlNode? node) => node switch
+    {
+        YamlSequenceNode seq => seq.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList(),
+        YamlScalarNode s when !YamlMap.IsNull(s) => ShellWords.Split(s.Value ?? ""),
+        _ => null,
+    };
+
+    private static ComposeResources? ParseResources(YamlMap map)
+    {
+        if (map.Get("deploy") is not YamlMappingNode deploy || Child(deploy, "resources") is not YamlMappingNode resources) return null;
+        ComposeResourceAmounts Side(string key) => Child(resources, key) is YamlMappingNode side
+            ? new ComposeResourceAmounts(ScalarOf(side, "cpus"), ScalarOf(side, "memory"))
+            : new ComposeResourceAmounts(null, null);
+        return new ComposeResources(Side("reservations"), Side("limits"));
+    }
+
+    private static YamlNode? Child(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    private static string? ScalarOf(YamlMappingNode node, string key) =>
+        Child(node, key) is YamlScalarNode s && !YamlMap.IsNull(s) ? s.Value : null;
 
     private static List<ServiceMount> ParseMounts(YamlMap map, IReadOnlyList<string> declaredVolumes)
     {

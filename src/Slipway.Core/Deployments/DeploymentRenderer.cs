@@ -71,7 +71,6 @@ public static class DeploymentRenderer
 
         // Copied first: each service's config hash covers the copies it binds.
         var configFiles = CopyConfigFolders(bundle, inputs.HostFiles, diagnostics).ToList();
-        var configUse = new List<ServiceConfigUse>();
 
         foreach (var pod in bundle.Pods)
         {
@@ -80,7 +79,7 @@ public static class DeploymentRenderer
             ApplyImageOverrides(root, spec);
             ApplyVolumes(root, placements);
             var path = $"compose/docker-compose-{pod.Name}.yml";
-            configUse.AddRange(ApplyConfigHashes(root, path, configValues, configFiles));
+            ApplyConfigHashes(root, pod, path, configFiles);
             files.Add(RenderedFile.Text(path, YamlDocuments.Save(root)));
         }
 
@@ -90,7 +89,7 @@ public static class DeploymentRenderer
             ApplyImageOverrides(root, spec);
             ApplyVolumes(root, placements);
             var path = $"compose-jobs/docker-compose-{job.Name}.yml";
-            configUse.AddRange(ApplyConfigHashes(root, path, configValues, configFiles));
+            ApplyConfigHashes(root, job, path, configFiles);
             files.Add(RenderedFile.Text(path, YamlDocuments.Save(root)));
         }
 
@@ -130,7 +129,6 @@ public static class DeploymentRenderer
             Volumes = volumes,
             Warnings = warnings,
             Secrets = secrets,
-            ConfigUse = configUse,
         };
     }
 
@@ -280,21 +278,17 @@ public static class DeploymentRenderer
     }
 
     /// <summary>
-    /// Labels every service with the hash of the config it consumes (keys and bound files; see <see cref="ServiceConfig"/>).
-    /// Services no longer read all of config.env: a key reaches a service only where the service asks for it, so a
-    /// config change recreates exactly its consumers.
+    /// Labels every service with the hash of the config files it binds (see <see cref="ServiceConfig"/>). Services no
+    /// longer read all of config.env: a key reaches a service only where the service asks for it, so a config change
+    /// recreates exactly its consumers.
     /// </summary>
-    private static IEnumerable<ServiceConfigUse> ApplyConfigHashes(YamlMappingNode root, string path, IReadOnlyDictionary<string, string> config, IReadOnlyList<RenderedFile> configFiles)
+    private static void ApplyConfigHashes(YamlMappingNode root, StackComposeFile file, string path, IReadOnlyList<RenderedFile> configFiles)
     {
-        var uses = new List<ServiceConfigUse>();
-        foreach (var (name, service) in Services(root))
+        var folder = Path.GetDirectoryName(path)!.Replace('\\', '/');
+        foreach (var (name, node) in Services(root))
         {
-            var use = ServiceConfig.Use(path, name, service, config, configFiles);
-            ServiceConfig.SetHashLabel(service, use.Hash);
-            uses.Add(use);
+            ServiceConfig.SetHashLabel(node, ServiceConfig.Hash(file.Compose.Service(name)!, folder, configFiles));
         }
-
-        return uses;
     }
 
     /// <summary>Spec host-path volumes become bind-backed local volumes (the project keeps using named volumes).</summary>

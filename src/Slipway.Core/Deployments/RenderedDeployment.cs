@@ -76,7 +76,4 @@ public sealed record RenderedDeployment
 
     /// <summary>Secret values (generated or from env files) that must never reach a log or message.</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
-
-    /// <summary>Per rendered service: the config keys and files it consumes and their hash (its config-hash label).</summary>
-    public IReadOnlyList<ServiceConfigUse> ConfigUse { get; init; } = [];
 }

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Slipway.Core.Compose;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
-using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Core.Kubernetes;
 
@@ -17,7 +16,7 @@ public static class KindConfig
     {
         var ports = new JsonArray(Port(80, "TCP"), Port(443, "TCP"));
         var seen = new HashSet<(int, string)> { (80, "TCP"), (443, "TCP") };
-        foreach (var service in bundle.PodServices.Where(s => s.Node.Children.TryGetValue(new YamlScalarNode("network_mode"), out var mode) && mode is YamlScalarNode { Value: "host" }))
+        foreach (var service in bundle.PodServices.Where(s => s.NetworkMode == "host"))
         {
             foreach (var port in service.Ports)
             {

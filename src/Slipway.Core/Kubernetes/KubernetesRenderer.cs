@@ -10,7 +10,6 @@ using Slipway.Core.Files;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Core.Yaml;
-using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Core.Kubernetes;
 
@@ -179,11 +178,7 @@ public static class KubernetesRenderer
         {
             foreach (var file in inputs.Bundle.All)
             {
-                if (Get(file.Compose.Root, "volumes") is YamlMappingNode volumes)
-                {
-                    var key = volumes.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: var v } && v == volume);
-                    if (key is not null) return key.At(file.SourcePath);
-                }
+                if (file.Compose.VolumeLocations.TryGetValue(volume, out var at)) return at;
             }
 
             return new SourceLocation(_spec.FilePath, 1, 1);
@@ -451,7 +446,7 @@ public static class KubernetesRenderer
                 }
 
                 containers.Add(container);
-                hostNetwork |= Scalar(service.Node, "network_mode") == "host";
+                hostNetwork |= service.NetworkMode == "host";
             }
 
             var labels = job ? Labels(job: file.Name) : Labels(pod: file.Name);
@@ -544,7 +539,6 @@ public static class KubernetesRenderer
 
         private JsonObject Container(StackComposeFile file, ComposeService service, JsonObject volumes, SortedSet<string> consumed)
         {
-            var node = service.Node;
             var container = new JsonObject { ["name"] = KubeNames.Label(service.Name) };
             var overridden = _spec.ImageOverrides.TryGetValue(service.Name, out var imageOverride);
             var image = overridden ? imageOverride!.Value : service.Image is { } i ? Interpolation.Apply(i, Lookup).Value : null;
@@ -557,9 +551,9 @@ public static class KubernetesRenderer
 
             container["image"] = ResolveImage(image, _spec, overridden);
             container["imagePullPolicy"] = _spec.Kubernetes.ImagePullPolicy?.Value ?? (_spec.DeployTo == DeployTarget.K8sKind ? "IfNotPresent" : "Always");
-            if (Words(service, "entrypoint") is { } command) container["command"] = command;
-            if (Words(service, "command") is { } args) container["args"] = args;
-            if (Scalar(node, "working_dir") is { } workdir) container["workingDir"] = Interpolation.Apply(workdir, Lookup).Value;
+            if (Words(service.Entrypoint) is { } command) container["command"] = command;
+            if (Words(service.Command) is { } args) container["args"] = args;
+            if (service.WorkingDir is { } workdir) container["workingDir"] = Interpolation.Apply(workdir, Lookup).Value;
 
             if (Environment(file, service, consumed) is { Count: > 0 } env) container["env"] = env;
             var envFrom = _spec.Kubernetes.Secrets.Where(s => s.Keys.Count == 0)
@@ -625,7 +619,7 @@ public static class KubernetesRenderer
                 }
             }
 
-            foreach (var (key, raw) in EnvironmentEntries(service))
+            foreach (var (key, raw) in service.Environment)
             {
                 entries.RemoveAll(x => x.Key == key);
                 if (raw is null)
@@ -678,43 +672,9 @@ public static class KubernetesRenderer
         /// <summary>Kubernetes expands $(VAR) in env values, command and args; $$( keeps it literal.</summary>
         private static string EscapeKube(string value) => value.Replace("$(", "$$(", StringComparison.Ordinal);
 
-        private static IEnumerable<(string Key, string? Value)> EnvironmentEntries(ComposeService service)
-        {
-            switch (Get(service.Node, "environment"))
-            {
-                case YamlMappingNode map:
-                    foreach (var (k, v) in map.Children)
-                    {
-                        if (k is YamlScalarNode { Value: { } key })
-                        {
-                            yield return (key, v is YamlScalarNode s && !YamlMap.IsNull(s) ? s.Value : null);
-                        }
-                    }
-
-                    break;
-                case YamlSequenceNode list:
-                    foreach (var item in list)
-                    {
-                        if (item is not YamlScalarNode { Value: { } text }) continue;
-                        var eq = text.IndexOf('=');
-                        yield return eq < 0 ? (text, null) : (text[..eq], text[(eq + 1)..]);
-                    }
-
-                    break;
-            }
-        }
-
-        /// <summary>Compose entrypoint/command: a list, or a string split like a shell would (quotes, no expansion).</summary>
-        private JsonArray? Words(ComposeService service, string key)
-        {
-            List<string>? words = Get(service.Node, key) switch
-            {
-                YamlSequenceNode seq => seq.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList(),
-                YamlScalarNode s when !YamlMap.IsNull(s) => ShellWords.Split(s.Value ?? ""),
-                _ => null,
-            };
-            return words is null ? null : new JsonArray(words.Select(w => (JsonNode)EscapeKube(Interpolation.Apply(w, Lookup).Value)).ToArray());
-        }
+        /// <summary>Entrypoint or command words, each interpolated and escaped.</summary>
+        private JsonArray? Words(IReadOnlyList<string>? words) =>
+            words is null ? null : new JsonArray(words.Select(w => (JsonNode)EscapeKube(Interpolation.Apply(w, Lookup).Value)).ToArray());
 
         private JsonArray Ports(ComposeService service)
         {
@@ -735,10 +695,9 @@ public static class KubernetesRenderer
 
         private IEnumerable<(int, string)> Exposed(ComposeService service)
         {
-            if (Get(service.Node, "expose") is not YamlSequenceNode expose) yield break;
-            foreach (var item in expose.OfType<YamlScalarNode>())
+            foreach (var item in service.Expose)
             {
-                if (PortSpec.TryParse(Interpolation.Apply(item.Value ?? "", Lookup).Value, out var port, out _) && port.Published is null)
+                if (PortSpec.TryParse(Interpolation.Apply(item, Lookup).Value, out var port, out _) && port.Published is null)
                 {
                     foreach (var t in Targets(port)) yield return t;
                 }
@@ -798,7 +757,7 @@ public static class KubernetesRenderer
                         // Anonymous volumes and tmpfs: scratch space that lives as long as the pod.
                         volumeName = KubeNames.Label("scratch-" + mount.Target);
                         var emptyDir = new JsonObject();
-                        if (Get(service.Node, "tmpfs") is not null || mount.Options == "tmpfs") emptyDir["medium"] = "Memory";
+                        if (service.Tmpfs is not null || mount.Options == "tmpfs") emptyDir["medium"] = "Memory";
                         AddVolume(volumes, volumeName, new JsonObject { ["name"] = volumeName, ["emptyDir"] = emptyDir });
                         break;
                 }
@@ -859,12 +818,11 @@ public static class KubernetesRenderer
         /// <summary>compose <c>deploy.resources</c>: limits and reservations of cpus and memory (Docker units).</summary>
         private ContainerResources? ComposeResources(ComposeService service)
         {
-            if (Get(service.Node, "deploy") is not YamlMappingNode deploy || Get(deploy, "resources") is not YamlMappingNode resources) return null;
-            ResourceAmounts Side(string key)
+            if (service.Resources is not { } resources) return null;
+            ResourceAmounts Side(ComposeResourceAmounts side)
             {
-                if (Get(resources, key) is not YamlMappingNode side) return new ResourceAmounts(null, null);
-                string? cpu = Scalar(side, "cpus") is { } c ? Quantities.Cpu(c, out var e1) ?? Report(e1) : null;
-                string? memory = Scalar(side, "memory") is { } m ? Quantities.DockerMemory(m, out var e2) ?? Report(e2) : null;
+                string? cpu = side.Cpus is { } c ? Quantities.Cpu(c, out var e1) ?? Report(e1) : null;
+                string? memory = side.Memory is { } m ? Quantities.DockerMemory(m, out var e2) ?? Report(e2) : null;
                 return new ResourceAmounts(cpu, memory);
             }
 
@@ -874,15 +832,15 @@ public static class KubernetesRenderer
                 return null;
             }
 
-            return new ContainerResources(Side("reservations"), Side("limits"));
+            return new ContainerResources(Side(resources.Reservations), Side(resources.Limits));
         }
 
         private JsonObject SecurityContext(ComposeService service)
         {
             var security = new JsonObject();
             var spec = _spec.Kubernetes.Security;
-            if (spec.Privileged || Scalar(service.Node, "privileged") is "true" or "True") security["privileged"] = true;
-            if (Scalar(service.Node, "user") is { } user)
+            if (spec.Privileged || service.Privileged) security["privileged"] = true;
+            if (service.User is { } user)
             {
                 // "1000" or "1000:1000"; names cannot be resolved outside the image.
                 var parts = Interpolation.Apply(user, Lookup).Value.Split(':');
@@ -897,15 +855,8 @@ public static class KubernetesRenderer
                 }
             }
 
-            var capabilities = spec.Capabilities.ToList();
-            if (Get(service.Node, "cap_add") is YamlSequenceNode capAdd)
-            {
-                capabilities.AddRange(capAdd.OfType<YamlScalarNode>().Select(s => s.Value!).Where(v => v is not null).Select(v => v.StartsWith("CAP_", StringComparison.Ordinal) ? v[4..] : v));
-            }
-
-            var drop = Get(service.Node, "cap_drop") is YamlSequenceNode capDrop
-                ? capDrop.OfType<YamlScalarNode>().Select(s => s.Value!).Where(v => v is not null).Select(v => v.StartsWith("CAP_", StringComparison.Ordinal) ? v[4..] : v).Distinct().ToList()
-                : [];
+            var capabilities = spec.Capabilities.Concat(service.CapAdd.Select(WithoutCapPrefix)).ToList();
+            var drop = service.CapDrop.Select(WithoutCapPrefix).Distinct().ToList();
             if (capabilities.Count > 0 || drop.Count > 0)
             {
                 var caps = new JsonObject();
@@ -1148,11 +1099,8 @@ public static class KubernetesRenderer
 
         private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-        private static YamlNode? Get(YamlMappingNode node, string key) =>
-            node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
-
-        private static string? Scalar(YamlMappingNode node, string key) =>
-            Get(node, key) is YamlScalarNode s && !YamlMap.IsNull(s) ? s.Value : null;
+        private static string WithoutCapPrefix(string capability) =>
+            capability.StartsWith("CAP_", StringComparison.Ordinal) ? capability[4..] : capability;
     }
 
     private static string WithService(this string key, string service) => key.Replace("{name}", service, StringComparison.Ordinal);
