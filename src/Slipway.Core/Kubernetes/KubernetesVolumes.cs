@@ -33,7 +33,7 @@ public static class KubernetesVolumes
             return declared.Select(name =>
             {
                 var path = spec.Volumes.FirstOrDefault(v => v.Name == name)?.Path;
-                return new VolumePlacement(name, path is null ? null : DeploymentRenderer.ResolveVolumePath(path, deploymentDirectory), false);
+                return new VolumePlacement(name, path is null ? null : HostPaths.ResolveVolumePath(path, deploymentDirectory), false);
             }).ToList();
         }
 
@@ -86,9 +86,9 @@ public static class KubernetesVolumes
                 continue;
             }
 
-            hostPath = DeploymentRenderer.ResolveVolumePath(path, deploymentDirectory);
+            hostPath = HostPaths.ResolveVolumePath(path, deploymentDirectory);
             if (hostPath is null) continue; // DeploymentRenderer reports a path escaping D.
-            if (mountRoot is not null && DeploymentRenderer.IsInside(mountRoot, hostPath) && hostPath != mountRoot)
+            if (mountRoot is not null && HostPaths.IsInside(mountRoot, hostPath) && hostPath != mountRoot)
             {
                 var relative = Path.GetRelativePath(mountRoot, hostPath).Replace('\\', '/');
                 result.Add(new KubeVolume(name, hostPath, "/mnt/" + relative, storage, null));

@@ -3,6 +3,8 @@ using Slipway.Core.Compose;
 using Slipway.Core.Config;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Rendering;
+using Slipway.Core.Rendering.Compose;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Core.Yaml;

@@ -4,6 +4,7 @@ using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Files;
 using Slipway.Core.Kubernetes;
+using Slipway.Core.Rendering;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Files;

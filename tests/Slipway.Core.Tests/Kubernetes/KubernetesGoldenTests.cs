@@ -1,6 +1,8 @@
 using System.Text;
 using Slipway.Core.Deployments;
 using Slipway.Core.Kubernetes;
+using Slipway.Core.Rendering;
+using Slipway.Core.Rendering.Kubernetes;
 using Slipway.TestKit;
 
 namespace Slipway.Core.Tests.Kubernetes;

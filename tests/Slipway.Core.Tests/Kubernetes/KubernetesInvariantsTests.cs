@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Slipway.Core;
 using Slipway.Core.Kubernetes;
+using Slipway.Core.Rendering.Kubernetes;
 
 namespace Slipway.Core.Tests.Kubernetes;
 

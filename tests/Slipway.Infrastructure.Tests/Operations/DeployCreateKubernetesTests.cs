@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Kubernetes;
+using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Tests.Support;
 using Slipway.TestKit;

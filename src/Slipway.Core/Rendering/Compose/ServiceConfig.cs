@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using Slipway.Core.Compose;
+using Slipway.Core.Deployments;
 using YamlDotNet.RepresentationModel;
 
-namespace Slipway.Core.Deployments;
+namespace Slipway.Core.Rendering.Compose;
 
 /// <summary>
 /// The compose config-hash label (<see cref="SlipwayLabels.ComposeConfigHashLabel"/>). Compose recreates a service when

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using Slipway.Core.Compose;
+using Slipway.Core.Kubernetes;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 
-namespace Slipway.Core.Kubernetes;
+namespace Slipway.Core.Rendering.Kubernetes;
 
 /// <summary>
 /// <c>D/kind-config.yml</c> (reference/laconic-so.md §4.6): ports 80/443 for the ingress, the ports of host-network

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using Slipway.Core.Kubernetes;
 
-namespace Slipway.Core.Kubernetes;
+namespace Slipway.Core.Rendering.Kubernetes;
 
 /// <summary>
 /// Rules every rendered set of objects must satisfy, checked on the output (not on the renderer's intent): valid
