@@ -64,6 +64,7 @@ internal static class K8sRenderBench
             DeploymentDirectory = Path.Combine(root, "deployment"),
             DeploymentId = "slipway-bench0001",
             HostFiles = new DiskHostFiles(),
+            ConfigHashKey = new byte[32],
         });
     }
 

@@ -62,6 +62,7 @@ public static class DeploymentRenderer
                 Config = configValues.ToList(),
                 KubeConfig = inputs.KubeConfig,
                 HostFiles = inputs.HostFiles,
+                ConfigHashKey = inputs.ConfigHashKey ?? throw new ArgumentException("a Kubernetes render needs the config hash key", nameof(inputs)),
             });
             files.AddRange(kubernetes.Files);
             volumes = kubernetes.Volumes.Select(v => v with { Seeded = seeds.Any(s => s.Volume == v.Name) }).ToList();

@@ -32,6 +32,9 @@ public sealed record RenderInputs
     /// <summary>deploy-to k8s: the bytes of the spec's kube-config.</summary>
     public byte[]? KubeConfig { get; init; }
 
+    /// <summary>Kubernetes targets: the deployment's secret key for the pod templates' config hash (D/.slipway/config-hash-key).</summary>
+    public byte[]? ConfigHashKey { get; init; }
+
     /// <summary>Every file the render reads: stack config folders, volume paths, and on Kubernetes binds, spec configmaps and env files.</summary>
     public required IHostFiles HostFiles { get; init; }
 }

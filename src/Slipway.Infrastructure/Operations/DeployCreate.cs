@@ -1,7 +1,9 @@
+using System.Security.Cryptography;
 using Slipway.Core.Config;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Rendering;
+using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Backends.Kubernetes;
@@ -33,6 +35,8 @@ public sealed record CreateResult(DeploymentFile Deployment, RenderedDeployment 
 /// <summary><c>deploy create [--update]</c>: renders spec + stack into a deployment directory (DESIGN §1.3).</summary>
 public sealed class DeployCreate(SlipwayEnvironment env)
 {
+    private const int ConfigHashKeyLength = 32;
+
     private readonly DiskHostFiles _files = new();
 
     public async Task<CreateResult> RunAsync(CreateRequest request, CancellationToken cancellationToken)
@@ -72,6 +76,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         var previous = existing is not null && File.Exists(layout.ConfigEnv)
             ? DotEnv.Parse(await File.ReadAllTextAsync(layout.ConfigEnv, cancellationToken)).Entries.ToDictionary(e => e.Key, e => e.Value)
             : new Dictionary<string, string>();
+        var (configHashKey, keyIsNew) = await ConfigHashKeyAsync(layout, existing is not null, cancellationToken);
         var now = env.Clock.GetUtcNow();
         var deployment = existing ?? new DeploymentFile(DeploymentIds.New(now), DeploymentIds.New(now), stack.Directory, specPath);
         if (existing is null && spec.DeployTo == DeployTarget.K8sKind)
@@ -103,6 +108,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             DeploymentId = deployment.DeploymentId,
             KubeConfig = await ReadKubeConfigAsync(spec, cancellationToken),
             HostFiles = _files,
+            ConfigHashKey = configHashKey,
         });
         if (request.DryRun)
         {
@@ -112,10 +118,12 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         UpdateReport? report = null;
         if (existing is null)
         {
-            DeploymentWriter.WriteNew(layout.Directory, rendered, deployment);
+            DeploymentWriter.WriteNew(layout.Directory, rendered, deployment, configHashKey);
         }
         else
         {
+            // Stored before the manifests that carry hashes made with it.
+            if (keyIsNew) DeploymentWriter.WriteConfigHashKey(layout.Directory, configHashKey);
             report = DeploymentWriter.WriteUpdate(layout.Directory, rendered);
         }
 
@@ -151,6 +159,27 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         }
 
         return fromArgument;
+    }
+
+    /// <summary>
+    /// The deployment's key for the pod templates' config hash: D's on an update, else 32 new random bytes (a directory
+    /// made before the key existed gets one now). True when the key is new and must be stored.
+    /// </summary>
+    private async Task<(byte[] Key, bool IsNew)> ConfigHashKeyAsync(DeploymentLayout layout, bool update, CancellationToken cancellationToken)
+    {
+        if (update && File.Exists(layout.ConfigHashKey))
+        {
+            var key = await File.ReadAllBytesAsync(layout.ConfigHashKey, cancellationToken);
+            if (key.Length < KubernetesRenderer.MinimumConfigHashKeyLength)
+            {
+                throw new SlipwayException(FailureReason.InvalidInput, $"{layout.ConfigHashKey} is damaged: it holds {key.Length} bytes, a config hash key at least {KubernetesRenderer.MinimumConfigHashKeyLength}",
+                    "delete it; the next deploy create --update makes a new one (every pod then rolls once)");
+            }
+
+            return (key, false);
+        }
+
+        return ((env.SecretBytes ?? RandomNumberGenerator.GetBytes)(ConfigHashKeyLength), true);
     }
 
     /// <summary>deploy-to k8s: the kube-config file (resolved against the spec's folder), copied into D as kubeconfig.yml.</summary>

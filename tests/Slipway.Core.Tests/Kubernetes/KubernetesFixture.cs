@@ -25,6 +25,9 @@ internal static class KubernetesFixture
 
     public static string DeploymentDirectory(string name) => $"/deployments/{name}";
 
+    /// <summary>The config hash key of every fixture render: fixed, so the goldens' hashes are stable.</summary>
+    public static readonly byte[] ConfigHashKey = Encoding.ASCII.GetBytes("slipway golden fixture hash key!");
+
     private static byte[] Counting(int n) => Enumerable.Range(0, n).Select(i => (byte)(0x10 + i)).ToArray();
 
     public static RenderInputs Inputs(string name, string? specText = null, IHostFiles? hostFiles = null)
@@ -49,6 +52,7 @@ internal static class KubernetesFixture
             DeploymentId = DeploymentId,
             KubeConfig = spec.DeployTo == DeployTarget.K8s && File.Exists(kubeConfig) ? File.ReadAllBytes(kubeConfig) : null,
             HostFiles = hostFiles ?? new DiskHostFiles(),
+            ConfigHashKey = ConfigHashKey,
         };
     }
 

@@ -77,6 +77,7 @@ public sealed class KubernetesGoldenTests
         Config = inputs.Spec.Config.Select(c => new KeyValuePair<string, string>(c.Key, c.Value)).ToList(),
         KubeConfig = inputs.KubeConfig,
         HostFiles = inputs.HostFiles,
+        ConfigHashKey = inputs.ConfigHashKey!,
     };
 
     internal static HashSet<string> External(RenderInputs inputs)

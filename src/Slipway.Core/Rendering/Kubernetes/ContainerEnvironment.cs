@@ -14,23 +14,21 @@ internal static class ContainerEnvironment
     /// <summary>
     /// Compose environment (map or list form) with ${} expanded; a value that is exactly one config variable comes
     /// from the config Secret. Config keys the service interpolates elsewhere are passed too. Literal values have
-    /// Kubernetes' own $(VAR) syntax escaped.
+    /// Kubernetes' own $(VAR) syntax escaped. env_file entries go into the pod's config hash here; config keys are
+    /// hashed by the pod template, from what the service consumes.
     /// </summary>
-    public static JsonArray Entries(RenderContext context, StackComposeFile file, ComposeService service, SortedSet<string> consumed)
+    public static JsonArray Entries(RenderContext context, StackComposeFile file, ComposeService service, ConfigHash hash)
     {
         var config = context.Config;
         var entries = new List<(string Key, JsonNode Value)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         void Literal(string key, string value) => entries.Add((key, new JsonObject { ["name"] = key, ["value"] = EscapeKube(value) }));
-        void FromConfig(string key, string configKey)
-        {
-            consumed.Add($"config {configKey}={config[configKey]}");
+        void FromConfig(string key, string configKey) =>
             entries.Add((key, new JsonObject
             {
                 ["name"] = key,
                 ["valueFrom"] = new JsonObject { ["secretKeyRef"] = new JsonObject { ["name"] = KubernetesRenderer.ConfigSecretName(context.Id), ["key"] = configKey } },
             }));
-        }
 
         var composeDir = Path.GetDirectoryName(file.SourcePath)!;
         foreach (var envFile in service.EnvFiles)
@@ -46,7 +44,7 @@ internal static class ContainerEnvironment
             var parsed = DotEnv.Parse(Encoding.UTF8.GetString(entry.File!.Read()), context.Lookup);
             foreach (var e in parsed.Entries)
             {
-                consumed.Add($"env_file {e.Key}={e.Value}");
+                hash.EnvFile(e.Key, e.Value);
                 entries.RemoveAll(x => x.Key == e.Key);
                 Literal(e.Key, e.Value);
             }
@@ -70,7 +68,6 @@ internal static class ContainerEnvironment
             }
             else
             {
-                foreach (var v in result.Variables.Where(config.ContainsKey)) consumed.Add($"config {v}={config[v]}");
                 Literal(key, result.Value);
             }
         }

@@ -11,7 +11,7 @@ namespace Slipway.Core.Rendering.Kubernetes;
 /// <summary>A compose service as a container: image, command, environment, ports, mounts, resources, probe and security context.</summary>
 internal static class Containers
 {
-    public static JsonObject Container(RenderContext context, StackComposeFile file, ComposeService service, JsonObject volumes, SortedSet<string> consumed)
+    public static JsonObject Container(RenderContext context, StackComposeFile file, ComposeService service, JsonObject volumes, ConfigHash hash)
     {
         var spec = context.Spec;
         var container = new JsonObject { ["name"] = KubeNames.Label(service.Name) };
@@ -30,14 +30,13 @@ internal static class Containers
         if (Words(context, service.Command) is { } args) container["args"] = args;
         if (service.WorkingDir is { } workdir) container["workingDir"] = context.Interpolate(workdir);
 
-        if (ContainerEnvironment.Entries(context, file, service, consumed) is { Count: > 0 } env) container["env"] = env;
+        if (ContainerEnvironment.Entries(context, file, service, hash) is { Count: > 0 } env) container["env"] = env;
         var envFrom = spec.Kubernetes.Secrets.Where(s => s.Keys.Count == 0)
             .Select(s => (JsonNode)new JsonObject { ["secretRef"] = new JsonObject { ["name"] = s.Name } }).ToArray();
-        foreach (var secret in spec.Kubernetes.Secrets) consumed.Add($"secret {secret.Name} [{string.Join(",", secret.Keys)}]");
         if (envFrom.Length > 0) container["envFrom"] = new JsonArray(envFrom);
 
         if (Ports(context, service) is { Count: > 0 } ports) container["ports"] = ports;
-        if (VolumeMounts.Mounts(context, file, service, volumes, consumed) is { Count: > 0 } mounts) container["volumeMounts"] = mounts;
+        if (VolumeMounts.Mounts(context, file, service, volumes, hash) is { Count: > 0 } mounts) container["volumeMounts"] = mounts;
         if (Resources(context, service) is { } resources) container["resources"] = resources;
         if (context.ProxyPorts(service.Name).FirstOrDefault() is var probePort and > 0)
         {

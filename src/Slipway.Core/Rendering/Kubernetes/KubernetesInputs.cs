@@ -23,4 +23,7 @@ public sealed record KubernetesInputs
     public byte[]? KubeConfig { get; init; }
 
     public required IHostFiles HostFiles { get; init; }
+
+    /// <summary>The deployment's secret key for the pod templates' config hash (see <see cref="ConfigHash"/>); at least 16 bytes.</summary>
+    public required byte[] ConfigHashKey { get; init; }
 }

@@ -17,6 +17,9 @@ public static class KubernetesRenderer
     /// <summary>What one ConfigMap made from host files may hold (the API's limit is 1 MiB per object).</summary>
     public const long ConfigMapBudget = 700 * 1024;
 
+    /// <summary>Shorter HMAC keys would be easier to guess than the hash is to break.</summary>
+    public const int MinimumConfigHashKeyLength = 16;
+
     public const string ManifestsFile = "k8s/manifests.yml";
     public const string KindConfigFile = "kind-config.yml";
     public const string KubeConfigFile = "kubeconfig.yml";
@@ -48,6 +51,11 @@ public static class KubernetesRenderer
 
     public static KubernetesRendering Render(KubernetesInputs inputs)
     {
+        if (inputs.ConfigHashKey is not { Length: >= MinimumConfigHashKeyLength })
+        {
+            throw new ArgumentException($"the config hash key must hold at least {MinimumConfigHashKeyLength} bytes", nameof(inputs));
+        }
+
         var context = new RenderContext(inputs);
         var spec = context.Spec;
         var bundle = inputs.Bundle;

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Kubernetes;
@@ -39,13 +37,13 @@ internal static class PodTemplates
     {
         var kubernetes = context.Spec.Kubernetes;
         var volumes = new JsonObject();
-        var consumed = new SortedSet<string>(StringComparer.Ordinal);
+        var hash = new ConfigHash();
         var containers = new JsonArray();
         var containerNames = new HashSet<string>(StringComparer.Ordinal);
         var hostNetwork = false;
         foreach (var service in file.Compose.Services)
         {
-            var container = Containers.Container(context, file, service, volumes, consumed);
+            var container = Containers.Container(context, file, service, volumes, hash);
             if (!containerNames.Add((string)container["name"]!))
             {
                 context.Diagnostics.Error(DiagnosticCodes.Conflict, $"service '{service.Name}' of '{file.Name}' gives the same Kubernetes container name as another service of it ('{container["name"]}')", service.Location);
@@ -53,10 +51,14 @@ internal static class PodTemplates
 
             containers.Add(container);
             hostNetwork |= service.NetworkMode == "host";
+            foreach (var key in service.ConsumedKeys(context.Config)) hash.Config(key, context.Config[key]);
         }
 
+        // Every container gets the spec's secrets (all keys, or the listed ones).
+        foreach (var secret in kubernetes.Secrets) hash.Secret(secret.Name, secret.Keys);
+
         var labels = job ? context.Labels(job: file.Name) : context.Labels(pod: file.Name);
-        var annotations = new JsonObject { [SlipwayLabels.ConfigHashAnnotation] = Hash(consumed) };
+        var annotations = new JsonObject { [SlipwayLabels.ConfigHashAnnotation] = hash.Compute(context.Inputs.ConfigHashKey) };
         foreach (var service in file.Compose.Services)
         {
             foreach (var (key, value) in kubernetes.Labels) labels[WithService(key, service.Name)] = value.Value;
@@ -144,8 +146,4 @@ internal static class PodTemplates
         }).ToArray());
 
     private static string WithService(string key, string service) => key.Replace("{name}", service, StringComparison.Ordinal);
-
-    private static string Hash(IEnumerable<string> consumed) => Sha(string.Join("\n", consumed));
-
-    internal static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -8,7 +8,7 @@ namespace Slipway.Core.Rendering.Kubernetes;
 /// <summary>A container's volumeMounts, and the pod volumes they name: spec configmaps, claims, host binds (as ConfigMaps) and scratch space.</summary>
 internal static class VolumeMounts
 {
-    public static JsonArray Mounts(RenderContext context, StackComposeFile file, ComposeService service, JsonObject volumes, SortedSet<string> consumed)
+    public static JsonArray Mounts(RenderContext context, StackComposeFile file, ComposeService service, JsonObject volumes, ConfigHash hash)
     {
         var mounts = new JsonArray();
         var configMapNames = context.Spec.Kubernetes.ConfigMaps.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
@@ -22,7 +22,7 @@ internal static class VolumeMounts
                     volumeName = KubeNames.Label(mount.Source!);
                     var cmName = KubeNames.Label($"{context.Id}-{mount.Source}");
                     AddVolume(volumes, volumeName, ConfigMapVolume(context, cmName));
-                    ConsumeConfigMap(context, cmName, consumed);
+                    ConsumeConfigMap(context, cmName, hash);
                     m["readOnly"] = true;
                     break;
                 case MountKind.Volume:
@@ -35,7 +35,7 @@ internal static class VolumeMounts
                     if (!context.HostBinds.TryGetValue(resolved, out var bind)) continue; // refused and reported already
                     volumeName = bind.VolumeName;
                     AddVolume(volumes, volumeName, ConfigMapVolume(context, bind.ConfigMapName));
-                    ConsumeConfigMap(context, bind.ConfigMapName, consumed);
+                    ConsumeConfigMap(context, bind.ConfigMapName, hash);
                     m["readOnly"] = true;
                     if (bind.FileKey is not null) m["subPath"] = bind.FileKey;
                     break;
@@ -74,10 +74,10 @@ internal static class VolumeMounts
         volumes[name] = ordered;
     }
 
-    private static void ConsumeConfigMap(RenderContext context, string name, SortedSet<string> consumed)
+    private static void ConsumeConfigMap(RenderContext context, string name, ConfigHash hash)
     {
         if (!context.ConfigMaps.TryGetValue(name, out var cm)) return;
         var content = (cm["data"]?.ToJsonString() ?? "") + (cm["binaryData"]?.ToJsonString() ?? "");
-        consumed.Add($"configmap {name} {PodTemplates.Sha(content)}");
+        hash.ConfigMap(name, ConfigHash.Digest(content));
     }
 }
