@@ -44,10 +44,6 @@ public static class Interpolation
     /// <summary>Every variable name <paramref name="text"/> refers to, distinct, in order, including those inside defaults.</summary>
     public static IReadOnlyList<string> ReferencedVariables(string text) => Apply(text, static _ => null).Variables;
 
-    /// <summary>True when <paramref name="name"/> can be referenced as <c>$name</c>: <c>[_A-Za-z][_A-Za-z0-9]*</c>.</summary>
-    public static bool IsValidName(string name) =>
-        name.Length > 0 && IsNameStart(name[0]) && name.All(IsNameChar);
-
     private static bool IsNameStart(char c) => c is '_' or (>= 'a' and <= 'z') or (>= 'A' and <= 'Z');
 
     private static bool IsNameChar(char c) => IsNameStart(c) || char.IsAsciiDigit(c);

@@ -59,9 +59,6 @@ public static class PortMappingModes
         error = $"unknown port mapping '{name}' (expected one of: {string.Join(", ", Names)})";
         return false;
     }
-
-    public static string ToCliName(this PortMappingMode mode) =>
-        All.First(x => x.Mode == mode).Name;
 }
 
 /// <summary>Applies a <see cref="PortMappingMode"/> to one port.</summary>

@@ -57,13 +57,6 @@ public static partial class PrepareChecks
         return problems;
     }
 
-    /// <summary>The names of the required keys that are not set at all, for a one-line summary.</summary>
-    public static IReadOnlyList<string> MissingKeys(IReadOnlyList<ConfigEntry> config, IReadOnlyList<RequiredVariable> required)
-    {
-        var keys = config.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-        return required.Select(v => v.Name).Where(n => !keys.Contains(n)).Distinct().Order(StringComparer.Ordinal).ToList();
-    }
-
     /// <summary>Verify checks that name a service the stack does not have.</summary>
     public static IReadOnlyList<Diagnostic> CheckVerifyServices(IReadOnlyList<VerifyCheck> checks, IReadOnlyCollection<string> services)
     {
