@@ -1,6 +1,6 @@
 namespace Slipway.Core.Deployments;
 
-/// <summary>The files and folders of a deployment directory D (DESIGN §1.3), in one place.</summary>
+/// <summary>The files and folders of a deployment directory D, in one place.</summary>
 public sealed class DeploymentLayout(string directory)
 {
     public const string DeploymentFileName = "deployment.yml";

@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Core.Kubernetes;
 
-/// <summary>Reads the Kubernetes keys of spec.yml (reference/laconic-so.md §3.2) with file:line:column errors.</summary>
+/// <summary>Reads the Kubernetes keys of spec.yml (laconic-so's keys) with file:line:column errors.</summary>
 public static class KubernetesSpecParser
 {
     /// <summary>laconic-so keys the Kubernetes targets recognise but do not act on yet: said, never silently ignored.</summary>

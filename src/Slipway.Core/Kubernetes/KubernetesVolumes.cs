@@ -5,14 +5,6 @@ using Slipway.Core.Stacks;
 
 namespace Slipway.Core.Kubernetes;
 
-/// <summary>A compose named volume as Kubernetes stores it: a hostPath PV + PVC, or a provisioner PVC.</summary>
-/// <param name="HostPath">Absolute host path (k8s: on the node; kind: on this machine), or null for provisioner storage.</param>
-/// <param name="NodePath">The PV's hostPath as the node sees it.</param>
-/// <param name="KindMount">kind only: the extraMount this volume needs (null when under kind-mount-root).</param>
-public sealed record KubeVolume(string Name, string? HostPath, string? NodePath, string Storage, KindMount? KindMount);
-
-public sealed record KindMount(string HostPath, string ContainerPath);
-
 /// <summary>
 /// Where each volume's data lives on Kubernetes targets, and the table of what survives what. Pure: the same
 /// function serves deploy create, plan and status.

@@ -3,11 +3,8 @@ using Slipway.Core.Diagnostics;
 
 namespace Slipway.Core.Verification;
 
-/// <summary>One value the deployment feeds its services, and where it was set (spec config, an env file, D/config.env).</summary>
-public sealed record ConfigEntry(string Key, string Value, SourceLocation? Origin);
-
 /// <summary>
-/// The prepare stage's input checks (DESIGN §4): placeholder values, and keys the stack requires that are missing or
+/// The prepare stage's input checks: placeholder values, and keys the stack requires that are missing or
 /// empty. Pure. Messages name keys and where they were set, never a value: a placeholder is reported by its kind.
 /// </summary>
 public static partial class PrepareChecks

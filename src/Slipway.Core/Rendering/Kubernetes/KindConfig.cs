@@ -7,7 +7,7 @@ using Slipway.Core.Stacks;
 namespace Slipway.Core.Rendering.Kubernetes;
 
 /// <summary>
-/// <c>D/kind-config.yml</c> (reference/laconic-so.md §4.6): ports 80/443 for the ingress, the ports of host-network
+/// <c>D/kind-config.yml</c>: ports 80/443 for the ingress, the ports of host-network
 /// services, and the mounts host-path volumes need: one kind-mount-root umbrella at /mnt, plus one mount per volume
 /// outside it. Mounts only take effect when the cluster is created; the backend compares them on reuse.
 /// </summary>
