@@ -74,19 +74,20 @@ public static class ComposeParser
 
         var environment = ParseEnvironment(map);
         var mounts = ParseMounts(map, declaredVolumes);
-        var ports = ParsePorts(map, lookup);
+        var (ports, portTexts) = ParsePorts(map, lookup);
         var envFiles = new List<string>();
         if (map.Get("env_file") is { } envFileNode)
         {
             envFiles.AddRange(ReadEnvFiles(map, envFileNode));
         }
 
-        return new ComposeService(name, node, location)
+        return new ComposeService(name, location)
         {
             Image = map.String("image"),
             Environment = environment,
             Mounts = mounts,
             Ports = ports,
+            PortTexts = portTexts,
             EnvFiles = envFiles,
             Entrypoint = Words(map.Get("entrypoint")),
             Command = Words(map.Get("command")),
@@ -256,10 +257,11 @@ public static class ComposeParser
     public static bool IsHostPath(string source) =>
         source.StartsWith('.') || source.StartsWith('/') || source.StartsWith('~') || source.StartsWith('$');
 
-    private static List<PortSpec> ParsePorts(YamlMap map, Func<string, string?> lookup)
+    private static (List<PortSpec> Ports, List<string> Texts) ParsePorts(YamlMap map, Func<string, string?> lookup)
     {
         var ports = new List<PortSpec>();
-        if (map.Sequence("ports") is not { } items) return ports;
+        var texts = new List<string>();
+        if (map.Sequence("ports") is not { } items) return (ports, texts);
         foreach (var item in items)
         {
             switch (item)
@@ -269,6 +271,7 @@ public static class ComposeParser
                     if (PortSpec.TryParse(value, out var port, out var error))
                     {
                         ports.Add(port!);
+                        texts.Add(text);
                     }
                     else
                     {
@@ -294,7 +297,9 @@ public static class ComposeParser
 
                     try
                     {
-                        ports.Add(PortSpec.FromLong(fields));
+                        var longPort = PortSpec.FromLong(fields);
+                        ports.Add(longPort);
+                        texts.Add(longPort.ToShortString());
                     }
                     catch (FormatException ex)
                     {
@@ -308,7 +313,7 @@ public static class ComposeParser
             }
         }
 
-        return ports;
+        return (ports, texts);
     }
 
     /// <summary>Reports each unknown long-syntax port field at its key, with the nearest field as a hint.</summary>

@@ -1,14 +1,13 @@
 using Slipway.Core.Diagnostics;
-using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Core.Compose;
 
 /// <summary>
 /// One service of a compose file, as <see cref="ComposeParser"/> read it: everything Slipway acts on, parsed once. Texts
-/// are as written (interpolated by whoever renders them); <see cref="Node"/> is kept whole only so that the compose
-/// renderer can write the service back with the keys Slipway does not know.
+/// are as written (interpolated by whoever renders them). The YAML stays with <see cref="ComposeFile.Root"/>, which
+/// the compose renderer copies so that the keys Slipway does not know survive.
 /// </summary>
-public sealed record ComposeService(string Name, YamlMappingNode Node, SourceLocation Location)
+public sealed record ComposeService(string Name, SourceLocation Location)
 {
     public string? Image { get; init; }
 
@@ -19,6 +18,9 @@ public sealed record ComposeService(string Name, YamlMappingNode Node, SourceLoc
 
     /// <summary>Port entries, after interpolation with the parser's lookup.</summary>
     public IReadOnlyList<PortSpec> Ports { get; init; } = [];
+
+    /// <summary>The same entries as written: a short-syntax string before interpolation, a long-syntax entry as short text.</summary>
+    public IReadOnlyList<string> PortTexts { get; init; } = [];
 
     public IReadOnlyList<string> EnvFiles { get; init; } = [];
 

@@ -68,6 +68,15 @@ public sealed class ComposeParserTests
     }
 
     [Fact]
+    public void Ports_keep_their_text_as_written_beside_the_interpolated_spec()
+    {
+        var app = Parse("services:\n  app:\n    image: x\n    ports:\n      - \"${PORT:-8080}:80\"\n      - target: 53\n        protocol: udp\n").Services[0];
+
+        Assert.Equal(["${PORT:-8080}:80", "53/udp"], app.PortTexts);
+        Assert.Equal(["8080:80", "53/udp"], app.Ports.Select(p => p.ToShortString()));
+    }
+
+    [Fact]
     public void Keys_a_service_does_not_set_are_absent_from_its_model()
     {
         var app = Parse("services:\n  app:\n    image: x\n").Services[0];
