@@ -4,7 +4,8 @@ using System.Globalization;
 using System.Text;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
-using Slipway.Core.Kubernetes;
+using Slipway.Core.Rendering;
+using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Files;
@@ -50,7 +51,7 @@ internal static class K8sRenderBench
         var diagnostics = new DiagnosticBag();
         var specBytes = File.ReadAllBytes(specPath);
         var spec = SpecParser.Parse(Encoding.UTF8.GetString(specBytes), specPath, diagnostics);
-        var stack = Stack.Load(Path.Combine(root, "stack"), diagnostics);
+        var stack = Stack.Load(Path.Combine(root, "stack"), new DiskHostFiles(), diagnostics);
         var bundle = StackBundle.Load(stack, Path.Combine(root, "repos"), DeploymentRenderer.ConfigLookup(spec, []), diagnostics);
         diagnostics.ThrowIfErrors();
         return DeploymentRenderer.Render(new RenderInputs
@@ -62,6 +63,7 @@ internal static class K8sRenderBench
             DeploymentDirectory = Path.Combine(root, "deployment"),
             DeploymentId = "slipway-bench0001",
             HostFiles = new DiskHostFiles(),
+            ConfigHashKey = new byte[32],
         });
     }
 

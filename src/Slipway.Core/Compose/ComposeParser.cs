@@ -10,7 +10,7 @@ namespace Slipway.Core.Compose;
 /// (ports, volumes, environment, env_file) and interpolation syntax, all errors at once.
 /// Values are interpolated with the given lookup only to check them; the file itself is kept verbatim.
 /// </summary>
-public static class ComposeParser
+public static partial class ComposeParser
 {
     public static ComposeFile Parse(string text, string file, DiagnosticBag diagnostics, Func<string, string?> lookup)
     {
@@ -30,9 +30,11 @@ public static class ComposeParser
         map.RejectUnknownKeys(ComposeKeys.TopLevel.ToArray(), ComposeKeys.IsExtension);
 
         var volumes = new List<string>();
+        var volumeLocations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         if (map.Map("volumes", "top-level 'volumes'") is { } volumeMap)
         {
             volumes.AddRange(volumeMap.Keys);
+            foreach (var name in volumeMap.Keys) volumeLocations[name] = volumeMap.KeyLocation(name)!;
         }
 
         var services = new List<ComposeService>();
@@ -60,7 +62,7 @@ public static class ComposeParser
             diagnostics.Error(DiagnosticCodes.MissingKey, "compose file has no 'services'", map.Location);
         }
 
-        return new ComposeFile(file, mapping) { Services = services, Volumes = volumes };
+        return new ComposeFile(file, mapping) { Services = services, Volumes = volumes, VolumeLocations = volumeLocations };
     }
 
     private static ComposeService ParseService(
@@ -70,201 +72,118 @@ public static class ComposeParser
         var map = new YamlMap(node, file, diagnostics, $"service '{name}'");
         map.RejectUnknownKeys(ComposeKeys.Service.ToArray(), ComposeKeys.IsExtension);
 
-        CheckEnvironment(map);
+        var environment = ParseEnvironment(map);
         var mounts = ParseMounts(map, declaredVolumes);
-        var ports = ParsePorts(map, lookup);
+        var (ports, portTexts) = ParsePorts(map, lookup);
         var envFiles = new List<string>();
         if (map.Get("env_file") is { } envFileNode)
         {
             envFiles.AddRange(ReadEnvFiles(map, envFileNode));
         }
 
-        return new ComposeService(name, node, location)
+        return new ComposeService(name, location)
         {
             Image = map.String("image"),
+            Environment = environment,
             Mounts = mounts,
             Ports = ports,
+            PortTexts = portTexts,
             EnvFiles = envFiles,
+            Entrypoint = Words(map.Get("entrypoint")),
+            Command = Words(map.Get("command")),
+            WorkingDir = Scalar(map, "working_dir"),
+            User = Scalar(map, "user"),
+            Privileged = Scalar(map, "privileged") is "true" or "True",
+            CapAdd = ScalarList(map, "cap_add"),
+            CapDrop = ScalarList(map, "cap_drop"),
+            NetworkMode = Scalar(map, "network_mode"),
+            Expose = map.Get("expose") is YamlSequenceNode expose ? expose.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList() : [],
+            Tmpfs = map.Get("tmpfs") switch
+            {
+                null => null,
+                YamlSequenceNode list => list.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList(),
+                YamlScalarNode s when !YamlMap.IsNull(s) => [s.Value ?? ""],
+                _ => [],
+            },
+            Resources = ParseResources(map),
             Variables = Scalars(node).SelectMany(s => Interpolation.ReferencedVariables(s.Value ?? "")).Distinct().ToList(),
         };
     }
 
-    private static void CheckEnvironment(YamlMap map)
+    /// <summary>The entries of <c>environment:</c>, in either form; entries of the wrong shape are reported and left out.</summary>
+    private static List<EnvironmentEntry> ParseEnvironment(YamlMap map)
     {
+        var entries = new List<EnvironmentEntry>();
         switch (map.Get("environment"))
         {
             case null:
             case YamlScalarNode s when YamlMap.IsNull(s):
-                return;
+                break;
             case YamlMappingNode env:
                 foreach (var (key, value) in env.Children)
                 {
-                    if (value is not YamlScalarNode)
+                    if (value is not YamlScalarNode scalar)
                     {
                         map.Diagnostics.Error(DiagnosticCodes.WrongType, $"environment '{key}' in {map.Context} must be a single value", value.At(map.File));
                     }
+                    else if (key is YamlScalarNode { Value: { } name })
+                    {
+                        entries.Add(new EnvironmentEntry(name, YamlMap.IsNull(scalar) ? null : scalar.Value));
+                    }
                 }
 
-                return;
+                break;
             case YamlSequenceNode list:
                 foreach (var item in list)
                 {
                     if (item is not YamlScalarNode { Value: { Length: > 0 } text } || text.StartsWith('='))
                     {
                         map.Diagnostics.Error(DiagnosticCodes.WrongType, $"each environment entry in {map.Context} must read KEY=value or KEY", item.At(map.File));
+                        continue;
                     }
+
+                    var eq = text.IndexOf('=');
+                    entries.Add(eq < 0 ? new EnvironmentEntry(text, null) : new EnvironmentEntry(text[..eq], text[(eq + 1)..]));
                 }
 
-                return;
+                break;
             case var other:
                 map.Diagnostics.Error(DiagnosticCodes.WrongType, $"'environment' in {map.Context} must be a mapping or a list of KEY=value", other.At(map.File));
-                return;
+                break;
         }
+
+        return entries;
     }
 
-    private static List<ServiceMount> ParseMounts(YamlMap map, IReadOnlyList<string> declaredVolumes)
+    /// <summary>A scalar's text; null when absent, explicitly null, or not a scalar (the shape of keys Slipway only passes through is compose's to check).</summary>
+    private static string? Scalar(YamlMap map, string key) =>
+        map.Get(key) is YamlScalarNode s && !YamlMap.IsNull(s) ? s.Value : null;
+
+    private static List<string> ScalarList(YamlMap map, string key) =>
+        map.Get(key) is YamlSequenceNode list ? list.OfType<YamlScalarNode>().Select(s => s.Value).OfType<string>().ToList() : [];
+
+    /// <summary>Compose entrypoint/command: a list, or a string split like a shell would (quotes, no expansion).</summary>
+    private static List<string>? Words(YamlNode? node) => node switch
     {
-        var mounts = new List<ServiceMount>();
-        if (map.Sequence("volumes") is not { } items) return mounts;
-        foreach (var item in items)
-        {
-            var location = item.At(map.File);
-            ServiceMount? mount = item switch
-            {
-                YamlScalarNode { Value: { } text } => ParseShortMount(text, location),
-                YamlMappingNode longForm => ParseLongMount(new YamlMap(longForm, map.File, map.Diagnostics, $"a volume of {map.Context}"), location),
-                _ => null,
-            };
-            if (mount is null)
-            {
-                map.Diagnostics.Error(DiagnosticCodes.WrongType, $"each volume of {map.Context} must read SOURCE:TARGET[:MODE] or be a mapping with type, source and target", location);
-                continue;
-            }
+        YamlSequenceNode seq => seq.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList(),
+        YamlScalarNode s when !YamlMap.IsNull(s) => ShellWords.Split(s.Value ?? ""),
+        _ => null,
+    };
 
-            if (mount.Kind == MountKind.Volume && !declaredVolumes.Contains(mount.Source!))
-            {
-                map.Diagnostics.Error(DiagnosticCodes.UnknownReference, $"{map.Context} uses volume '{mount.Source}', which the top-level 'volumes' does not declare", location, DidYouMean.Hint(mount.Source!, declaredVolumes));
-            }
-
-            mounts.Add(mount);
-        }
-
-        return mounts;
-    }
-
-    /// <summary>Short syntax: <c>[SOURCE:]TARGET[:MODE]</c>.</summary>
-    internal static ServiceMount? ParseShortMount(string text, SourceLocation location)
+    private static ComposeResources? ParseResources(YamlMap map)
     {
-        var parts = text.Split(':');
-        if (parts.Length == 1)
-        {
-            return new ServiceMount(MountKind.Other, null, parts[0], false, "", location);
-        }
-
-        if (parts.Length > 3 || parts[0].Length == 0 || parts[1].Length == 0)
-        {
-            return null;
-        }
-
-        var options = parts.Length == 3 ? parts[2] : "";
-        var readOnly = options.Split(',').Contains("ro");
-        return new ServiceMount(IsHostPath(parts[0]) ? MountKind.Bind : MountKind.Volume, parts[0], parts[1], readOnly, options, location);
+        if (map.Get("deploy") is not YamlMappingNode deploy || Child(deploy, "resources") is not YamlMappingNode resources) return null;
+        ComposeResourceAmounts Side(string key) => Child(resources, key) is YamlMappingNode side
+            ? new ComposeResourceAmounts(ScalarOf(side, "cpus"), ScalarOf(side, "memory"))
+            : new ComposeResourceAmounts(null, null);
+        return new ComposeResources(Side("reservations"), Side("limits"));
     }
 
-    private static ServiceMount? ParseLongMount(YamlMap map, SourceLocation location)
-    {
-        map.RejectUnknownKeys(ComposeKeys.ServiceVolumeLong.ToArray(), ComposeKeys.IsExtension);
-        var type = map.String("type");
-        var target = map.String("target");
-        if (type is null || target is null)
-        {
-            return null;
-        }
+    private static YamlNode? Child(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
 
-        var readOnly = map.Bool("read_only") ?? false;
-        var kind = type switch
-        {
-            "volume" when map.String("source") is not null => MountKind.Volume,
-            "bind" => MountKind.Bind,
-            _ => MountKind.Other,
-        };
-        return new ServiceMount(kind, map.String("source"), target, readOnly, readOnly ? "ro" : "", location);
-    }
-
-    public static bool IsHostPath(string source) =>
-        source.StartsWith('.') || source.StartsWith('/') || source.StartsWith('~') || source.StartsWith('$');
-
-    private static List<PortSpec> ParsePorts(YamlMap map, Func<string, string?> lookup)
-    {
-        var ports = new List<PortSpec>();
-        if (map.Sequence("ports") is not { } items) return ports;
-        foreach (var item in items)
-        {
-            switch (item)
-            {
-                case YamlScalarNode { Value: { } text }:
-                    var value = Interpolation.Apply(text, lookup).Value;
-                    if (PortSpec.TryParse(value, out var port, out var error))
-                    {
-                        ports.Add(port!);
-                    }
-                    else
-                    {
-                        var interpolated = value == text ? "" : $" (after interpolating '{text}')";
-                        map.Diagnostics.Error(DiagnosticCodes.InvalidPort, $"{map.Context}: {error}{interpolated}", item.At(map.File));
-                    }
-
-                    break;
-                case YamlMappingNode longForm:
-                    if (HasUnknownPortFields(longForm, map))
-                    {
-                        break;
-                    }
-
-                    var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-                    foreach (var (k, v) in longForm.Children)
-                    {
-                        if (k is YamlScalarNode { Value: { } key } && v is YamlScalarNode { Value: { } fieldValue })
-                        {
-                            fields[key] = Interpolation.Apply(fieldValue, lookup).Value;
-                        }
-                    }
-
-                    try
-                    {
-                        ports.Add(PortSpec.FromLong(fields));
-                    }
-                    catch (FormatException ex)
-                    {
-                        map.Diagnostics.Error(DiagnosticCodes.InvalidPort, $"a port of {map.Context}: {ex.Message}", item.At(map.File));
-                    }
-
-                    break;
-                default:
-                    map.Diagnostics.Error(DiagnosticCodes.InvalidPort, $"each port of {map.Context} must be a string like \"8080:80\" or a mapping with target", item.At(map.File));
-                    break;
-            }
-        }
-
-        return ports;
-    }
-
-    /// <summary>Reports each unknown long-syntax port field at its key, with the nearest field as a hint.</summary>
-    private static bool HasUnknownPortFields(YamlMappingNode port, YamlMap map)
-    {
-        var found = false;
-        foreach (var key in port.Children.Keys)
-        {
-            if (key is YamlScalarNode { Value: { } name } && !PortSpec.LongSyntaxFields.Contains(name) && !ComposeKeys.IsExtension(name))
-            {
-                map.Diagnostics.Error(DiagnosticCodes.InvalidPort, $"unknown port field '{name}' in a port of {map.Context}", key.At(map.File),
-                    DidYouMean.Hint(name, PortSpec.LongSyntaxFields) ?? $"expected one of {string.Join(", ", PortSpec.LongSyntaxFields)}");
-                found = true;
-            }
-        }
-
-        return found;
-    }
+    private static string? ScalarOf(YamlMappingNode node, string key) =>
+        Child(node, key) is YamlScalarNode s && !YamlMap.IsNull(s) ? s.Value : null;
 
     private static IEnumerable<string> ReadEnvFiles(YamlMap map, YamlNode node)
     {

@@ -2,27 +2,6 @@ using System.Text;
 
 namespace Slipway.Core.Compose;
 
-/// <summary>A problem in an interpolated string; <see cref="Column"/> is 1-based within the string.</summary>
-public sealed record InterpolationError(int Column, string Message);
-
-/// <summary>
-/// The outcome of <see cref="Interpolation.Apply"/>. <see cref="Value"/> is only meaningful when
-/// <see cref="Errors"/> is empty.
-/// </summary>
-/// <param name="Variables">Every variable referenced, distinct, in order of appearance, including those inside defaults.</param>
-/// <param name="Unset">
-/// Variables substituted by an empty string because they are unset and the expression has no default
-/// (compose warns "The X variable is not set. Defaulting to a blank string.").
-/// </param>
-public sealed record InterpolationResult(
-    string Value,
-    IReadOnlyList<string> Variables,
-    IReadOnlyList<InterpolationError> Errors,
-    IReadOnlyList<string> Unset)
-{
-    public bool Succeeded => Errors.Count == 0;
-}
-
 /// <summary>
 /// Compose variable interpolation, as docker compose v2 (compose-go <c>template</c>) does it:
 /// <c>$VAR</c>, <c>${VAR}</c>, <c>${VAR:-default}</c>, <c>${VAR-default}</c>, <c>${VAR:?message}</c>,
@@ -43,10 +22,6 @@ public static class Interpolation
 
     /// <summary>Every variable name <paramref name="text"/> refers to, distinct, in order, including those inside defaults.</summary>
     public static IReadOnlyList<string> ReferencedVariables(string text) => Apply(text, static _ => null).Variables;
-
-    /// <summary>True when <paramref name="name"/> can be referenced as <c>$name</c>: <c>[_A-Za-z][_A-Za-z0-9]*</c>.</summary>
-    public static bool IsValidName(string name) =>
-        name.Length > 0 && IsNameStart(name[0]) && name.All(IsNameChar);
 
     private static bool IsNameStart(char c) => c is '_' or (>= 'a' and <= 'z') or (>= 'A' and <= 'Z');
 

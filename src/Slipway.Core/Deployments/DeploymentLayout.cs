@@ -1,12 +1,15 @@
 namespace Slipway.Core.Deployments;
 
-/// <summary>The files and folders of a deployment directory D (DESIGN §1.3), in one place.</summary>
+/// <summary>The files and folders of a deployment directory D, in one place.</summary>
 public sealed class DeploymentLayout(string directory)
 {
     public const string DeploymentFileName = "deployment.yml";
     public const string StateFolder = ".slipway";
     public const string DataFolder = "data";
     public const string OverridesFolder = "overrides";
+
+    /// <summary>The secret key of the pod templates' config hash, inside <see cref="StateFolder"/>.</summary>
+    public const string ConfigHashKeyFileName = "config-hash-key";
 
     /// <summary>Never written by <c>deploy create --update</c>: the operator's data, host-local overrides, identity and state.</summary>
     public static readonly IReadOnlyList<string> ProtectedTopLevel = [DataFolder, OverridesFolder, DeploymentFileName, StateFolder];
@@ -30,6 +33,8 @@ public sealed class DeploymentLayout(string directory)
     public string State => Path.Combine(Directory, StateFolder);
 
     public string Logs => Path.Combine(State, "logs");
+
+    public string ConfigHashKey => Path.Combine(State, ConfigHashKeyFileName);
 
     public string PodComposeFile(string pod) => Path.Combine(ComposeFolder, $"docker-compose-{pod}.yml");
 

@@ -60,14 +60,12 @@ public static partial class SpecGenerator
         var used = new HashSet<int>();
         foreach (var service in bundle.PodServices)
         {
-            var portNode = service.Node.Children.TryGetValue(new YamlScalarNode("ports"), out var node) ? node as YamlSequenceNode : null;
-            if (portNode is null || portNode.Children.Count == 0) continue;
+            if (service.Ports.Count == 0) continue;
             var list = new YamlSequenceNode();
             for (var i = 0; i < service.Ports.Count; i++)
             {
-                var original = portNode.Children[i] is YamlScalarNode { Value: { } raw } ? raw : service.Ports[i].ToShortString();
                 list.Add(Text(options.PortMode == PortMappingMode.AnyVariableRandom
-                    ? original
+                    ? service.PortTexts[i]
                     : PortMapping.Apply(service.Ports[i], options.PortMode, random, used)));
             }
 

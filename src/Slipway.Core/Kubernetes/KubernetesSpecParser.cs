@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Core.Kubernetes;
 
-/// <summary>Reads the Kubernetes keys of spec.yml (reference/laconic-so.md §3.2) with file:line:column errors.</summary>
+/// <summary>Reads the Kubernetes keys of spec.yml (laconic-so's keys) with file:line:column errors.</summary>
 public static class KubernetesSpecParser
 {
     /// <summary>laconic-so keys the Kubernetes targets recognise but do not act on yet: said, never silently ignored.</summary>
@@ -194,7 +194,7 @@ public static class KubernetesSpecParser
             {
                 map.Diagnostics.Error(DiagnosticCodes.InvalidName, $"{key} key '{name}' is not a valid Kubernetes key ([prefix/]name, name at most 63 of letters, digits, '-', '_', '.')", entries.KeyLocation(name));
             }
-            else if (name.StartsWith("slipway.io/", StringComparison.Ordinal) || name.StartsWith("app.kubernetes.io/managed-by", StringComparison.Ordinal))
+            else if (name.StartsWith(SlipwayLabels.ReservedPrefix, StringComparison.Ordinal) || name.StartsWith(SlipwayLabels.ManagedByLabel, StringComparison.Ordinal))
             {
                 map.Diagnostics.Error(DiagnosticCodes.Conflict, $"{key} key '{name}' is reserved: Slipway sets it itself", entries.KeyLocation(name));
             }

@@ -5,14 +5,6 @@ using Slipway.Core.Stacks;
 
 namespace Slipway.Core.Kubernetes;
 
-/// <summary>A compose named volume as Kubernetes stores it: a hostPath PV + PVC, or a provisioner PVC.</summary>
-/// <param name="HostPath">Absolute host path (k8s: on the node; kind: on this machine), or null for provisioner storage.</param>
-/// <param name="NodePath">The PV's hostPath as the node sees it.</param>
-/// <param name="KindMount">kind only: the extraMount this volume needs (null when under kind-mount-root).</param>
-public sealed record KubeVolume(string Name, string? HostPath, string? NodePath, string Storage, KindMount? KindMount);
-
-public sealed record KindMount(string HostPath, string ContainerPath);
-
 /// <summary>
 /// Where each volume's data lives on Kubernetes targets, and the table of what survives what. Pure: the same
 /// function serves deploy create, plan and status.
@@ -33,7 +25,7 @@ public static class KubernetesVolumes
             return declared.Select(name =>
             {
                 var path = spec.Volumes.FirstOrDefault(v => v.Name == name)?.Path;
-                return new VolumePlacement(name, path is null ? null : DeploymentRenderer.ResolveVolumePath(path, deploymentDirectory), false);
+                return new VolumePlacement(name, path is null ? null : HostPaths.ResolveVolumePath(path, deploymentDirectory), false);
             }).ToList();
         }
 
@@ -86,9 +78,9 @@ public static class KubernetesVolumes
                 continue;
             }
 
-            hostPath = DeploymentRenderer.ResolveVolumePath(path, deploymentDirectory);
+            hostPath = HostPaths.ResolveVolumePath(path, deploymentDirectory);
             if (hostPath is null) continue; // DeploymentRenderer reports a path escaping D.
-            if (mountRoot is not null && DeploymentRenderer.IsInside(mountRoot, hostPath) && hostPath != mountRoot)
+            if (mountRoot is not null && HostPaths.IsInside(mountRoot, hostPath) && hostPath != mountRoot)
             {
                 var relative = Path.GetRelativePath(mountRoot, hostPath).Replace('\\', '/');
                 result.Add(new KubeVolume(name, hostPath, "/mnt/" + relative, storage, null));

@@ -1,4 +1,5 @@
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Files;
 
 namespace Slipway.Core.Stacks;
 
@@ -8,34 +9,38 @@ namespace Slipway.Core.Stacks;
 /// </summary>
 public sealed class Stack
 {
-    private Stack(string directory, StackDefinition definition)
+    private Stack(string directory, StackDefinition definition, IHostFiles files)
     {
         Directory = directory;
         Definition = definition;
+        Files = files;
     }
 
     public string Directory { get; }
 
     public StackDefinition Definition { get; }
 
-    /// <summary>The stack's name: <c>name</c> from stack.yml, else the directory's name.</summary>
-    public string Name => Definition.Name ?? System.IO.Path.GetFileName(Directory);
+    /// <summary>Where the stack's artifacts are looked up and read.</summary>
+    internal IHostFiles Files { get; }
 
-    public string HooksDirectory => System.IO.Path.Combine(Directory, "hooks");
+    /// <summary>The stack's name: <c>name</c> from stack.yml, else the directory's name.</summary>
+    public string Name => Definition.Name ?? Path.GetFileName(Directory);
+
+    public string HooksDirectory => Path.Combine(Directory, "hooks");
 
     /// <summary>Loads <c>stack.yml</c> from <paramref name="directory"/>; throws <see cref="InvalidInputException"/> with every error.</summary>
-    public static Stack Load(string directory, DiagnosticBag diagnostics)
+    public static Stack Load(string directory, IHostFiles files, DiagnosticBag diagnostics)
     {
-        directory = System.IO.Path.GetFullPath(directory);
-        var file = System.IO.Path.Combine(directory, "stack.yml");
-        if (!File.Exists(file))
+        directory = Path.GetFullPath(directory);
+        var file = Path.Combine(directory, "stack.yml");
+        if (!files.FileExists(file))
         {
-            var yaml = System.IO.Path.Combine(directory, "stack.yaml");
-            if (!File.Exists(yaml))
+            var yaml = Path.Combine(directory, "stack.yaml");
+            if (!files.FileExists(yaml))
             {
                 throw new SlipwayException(
                     FailureReason.NotFound,
-                    System.IO.Directory.Exists(directory)
+                    files.DirectoryExists(directory)
                         ? $"stack.yml is missing from stack directory {directory}"
                         : $"stack {directory} does not exist",
                     "--stack takes the path of a directory holding stack.yml, or the name of a stack shipped with Slipway");
@@ -44,9 +49,9 @@ public sealed class Stack
             file = yaml;
         }
 
-        var definition = StackParser.Parse(File.ReadAllText(file), file, diagnostics);
+        var definition = StackParser.Parse(files.ReadText(file), file, diagnostics);
         diagnostics.ThrowIfErrors();
-        return new Stack(directory, definition);
+        return new Stack(directory, definition, files);
     }
 
     /// <summary>The compose file of a pod, or null when none exists.</summary>
@@ -54,12 +59,12 @@ public sealed class Stack
     {
         if (pod.IsExternal)
         {
-            var repoDir = System.IO.Path.Combine(repositoryBase, System.IO.Path.GetFileName(pod.Repository!.TrimEnd('/')));
-            var podDir = pod.Path is null ? repoDir : System.IO.Path.Combine(repoDir, pod.Path);
+            var repoDir = Path.Combine(repositoryBase, Path.GetFileName(pod.Repository!.TrimEnd('/')));
+            var podDir = pod.Path is null ? repoDir : Path.Combine(repoDir, pod.Path);
             return FirstExisting(
-                System.IO.Path.Combine(podDir, "docker-compose.yml"),
-                System.IO.Path.Combine(podDir, "docker-compose.yaml"),
-                System.IO.Path.Combine(podDir, $"docker-compose-{pod.Name}.yml"));
+                Path.Combine(podDir, "docker-compose.yml"),
+                Path.Combine(podDir, "docker-compose.yaml"),
+                Path.Combine(podDir, $"docker-compose-{pod.Name}.yml"));
         }
 
         return Artifact("compose", $"docker-compose-{pod.Name}.yml") ?? Artifact("compose", $"docker-compose-{pod.Name}.yaml");
@@ -73,7 +78,7 @@ public sealed class Stack
 
     /// <summary>The build folder of a container image: <c>container-build/&lt;name with / replaced by -&gt;</c>.</summary>
     public string? ContainerBuildDirectory(string container) =>
-        ArtifactDirectory(System.IO.Path.Combine("container-build", ContainerDirectoryName(container)));
+        ArtifactDirectory(Path.Combine("container-build", ContainerDirectoryName(container)));
 
     public static string ContainerDirectoryName(string container)
     {
@@ -85,16 +90,16 @@ public sealed class Stack
 
     private string? Artifact(string folder, string fileName) =>
         FirstExisting(
-            System.IO.Path.Combine(Directory, folder, fileName),
-            System.IO.Path.GetFullPath(System.IO.Path.Combine(Directory, "..", "..", folder, fileName)));
+            Path.Combine(Directory, folder, fileName),
+            Path.GetFullPath(Path.Combine(Directory, "..", "..", folder, fileName)));
 
     private string? ArtifactDirectory(string folder)
     {
-        var inside = System.IO.Path.Combine(Directory, folder);
-        if (System.IO.Directory.Exists(inside)) return inside;
-        var beside = System.IO.Path.GetFullPath(System.IO.Path.Combine(Directory, "..", "..", folder));
-        return System.IO.Directory.Exists(beside) ? beside : null;
+        var inside = Path.Combine(Directory, folder);
+        if (Files.DirectoryExists(inside)) return inside;
+        var beside = Path.GetFullPath(Path.Combine(Directory, "..", "..", folder));
+        return Files.DirectoryExists(beside) ? beside : null;
     }
 
-    private static string? FirstExisting(params string[] paths) => paths.FirstOrDefault(File.Exists);
+    private string? FirstExisting(params string[] paths) => paths.FirstOrDefault(Files.FileExists);
 }

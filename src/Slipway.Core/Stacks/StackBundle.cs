@@ -3,9 +3,6 @@ using Slipway.Core.Diagnostics;
 
 namespace Slipway.Core.Stacks;
 
-/// <summary>A compose file of a stack: a pod or a job, with the file it came from.</summary>
-public sealed record StackComposeFile(string Name, string SourcePath, ComposeFile Compose, SourceLocation DeclaredAt);
-
 /// <summary>A stack with every pod and job compose file parsed: what init and create work from.</summary>
 public sealed record StackBundle(Stack Stack, IReadOnlyList<StackComposeFile> Pods, IReadOnlyList<StackComposeFile> Jobs)
 {
@@ -15,7 +12,8 @@ public sealed record StackBundle(Stack Stack, IReadOnlyList<StackComposeFile> Po
 
     /// <summary>
     /// Parses every compose file of the stack. All errors of all files are collected before throwing.
-    /// <paramref name="lookup"/> supplies values for interpolation checks (the spec's config).
+    /// <paramref name="lookup"/> supplies values for interpolation checks (the spec's config). The files are read
+    /// through the stack's host files.
     /// </summary>
     public static StackBundle Load(Stack stack, string repositoryBase, Func<string, string?> lookup, DiagnosticBag diagnostics)
     {
@@ -33,7 +31,7 @@ public sealed record StackBundle(Stack Stack, IReadOnlyList<StackComposeFile> Po
                 continue;
             }
 
-            pods.Add(new StackComposeFile(pod.Name, path, ComposeParser.Parse(File.ReadAllText(path), path, diagnostics, lookup), pod.Location));
+            pods.Add(new StackComposeFile(pod.Name, path, ComposeParser.Parse(stack.Files.ReadText(path), path, diagnostics, lookup), pod.Location));
         }
 
         var jobs = new List<StackComposeFile>();
@@ -47,7 +45,7 @@ public sealed record StackBundle(Stack Stack, IReadOnlyList<StackComposeFile> Po
                 continue;
             }
 
-            jobs.Add(new StackComposeFile(job, path, ComposeParser.Parse(File.ReadAllText(path), path, diagnostics, lookup), at));
+            jobs.Add(new StackComposeFile(job, path, ComposeParser.Parse(stack.Files.ReadText(path), path, diagnostics, lookup), at));
         }
 
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);

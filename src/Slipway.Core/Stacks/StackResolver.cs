@@ -1,4 +1,5 @@
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Files;
 
 namespace Slipway.Core.Stacks;
 
@@ -9,7 +10,7 @@ namespace Slipway.Core.Stacks;
 /// </summary>
 public static class StackResolver
 {
-    public static string Resolve(string value, string baseDirectory, IEnumerable<string> shippedStackRoots)
+    public static string Resolve(string value, string baseDirectory, IEnumerable<string> shippedStackRoots, IHostFiles files)
     {
         if (IsPath(value))
         {
@@ -19,14 +20,14 @@ public static class StackResolver
         foreach (var root in shippedStackRoots)
         {
             var candidate = Path.Combine(root, value);
-            if (File.Exists(Path.Combine(candidate, "stack.yml")))
+            if (files.FileExists(Path.Combine(candidate, "stack.yml")))
             {
                 return candidate;
             }
         }
 
         var local = Path.GetFullPath(Path.Combine(baseDirectory, value));
-        if (Directory.Exists(local))
+        if (files.DirectoryExists(local))
         {
             return local;
         }

@@ -3,11 +3,8 @@ using Slipway.Core.Diagnostics;
 
 namespace Slipway.Core.Verification;
 
-/// <summary>One value the deployment feeds its services, and where it was set (spec config, an env file, D/config.env).</summary>
-public sealed record ConfigEntry(string Key, string Value, SourceLocation? Origin);
-
 /// <summary>
-/// The prepare stage's input checks (DESIGN §4): placeholder values, and keys the stack requires that are missing or
+/// The prepare stage's input checks: placeholder values, and keys the stack requires that are missing or
 /// empty. Pure. Messages name keys and where they were set, never a value: a placeholder is reported by its kind.
 /// </summary>
 public static partial class PrepareChecks
@@ -55,13 +52,6 @@ public static partial class PrepareChecks
         }
 
         return problems;
-    }
-
-    /// <summary>The names of the required keys that are not set at all, for a one-line summary.</summary>
-    public static IReadOnlyList<string> MissingKeys(IReadOnlyList<ConfigEntry> config, IReadOnlyList<RequiredVariable> required)
-    {
-        var keys = config.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-        return required.Select(v => v.Name).Where(n => !keys.Contains(n)).Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Verify checks that name a service the stack does not have.</summary>

@@ -15,9 +15,10 @@ public static class DeploymentWriter
 
     /// <summary>
     /// Writes everything into a temporary sibling of <paramref name="directory"/> and renames it into place,
-    /// so a failure leaves nothing behind. <paramref name="deploymentFile"/> is written only here, never on update.
+    /// so a failure leaves nothing behind. <paramref name="deploymentFile"/> and <paramref name="configHashKey"/> are
+    /// written only here, never on update.
     /// </summary>
-    public static void WriteNew(string directory, RenderedDeployment rendered, DeploymentFile deploymentFile)
+    public static void WriteNew(string directory, RenderedDeployment rendered, DeploymentFile deploymentFile, byte[] configHashKey)
     {
         directory = Path.GetFullPath(directory);
         var parent = Path.GetDirectoryName(directory)!;
@@ -36,6 +37,7 @@ public static class DeploymentWriter
             }
 
             AtomicFile.WriteText(Path.Combine(staging, DeploymentLayout.DeploymentFileName), deploymentFile.Render());
+            WriteConfigHashKey(staging, configHashKey);
             Directory.CreateDirectory(Path.Combine(staging, DeploymentLayout.OverridesFolder));
             Directory.CreateDirectory(Path.Combine(staging, DeploymentLayout.StateFolder, "logs"));
             Directory.Move(staging, directory);
@@ -97,6 +99,10 @@ public static class DeploymentWriter
         CreateVolumeDirectories(rendered);
         return new UpdateReport(added, changed, unchanged, backedUp);
     }
+
+    /// <summary>Writes the config hash key, owner-only; for a deployment directory made before it existed.</summary>
+    public static void WriteConfigHashKey(string directory, byte[] key) =>
+        AtomicFile.Write(new DeploymentLayout(directory).ConfigHashKey, key, SecretMode);
 
     private static void WriteFile(string path, RenderedFile file) =>
         AtomicFile.Write(path, file.Content, file.Secret ? SecretMode : file.Executable ? ExecutableMode : null);

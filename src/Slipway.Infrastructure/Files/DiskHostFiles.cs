@@ -1,19 +1,33 @@
-using Slipway.Core.Kubernetes;
+using Slipway.Core.Files;
 
 namespace Slipway.Infrastructure.Files;
 
-/// <summary>The renderer's view of host files, from the disk. Contents are read only when the renderer asks (after its size checks).</summary>
+/// <summary>Core's view of host files, from the disk. Contents are read only when Core asks (after its size checks).</summary>
 public sealed class DiskHostFiles : IHostFiles
 {
-    public HostPathEntry Stat(string absolutePath)
+    public bool FileExists(string path) => File.Exists(path);
+
+    public bool DirectoryExists(string path) => Directory.Exists(path);
+
+    public byte[] ReadBytes(string path) => File.ReadAllBytes(path);
+
+    public string ReadText(string path) => File.ReadAllText(path);
+
+    public bool IsExecutable(string path) =>
+        !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
+
+    public IReadOnlyList<string> FilesUnder(string directory) =>
+        Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).ToList();
+
+    public HostPathEntry Stat(string path)
     {
-        if (File.Exists(absolutePath))
+        if (File.Exists(path))
         {
-            return new HostPathEntry(HostPathKind.File, File: Describe(new FileInfo(absolutePath)));
+            return new HostPathEntry(HostPathKind.File, File: Describe(new FileInfo(path)));
         }
 
-        if (!Directory.Exists(absolutePath)) return HostPathEntry.Missing;
-        var directory = new DirectoryInfo(absolutePath);
+        if (!Directory.Exists(path)) return HostPathEntry.Missing;
+        var directory = new DirectoryInfo(path);
         var files = directory.EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal).Select(Describe).ToList();
         var subdirectories = directory.EnumerateDirectories().Select(d => d.Name).Order(StringComparer.Ordinal).ToList();
         return new HostPathEntry(HostPathKind.Directory, Files: files, Subdirectories: subdirectories);

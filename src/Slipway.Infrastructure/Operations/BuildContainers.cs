@@ -1,3 +1,4 @@
+using Slipway.Infrastructure.Files;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
@@ -53,7 +54,8 @@ public sealed class BuildContainers(SlipwayEnvironment env)
             throw new SlipwayException(FailureReason.InvalidInput, "--stack is required: slipway --stack PATH build-containers");
         }
 
-        var stack = Stack.Load(StackResolver.Resolve(stackArgument, stackBase, env.ShippedStackRoots), diagnostics);
+        var files = new DiskHostFiles();
+        var stack = Stack.Load(StackResolver.Resolve(stackArgument, stackBase, env.ShippedStackRoots, files), files, diagnostics);
 
         // Checked before building, so a push that cannot happen does not cost the builds first.
         PushRequest? push = null;

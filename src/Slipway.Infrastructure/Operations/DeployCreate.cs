@@ -1,6 +1,9 @@
+using System.Security.Cryptography;
 using Slipway.Core.Config;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Rendering;
+using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Deployments;
@@ -30,6 +33,12 @@ public sealed record CreatePlan(DeploymentLayout Layout, Stack Stack, Spec Spec,
 {
     /// <summary>Every service of the rendered pod files with the image it gets (the stack's compose image, or the spec's image-override).</summary>
     public required IReadOnlyList<ServiceImage> PodServices { get; init; }
+
+    /// <summary>The key the pod templates' config hashes were made with (never in any rendered file).</summary>
+    public required byte[] ConfigHashKey { get; init; }
+
+    /// <summary>True when the key was made by this render and must be stored with what it writes.</summary>
+    public bool ConfigHashKeyIsNew { get; init; }
 }
 
 /// <summary>A pod service of a rendered deployment, the compose file of D it is in, and its image.</summary>
@@ -38,6 +47,10 @@ public sealed record ServiceImage(string Service, string File, string Image);
 /// <summary><c>deploy create [--update]</c>: renders spec + stack into a deployment directory, then writes it and runs the create hook.</summary>
 public sealed class DeployCreate(SlipwayEnvironment env)
 {
+    private const int ConfigHashKeyLength = 32;
+
+    private readonly DiskHostFiles _files = new();
+
     public async Task<CreateResult> RunAsync(CreateRequest request, CancellationToken cancellationToken) =>
         await WriteAsync(await RenderAsync(request, cancellationToken), cancellationToken);
 
@@ -72,13 +85,14 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         var spec = SpecParser.Parse(System.Text.Encoding.UTF8.GetString(specBytes), specPath, diagnostics);
         diagnostics.ThrowIfErrors();
         var stackDirectory = ResolveStack(request, spec);
-        var stack = Stack.Load(stackDirectory, diagnostics);
+        var stack = Stack.Load(stackDirectory, _files, diagnostics);
         var envEntries = ReadEnvFiles(spec, diagnostics);
         var bundle = StackBundle.Load(stack, env.RepositoryBase, DeploymentRenderer.ConfigLookup(spec, envEntries), diagnostics);
 
         var previous = existing is not null && File.Exists(layout.ConfigEnv)
             ? DotEnv.Parse(await File.ReadAllTextAsync(layout.ConfigEnv, cancellationToken)).Entries.ToDictionary(e => e.Key, e => e.Value)
             : new Dictionary<string, string>();
+        var (configHashKey, keyIsNew) = await ConfigHashKeyAsync(layout, existing is not null, cancellationToken);
         var now = env.Clock.GetUtcNow();
         var deployment = existing ?? new DeploymentFile(DeploymentIds.New(now), DeploymentIds.New(now), stack.Directory, specPath);
         if (existing is null)
@@ -100,14 +114,20 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             Random = env.SecretBytes,
             DeploymentId = deployment.DeploymentId,
             KubeConfig = await ReadKubeConfigAsync(spec, cancellationToken),
-            HostFiles = new DiskHostFiles(),
+            HostFiles = _files,
+            ConfigHashKey = configHashKey,
         });
         var services = bundle.Pods.SelectMany(p => p.Compose.Services.Select(svc =>
                 (svc.Name, File: $"compose/docker-compose-{p.Name}.yml", Image: spec.ImageOverrides.TryGetValue(svc.Name, out var o) ? o.Value : svc.Image)))
             .Where(svc => svc.Image is { Length: > 0 })
             .Select(svc => new ServiceImage(svc.Name, svc.File, svc.Image!))
             .ToList();
-        return new CreatePlan(layout, stack, spec, deployment, existing is not null, rendered, diagnostics.Sorted().Concat(rendered.Warnings).ToList()) { PodServices = services };
+        return new CreatePlan(layout, stack, spec, deployment, existing is not null, rendered, diagnostics.Sorted().Concat(rendered.Warnings).ToList())
+        {
+            PodServices = services,
+            ConfigHashKey = configHashKey,
+            ConfigHashKeyIsNew = keyIsNew,
+        };
     }
 
     /// <summary>Writes a render: a fresh D (all or nothing) or an update with .bak copies; then the stack's create hook.</summary>
@@ -117,10 +137,12 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         UpdateReport? report = null;
         if (!plan.Update)
         {
-            DeploymentWriter.WriteNew(layout.Directory, plan.Rendered, plan.Deployment);
+            DeploymentWriter.WriteNew(layout.Directory, plan.Rendered, plan.Deployment, plan.ConfigHashKey);
         }
         else
         {
+            // Stored before the manifests that carry hashes made with it.
+            if (plan.ConfigHashKeyIsNew) DeploymentWriter.WriteConfigHashKey(layout.Directory, plan.ConfigHashKey);
             report = DeploymentWriter.WriteUpdate(layout.Directory, plan.Rendered);
         }
 
@@ -141,13 +163,13 @@ public sealed class DeployCreate(SlipwayEnvironment env)
 
     private string ResolveStack(CreateRequest request, Spec spec)
     {
-        var fromSpec = spec.Stack is null ? null : StackResolver.Resolve(spec.Stack.Value, spec.Directory, env.ShippedStackRoots);
+        var fromSpec = spec.Stack is null ? null : StackResolver.Resolve(spec.Stack.Value, spec.Directory, env.ShippedStackRoots, _files);
         if (request.StackArgument is null)
         {
             return fromSpec!;
         }
 
-        var fromArgument = StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots);
+        var fromArgument = StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, _files);
         if (fromSpec is not null && fromSpec != fromArgument)
         {
             throw new SlipwayException(FailureReason.InvalidInput,
@@ -156,6 +178,27 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         }
 
         return fromArgument;
+    }
+
+    /// <summary>
+    /// The deployment's key for the pod templates' config hash: D's on an update, else 32 new random bytes (a directory
+    /// made before the key existed gets one now). True when the key is new and must be stored.
+    /// </summary>
+    private async Task<(byte[] Key, bool IsNew)> ConfigHashKeyAsync(DeploymentLayout layout, bool update, CancellationToken cancellationToken)
+    {
+        if (update && File.Exists(layout.ConfigHashKey))
+        {
+            var key = await File.ReadAllBytesAsync(layout.ConfigHashKey, cancellationToken);
+            if (key.Length < KubernetesRenderer.MinimumConfigHashKeyLength)
+            {
+                throw new SlipwayException(FailureReason.InvalidInput, $"{layout.ConfigHashKey} is damaged: it holds {key.Length} bytes, a config hash key at least {KubernetesRenderer.MinimumConfigHashKeyLength}",
+                    "delete it; the next deploy create --update makes a new one (every pod then rolls once)");
+            }
+
+            return (key, false);
+        }
+
+        return ((env.SecretBytes ?? RandomNumberGenerator.GetBytes)(ConfigHashKeyLength), true);
     }
 
     /// <summary>deploy-to k8s: the kube-config file (resolved against the spec's folder), copied into D as kubeconfig.yml.</summary>

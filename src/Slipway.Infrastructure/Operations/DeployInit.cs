@@ -66,8 +66,8 @@ public sealed class DeployInit(SlipwayEnvironment env)
         }
 
         diagnostics.ThrowIfErrors();
-        var stackDirectory = StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots);
-        var stack = Stack.Load(stackDirectory, diagnostics);
+        var stackDirectory = StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, new DiskHostFiles());
+        var stack = Stack.Load(stackDirectory, new DiskHostFiles(), diagnostics);
         var values = config.ToDictionary(c => c.Key, c => c.Value);
         var bundle = StackBundle.Load(stack, env.RepositoryBase, k => values.GetValueOrDefault(k), diagnostics);
 

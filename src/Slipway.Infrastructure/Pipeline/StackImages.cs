@@ -1,3 +1,4 @@
+using Slipway.Infrastructure.Files;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Build;
@@ -22,7 +23,7 @@ public sealed class StackImages : IImageBuilder
         }
 
         var diagnostics = new DiagnosticBag();
-        var stack = Stack.Load(stackDirectory, diagnostics);
+        var stack = Stack.Load(stackDirectory, new DiskHostFiles(), diagnostics);
         diagnostics.ThrowIfErrors();
         var buildable = stack.Definition.Containers.Where(c => stack.ContainerBuildDirectory(c) is not null).ToList();
         foreach (var missing in stack.Definition.Containers.Except(buildable))

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Slipway.Infrastructure.Tracing;
 
 /// <summary>Time since this process started, this process's CPU, and the CPU of the children it has waited for.</summary>
-public static partial class ProcessClock
+public static class ProcessClock
 {
     private static readonly long Started = Stopwatch.GetTimestamp();
 
@@ -57,6 +57,6 @@ public static partial class ProcessClock
         public long R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, R12, R13;
     }
 
-    [LibraryImport("libc", EntryPoint = "getrusage", SetLastError = true)]
-    private static partial int GetRusage(int who, out RUsage usage);
+    [DllImport("libc", EntryPoint = "getrusage", SetLastError = true)]
+    private static extern int GetRusage(int who, out RUsage usage);
 }

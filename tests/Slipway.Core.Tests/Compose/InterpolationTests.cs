@@ -258,18 +258,4 @@ public sealed class InterpolationTests
 
         Assert.Equal(["B", "C"], asked);
     }
-
-    [Theory]
-    [InlineData("A", true)]
-    [InlineData("_a1", true)]
-    [InlineData("abc_DEF_123", true)]
-    [InlineData("", false)]
-    [InlineData("1A", false)]
-    [InlineData("A-B", false)]
-    [InlineData("A.B", false)]
-    [InlineData("Ä", false)]
-    public void Valid_names_start_with_a_letter_or_underscore(string name, bool valid)
-    {
-        Assert.Equal(valid, Interpolation.IsValidName(name));
-    }
 }

@@ -1,7 +1,9 @@
 using System.Text;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Rendering;
 using Slipway.Core.Specs;
+using Slipway.Infrastructure.Files;
 using Slipway.TestKit;
 
 namespace Slipway.Core.Tests.Deployments;
@@ -53,6 +55,7 @@ public sealed class DeploymentRendererTests : IDisposable
             StackBytes = File.ReadAllBytes(bundle.Stack.Definition.FilePath),
             DeploymentDirectory = D,
             Random = Counting,
+            HostFiles = new DiskHostFiles(),
         };
     }
 
@@ -321,7 +324,7 @@ public sealed class DeploymentRendererTests : IDisposable
     [InlineData("/deployments", false)]
     public void Is_inside_compares_whole_path_segments(string path, bool expected)
     {
-        Assert.Equal(expected, DeploymentRenderer.IsInside(D, Path.IsPathRooted(path) ? path : Path.Combine(D, path)));
+        Assert.Equal(expected, HostPaths.IsInside(D, Path.IsPathRooted(path) ? path : Path.Combine(D, path)));
     }
 
     [Theory]
@@ -336,7 +339,7 @@ public sealed class DeploymentRendererTests : IDisposable
     [InlineData("..", null)]
     public void Volume_paths_resolve_against_D(string path, string? expected)
     {
-        Assert.Equal(expected, DeploymentRenderer.ResolveVolumePath(path, D));
+        Assert.Equal(expected, HostPaths.ResolveVolumePath(path, D));
     }
 
     private static Dictionary<string, string> DotEnvValues(string text) =>

@@ -1,8 +1,14 @@
 using System.Text;
+using Slipway.Core.Compose;
+using Slipway.Core.Config;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Rendering;
+using Slipway.Core.Rendering.Compose;
 using Slipway.Core.Specs;
+using Slipway.Core.Stacks;
 using Slipway.Core.Yaml;
+using Slipway.Infrastructure.Files;
 using Slipway.TestKit;
 using YamlDotNet.RepresentationModel;
 
@@ -14,8 +20,10 @@ public sealed class ServiceConfigTests : IDisposable
     private const string D = "/deployments/d1";
     private const string TestFile = "compose/docker-compose-test.yml";
     private const string DnsFile = "compose/docker-compose-dns.yml";
+    private const string SetupFile = "compose-jobs/docker-compose-setup.yml";
 
     private readonly TempWorkspace _workspace = new();
+    private StackBundle? _bundle;
 
     public void Dispose() => _workspace.Dispose();
 
@@ -25,20 +33,37 @@ public sealed class ServiceConfigTests : IDisposable
         var diagnostics = new DiagnosticBag();
         var spec = SpecParser.Parse(specText, "/ops/spec.yml", diagnostics);
         Assert.DoesNotContain(diagnostics.Items, d => d.IsError);
-        var bundle = TestStack.Load(_workspace);
+        _bundle = TestStack.Load(_workspace);
         return DeploymentRenderer.Render(new RenderInputs
         {
             Spec = spec,
             SpecBytes = Encoding.UTF8.GetBytes(specText),
-            Bundle = bundle,
-            StackBytes = File.ReadAllBytes(bundle.Stack.Definition.FilePath),
+            Bundle = _bundle,
+            StackBytes = File.ReadAllBytes(_bundle.Stack.Definition.FilePath),
             DeploymentDirectory = D,
             EnvFileEntries = envFile ?? [],
             Random = n => new byte[n],
+            HostFiles = new DiskHostFiles(),
         });
     }
 
-    private static ServiceConfigUse Use(RenderedDeployment rendered, string service) => Assert.Single(rendered.ConfigUse, u => u.Service == service);
+    /// <summary>The service of the last rendered bundle, as the parser modelled it.</summary>
+    private ComposeService Model(string service) => Assert.Single(_bundle!.All.SelectMany(f => f.Compose.Services), s => s.Name == service);
+
+    /// <summary>The config the render gave its services: the rendered config.env.</summary>
+    private static Dictionary<string, string> Config(RenderedDeployment rendered) =>
+        DotEnv.Parse(Text(rendered, "config.env")).Entries.ToDictionary(e => e.Key, e => e.Value);
+
+    /// <summary>The config-hash label of <paramref name="service"/> in the rendered compose file <paramref name="path"/>.</summary>
+    private static string Label(RenderedDeployment rendered, string path, string service)
+    {
+        var root = (YamlMappingNode)YamlDocuments.Load(Text(rendered, path), path, new DiagnosticBag())!;
+        var node = (YamlMappingNode)((YamlMappingNode)root["services"])[service];
+        return ((YamlScalarNode)((YamlMappingNode)node["labels"])[SlipwayLabels.ComposeConfigHashLabel]).Value!;
+    }
+
+    private static IEnumerable<string> Labels(RenderedDeployment rendered) =>
+        [Label(rendered, TestFile, "test"), Label(rendered, DnsFile, "dns"), Label(rendered, SetupFile, "setup")];
 
     private static string Text(RenderedDeployment rendered, string path) =>
         Encoding.UTF8.GetString(Assert.Single(rendered.Files, f => f.RelativePath == path).Content);
@@ -49,19 +74,25 @@ public sealed class ServiceConfigTests : IDisposable
         return root;
     }
 
+    /// <summary>One service parsed from its YAML (indented under a compose file that declares the volume 'data').</summary>
+    private static ComposeService Parsed(string yaml)
+    {
+        var indented = string.Concat(yaml.Split('\n').Select(l => l.Length == 0 ? "\n" : "    " + l + "\n"));
+        var file = ComposeParser.Parse("services:\n  svc:\n" + indented + "volumes:\n  data:\n", "svc.yml", new DiagnosticBag(), _ => null);
+        return Assert.Single(file.Services);
+    }
+
     [Fact]
     public void A_service_consumes_the_config_keys_it_interpolates_and_binds_the_config_files_it_mounts()
     {
         var rendered = Render("  CERC_TEST_PARAM_1: a\n  UNUSED: b");
 
-        var test = Use(rendered, "test");
-        Assert.Equal(TestFile, test.File);
-        Assert.Equal(["CERC_TEST_PARAM_1"], test.Keys);
-        Assert.Equal(["config/test/script.sh", "config/test/settings.env"], test.Files);
-        var dns = Use(rendered, "dns");
-        Assert.Empty(dns.Keys);
-        Assert.Empty(dns.Files);
-        Assert.Equal("compose-jobs/docker-compose-setup.yml", Use(rendered, "setup").File);
+        Assert.Equal(ServiceConfig.Hash(Model("test"), "compose", rendered.Files), Label(rendered, TestFile, "test"));
+        Assert.Equal(["CERC_TEST_PARAM_1"], Model("test").ConsumedKeys(Config(rendered)));
+        Assert.Equal(["config/test/script.sh", "config/test/settings.env"], ServiceConfig.BoundFiles(Model("test"), "compose", rendered.Files).Select(f => f.RelativePath));
+        Assert.Empty(Model("dns").ConsumedKeys(Config(rendered)));
+        Assert.Empty(ServiceConfig.BoundFiles(Model("dns"), "compose", rendered.Files));
+        Assert.Equal(ServiceConfig.Hash(Model("setup"), "compose-jobs", rendered.Files), Label(rendered, SetupFile, "setup"));
     }
 
     [Fact]
@@ -69,9 +100,10 @@ public sealed class ServiceConfigTests : IDisposable
     {
         var rendered = Render("  CERC_TEST_PARAM_1: a");
 
-        Assert.Contains($"labels:\n      io.slipway.config-hash: \"{Use(rendered, "test").Hash}\"", Text(rendered, TestFile), StringComparison.Ordinal);
-        Assert.Contains($"io.slipway.config-hash: \"{Use(rendered, "dns").Hash}\"", Text(rendered, DnsFile), StringComparison.Ordinal);
-        Assert.Matches("^[0-9a-f]{16}$", Use(rendered, "test").Hash);
+        Assert.Contains($"labels:\n      io.slipway.config-hash: \"{Label(rendered, TestFile, "test")}\"", Text(rendered, TestFile), StringComparison.Ordinal);
+        Assert.Contains($"io.slipway.config-hash: \"{Label(rendered, DnsFile, "dns")}\"", Text(rendered, DnsFile), StringComparison.Ordinal);
+        Assert.Equal(ServiceConfig.Hash(Model("dns"), "compose", rendered.Files), Label(rendered, DnsFile, "dns"));
+        Assert.Matches("^[0-9a-f]{16}$", Label(rendered, TestFile, "test"));
     }
 
     [Fact]
@@ -91,10 +123,10 @@ public sealed class ServiceConfigTests : IDisposable
     public void The_label_never_depends_on_a_value_so_no_secret_can_be_guessed_from_it()
     {
         var before = Render("  CERC_TEST_PARAM_1: a", [new("CERC_TEST_PARAM_1", "s3cret-from-env-file")]);
+        Assert.Equal(["CERC_TEST_PARAM_1"], Model("test").ConsumedKeys(Config(before)));
         var after = Render("  CERC_TEST_PARAM_1: a", [new("CERC_TEST_PARAM_1", "other-secret")]);
 
-        Assert.Equal(["CERC_TEST_PARAM_1"], Use(before, "test").Keys);
-        Assert.Equal(Use(before, "test").Hash, Use(after, "test").Hash);
+        Assert.Equal(Label(before, TestFile, "test"), Label(after, TestFile, "test"));
     }
 
     [Fact]
@@ -103,9 +135,9 @@ public sealed class ServiceConfigTests : IDisposable
         var before = Render("  CERC_TEST_PARAM_1: a");
         var rendered = RenderAfter(() => _workspace.WriteFile("data/config/test/settings.env", "ANSWER=43\n"));
 
-        Assert.NotEqual(Use(before, "test").Hash, Use(rendered, "test").Hash);
-        Assert.Equal(Use(before, "dns").Hash, Use(rendered, "dns").Hash);
-        Assert.Equal(Use(before, "setup").Hash, Use(rendered, "setup").Hash);
+        Assert.NotEqual(Label(before, TestFile, "test"), Label(rendered, TestFile, "test"));
+        Assert.Equal(Label(before, DnsFile, "dns"), Label(rendered, DnsFile, "dns"));
+        Assert.Equal(Label(before, SetupFile, "setup"), Label(rendered, SetupFile, "setup"));
     }
 
     /// <summary>Renders with an edit applied after TestStack.Load has (re)written the stack files.</summary>
@@ -123,6 +155,7 @@ public sealed class ServiceConfigTests : IDisposable
             Bundle = bundle,
             StackBytes = File.ReadAllBytes(bundle.Stack.Definition.FilePath),
             DeploymentDirectory = D,
+            HostFiles = new DiskHostFiles(),
         });
     }
 
@@ -130,8 +163,8 @@ public sealed class ServiceConfigTests : IDisposable
     public void Rendering_the_same_inputs_twice_gives_the_same_hashes()
     {
         Assert.Equal(
-            Render("  CERC_TEST_PARAM_1: a").ConfigUse.Select(u => u.Hash),
-            Render("  CERC_TEST_PARAM_1: a").ConfigUse.Select(u => u.Hash));
+            Labels(Render("  CERC_TEST_PARAM_1: a")),
+            Labels(Render("  CERC_TEST_PARAM_1: a")));
     }
 
     [Theory]
@@ -141,7 +174,7 @@ public sealed class ServiceConfigTests : IDisposable
     [InlineData("command: [\"echo\", \"$KEY\"]\n")]
     public void A_key_is_consumed_when_named_without_a_value_in_environment_or_interpolated_anywhere(string yaml)
     {
-        var keys = ServiceConfig.ConsumedKeys(Service("image: x\n" + yaml), new Dictionary<string, string> { ["KEY"] = "v", ["NOT_USED"] = "w" });
+        var keys = Parsed("image: x\n" + yaml).ConsumedKeys(new Dictionary<string, string> { ["KEY"] = "v", ["NOT_USED"] = "w" });
 
         Assert.Equal(["KEY"], keys);
     }
@@ -152,13 +185,13 @@ public sealed class ServiceConfigTests : IDisposable
     [InlineData("command: [\"echo\", \"$$KEY\"]\n")]
     public void A_key_set_literally_or_escaped_is_not_consumed(string yaml)
     {
-        Assert.Empty(ServiceConfig.ConsumedKeys(Service("image: x\n" + yaml), new Dictionary<string, string> { ["KEY"] = "v" }));
+        Assert.Empty(Parsed("image: x\n" + yaml).ConsumedKeys(new Dictionary<string, string> { ["KEY"] = "v" }));
     }
 
     [Fact]
     public void Bound_folders_env_files_and_long_syntax_binds_are_followed_but_volumes_and_paths_outside_D_are_not()
     {
-        var service = Service("""
+        var service = Parsed("""
             image: x
             env_file: ../config/a/app.env
             volumes:

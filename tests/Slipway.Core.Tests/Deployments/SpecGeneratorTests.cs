@@ -5,6 +5,7 @@ using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.TestKit;
 using YamlDotNet.RepresentationModel;
+using Slipway.Infrastructure.Files;
 
 namespace Slipway.Core.Tests.Deployments;
 
@@ -139,7 +140,7 @@ public sealed class SpecGeneratorTests : IDisposable
 
             """);
         var diagnostics = new DiagnosticBag();
-        var bundle = Slipway.Core.Stacks.StackBundle.Load(Slipway.Core.Stacks.Stack.Load(_workspace.Combine("data", "stacks", "test"), diagnostics), _workspace.Path, _ => null, diagnostics);
+        var bundle = Slipway.Core.Stacks.StackBundle.Load(Slipway.Core.Stacks.Stack.Load(_workspace.Combine("data", "stacks", "test"), new DiskHostFiles(), diagnostics), _workspace.Path, _ => null, diagnostics);
 
         var spec = Reparse(SpecGenerator.Generate(bundle, Options(DeployTarget.K8s), null, new Random(1)));
 

@@ -1,6 +1,7 @@
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Stacks;
 using Slipway.TestKit;
+using Slipway.Infrastructure.Files;
 
 namespace Slipway.Core.Tests.Deployments;
 
@@ -90,7 +91,7 @@ internal static class TestStack
     public static StackBundle Load(TempWorkspace workspace, bool withDns = true, Func<string, string?>? lookup = null)
     {
         var diagnostics = new DiagnosticBag();
-        var stack = Stack.Load(Write(workspace, withDns), diagnostics);
+        var stack = Stack.Load(Write(workspace, withDns), new DiskHostFiles(), diagnostics);
         return StackBundle.Load(stack, workspace.Combine("repos"), lookup ?? (_ => null), diagnostics);
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Slipway.Core.Kubernetes;
+using Slipway.Core.Rendering.Kubernetes;
 using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Core.Tests.Kubernetes;

@@ -2,28 +2,13 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
-using Slipway.Core.Kubernetes;
+using Slipway.Core.Files;
+using Slipway.Core.Rendering;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
+using Slipway.Infrastructure.Files;
 
 namespace Slipway.Core.Tests.Kubernetes;
-
-/// <summary>Host files read from the disk, for fixtures (Core has no I/O of its own; Infrastructure's DiskHostFiles does the same).</summary>
-internal sealed class FixtureHostFiles : IHostFiles
-{
-    public HostPathEntry Stat(string absolutePath)
-    {
-        if (File.Exists(absolutePath)) return new HostPathEntry(HostPathKind.File, File: Describe(new FileInfo(absolutePath)));
-        if (!Directory.Exists(absolutePath)) return HostPathEntry.Missing;
-        var directory = new DirectoryInfo(absolutePath);
-        return new HostPathEntry(HostPathKind.Directory,
-            Files: directory.EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal).Select(Describe).ToList(),
-            Subdirectories: directory.EnumerateDirectories().Select(d => d.Name).Order(StringComparer.Ordinal).ToList());
-    }
-
-    private static HostFile Describe(FileInfo file) =>
-        new(file.Name, file.Length, (file.UnixFileMode & UnixFileMode.UserExecute) != 0, () => File.ReadAllBytes(file.FullName));
-}
 
 /// <summary>A fixture stack under Kubernetes/Fixtures/&lt;name&gt;: spec.yml beside stack/, rendered as deployment /deployments/&lt;name&gt;.</summary>
 internal static class KubernetesFixture
@@ -39,6 +24,9 @@ internal static class KubernetesFixture
 
     public static string DeploymentDirectory(string name) => $"/deployments/{name}";
 
+    /// <summary>The config hash key of every fixture render: fixed, so the goldens' hashes are stable.</summary>
+    public static readonly byte[] ConfigHashKey = Encoding.ASCII.GetBytes("slipway golden fixture hash key!");
+
     private static byte[] Counting(int n) => Enumerable.Range(0, n).Select(i => (byte)(0x10 + i)).ToArray();
 
     public static RenderInputs Inputs(string name, string? specText = null, IHostFiles? hostFiles = null)
@@ -49,7 +37,7 @@ internal static class KubernetesFixture
         var diagnostics = new DiagnosticBag();
         var spec = SpecParser.Parse(specText, specPath, diagnostics);
         diagnostics.ThrowIfErrors();
-        var stack = Stack.Load(StackResolver.Resolve(spec.Stack!.Value, spec.Directory, []), diagnostics);
+        var stack = Stack.Load(StackResolver.Resolve(spec.Stack!.Value, spec.Directory, [], new DiskHostFiles()), new DiskHostFiles(), diagnostics);
         var bundle = StackBundle.Load(stack, Path.Combine(directory, "repos"), DeploymentRenderer.ConfigLookup(spec, []), diagnostics);
         var kubeConfig = Path.Combine(directory, "kubeconfig");
         return new RenderInputs
@@ -62,7 +50,8 @@ internal static class KubernetesFixture
             Random = Counting,
             DeploymentId = DeploymentId,
             KubeConfig = spec.DeployTo == DeployTarget.K8s && File.Exists(kubeConfig) ? File.ReadAllBytes(kubeConfig) : null,
-            HostFiles = hostFiles ?? new FixtureHostFiles(),
+            HostFiles = hostFiles ?? new DiskHostFiles(),
+            ConfigHashKey = ConfigHashKey,
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
-using Slipway.Core.Deployments;
 using Slipway.Core.Kubernetes;
+using Slipway.Core.Rendering;
+using Slipway.Core.Rendering.Kubernetes;
 using Slipway.TestKit;
 
 namespace Slipway.Core.Tests.Kubernetes;
@@ -74,7 +75,8 @@ public sealed class KubernetesGoldenTests
         DeploymentDirectory = inputs.DeploymentDirectory,
         Config = inputs.Spec.Config.Select(c => new KeyValuePair<string, string>(c.Key, c.Value)).ToList(),
         KubeConfig = inputs.KubeConfig,
-        HostFiles = inputs.HostFiles!,
+        HostFiles = inputs.HostFiles,
+        ConfigHashKey = inputs.ConfigHashKey!,
     };
 
     internal static HashSet<string> External(RenderInputs inputs)

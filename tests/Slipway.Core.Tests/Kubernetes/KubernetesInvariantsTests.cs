@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Slipway.Core.Kubernetes;
+using Slipway.Core.Rendering.Kubernetes;
 
 namespace Slipway.Core.Tests.Kubernetes;
 
@@ -22,7 +22,7 @@ public sealed class KubernetesInvariantsTests
     public void A_selector_that_does_not_match_the_template_is_found()
     {
         var objects = Valid();
-        First(objects, "Deployment")["spec"]!["selector"]!["matchLabels"]![KubernetesRenderer.PodLabel] = "other";
+        First(objects, "Deployment")["spec"]!["selector"]!["matchLabels"]![SlipwayLabels.PodLabel] = "other";
 
         Assert.Contains(Check(objects), v => v.Contains("selector does not match the pod template's labels"));
     }
@@ -64,12 +64,12 @@ public sealed class KubernetesInvariantsTests
     public void Missing_slipway_labels_and_config_hash_are_found()
     {
         var objects = Valid();
-        First(objects, "Secret")["metadata"]!["labels"]!.AsObject().Remove(KubernetesRenderer.DeploymentIdLabel);
-        First(objects, "Deployment")["spec"]!["template"]!["metadata"]!["annotations"]!.AsObject().Remove(KubernetesRenderer.ConfigHashAnnotation);
+        First(objects, "Secret")["metadata"]!["labels"]!.AsObject().Remove(SlipwayLabels.DeploymentIdLabel);
+        First(objects, "Deployment")["spec"]!["template"]!["metadata"]!["annotations"]!.AsObject().Remove(SlipwayLabels.ConfigHashAnnotation);
 
         var violations = Check(objects);
 
-        Assert.Contains(violations, v => v.Contains($"missing label {KubernetesRenderer.DeploymentIdLabel}"));
+        Assert.Contains(violations, v => v.Contains($"missing label {SlipwayLabels.DeploymentIdLabel}"));
         Assert.Contains(violations, v => v.Contains("no slipway.io/config-hash annotation"));
     }
 

@@ -3,9 +3,12 @@ using System.Text.Json.Nodes;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Kubernetes;
+using Slipway.Core.Rendering;
+using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.TestKit;
+using Slipway.Infrastructure.Files;
 
 namespace Slipway.Core.Tests.Kubernetes;
 
@@ -37,7 +40,7 @@ public sealed class KubernetesRenderTests : IDisposable
 
     private string D => _workspace.Combine("deployment");
 
-    private RenderedDeployment Render(string spec, string web = WebCompose, string? worker = WorkerCompose, Action<TempWorkspace>? files = null)
+    private RenderedDeployment Render(string spec, string web = WebCompose, string? worker = WorkerCompose, Action<TempWorkspace>? files = null, byte[]? configHashKey = null)
     {
         _workspace.WriteFile("stack/stack.yml", $"version: \"1.0\"\nname: shop\npods:\n  - web\n{(worker is null ? "" : "  - worker\n")}");
         _workspace.WriteFile("stack/compose/docker-compose-web.yml", web + "\n");
@@ -49,7 +52,7 @@ public sealed class KubernetesRenderTests : IDisposable
         var diagnostics = new DiagnosticBag();
         var parsed = SpecParser.Parse(spec + "\n", specPath, diagnostics);
         diagnostics.ThrowIfErrors();
-        var stack = Stack.Load(_workspace.Combine("stack"), diagnostics);
+        var stack = Stack.Load(_workspace.Combine("stack"), new DiskHostFiles(), diagnostics);
         var bundle = StackBundle.Load(stack, _workspace.Combine("repos"), DeploymentRenderer.ConfigLookup(parsed, []), diagnostics);
         return DeploymentRenderer.Render(new RenderInputs
         {
@@ -60,7 +63,8 @@ public sealed class KubernetesRenderTests : IDisposable
             DeploymentDirectory = D,
             DeploymentId = Id,
             KubeConfig = parsed.DeployTo == DeployTarget.K8s && parsed.KubeConfig is not null ? File.ReadAllBytes(_workspace.Combine("kubeconfig")) : null,
-            HostFiles = new FixtureHostFiles(),
+            HostFiles = new DiskHostFiles(),
+            ConfigHashKey = configHashKey ?? KubernetesFixture.ConfigHashKey,
         });
     }
 
@@ -87,7 +91,7 @@ public sealed class KubernetesRenderTests : IDisposable
     }
 
     private static string Hash(List<JsonObject> objects, string deployment) =>
-        (string)objects.Single(o => (string?)o["kind"] == "Deployment" && (string?)o["metadata"]!["name"] == deployment)["spec"]!["template"]!["metadata"]!["annotations"]![KubernetesRenderer.ConfigHashAnnotation]!;
+        (string)objects.Single(o => (string?)o["kind"] == "Deployment" && (string?)o["metadata"]!["name"] == deployment)["spec"]!["template"]!["metadata"]!["annotations"]![SlipwayLabels.ConfigHashAnnotation]!;
 
     // ---- refusals ----------------------------------------------------------------------------------------------
 
@@ -232,6 +236,94 @@ public sealed class KubernetesRenderTests : IDisposable
     }
 
     [Fact]
+    public void An_env_file_entry_change_rolls_only_the_pod_that_reads_it()
+    {
+        var web = WebCompose.Replace("    image: shop/web:1.0.0", "    image: shop/web:1.0.0\n    env_file: ../config/web/web.env");
+
+        var before = Objects(Render(Kind(), web, files: w => w.WriteFile("stack/config/web/web.env", "MODE=a\n")));
+        var after = Objects(Render(Kind(), web, files: w => w.WriteFile("stack/config/web/web.env", "MODE=b\n")));
+
+        Assert.NotEqual(Hash(before, $"{Id}-web"), Hash(after, $"{Id}-web"));
+        Assert.Equal(Hash(before, $"{Id}-worker"), Hash(after, $"{Id}-worker"));
+    }
+
+    [Fact]
+    public void A_spec_configmap_content_change_rolls_only_the_pod_that_mounts_it()
+    {
+        var web = WebCompose.Replace("/etc/site.conf:ro", "/etc/site.conf:ro\n      - settings:/etc/settings") + "\nvolumes:\n  settings:";
+        var spec = Kind("configmaps:\n  settings: ./configmaps/settings\n");
+
+        var before = Objects(Render(spec, web, files: w => w.WriteFile("stack/config/settings/app.ini", "[app]\n")));
+        var after = Objects(Render(spec, web, files: w => w.WriteFile("stack/config/settings/app.ini", "[app]\ndebug = true\n")));
+
+        Assert.NotEqual(Hash(before, $"{Id}-web"), Hash(after, $"{Id}-web"));
+        Assert.Equal(Hash(before, $"{Id}-worker"), Hash(after, $"{Id}-worker"));
+    }
+
+    [Fact]
+    public void A_config_key_no_pod_consumes_changes_no_hash()
+    {
+        var without = Objects(Render(Kind()));
+        var with = Objects(Render(Kind("").Replace("QUEUE: jobs\n", "QUEUE: jobs\n  UNUSED: one\n")));
+        var changed = Objects(Render(Kind("").Replace("QUEUE: jobs\n", "QUEUE: jobs\n  UNUSED: two\n")));
+
+        foreach (var deployment in new[] { $"{Id}-web", $"{Id}-worker" })
+        {
+            Assert.Equal(Hash(without, deployment), Hash(with, deployment));
+            Assert.Equal(Hash(with, deployment), Hash(changed, deployment));
+        }
+    }
+
+    [Fact]
+    public void Another_spec_secret_key_rolls_every_pod_since_every_container_reads_the_spec_secrets()
+    {
+        var before = Objects(Render(Kind("secrets:\n  api: [TOKEN]\n")));
+        var after = Objects(Render(Kind("secrets:\n  api: [TOKEN, OTHER]\n")));
+
+        Assert.NotEqual(Hash(before, $"{Id}-web"), Hash(after, $"{Id}-web"));
+        Assert.NotEqual(Hash(before, $"{Id}-worker"), Hash(after, $"{Id}-worker"));
+    }
+
+    [Fact]
+    public void The_same_inputs_with_another_key_give_every_pod_another_hash()
+    {
+        var first = Objects(Render(Kind()));
+        var again = Objects(Render(Kind()));
+        var otherKey = Objects(Render(Kind(), configHashKey: Enumerable.Repeat((byte)7, 32).ToArray()));
+
+        foreach (var deployment in new[] { $"{Id}-web", $"{Id}-worker" })
+        {
+            Assert.Equal(Hash(first, deployment), Hash(again, deployment));
+            Assert.NotEqual(Hash(first, deployment), Hash(otherKey, deployment));
+        }
+    }
+
+    [Fact]
+    public void The_hash_is_keyed_so_no_one_without_the_key_can_test_a_guessed_value_and_the_key_is_in_no_rendered_file()
+    {
+        var rendered = Render(Kind());
+        var worker = Hash(Objects(rendered), $"{Id}-worker");
+
+        // What an unkeyed digest of the consumed value would be: the annotation must not be it.
+        Assert.NotEqual(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("config QUEUE=jobs"))), worker);
+        Assert.Matches("^[0-9a-f]{64}$", worker);
+        var key = KubernetesFixture.ConfigHashKey;
+        foreach (var file in rendered.Files)
+        {
+            var text = Encoding.UTF8.GetString(file.Content);
+            Assert.DoesNotContain(Encoding.ASCII.GetString(key), text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Convert.ToHexStringLower(key), text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Convert.ToBase64String(key), text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_Kubernetes_render_needs_a_config_hash_key_of_at_least_16_bytes()
+    {
+        Assert.Throws<ArgumentException>(() => Render(Kind(), configHashKey: new byte[8]));
+    }
+
+    [Fact]
     public void Registry_credentials_put_a_pull_secret_reference_on_every_pod_and_no_token_or_secret_object_in_D()
     {
         var rendered = Render(Kind("registry-credentials:\n  server: registry.example.org\n  token-env: SLIPWAY_TEST_TOKEN\n"));
@@ -254,15 +346,15 @@ public sealed class KubernetesRenderTests : IDisposable
         foreach (var obj in objects)
         {
             var labels = obj["metadata"]!["labels"]!;
-            Assert.Equal("slipway", (string)labels[KubernetesRenderer.ManagedByLabel]!);
-            Assert.Equal(Id, (string)labels[KubernetesRenderer.DeploymentIdLabel]!);
-            Assert.Equal("shop", (string)labels[KubernetesRenderer.StackLabel]!);
+            Assert.Equal("slipway", (string)labels[SlipwayLabels.ManagedByLabel]!);
+            Assert.Equal(Id, (string)labels[SlipwayLabels.DeploymentIdLabel]!);
+            Assert.Equal("shop", (string)labels[SlipwayLabels.StackLabel]!);
         }
 
         var ns = objects[0];
         Assert.Equal("Namespace", (string)ns["kind"]!);
         Assert.Equal("slipway-shop", (string)ns["metadata"]!["name"]!);
-        Assert.Equal(D, (string)ns["metadata"]!["annotations"]![KubernetesRenderer.OwnerAnnotation]!);
+        Assert.Equal(D, (string)ns["metadata"]!["annotations"]![SlipwayLabels.OwnerAnnotation]!);
     }
 
     [Fact]

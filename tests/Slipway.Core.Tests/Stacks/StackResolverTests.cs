@@ -1,6 +1,7 @@
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Stacks;
 using Slipway.TestKit;
+using Slipway.Infrastructure.Files;
 
 namespace Slipway.Core.Tests.Stacks;
 
@@ -27,7 +28,7 @@ public sealed class StackResolverTests : IDisposable
     [Fact]
     public void Relative_path_resolves_against_the_base_directory_not_the_current_one()
     {
-        var resolved = StackResolver.Resolve("./stacks/../stacks/test", _workspace.Combine("ops"), []);
+        var resolved = StackResolver.Resolve("./stacks/../stacks/test", _workspace.Combine("ops"), [], new DiskHostFiles());
 
         Assert.Equal(_workspace.Combine("ops", "stacks", "test"), resolved);
     }
@@ -35,7 +36,7 @@ public sealed class StackResolverTests : IDisposable
     [Fact]
     public void A_path_is_returned_even_when_it_does_not_exist_so_loading_can_say_so()
     {
-        Assert.Equal("/nowhere/stack", StackResolver.Resolve("/nowhere/stack", _workspace.Path, []));
+        Assert.Equal("/nowhere/stack", StackResolver.Resolve("/nowhere/stack", _workspace.Path, [], new DiskHostFiles()));
     }
 
     [Fact]
@@ -43,7 +44,7 @@ public sealed class StackResolverTests : IDisposable
     {
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
-        Assert.Equal(Path.Combine(home, "stacks", "test"), StackResolver.Resolve("~/stacks/test", _workspace.Path, []));
+        Assert.Equal(Path.Combine(home, "stacks", "test"), StackResolver.Resolve("~/stacks/test", _workspace.Path, [], new DiskHostFiles()));
         Assert.Equal(home, StackResolver.ExpandHome("~"));
         Assert.Equal("~other/x", StackResolver.ExpandHome("~other/x"));
     }
@@ -55,7 +56,7 @@ public sealed class StackResolverTests : IDisposable
         _workspace.WriteFile("shipped2/test/stack.yml", "pods: [test]\n");
         _workspace.WriteFile("shipped3/test/stack.yml", "pods: [test]\n");
 
-        var resolved = StackResolver.Resolve("test", _workspace.Path, [_workspace.Combine("shipped1"), _workspace.Combine("shipped2"), _workspace.Combine("shipped3")]);
+        var resolved = StackResolver.Resolve("test", _workspace.Path, [_workspace.Combine("shipped1"), _workspace.Combine("shipped2"), _workspace.Combine("shipped3")], new DiskHostFiles());
 
         Assert.Equal(_workspace.Combine("shipped2", "test"), resolved);
     }
@@ -66,7 +67,7 @@ public sealed class StackResolverTests : IDisposable
         _workspace.WriteFile("shipped/test/stack.yml", "pods: [test]\n");
         _workspace.WriteFile("work/test/stack.yml", "pods: [test]\n");
 
-        Assert.Equal(_workspace.Combine("shipped", "test"), StackResolver.Resolve("test", _workspace.Combine("work"), [_workspace.Combine("shipped")]));
+        Assert.Equal(_workspace.Combine("shipped", "test"), StackResolver.Resolve("test", _workspace.Combine("work"), [_workspace.Combine("shipped")], new DiskHostFiles()));
     }
 
     [Fact]
@@ -74,13 +75,13 @@ public sealed class StackResolverTests : IDisposable
     {
         Directory.CreateDirectory(_workspace.Combine("work", "mine"));
 
-        Assert.Equal(_workspace.Combine("work", "mine"), StackResolver.Resolve("mine", _workspace.Combine("work"), [_workspace.Combine("shipped")]));
+        Assert.Equal(_workspace.Combine("work", "mine"), StackResolver.Resolve("mine", _workspace.Combine("work"), [_workspace.Combine("shipped")], new DiskHostFiles()));
     }
 
     [Fact]
     public void Unknown_bare_name_is_not_found()
     {
-        var error = Assert.Throws<SlipwayException>(() => StackResolver.Resolve("ghost", _workspace.Path, [_workspace.Path]));
+        var error = Assert.Throws<SlipwayException>(() => StackResolver.Resolve("ghost", _workspace.Path, [_workspace.Path], new DiskHostFiles()));
 
         Assert.Equal(FailureReason.NotFound, error.Reason);
         Assert.Contains("'ghost'", error.Message);

@@ -1,6 +1,7 @@
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Stacks;
 using Slipway.TestKit;
+using Slipway.Infrastructure.Files;
 
 namespace Slipway.Core.Tests.Stacks;
 
@@ -19,7 +20,7 @@ public sealed class StackTests : IDisposable
         _workspace.WriteFile("mystack/config/web/settings.env", "A=1\n");
         _workspace.WriteFile("mystack/container-build/cerc-web/Dockerfile", "FROM scratch\n");
 
-        var stack = Stack.Load(_workspace.Combine("mystack"), new DiagnosticBag());
+        var stack = Stack.Load(_workspace.Combine("mystack"), new DiskHostFiles(), new DiagnosticBag());
 
         Assert.Equal("mine", stack.Name);
         Assert.Equal(compose, stack.ComposeFile(stack.Definition.Pods[0], _workspace.Path));
@@ -38,7 +39,7 @@ public sealed class StackTests : IDisposable
         _workspace.WriteFile("data/config/test/script.sh", "#!/bin/sh\n");
         _workspace.WriteFile("data/container-build/cerc-test-container/build.sh", "#!/bin/sh\n");
 
-        var stack = Stack.Load(_workspace.Combine("data", "stacks", "test"), new DiagnosticBag());
+        var stack = Stack.Load(_workspace.Combine("data", "stacks", "test"), new DiskHostFiles(), new DiagnosticBag());
 
         Assert.Equal("test", stack.Name);
         Assert.Equal(compose, stack.ComposeFile(stack.Definition.Pods[0], _workspace.Path));
@@ -54,7 +55,7 @@ public sealed class StackTests : IDisposable
         _workspace.WriteFile("data/compose/docker-compose-test.yml", "services: {}\n");
         var inside = _workspace.WriteFile("data/stacks/test/compose/docker-compose-test.yml", "services: {}\n");
 
-        var stack = Stack.Load(_workspace.Combine("data", "stacks", "test"), new DiagnosticBag());
+        var stack = Stack.Load(_workspace.Combine("data", "stacks", "test"), new DiskHostFiles(), new DiagnosticBag());
 
         Assert.Equal(inside, stack.ComposeFile(stack.Definition.Pods[0], _workspace.Path));
     }
@@ -65,7 +66,7 @@ public sealed class StackTests : IDisposable
         _workspace.WriteFile("s/stack.yaml", "pods: [web]\n");
         var compose = _workspace.WriteFile("s/compose/docker-compose-web.yaml", "services: {}\n");
 
-        var stack = Stack.Load(_workspace.Combine("s"), new DiagnosticBag());
+        var stack = Stack.Load(_workspace.Combine("s"), new DiskHostFiles(), new DiagnosticBag());
 
         Assert.Equal(compose, stack.ComposeFile(stack.Definition.Pods[0], _workspace.Path));
     }
@@ -75,7 +76,7 @@ public sealed class StackTests : IDisposable
     {
         _workspace.WriteFile("s/stack.yml", "pods: [web]\n");
 
-        var stack = Stack.Load(_workspace.Combine("s"), new DiagnosticBag());
+        var stack = Stack.Load(_workspace.Combine("s"), new DiskHostFiles(), new DiagnosticBag());
 
         Assert.Null(stack.ComposeFile(stack.Definition.Pods[0], _workspace.Path));
         Assert.Null(stack.JobFile("web"));
@@ -90,7 +91,7 @@ public sealed class StackTests : IDisposable
     {
         _workspace.WriteFile("s/stack.yml", "pods: [web]\n");
         var file = _workspace.WriteFile(expected, "services: {}\n");
-        var stack = Stack.Load(_workspace.Combine("s"), new DiagnosticBag());
+        var stack = Stack.Load(_workspace.Combine("s"), new DiskHostFiles(), new DiagnosticBag());
         var pod = new PodReference("mobymask", new SourceLocation("stack.yml", 1, 1)) { Repository = "github.com/cerc-io/mobymask-v2/", Path = path };
 
         Assert.Equal(file, stack.ComposeFile(pod, _workspace.Combine("repos")));
@@ -101,7 +102,7 @@ public sealed class StackTests : IDisposable
     {
         _workspace.WriteFile("fixturenet/stack.yml", "pods: [web]\n");
 
-        Assert.Equal("fixturenet", Stack.Load(_workspace.Combine("fixturenet"), new DiagnosticBag()).Name);
+        Assert.Equal("fixturenet", Stack.Load(_workspace.Combine("fixturenet"), new DiskHostFiles(), new DiagnosticBag()).Name);
     }
 
     [Fact]
@@ -109,7 +110,7 @@ public sealed class StackTests : IDisposable
     {
         Directory.CreateDirectory(_workspace.Combine("empty"));
 
-        var error = Assert.Throws<SlipwayException>(() => Stack.Load(_workspace.Combine("empty"), new DiagnosticBag()));
+        var error = Assert.Throws<SlipwayException>(() => Stack.Load(_workspace.Combine("empty"), new DiskHostFiles(), new DiagnosticBag()));
 
         Assert.Equal(FailureReason.NotFound, error.Reason);
         Assert.Equal($"stack.yml is missing from stack directory {_workspace.Combine("empty")}", error.Message);
@@ -119,7 +120,7 @@ public sealed class StackTests : IDisposable
     [Fact]
     public void Missing_directory_is_not_found()
     {
-        var error = Assert.Throws<SlipwayException>(() => Stack.Load(_workspace.Combine("nope"), new DiagnosticBag()));
+        var error = Assert.Throws<SlipwayException>(() => Stack.Load(_workspace.Combine("nope"), new DiskHostFiles(), new DiagnosticBag()));
 
         Assert.Equal(FailureReason.NotFound, error.Reason);
         Assert.Equal($"stack {_workspace.Combine("nope")} does not exist", error.Message);
@@ -130,7 +131,7 @@ public sealed class StackTests : IDisposable
     {
         _workspace.WriteFile("s/stack.yml", "pod: [web]\n");
 
-        var error = Assert.Throws<InvalidInputException>(() => Stack.Load(_workspace.Combine("s"), new DiagnosticBag()));
+        var error = Assert.Throws<InvalidInputException>(() => Stack.Load(_workspace.Combine("s"), new DiskHostFiles(), new DiagnosticBag()));
 
         Assert.Equal(2, error.Diagnostics.Count(d => d.IsError));
         Assert.All(error.Diagnostics, d => Assert.Equal(_workspace.Combine("s", "stack.yml"), d.Location!.File));

@@ -5,6 +5,7 @@ using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Build;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Tests.Support;
+using Slipway.Infrastructure.Files;
 
 namespace Slipway.Infrastructure.Tests.Build;
 
@@ -19,7 +20,7 @@ public sealed class ContainerBuilderTests : IDisposable
     private Stack HelloStack()
     {
         Repository.CopyTree(Path.Combine(Repository.Root(), "stacks", "hello"), _workspace.Combine("hello"));
-        return Stack.Load(_workspace.Combine("hello"), new DiagnosticBag());
+        return Stack.Load(_workspace.Combine("hello"), new DiskHostFiles(), new DiagnosticBag());
     }
 
     /// <summary>The sample stack with two containers built from Dockerfiles.</summary>
@@ -28,7 +29,7 @@ public sealed class ContainerBuilderTests : IDisposable
         SampleStack.Write(_workspace);
         _workspace.WriteFile("stack/stack.yml", $"name: shop\ncontainers:\n{containers}pods:\n  - web\n");
         _workspace.WriteFile("stack/container-build/shop-worker/Dockerfile", "FROM scratch\n");
-        return Stack.Load(_workspace.Combine("stack"), new DiagnosticBag());
+        return Stack.Load(_workspace.Combine("stack"), new DiskHostFiles(), new DiagnosticBag());
     }
 
     private string BuildDir(string name) => _workspace.Combine("stack", "container-build", name);

@@ -4,6 +4,7 @@ using Slipway.Core.Diagnostics;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Build;
 using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Files;
 
 namespace Slipway.Infrastructure.Tests.Build;
 
@@ -20,7 +21,7 @@ public sealed class StackRevisionTests : IDisposable
     {
         _workspace.WriteFile("repo/stacks/shop/stack.yml", "name: shop\ncontainers:\n  - shop/web\npods:\n  - web\n");
         _workspace.WriteFile("repo/container-build/shop-web/Dockerfile", "FROM scratch\n");
-        return Stack.Load(_workspace.Combine("repo", "stacks", "shop"), new DiagnosticBag());
+        return Stack.Load(_workspace.Combine("repo", "stacks", "shop"), new DiskHostFiles(), new DiagnosticBag());
     }
 
     private async Task Git(params string[] args) =>

@@ -1,6 +1,6 @@
 using System.Runtime.Versioning;
 using Slipway.Core.Diagnostics;
-using Slipway.Core.Kubernetes;
+using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Tests.Support;
 
@@ -17,13 +17,19 @@ public sealed class DeployCreateKubernetesTests : IDisposable
 
     private string D => _workspace.Combine("deployment");
 
-    private Task<CreateResult> CreateAsync(bool update = false) =>
-        new DeployCreate(SampleStack.Environment(_workspace, _runner)).RunAsync(new CreateRequest
+    private Task<CreateResult> CreateAsync(bool update = false, Func<int, byte[]>? secretBytes = null) =>
+        new DeployCreate(SampleStack.Environment(_workspace, _runner) with { SecretBytes = secretBytes }).RunAsync(new CreateRequest
         {
             SpecFile = "spec.yml",
             DeploymentDirectory = "deployment",
             Update = update,
         }, CancellationToken.None);
+
+    private string KeyFile => Path.Combine(D, ".slipway", "config-hash-key");
+
+    private static byte[] Counting(int n) => Enumerable.Range(0, n).Select(i => (byte)(0x40 + i)).ToArray();
+
+    private string PodHashes() => string.Join("\n", File.ReadAllLines(Path.Combine(D, KubernetesRenderer.ManifestsFile)).Where(l => l.Contains("slipway.io/config-hash", StringComparison.Ordinal)));
 
     private static string Spec(string target, string extra = "") =>
         SampleStack.Spec.Replace("deploy-to: compose", $"deploy-to: {target}{extra}");
@@ -87,6 +93,79 @@ public sealed class DeployCreateKubernetesTests : IDisposable
 
         Assert.Contains(ex.Diagnostics, d => d.Message.Contains("relative path './data/web-data' is not supported for deploy-to k8s"));
         Assert.False(Directory.Exists(D));
+    }
+
+    [Fact]
+    public async Task Create_stores_the_config_hash_key_owner_only_in_the_state_folder_and_in_no_rendered_file()
+    {
+        SampleStack.Write(_workspace, Spec("k8s-kind"));
+
+        await CreateAsync(secretBytes: Counting);
+
+        Assert.Equal(Counting(32), File.ReadAllBytes(KeyFile));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(KeyFile));
+        var key = Convert.ToHexStringLower(Counting(32));
+        foreach (var file in Directory.EnumerateFiles(D, "*", SearchOption.AllDirectories).Where(f => f != KeyFile))
+        {
+            var text = File.ReadAllText(file);
+            Assert.DoesNotContain(System.Text.Encoding.ASCII.GetString(Counting(32)), text, StringComparison.Ordinal);
+            Assert.DoesNotContain(key, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_fresh_create_draws_a_random_key_when_no_secret_bytes_are_pinned()
+    {
+        SampleStack.Write(_workspace, Spec("k8s-kind"));
+
+        await CreateAsync();
+
+        var key = File.ReadAllBytes(KeyFile);
+        Assert.Equal(32, key.Length);
+        Assert.NotEqual(new byte[32], key);
+    }
+
+    [Fact]
+    public async Task An_update_reads_the_stored_key_so_unchanged_config_keeps_every_pod_hash()
+    {
+        SampleStack.Write(_workspace, Spec("k8s-kind"));
+        await CreateAsync();
+        var key = File.ReadAllBytes(KeyFile);
+        var hashes = PodHashes();
+
+        var second = await CreateAsync(update: true, secretBytes: Counting);
+
+        Assert.Equal(key, File.ReadAllBytes(KeyFile));
+        Assert.Equal(hashes, PodHashes());
+        Assert.Contains(KubernetesRenderer.ManifestsFile, second.Update!.Unchanged);
+    }
+
+    [Fact]
+    public async Task An_update_of_a_directory_made_before_the_key_existed_writes_one_then()
+    {
+        SampleStack.Write(_workspace, Spec("k8s-kind"));
+        await CreateAsync();
+        File.Delete(KeyFile);
+
+        await CreateAsync(update: true, secretBytes: Counting);
+
+        Assert.Equal(Counting(32), File.ReadAllBytes(KeyFile));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(KeyFile));
+        var third = await CreateAsync(update: true);
+        Assert.Contains(KubernetesRenderer.ManifestsFile, third.Update!.Unchanged);
+    }
+
+    [Fact]
+    public async Task A_damaged_key_is_refused_with_what_to_do()
+    {
+        SampleStack.Write(_workspace, Spec("k8s-kind"));
+        await CreateAsync();
+        File.WriteAllBytes(KeyFile, [1, 2, 3]);
+
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => CreateAsync(update: true));
+
+        Assert.Contains("config-hash-key is damaged", ex.Message);
+        Assert.Contains("delete it", ex.Hint);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Tests.Support;
+using Slipway.Infrastructure.Files;
 
 namespace Slipway.Infrastructure.Tests.Operations;
 
@@ -210,7 +211,7 @@ public sealed class DeployInitTests : IDisposable
 
         var spec = Parse("ops/spec.yml");
         Assert.Equal("../stack", spec.Stack?.Value);
-        Assert.Equal(_workspace.Combine("stack"), StackResolver.Resolve(spec.Stack!.Value, spec.Directory, []));
+        Assert.Equal(_workspace.Combine("stack"), StackResolver.Resolve(spec.Stack!.Value, spec.Directory, [], new DiskHostFiles()));
     }
 
     [Fact]
@@ -222,7 +223,7 @@ public sealed class DeployInitTests : IDisposable
 
         var spec = Parse("ops/specs/spec.yml");
         Assert.Equal(_workspace.Combine("stack"), spec.Stack?.Value);
-        Assert.Equal(_workspace.Combine("stack"), StackResolver.Resolve(spec.Stack!.Value, spec.Directory, []));
+        Assert.Equal(_workspace.Combine("stack"), StackResolver.Resolve(spec.Stack!.Value, spec.Directory, [], new DiskHostFiles()));
     }
 
     [Fact]

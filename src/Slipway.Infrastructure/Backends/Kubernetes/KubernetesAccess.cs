@@ -1,7 +1,7 @@
+using Slipway.Core;
 using System.Globalization;
 using System.Text;
 using Slipway.Core.Diagnostics;
-using Slipway.Core.Kubernetes;
 using Slipway.Core.Specs;
 using YamlDotNet.RepresentationModel;
 
@@ -24,7 +24,7 @@ public sealed class KubernetesAccess(KubernetesTarget target)
         var runs = options.Services.Select(service =>
         {
             var pod = KubernetesTarget.PodOf(manifests, service);
-            return target.Kubectl.InheritAsync(["logs", "-n", ns, "-l", $"{target.Selector},{KubernetesRenderer.PodLabel}={pod.TemplateLabel(KubernetesRenderer.PodLabel)}", "-c", service, .. common], cancellationToken);
+            return target.Kubectl.InheritAsync(["logs", "-n", ns, "-l", $"{target.Selector},{SlipwayLabels.PodLabel}={pod.TemplateLabel(SlipwayLabels.PodLabel)}", "-c", service, .. common], cancellationToken);
         }).ToList();
         var codes = await Task.WhenAll(runs);
         return codes.Max();
@@ -43,12 +43,12 @@ public sealed class KubernetesAccess(KubernetesTarget target)
             throw new SlipwayException(FailureReason.InvalidInput, $"'{port}' is not a port: give a number, e.g. 80 or 53/udp");
         }
 
-        var pod = deployment.TemplateLabel(KubernetesRenderer.PodLabel);
+        var pod = deployment.TemplateLabel(SlipwayLabels.PodLabel);
         foreach (var svc in manifests.Where(o => o.Kind == "Service" && o.Node.Child("spec")?.Scalar("type") == "NodePort"))
         {
             var spec = svc.Node.Child("spec")!;
-            var forService = svc.Label(KubernetesRenderer.ServiceLabel);
-            if (forService.Length > 0 ? forService != service : spec.Child("selector")?.Scalar(KubernetesRenderer.PodLabel) != pod) continue;
+            var forService = svc.Label(SlipwayLabels.ServiceLabel);
+            if (forService.Length > 0 ? forService != service : spec.Child("selector")?.Scalar(SlipwayLabels.PodLabel) != pod) continue;
             if (!spec.Children.TryGetValue(new YamlScalarNode("ports"), out var portsNode) || portsNode is not YamlSequenceNode ports) continue;
             foreach (var entry in ports.Children.OfType<YamlMappingNode>())
             {

@@ -1,4 +1,4 @@
-using Slipway.Core.Kubernetes;
+using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Tools;
 

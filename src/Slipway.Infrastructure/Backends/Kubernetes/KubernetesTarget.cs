@@ -1,6 +1,6 @@
+using Slipway.Core;
 using System.Text.Json;
 using Slipway.Core.Diagnostics;
-using Slipway.Core.Kubernetes;
 using Slipway.Core.Specs;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Registry;
@@ -43,7 +43,7 @@ public sealed class KubernetesTarget
 
     public string Directory => Session.Layout.Directory;
 
-    public string Selector => $"{KubernetesRenderer.DeploymentIdLabel}={DeploymentId}";
+    public string Selector => $"{SlipwayLabels.DeploymentIdLabel}={DeploymentId}";
 
     public string ManifestsFile => Path.Combine(Directory, "k8s", "manifests.yml");
 
@@ -111,7 +111,7 @@ public sealed class KubernetesTarget
             Options.Warn($"registry-credentials ({credentials.Location}) has no username; the pull secret uses 'slipway', which registries that check it will refuse");
         }
 
-        return RegistryPullSecret.Build(DeploymentId, ns.Name, ns.Label(KubernetesRenderer.StackLabel), credentials.Server, credentials.Username ?? "slipway", token.Token!);
+        return RegistryPullSecret.Build(DeploymentId, ns.Name, ns.Label(SlipwayLabels.StackLabel), credentials.Server, credentials.Username ?? "slipway", token.Token!);
     }
 
     public static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

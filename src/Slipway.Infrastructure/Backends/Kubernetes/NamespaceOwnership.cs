@@ -1,6 +1,6 @@
+using Slipway.Core;
 using System.Text.Json;
 using Slipway.Core.Diagnostics;
-using Slipway.Core.Kubernetes;
 
 namespace Slipway.Infrastructure.Backends.Kubernetes;
 
@@ -41,7 +41,7 @@ public sealed class NamespaceOwnership(KubernetesTarget target)
     }
 
     /// <summary>True when the live namespace carries Slipway's own owner annotation (so it is this deployment's to delete).</summary>
-    public static bool HasSlipwayOwner(JsonElement live) => Annotation(live, KubernetesRenderer.OwnerAnnotation) is not null;
+    public static bool HasSlipwayOwner(JsonElement live) => Annotation(live, SlipwayLabels.OwnerAnnotation) is not null;
 
     /// <summary>Deployment directories other than this one that own a namespace in the cluster.</summary>
     public async Task<IReadOnlyList<string>> OtherOwnersAsync(CancellationToken cancellationToken)
@@ -56,7 +56,7 @@ public sealed class NamespaceOwnership(KubernetesTarget target)
             .ToList();
     }
 
-    private static string? OwnerOf(JsonElement item) => Annotation(item, KubernetesRenderer.OwnerAnnotation) ?? Annotation(item, LaconicOwnerAnnotation);
+    private static string? OwnerOf(JsonElement item) => Annotation(item, SlipwayLabels.OwnerAnnotation) ?? Annotation(item, LaconicOwnerAnnotation);
 
     private static string? Annotation(JsonElement item, string key) =>
         item.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("annotations", out var annotations)

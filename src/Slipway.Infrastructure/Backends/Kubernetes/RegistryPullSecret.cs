@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Slipway.Core;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -38,9 +39,9 @@ public sealed record RegistryPullSecret(ManifestObject Object, IReadOnlyList<str
                         "labels", new YamlMappingNode
                         {
                             // Labelled like every other object, so stop removes it (laconic-so's had no labels and outlived its deployment).
-                            { "app.kubernetes.io/managed-by", "slipway" },
-                            { "slipway.io/deployment-id", deploymentId },
-                            { "slipway.io/stack", stack },
+                            { SlipwayLabels.ManagedByLabel, SlipwayLabels.ManagedByValue },
+                            { SlipwayLabels.DeploymentIdLabel, deploymentId },
+                            { SlipwayLabels.StackLabel, stack },
                         }
                     },
                 }

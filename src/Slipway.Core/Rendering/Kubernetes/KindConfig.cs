@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
+using Slipway.Core.Kubernetes;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
-using YamlDotNet.RepresentationModel;
 
-namespace Slipway.Core.Kubernetes;
+namespace Slipway.Core.Rendering.Kubernetes;
 
 /// <summary>
-/// <c>D/kind-config.yml</c> (reference/laconic-so.md §4.6): ports 80/443 for the ingress, the ports of host-network
+/// <c>D/kind-config.yml</c>: ports 80/443 for the ingress, the ports of host-network
 /// services, and the mounts host-path volumes need: one kind-mount-root umbrella at /mnt, plus one mount per volume
 /// outside it. Mounts only take effect when the cluster is created; the backend compares them on reuse.
 /// </summary>
@@ -16,7 +16,7 @@ public static class KindConfig
     {
         var ports = new JsonArray(Port(80, "TCP"), Port(443, "TCP"));
         var seen = new HashSet<(int, string)> { (80, "TCP"), (443, "TCP") };
-        foreach (var service in bundle.PodServices.Where(s => s.Node.Children.TryGetValue(new YamlScalarNode("network_mode"), out var mode) && mode is YamlScalarNode { Value: "host" }))
+        foreach (var service in bundle.PodServices.Where(s => s.NetworkMode == "host"))
         {
             foreach (var port in service.Ports)
             {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Slipway.Core.Kubernetes;
+namespace Slipway.Core.Compose;
 
 /// <summary>Splits a compose string command into words as a POSIX shell would (quotes and backslashes; no expansion).</summary>
 public static class ShellWords

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Slipway.Core.Kubernetes;
+namespace Slipway.Core.Rendering.Kubernetes;
 
 /// <summary>
 /// Writes Kubernetes objects (JSON nodes, property order kept) as block YAML, the way kubectl prints it: plain

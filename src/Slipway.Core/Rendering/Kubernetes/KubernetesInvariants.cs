@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using Slipway.Core.Kubernetes;
 
-namespace Slipway.Core.Kubernetes;
+namespace Slipway.Core.Rendering.Kubernetes;
 
 /// <summary>
 /// Rules every rendered set of objects must satisfy, checked on the output (not on the renderer's intent): valid
@@ -9,7 +10,7 @@ namespace Slipway.Core.Kubernetes;
 /// </summary>
 public static class KubernetesInvariants
 {
-    private static readonly string[] RequiredLabels = [KubernetesRenderer.ManagedByLabel, KubernetesRenderer.DeploymentIdLabel, KubernetesRenderer.StackLabel];
+    private static readonly string[] RequiredLabels = [SlipwayLabels.ManagedByLabel, SlipwayLabels.DeploymentIdLabel, SlipwayLabels.StackLabel];
 
     /// <param name="objects">Objects applied at start.</param>
     /// <param name="jobObjects">Objects of the job files (they may use what <paramref name="objects"/> declares).</param>
@@ -49,14 +50,14 @@ public static class KubernetesInvariants
                 var labels = template["metadata"]?["labels"] as JsonObject;
                 CheckLabels(labels, id + " pod template", errors, required: true);
                 CheckAnnotations(template["metadata"]?["annotations"] as JsonObject, id + " pod template", errors);
-                if (labels?[kind == "Job" ? KubernetesRenderer.JobLabel : KubernetesRenderer.PodLabel] is null)
+                if (labels?[kind == "Job" ? SlipwayLabels.JobLabel : SlipwayLabels.PodLabel] is null)
                 {
-                    errors.Add($"{id}: pod template has no {(kind == "Job" ? KubernetesRenderer.JobLabel : KubernetesRenderer.PodLabel)} label");
+                    errors.Add($"{id}: pod template has no {(kind == "Job" ? SlipwayLabels.JobLabel : SlipwayLabels.PodLabel)} label");
                 }
 
-                if (template["metadata"]?["annotations"]?[KubernetesRenderer.ConfigHashAnnotation] is null)
+                if (template["metadata"]?["annotations"]?[SlipwayLabels.ConfigHashAnnotation] is null)
                 {
-                    errors.Add($"{id}: pod template has no {KubernetesRenderer.ConfigHashAnnotation} annotation");
+                    errors.Add($"{id}: pod template has no {SlipwayLabels.ConfigHashAnnotation} annotation");
                 }
 
                 if (kind == "Deployment")

@@ -1,0 +1,51 @@
+using Slipway.Core.Specs;
+
+namespace Slipway.Core.Deployments;
+
+/// <summary>
+/// Where a volume's data lives and what survives what, printed by deploy create and plan so that storage lost with a
+/// cluster is never mistaken for data that persists. Compose placements leave the Kubernetes fields unset.
+/// </summary>
+public sealed record VolumePlacement(string Name, string? HostPath, bool Seeded)
+{
+    public bool IsHostPath => HostPath is not null;
+
+    public DeployTarget Target { get; init; } = DeployTarget.Compose;
+
+    /// <summary>Kubernetes: the hostPath of the PersistentVolume as the node sees it (kind: inside the node container).</summary>
+    public string? NodePath { get; init; }
+
+    /// <summary>Kubernetes: the storage requested by the claim.</summary>
+    public string? Storage { get; init; }
+
+    public string Where => (Target, HostPath) switch
+    {
+        (DeployTarget.Compose, not null) => $"host directory {HostPath}",
+        (DeployTarget.Compose, null) => "Docker named volume",
+        (DeployTarget.K8sKind, not null) => $"host directory {HostPath} (kind node {NodePath})",
+        (DeployTarget.K8sKind, null) => "kind node container (local-path provisioner)",
+        (_, not null) => $"node directory {HostPath} (hostPath volume)",
+        _ => "cluster storage (default StorageClass)",
+    };
+
+    public string SurvivesPodRestart => Target == DeployTarget.K8s && HostPath is not null ? "same node only" : "yes";
+
+    public string SurvivesStop => "yes";
+
+    public string SurvivesDeleteVolumes => HostPath is not null ? "yes (data kept)" : "no";
+
+    public string SurvivesClusterDeletion => (Target, HostPath) switch
+    {
+        (DeployTarget.Compose, _) => "-",
+        (DeployTarget.K8sKind, not null) => "yes",
+        (DeployTarget.K8sKind, null) => "no",
+        (_, not null) => "only with the node's disk",
+        _ => "no (unless the StorageClass retains it)",
+    };
+
+    public string Describe() => Target == DeployTarget.Compose
+        ? HostPath is not null
+            ? $"{Name}: host directory {HostPath} (kept by stop and stop --delete-volumes)"
+            : $"{Name}: Docker named volume (kept by stop; removed by stop --delete-volumes)"
+        : $"{Name}: {Where}; pod restart: {SurvivesPodRestart}; stop: {SurvivesStop}; stop --delete-volumes: {SurvivesDeleteVolumes}; cluster deletion: {SurvivesClusterDeletion}";
+}

@@ -1,0 +1,67 @@
+using Slipway.Core.Compose;
+using Slipway.Core.Deployments;
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Files;
+using Slipway.Core.Stacks;
+
+namespace Slipway.Core.Rendering.Compose;
+
+/// <summary>
+/// The stack's config folders the compose files refer to (<c>../config/X/...</c> binds and env_files), plus
+/// <c>config/&lt;pod&gt;</c>, copied to <c>D/config/X</c>, where the same relative paths find them.
+/// </summary>
+internal static class ConfigFolders
+{
+    public static IEnumerable<RenderedFile> Copy(StackBundle bundle, IHostFiles files, DiagnosticBag diagnostics)
+    {
+        var configRoot = bundle.Stack.ConfigRoot;
+        var folders = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var file in bundle.All)
+        {
+            var composeDir = Path.GetDirectoryName(file.SourcePath)!;
+            var sources = file.Compose.Services.SelectMany(s =>
+                s.Mounts.Where(m => m.Kind == MountKind.Bind && m.Source is not null && m.Source.StartsWith('.')).Select(m => (m.Source!, m.Location))
+                    .Concat(s.EnvFiles.Select(e => (e, s.Location))));
+            foreach (var (source, location) in sources)
+            {
+                var resolved = Path.GetFullPath(Path.Combine(composeDir, source));
+                if (configRoot is not null && HostPaths.IsInside(configRoot, resolved))
+                {
+                    var relative = Path.GetRelativePath(configRoot, resolved).Replace('\\', '/');
+                    folders.Add(relative.Split('/')[0]);
+                    if (!files.FileExists(resolved) && !files.DirectoryExists(resolved))
+                    {
+                        diagnostics.Warning(DiagnosticCodes.NotFound, $"'{source}' does not exist in the stack ({resolved}); the container will get an empty mount", location);
+                    }
+                }
+                else if (!source.StartsWith("../config/", StringComparison.Ordinal))
+                {
+                    diagnostics.Warning(DiagnosticCodes.NotFound, $"'{source}' is outside the stack's config/ folder and is not copied into the deployment directory", location);
+                }
+            }
+
+            if (configRoot is not null && bundle.Pods.Contains(file) && files.DirectoryExists(Path.Combine(configRoot, file.Name)))
+            {
+                folders.Add(file.Name);
+            }
+        }
+
+        if (configRoot is null) yield break;
+        foreach (var folder in folders)
+        {
+            var source = Path.Combine(configRoot, folder);
+            if (files.FileExists(source))
+            {
+                yield return new RenderedFile($"config/{folder}", files.ReadBytes(source), Executable: files.IsExecutable(source));
+                continue;
+            }
+
+            if (!files.DirectoryExists(source)) continue;
+            foreach (var path in files.FilesUnder(source).Order(StringComparer.Ordinal))
+            {
+                var relative = Path.GetRelativePath(configRoot, path).Replace('\\', '/');
+                yield return new RenderedFile($"config/{relative}", files.ReadBytes(path), Executable: files.IsExecutable(path));
+            }
+        }
+    }
+}

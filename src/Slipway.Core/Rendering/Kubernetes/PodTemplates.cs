@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Kubernetes;
+using Slipway.Core.Stacks;
+
+namespace Slipway.Core.Rendering.Kubernetes;
+
+/// <summary>A pod's Deployment, a job's Job, and the pod template they share: containers, volumes, scheduling, pull secret, config hash.</summary>
+internal static class PodTemplates
+{
+    public static JsonObject Deployment(RenderContext context, StackComposeFile pod)
+    {
+        var (template, usesClaims) = Template(context, pod, job: false);
+        var deployment = context.Object("apps/v1", "Deployment", KubeNames.Label($"{context.Id}-{pod.Name}"), context.Labels(pod: pod.Name));
+        deployment["spec"] = new JsonObject
+        {
+            ["replicas"] = context.Spec.Kubernetes.Replicas,
+            ["selector"] = new JsonObject { ["matchLabels"] = context.Selector(pod.Name) },
+            // A ReadWriteOnce claim cannot be held by the old and the new pod at once.
+            ["strategy"] = usesClaims
+                ? new JsonObject { ["type"] = "Recreate" }
+                : new JsonObject { ["type"] = "RollingUpdate", ["rollingUpdate"] = new JsonObject { ["maxUnavailable"] = 0, ["maxSurge"] = 1 } },
+            ["template"] = template,
+        };
+        return deployment;
+    }
+
+    public static JsonObject Job(RenderContext context, StackComposeFile job)
+    {
+        var (template, _) = Template(context, job, job: true);
+        var obj = context.Object("batch/v1", "Job", KubeNames.Label($"{context.Id}-job-{job.Name}"), context.Labels(job: job.Name));
+        obj["spec"] = new JsonObject { ["backoffLimit"] = 0, ["template"] = template };
+        return obj;
+    }
+
+    private static (JsonObject Template, bool UsesClaims) Template(RenderContext context, StackComposeFile file, bool job)
+    {
+        var kubernetes = context.Spec.Kubernetes;
+        var volumes = new JsonObject();
+        var hash = new ConfigHash();
+        var containers = new JsonArray();
+        var containerNames = new HashSet<string>(StringComparer.Ordinal);
+        var hostNetwork = false;
+        foreach (var service in file.Compose.Services)
+        {
+            var container = Containers.Container(context, file, service, volumes, hash);
+            if (!containerNames.Add((string)container["name"]!))
+            {
+                context.Diagnostics.Error(DiagnosticCodes.Conflict, $"service '{service.Name}' of '{file.Name}' gives the same Kubernetes container name as another service of it ('{container["name"]}')", service.Location);
+            }
+
+            containers.Add(container);
+            hostNetwork |= service.NetworkMode == "host";
+            foreach (var key in service.ConsumedKeys(context.Config)) hash.Config(key, context.Config[key]);
+        }
+
+        // Every container gets the spec's secrets (all keys, or the listed ones).
+        foreach (var secret in kubernetes.Secrets) hash.Secret(secret.Name, secret.Keys);
+
+        var labels = job ? context.Labels(job: file.Name) : context.Labels(pod: file.Name);
+        var annotations = new JsonObject { [SlipwayLabels.ConfigHashAnnotation] = hash.Compute(context.Inputs.ConfigHashKey) };
+        foreach (var service in file.Compose.Services)
+        {
+            foreach (var (key, value) in kubernetes.Labels) labels[WithService(key, service.Name)] = value.Value;
+            foreach (var (key, value) in kubernetes.Annotations) annotations[WithService(key, service.Name)] = value.Value;
+        }
+
+        var spec = new JsonObject();
+        if (hostNetwork)
+        {
+            spec["hostNetwork"] = true;
+            spec["dnsPolicy"] = "ClusterFirstWithHostNet";
+        }
+
+        if (job) spec["restartPolicy"] = "Never";
+        if (file.Compose.Services.Count > 1 && !hostNetwork)
+        {
+            // Compose services of one pod reach each other by name; in a pod they share localhost.
+            spec["hostAliases"] = new JsonArray(new JsonObject
+            {
+                ["ip"] = "127.0.0.1",
+                ["hostnames"] = new JsonArray(file.Compose.Services.Select(s => (JsonNode)s.Name.ToLowerInvariant()).ToArray()),
+            });
+        }
+
+        spec["containers"] = containers;
+        if (context.Spec.RegistryCredentials is not null)
+        {
+            spec["imagePullSecrets"] = new JsonArray(new JsonObject { ["name"] = KubernetesRenderer.RegistrySecretName(context.Id) });
+        }
+
+        if (kubernetes.Security.RuntimeClass is { } runtimeClass) spec["runtimeClassName"] = runtimeClass;
+        if (kubernetes.NodeAffinities.Count > 0) spec["affinity"] = Affinity(kubernetes.NodeAffinities);
+        if (kubernetes.NodeTolerations.Count > 0) spec["tolerations"] = Tolerations(kubernetes.NodeTolerations);
+        if (volumes.Count > 0)
+        {
+            spec["volumes"] = new JsonArray(volumes.Select(v => v.Value!.DeepClone()).ToArray());
+        }
+
+        var template = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["labels"] = labels, ["annotations"] = annotations },
+            ["spec"] = spec,
+        };
+        var usesClaims = volumes.Any(v => v.Value!["persistentVolumeClaim"] is not null);
+        return (template, usesClaims);
+    }
+
+    /// <summary>One term with every rule: the rules all hold (laconic-so ORed them as separate terms).</summary>
+    private static JsonObject Affinity(IReadOnlyList<NodeAffinity> affinities)
+    {
+        var expressions = new JsonArray(affinities.Select(a => (JsonNode)new JsonObject
+        {
+            ["key"] = a.Label,
+            ["operator"] = "In",
+            ["values"] = new JsonArray(a.Value),
+        }).ToArray());
+        return new JsonObject
+        {
+            ["nodeAffinity"] = new JsonObject
+            {
+                ["requiredDuringSchedulingIgnoredDuringExecution"] = new JsonObject
+                {
+                    ["nodeSelectorTerms"] = new JsonArray(new JsonObject { ["matchExpressions"] = expressions }),
+                },
+            },
+        };
+    }
+
+    private static JsonArray Tolerations(IReadOnlyList<NodeToleration> tolerations) =>
+        new(tolerations.Select(t =>
+        {
+            var toleration = new JsonObject { ["key"] = t.Key };
+            if (t.Value is null)
+            {
+                toleration["operator"] = "Exists";
+            }
+            else
+            {
+                toleration["operator"] = "Equal";
+                toleration["value"] = t.Value;
+            }
+
+            toleration["effect"] = t.Effect;
+            return (JsonNode)toleration;
+        }).ToArray());
+
+    private static string WithService(string key, string service) => key.Replace("{name}", service, StringComparison.Ordinal);
+}

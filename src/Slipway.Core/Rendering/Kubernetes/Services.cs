@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using Slipway.Core.Compose;
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Kubernetes;
+using Slipway.Core.Stacks;
+using Slipway.Core.Yaml;
+
+namespace Slipway.Core.Rendering.Kubernetes;
+
+/// <summary>Services: a ClusterIP per pod that http-proxy routes reach, a NodePort per compose service that publishes ports.</summary>
+internal static class Services
+{
+    public static void CheckProxyTargets(RenderContext context)
+    {
+        var httpProxy = context.Spec.Kubernetes.HttpProxy;
+        var services = context.Inputs.Bundle.PodServices.Select(s => s.Name).ToList();
+        foreach (var route in httpProxy.SelectMany(h => h.Routes).Where(r => !services.Contains(r.Service)))
+        {
+            context.Diagnostics.Error(DiagnosticCodes.UnknownReference, $"proxy-to names service '{route.Service}', which no pod of the stack defines", route.Location, DidYouMean.Hint(route.Service, services));
+        }
+
+        foreach (var group in httpProxy.GroupBy(h => h.HostName).Where(g => g.Count() > 1))
+        {
+            context.Diagnostics.Error(DiagnosticCodes.Conflict, $"http-proxy host-name '{group.Key}' appears more than once; give all its routes under one entry", group.Last().Location);
+        }
+    }
+
+    /// <summary>The name of a pod's ClusterIP Service, which the Ingress routes to.</summary>
+    public static string ClusterIpName(RenderContext context, string pod) => KubeNames.Label($"{context.Id}-{pod}");
+
+    public static JsonObject? ClusterIp(RenderContext context, StackComposeFile pod)
+    {
+        var ports = pod.Compose.Services.SelectMany(s => context.ProxyPorts(s.Name)).Distinct().Order().ToList();
+        if (ports.Count == 0) return null;
+        var service = context.Object("v1", "Service", ClusterIpName(context, pod.Name), context.Labels(pod: pod.Name));
+        service["spec"] = new JsonObject
+        {
+            ["type"] = "ClusterIP",
+            ["selector"] = context.Selector(pod.Name),
+            ["ports"] = new JsonArray(ports.Select(p => (JsonNode)new JsonObject
+            {
+                ["name"] = $"port-{p}",
+                ["port"] = p,
+                ["targetPort"] = p,
+                ["protocol"] = "TCP",
+            }).ToArray()),
+        };
+        return service;
+    }
+
+    /// <summary>
+    /// One NodePort Service per compose service with published ports. A published port in the NodePort range is kept;
+    /// others get a node port from the cluster. Ports bound to loopback stay private (reach them with a port-forward).
+    /// </summary>
+    public static IEnumerable<JsonObject> NodePort(RenderContext context, StackComposeFile pod, ComposeService service)
+    {
+        var ports = new JsonArray();
+        var seen = new HashSet<(int, string)>();
+        var at = context.Spec.Ports.FirstOrDefault(p => p.Service == service.Name)?.Location ?? service.Location;
+        foreach (var port in context.EffectivePorts(service))
+        {
+            if (port.HostIp is { } ip && (ip.StartsWith("127.", StringComparison.Ordinal) || ip == "::1" || ip == "localhost"))
+            {
+                context.Diagnostics.Warning(DiagnosticCodes.NotApplicable, $"service '{service.Name}': port {port.Target} is bound to {ip}; on Kubernetes it gets no NodePort (reach it with 'deployment port', which port-forwards)", at);
+                continue;
+            }
+
+            foreach (var (target, protocol) in Containers.Targets(port))
+            {
+                if (!seen.Add((target, protocol))) continue;
+                var entry = new JsonObject
+                {
+                    ["name"] = $"{protocol}-{target}",
+                    ["port"] = target,
+                    ["targetPort"] = target,
+                    ["protocol"] = protocol.ToUpperInvariant(),
+                };
+                if (port.Published is { IsSingle: true, Start: >= 30000 and <= 32767 } published && port.Target.IsSingle)
+                {
+                    entry["nodePort"] = published.Start;
+                }
+                else if (port.Published is { Start: > 0 } other)
+                {
+                    context.Diagnostics.Warning(DiagnosticCodes.NotApplicable, $"service '{service.Name}': published port {other} is outside the NodePort range 30000-32767; the cluster picks the node port ('deployment port' shows it)", at);
+                }
+
+                ports.Add(entry);
+            }
+        }
+
+        if (ports.Count == 0) yield break;
+        var obj = context.Object("v1", "Service", KubeNames.Label($"{context.Id}-{service.Name}-nodeport"), context.Labels(pod: pod.Name, service: service.Name));
+        obj["spec"] = new JsonObject { ["type"] = "NodePort", ["selector"] = context.Selector(pod.Name), ["ports"] = ports };
+        yield return obj;
+    }
+}
