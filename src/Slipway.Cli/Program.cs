@@ -1,6 +1,6 @@
 using Slipway.Cli.Commands;
-using Slipway.Infrastructure.Composition;
 using Slipway.Cli.Console;
+using Slipway.Infrastructure.Composition;
 using Slipway.Infrastructure.Processes;
 
 namespace Slipway.Cli;

@@ -1,4 +1,3 @@
-using ToolsDocker = Slipway.Infrastructure.Tools.Docker;
 using System.Diagnostics;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Backends;
@@ -8,6 +7,7 @@ using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Verification;
 using Slipway.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
+using ToolsDocker = Slipway.Infrastructure.Tools.Docker;
 
 namespace Slipway.IntegrationTests;
 

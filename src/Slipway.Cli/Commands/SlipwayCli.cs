@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using Slipway.Cli.Commands.Deploy;
 using Slipway.Cli.Commands.Deployment;
-using Slipway.Infrastructure.Composition;
 using Slipway.Cli.Console;
+using Slipway.Infrastructure.Composition;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Verification;
 

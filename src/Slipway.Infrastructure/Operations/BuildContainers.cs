@@ -1,8 +1,8 @@
-using Slipway.Infrastructure.Files;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Build;
+using Slipway.Infrastructure.Files;
 using Slipway.Infrastructure.Registry;
 
 namespace Slipway.Infrastructure.Operations;

@@ -1,7 +1,7 @@
-using Slipway.Infrastructure.Files;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Build;
+using Slipway.Infrastructure.Files;
 using Slipway.Infrastructure.Registry;
 
 namespace Slipway.Infrastructure.Pipeline;

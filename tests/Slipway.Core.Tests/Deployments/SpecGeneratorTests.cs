@@ -3,9 +3,9 @@ using Slipway.Core.Compose;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
+using Slipway.Infrastructure.Files;
 using Slipway.TestKit;
 using YamlDotNet.RepresentationModel;
-using Slipway.Infrastructure.Files;
 
 namespace Slipway.Core.Tests.Deployments;
 

@@ -1,7 +1,7 @@
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Stacks;
-using Slipway.TestKit;
 using Slipway.Infrastructure.Files;
+using Slipway.TestKit;
 
 namespace Slipway.Core.Tests.Deployments;
 

@@ -7,8 +7,8 @@ using Slipway.Core.Rendering;
 using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
-using Slipway.TestKit;
 using Slipway.Infrastructure.Files;
+using Slipway.TestKit;
 
 namespace Slipway.Core.Tests.Kubernetes;
 

@@ -1,10 +1,10 @@
-using Slipway.Infrastructure.Tools;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Backends.Compose;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Tests.Support;
+using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.Tests.Backends;
 

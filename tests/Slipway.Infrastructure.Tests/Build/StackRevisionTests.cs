@@ -1,10 +1,10 @@
-using Slipway.Infrastructure.Tools;
 using System.Runtime.Versioning;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Build;
-using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Files;
+using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.Tests.Build;
 

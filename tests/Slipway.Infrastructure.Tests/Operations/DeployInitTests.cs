@@ -2,9 +2,9 @@ using System.Runtime.Versioning;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
+using Slipway.Infrastructure.Files;
 using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Tests.Support;
-using Slipway.Infrastructure.Files;
 
 namespace Slipway.Infrastructure.Tests.Operations;
 

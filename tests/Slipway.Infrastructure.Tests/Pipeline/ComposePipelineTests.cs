@@ -1,8 +1,8 @@
-using Slipway.Infrastructure.Tools;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Backends.Compose;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Tests.Support;
+using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.Tests.Pipeline;
 

@@ -1,10 +1,10 @@
-using Slipway.Infrastructure.Tools;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Infrastructure.Build;
 using Slipway.Infrastructure.Logging;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Registry;
+using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.Tests.Registry;
 

@@ -1,7 +1,7 @@
-using Slipway.Infrastructure.Tools;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Tools;
 using Slipway.Infrastructure.Verification;
 
 namespace Slipway.Infrastructure.Tests.Verification;

@@ -1,9 +1,9 @@
-using Slipway.Infrastructure.Pipeline.Stages;
-using Slipway.Infrastructure.Tools;
 using Slipway.Core.Verification;
 using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.Pipeline.Stages;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Tests.Support;
+using Slipway.Infrastructure.Tools;
 using Slipway.Infrastructure.Verification;
 
 namespace Slipway.Infrastructure.Tests.Verification;

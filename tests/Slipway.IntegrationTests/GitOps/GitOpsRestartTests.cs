@@ -1,4 +1,3 @@
-using ToolsDocker = Slipway.Infrastructure.Tools.Docker;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Backends.Compose;
@@ -8,6 +7,7 @@ using Slipway.Infrastructure.Processes;
 using Slipway.IntegrationTests.Infrastructure;
 using Slipway.TestKit;
 using Xunit.Abstractions;
+using ToolsDocker = Slipway.Infrastructure.Tools.Docker;
 
 namespace Slipway.IntegrationTests.GitOps;
 

@@ -1,7 +1,7 @@
-using Slipway.Infrastructure.Composition;
 using System.Diagnostics;
 using Slipway.Cli.Commands;
 using Slipway.Cli.Console;
+using Slipway.Infrastructure.Composition;
 using Slipway.Infrastructure.Processes;
 
 namespace Slipway.IntegrationTests.Infrastructure;

@@ -1,4 +1,3 @@
-using ToolsDocker = Slipway.Infrastructure.Tools.Docker;
 using System.Text.Json;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
@@ -8,6 +7,7 @@ using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Registry;
 using Slipway.IntegrationTests.Infrastructure;
 using Slipway.TestKit;
+using ToolsDocker = Slipway.Infrastructure.Tools.Docker;
 
 namespace Slipway.IntegrationTests.Registry;
 

@@ -1,6 +1,6 @@
-using Slipway.Core;
 using System.Globalization;
 using System.Text;
+using Slipway.Core;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using YamlDotNet.RepresentationModel;

@@ -1,5 +1,5 @@
-using Slipway.Core;
 using System.Text.Json;
+using Slipway.Core;
 using Slipway.Core.Diagnostics;
 
 namespace Slipway.Infrastructure.Backends.Kubernetes;

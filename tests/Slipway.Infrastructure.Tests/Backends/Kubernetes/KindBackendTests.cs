@@ -1,9 +1,9 @@
-using Slipway.Infrastructure.Tools;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Backends.Kubernetes;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.Tests.Backends.Kubernetes;
 
