@@ -1,7 +1,7 @@
 namespace Slipway.Core.Compose;
 
 /// <summary>The keys of the Compose specification that Slipway accepts (plus <c>x-*</c> extensions everywhere).</summary>
-public static class ComposeKeys
+internal static class ComposeKeys
 {
     public static readonly IReadOnlyList<string> TopLevel =
         ["version", "name", "services", "networks", "volumes", "secrets", "configs", "include"];

@@ -8,7 +8,7 @@ namespace Slipway.Core.Compose;
 /// <c>${VAR?message}</c>, <c>${VAR:+replacement}</c>, <c>${VAR+replacement}</c>, <c>$$</c> for a literal
 /// <c>$</c>, and nesting inside the default, message or replacement.
 /// </summary>
-public static class Interpolation
+internal static class Interpolation
 {
     /// <summary>Interpolates <paramref name="text"/>; <paramref name="lookup"/> returns null for an unset variable.</summary>
     public static InterpolationResult Apply(string text, Func<string, string?> lookup)

@@ -1,7 +1,7 @@
 namespace Slipway.Core.Compose;
 
 /// <summary>A problem in an interpolated string; <see cref="Column"/> is 1-based within the string.</summary>
-public sealed record InterpolationError(int Column, string Message);
+internal sealed record InterpolationError(int Column, string Message);
 
 /// <summary>
 /// The outcome of <see cref="Interpolation.Apply"/>. <see cref="Value"/> is only meaningful when
@@ -12,7 +12,7 @@ public sealed record InterpolationError(int Column, string Message);
 /// Variables substituted by an empty string because they are unset and the expression has no default
 /// (compose warns "The X variable is not set. Defaulting to a blank string.").
 /// </param>
-public sealed record InterpolationResult(
+internal sealed record InterpolationResult(
     string Value,
     IReadOnlyList<string> Variables,
     IReadOnlyList<InterpolationError> Errors,

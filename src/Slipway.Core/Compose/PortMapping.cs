@@ -1,7 +1,7 @@
 namespace Slipway.Core.Compose;
 
 /// <summary>Applies a <see cref="PortMappingMode"/> to one port.</summary>
-public static class PortMapping
+internal static class PortMapping
 {
     /// <summary>Lowest host port a fixed-random recipe picks (laconic-so uses randint(20000, 50000)).</summary>
     public const int RandomMin = 20000;

@@ -3,7 +3,7 @@ using System.Text;
 namespace Slipway.Core.Compose;
 
 /// <summary>Splits a compose string command into words as a POSIX shell would (quotes and backslashes; no expansion).</summary>
-public static class ShellWords
+internal static class ShellWords
 {
     public static List<string> Split(string text)
     {

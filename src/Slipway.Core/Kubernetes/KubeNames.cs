@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Slipway.Core.Kubernetes;
 
 /// <summary>Kubernetes name rules (DNS labels, label keys and values) and a sanitizer that always yields a valid name.</summary>
-public static partial class KubeNames
+internal static partial class KubeNames
 {
     public const int MaxLabel = 63;
 

@@ -8,7 +8,7 @@ using YamlDotNet.RepresentationModel;
 namespace Slipway.Core.Kubernetes;
 
 /// <summary>Reads the Kubernetes keys of spec.yml (laconic-so's keys) with file:line:column errors.</summary>
-public static class KubernetesSpecParser
+internal static class KubernetesSpecParser
 {
     /// <summary>laconic-so keys the Kubernetes targets recognise but do not act on yet: said, never silently ignored.</summary>
     public static readonly IReadOnlyList<string> NotImplementedOnKubernetes =

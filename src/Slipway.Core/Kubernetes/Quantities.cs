@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Slipway.Core.Kubernetes;
 
 /// <summary>Kubernetes resource quantities (<c>500m</c>, <c>2Gi</c>, <c>1.5</c>) and Docker's size strings (<c>512M</c> = 512 MiB).</summary>
-public static partial class Quantities
+internal static partial class Quantities
 {
     public static bool IsValid(string text) => Quantity().IsMatch(text);
 

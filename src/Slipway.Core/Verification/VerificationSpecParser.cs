@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 namespace Slipway.Core.Verification;
 
 /// <summary>Reads the spec keys <c>verify</c>, <c>rollout</c> and <c>hooks</c>; every problem is a diagnostic with file:line:column.</summary>
-public static class VerificationSpecParser
+internal static class VerificationSpecParser
 {
     private static readonly string[] VerifyKeys = ["service", "http", "tcp", "port", "expect", "timeout"];
     private static readonly string[] RolloutKeys = ["strategy", "timeout", "auto-rollback", "history-limit"];

@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 namespace Slipway.Core.Yaml;
 
 /// <summary>Loads YAML text into nodes that keep their marks, so every later finding can name file:line:column.</summary>
-public static class YamlDocuments
+internal static class YamlDocuments
 {
     /// <summary>The root node of a single-document file, or null (with a diagnostic) when the text is not valid YAML.</summary>
     public static YamlNode? Load(string text, string file, DiagnosticBag diagnostics)

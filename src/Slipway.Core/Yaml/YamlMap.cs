@@ -8,7 +8,7 @@ namespace Slipway.Core.Yaml;
 /// Strict, diagnostic-collecting access to one YAML mapping. Reading never throws: a value of the wrong
 /// shape is reported and read as absent, so one pass finds every error of a file.
 /// </summary>
-public sealed class YamlMap
+internal sealed class YamlMap
 {
     private readonly Dictionary<string, (YamlScalarNode Key, YamlNode Value)> _entries = new(StringComparer.Ordinal);
 

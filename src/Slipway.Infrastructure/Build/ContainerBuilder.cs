@@ -5,7 +5,7 @@ using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.Build;
 
-public sealed record BuildRequest
+internal sealed record BuildRequest
 {
     public IReadOnlyList<string> Include { get; init; } = [];
 
@@ -45,7 +45,7 @@ public sealed record BuiltImage(string Container, string StackImage, string Refe
 /// Each image is built as <c>&lt;name&gt;:&lt;revision&gt;</c> (immutable) and also tagged with the stack reference
 /// (<c>&lt;name&gt;:local</c>) so compose files that name it keep working without pins.
 /// </summary>
-public sealed class ContainerBuilder(Docker docker, Git git)
+internal sealed class ContainerBuilder(Docker docker, Git git)
 {
     /// <summary>Builds (or reuses) every image the request selects; the revision is resolved once for all of them.</summary>
     public async Task<IReadOnlyList<BuiltImage>> BuildAsync(Stack stack, BuildRequest request, Action<string, string>? progress, CancellationToken cancellationToken)

@@ -28,7 +28,7 @@ public sealed record StackRevision(string Tag, RevisionKind Kind, string Descrip
 /// tree has changes, or <c>content-&lt;hash&gt;</c> outside git. Only file names go through git's output (and so
 /// into run logs); file contents are read and hashed here.
 /// </summary>
-public sealed class StackRevisionResolver(Git git)
+internal sealed class StackRevisionResolver(Git git)
 {
     private const int HashLength = 12;
 

@@ -7,7 +7,7 @@ namespace Slipway.Infrastructure.Deployments;
 public sealed record UpdateReport(IReadOnlyList<string> Added, IReadOnlyList<string> Changed, IReadOnlyList<string> Unchanged, IReadOnlyList<string> BackedUp);
 
 /// <summary>Applies a <see cref="RenderedDeployment"/> to disk: a fresh directory, or an update that keeps .bak copies.</summary>
-public static class DeploymentWriter
+internal static class DeploymentWriter
 {
     private const UnixFileMode SecretMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode ExecutableMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute

@@ -1,7 +1,7 @@
 namespace Slipway.Infrastructure.Files;
 
 /// <summary>Every state write goes through here: write a temp file beside the target, flush, then rename over it.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
     {

@@ -3,7 +3,7 @@ using Slipway.Core.Files;
 namespace Slipway.Infrastructure.Files;
 
 /// <summary>Core's view of host files, from the disk. Contents are read only when Core asks (after its size checks).</summary>
-public sealed class DiskHostFiles : IHostFiles
+internal sealed class DiskHostFiles : IHostFiles
 {
     public bool FileExists(string path) => File.Exists(path);
 

@@ -7,7 +7,7 @@ namespace Slipway.Infrastructure.GitOps;
 
 /// <param name="Pull">What the pull did to each repository.</param>
 /// <param name="Sync">What the sync wrote into D, the checked --image overrides and their pins.</param>
-public sealed record GitOpsSyncResult(GitPullReport Pull, SyncResult Sync)
+internal sealed record GitOpsSyncResult(GitPullReport Pull, SyncResult Sync)
 {
     /// <summary>Human lines for the run log and output: one per repository, one per file written into D.</summary>
     public IReadOnlyList<string> Lines => [.. Pull.Repositories.Select(r => "git: " + r.Describe()), .. Sync.Changes];
@@ -18,7 +18,7 @@ public sealed record GitOpsSyncResult(GitPullReport Pull, SyncResult Sync)
 /// with the code of <c>deploy create --update</c>. A failing pull throws before anything changes; so do a bad spec
 /// and a bad <c>--image</c>. Every git and hook command goes through the given runner (the run's log).
 /// </summary>
-public sealed class GitOpsSourceSync(SlipwayEnvironment env) : ISourceSync
+internal sealed class GitOpsSourceSync(SlipwayEnvironment env) : ISourceSync
 {
     public async Task<SourceSyncResult> SyncAsync(RunContext context, IReadOnlyDictionary<string, string> serviceImages, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.GitOps;
 
-public enum GitPullOutcome
+internal enum GitPullOutcome
 {
     /// <summary>The folder is not inside a git work tree (or does not exist): nothing to pull.</summary>
     NotARepository,
@@ -20,12 +20,12 @@ public enum GitPullOutcome
 }
 
 /// <summary>A folder restart pulls: the stack (<c>stack-source</c>) or the git-tracked spec's folder (<c>spec-source</c>).</summary>
-public sealed record GitSource(string Role, string Path);
+internal sealed record GitSource(string Role, string Path);
 
 /// <summary>What the pull did to one repository (several sources in one repository are pulled once).</summary>
 /// <param name="Path">The work tree's top level, or the source folder when it is not in a repository.</param>
 /// <param name="Roles">Which sources live here: "stack", "spec" or both.</param>
-public sealed record GitRepositoryPull(
+internal sealed record GitRepositoryPull(
     string Path, IReadOnlyList<string> Roles, GitPullOutcome Outcome, string? Branch = null, string? Upstream = null, string? Before = null, string? After = null, string? Note = null)
 {
     public string Describe()
@@ -42,7 +42,7 @@ public sealed record GitRepositoryPull(
     }
 }
 
-public sealed record GitPullReport(IReadOnlyList<GitRepositoryPull> Repositories)
+internal sealed record GitPullReport(IReadOnlyList<GitRepositoryPull> Repositories)
 {
     public bool Changed => Repositories.Any(r => r.Outcome == GitPullOutcome.Updated);
 }
@@ -53,7 +53,7 @@ public sealed record GitPullReport(IReadOnlyList<GitRepositoryPull> Repositories
 /// that each can fast-forward without touching local changes before it moves any of them, so a failing pull (no
 /// network, diverged branch, conflicting local edits) stops the run before anything changes.
 /// </summary>
-public sealed class GitSync(Git git)
+internal sealed class GitSync(Git git)
 {
     private static readonly TimeSpan LocalTimeout = Git.LocalTimeout;
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromMinutes(5);

@@ -7,12 +7,12 @@ namespace Slipway.Infrastructure.GitOps;
 
 /// <summary>An override checked against the synced deployment: which compose file and image it replaces.</summary>
 /// <param name="StackImage">The image the rendered compose file gives the service.</param>
-public sealed record AppliedImageOverride(string Service, string File, string StackImage, string Image);
+internal sealed record AppliedImageOverride(string Service, string File, string StackImage, string Image);
 
 /// <param name="SpecFile">The git-tracked spec D was synced from.</param>
 /// <param name="Create">What the render and write of <c>deploy create --update</c> did (files added, changed, backed up; warnings; hook output).</param>
 /// <param name="Services">Every pod service of the synced D with its image.</param>
-public sealed record SyncResult(string SpecFile, CreateResult Create, IReadOnlyList<AppliedImageOverride> ImageOverrides, IReadOnlyList<ServiceImage> Services)
+internal sealed record SyncResult(string SpecFile, CreateResult Create, IReadOnlyList<AppliedImageOverride> ImageOverrides, IReadOnlyList<ServiceImage> Services)
 {
     /// <summary>True when the sync wrote any file into D (a restart with no change writes nothing).</summary>
     public bool Changed => Create.Update is { } update && (update.Added.Count > 0 || update.Changed.Count > 0);
@@ -71,7 +71,7 @@ public sealed record SyncResult(string SpecFile, CreateResult Create, IReadOnlyL
 /// render before it is written, so a bad override or spec fails before D changes. The spec is never regenerated from
 /// defaults; without a spec-source there is nothing to sync from.
 /// </summary>
-public sealed class SourceSync(SlipwayEnvironment env)
+internal sealed class SourceSync(SlipwayEnvironment env)
 {
     /// <param name="imageOverrides">The run's <c>--image SERVICE=IMAGE</c> overrides (service → image).</param>
     public async Task<SyncResult> SyncAsync(DeploymentSession deployment, IReadOnlyDictionary<string, string> imageOverrides, CancellationToken cancellationToken)

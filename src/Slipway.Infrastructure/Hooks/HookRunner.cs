@@ -8,7 +8,7 @@ namespace Slipway.Infrastructure.Hooks;
 /// Stack hooks are executables in the stack's hooks/ folder (any language). They get the context as SLIPWAY_*
 /// environment variables; a non-zero exit fails the stage with the hook's output.
 /// </summary>
-public sealed class HookRunner(IProcessRunner runner)
+internal sealed class HookRunner(IProcessRunner runner)
 {
     public static string? Find(Stack stack, string hook)
     {
@@ -43,7 +43,7 @@ public sealed class HookRunner(IProcessRunner runner)
     }
 }
 
-public sealed record HookContext(string Stage)
+internal sealed record HookContext(string Stage)
 {
     public string? DeploymentDirectory { get; init; }
 

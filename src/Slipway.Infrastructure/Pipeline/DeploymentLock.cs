@@ -16,7 +16,7 @@ public sealed record LockOwner(string Owner, string Host, int Pid, long ProcessS
 /// One run at a time per deployment directory. The lock file is written in full beside its final name and then linked
 /// into place without overwriting (O_EXCL semantics: of two runs, exactly one gets it, and nobody sees a half-written lock).
 /// </summary>
-public sealed class DeploymentLock : IDisposable
+internal sealed class DeploymentLock : IDisposable
 {
     private readonly string _path;
     private bool _released;

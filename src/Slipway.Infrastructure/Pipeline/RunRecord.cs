@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Slipway.Infrastructure.Pipeline;
 
 /// <summary>The stage names, as run.json records them; the last three are added only when a run fails and rolls back.</summary>
-public static class StageNames
+internal static class StageNames
 {
     public const string Prepare = "prepare";
     public const string Build = "build";

@@ -10,7 +10,7 @@ namespace Slipway.Infrastructure.Pipeline;
 /// The stack's images for build and push: those with a build folder are built (or reused) under an immutable tag;
 /// with an image-registry they are pushed. Images without a build folder (built elsewhere) run as the files name them.
 /// </summary>
-public sealed class StackImages : IImageBuilder
+internal sealed class StackImages : IImageBuilder
 {
     public async Task<IReadOnlyList<ImagePin>> BuildAsync(RunContext context, CancellationToken cancellationToken)
     {

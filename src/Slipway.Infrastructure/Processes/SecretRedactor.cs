@@ -1,7 +1,7 @@
 namespace Slipway.Infrastructure.Processes;
 
 /// <summary>Replaces secret values in text. Short values are skipped: redacting "1" would mangle every line.</summary>
-public static class SecretRedactor
+internal static class SecretRedactor
 {
     public const string Mask = "[REDACTED]";
     public const int MinimumLength = 4;

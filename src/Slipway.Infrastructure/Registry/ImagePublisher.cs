@@ -12,7 +12,7 @@ namespace Slipway.Infrastructure.Registry;
 /// every child spec, so no command line, log or error shows it. The login stays in docker's own credential store
 /// (as a manual <c>docker login</c> would), which is what lets compose pull the pushed images on start.
 /// </summary>
-public sealed class ImagePublisher(Docker docker)
+internal sealed class ImagePublisher(Docker docker)
 {
     public async Task<IReadOnlyList<BuiltImage>> PushAsync(IReadOnlyList<BuiltImage> images, PushRequest request, Action<string, string>? progress, CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ using Slipway.Core.Specs;
 namespace Slipway.Infrastructure.Registry;
 
 /// <summary>Where and how to push: <c>image-registry</c> and, when the registry needs a login, <c>registry-credentials</c>.</summary>
-public sealed record PushRequest(string Registry)
+internal sealed record PushRequest(string Registry)
 {
     public RegistryCredentials? Credentials { get; init; }
 

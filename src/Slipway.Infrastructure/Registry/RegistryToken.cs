@@ -4,7 +4,7 @@ using Slipway.Core.Stacks;
 namespace Slipway.Infrastructure.Registry;
 
 /// <summary>A registry token read at run time, or why there is none (a warning, never the value).</summary>
-public sealed record RegistryTokenResult(string? Token, string? Warning)
+internal sealed record RegistryTokenResult(string? Token, string? Warning)
 {
     public bool HasToken => !string.IsNullOrEmpty(Token);
 }
@@ -13,7 +13,7 @@ public sealed record RegistryTokenResult(string? Token, string? Warning)
 /// Reads registry-credentials' token from its environment variable or file at the moment it is needed, so the value
 /// is never stored in D (nor in anything that reaches git or a log). The spec parser refuses both at once; token-env would win here.
 /// </summary>
-public static class RegistryToken
+internal static class RegistryToken
 {
     public static RegistryTokenResult Resolve(RegistryCredentials credentials, string specDirectory, Func<string, string?> getEnvironment)
     {

@@ -17,7 +17,7 @@ public interface IReporter
     Task<T> StepAsync<T>(string title, Func<Action<string>, Task<T>> work);
 }
 
-public sealed class NullReporter : IReporter
+internal sealed class NullReporter : IReporter
 {
     public static readonly NullReporter Instance = new();
 

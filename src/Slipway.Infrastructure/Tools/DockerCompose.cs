@@ -5,10 +5,10 @@ using Slipway.Infrastructure.Processes;
 namespace Slipway.Infrastructure.Tools;
 
 /// <summary>One compose project: its name, env file and compose files, as every <c>docker compose</c> call must name them.</summary>
-public sealed record ComposeProject(string Name, string? EnvFile, IReadOnlyList<string> Files);
+internal sealed record ComposeProject(string Name, string? EnvFile, IReadOnlyList<string> Files);
 
 /// <summary>What <c>docker compose up</c> is asked to do.</summary>
-public sealed record ComposeUp
+internal sealed record ComposeUp
 {
     public bool Wait { get; init; }
 
@@ -29,7 +29,7 @@ public sealed record ComposeUp
 /// <c>docker compose</c> (v2) over one project: argv building (project name, env file, files, then the command) and
 /// the mapping of compose's known failures (a missing image, an unhealthy container, a timeout) to a reason.
 /// </summary>
-public sealed class DockerCompose(Docker docker, ComposeProject project)
+internal sealed class DockerCompose(Docker docker, ComposeProject project)
 {
     public ComposeProject Project { get; } = project;
 

@@ -8,7 +8,7 @@ namespace Slipway.Infrastructure.Tools;
 /// for k8s, <c>--context kind-NAME</c> for k8s-kind), so no command can land on whatever the default context is
 /// (laconic-so created its registry secret there).
 /// </summary>
-public sealed class Kubectl(IProcessRunner runner, string executable, IReadOnlyList<string> connection, string workingDirectory, IReadOnlyList<string> secrets)
+internal sealed class Kubectl(IProcessRunner runner, string executable, IReadOnlyList<string> connection, string workingDirectory, IReadOnlyList<string> secrets)
 {
     public string Executable { get; } = executable;
 

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Slipway.Infrastructure.Tracing;
 
 /// <summary>Time since this process started, this process's CPU, and the CPU of the children it has waited for.</summary>
-public static class ProcessClock
+internal static class ProcessClock
 {
     private static readonly long Started = Stopwatch.GetTimestamp();
 

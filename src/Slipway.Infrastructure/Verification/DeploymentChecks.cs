@@ -5,7 +5,7 @@ using Slipway.Infrastructure.Deployments;
 namespace Slipway.Infrastructure.Verification;
 
 /// <summary>The prepare stage's checks of an opened deployment: its config.env against what its compose files require.</summary>
-public static class DeploymentChecks
+internal static class DeploymentChecks
 {
     /// <summary>
     /// Placeholders in config.env, keys the pod compose files (and overrides) require that are missing or empty, and

@@ -10,7 +10,7 @@ namespace Slipway.Infrastructure.Verification;
 /// when one is tracked by git or readable by every user of the machine. Warnings, not errors: the operator may have
 /// reasons, but should hear about it before the next push.
 /// </summary>
-public sealed class EnvFileHygiene(Git git)
+internal sealed class EnvFileHygiene(Git git)
 {
     /// <param name="spec">The git-tracked spec (its relative env-file paths resolve against its folder).</param>
     public async Task<IReadOnlyList<Diagnostic>> CheckAsync(Spec spec, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ using Slipway.Infrastructure.Deployments;
 namespace Slipway.Infrastructure.Verification;
 
 /// <summary>What a spec hook command runs with: the deployment's environment and where relative paths resolve.</summary>
-public sealed record SpecHookContext
+internal sealed record SpecHookContext
 {
     public required string DeploymentDirectory { get; init; }
 

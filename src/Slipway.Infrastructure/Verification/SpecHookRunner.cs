@@ -10,7 +10,7 @@ namespace Slipway.Infrastructure.Verification;
 /// another through the process runner, so their command lines and output reach the run log with secrets redacted.
 /// The first failing command stops the rest and fails the stage with its output tail.
 /// </summary>
-public sealed class SpecHookRunner(IProcessRunner runner)
+internal sealed class SpecHookRunner(IProcessRunner runner)
 {
     /// <summary>Runs an opened deployment's <paramref name="phase"/> commands (none: nothing runs), from its git-tracked spec's folder.</summary>
     public static Task<IReadOnlyList<ProcessResult>> RunAsync(DeploymentSession deployment, SpecHookPhase phase, IProcessRunner runner, Action<string>? progress, CancellationToken cancellationToken) =>

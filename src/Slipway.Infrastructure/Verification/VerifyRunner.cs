@@ -79,7 +79,7 @@ public sealed record VerifyReport(IReadOnlyList<CheckResult> Results)
 /// (<see cref="IDeploymentBackend.PortAsync"/>), retrying each until it passes or its timeout is spent. Checks run
 /// concurrently, so the whole verify takes as long as the slowest check, not their sum.
 /// </summary>
-public sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = null)
+internal sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = null)
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 

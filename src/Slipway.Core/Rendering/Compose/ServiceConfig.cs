@@ -12,7 +12,7 @@ namespace Slipway.Core.Rendering.Compose;
 /// file's content is invisible to it, so a hash over the config files the service binds or reads as env_file goes into
 /// the label, and a content change recreates exactly the services that use the file.
 /// </summary>
-public static class ServiceConfig
+internal static class ServiceConfig
 {
     /// <summary>
     /// Files of <paramref name="files"/> the service binds (<c>../config/X/file</c> or a folder of them) or reads as

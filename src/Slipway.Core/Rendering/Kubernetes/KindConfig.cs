@@ -10,7 +10,7 @@ namespace Slipway.Core.Rendering.Kubernetes;
 /// services, and the mounts host-path volumes need: one kind-mount-root umbrella at /mnt, plus one mount per volume
 /// outside it. Mounts only take effect when the cluster is created; the backend compares them on reuse.
 /// </summary>
-public static class KindConfig
+internal static class KindConfig
 {
     public static string Render(Spec spec, IReadOnlyList<KubeVolume> volumes, StackBundle bundle)
     {

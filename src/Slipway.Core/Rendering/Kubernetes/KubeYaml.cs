@@ -11,7 +11,7 @@ namespace Slipway.Core.Rendering.Kubernetes;
 /// scalars only where no YAML reader can mistake them (a string never turns into a number, boolean or null),
 /// double quotes with JSON escapes otherwise, literal blocks for multi-line text. Deterministic byte for byte.
 /// </summary>
-public static partial class KubeYaml
+internal static partial class KubeYaml
 {
     public static string Document(JsonObject obj)
     {

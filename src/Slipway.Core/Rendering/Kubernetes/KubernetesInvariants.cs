@@ -8,7 +8,7 @@ namespace Slipway.Core.Rendering.Kubernetes;
 /// names and labels, Slipway's labels everywhere, selectors that select their pods, every reference rendered
 /// (ConfigMaps and their keys, Secrets, claims, volumes, Service ports), no duplicates. Pure; returns the violations.
 /// </summary>
-public static class KubernetesInvariants
+internal static class KubernetesInvariants
 {
     private static readonly string[] RequiredLabels = [SlipwayLabels.ManagedByLabel, SlipwayLabels.DeploymentIdLabel, SlipwayLabels.StackLabel];
 

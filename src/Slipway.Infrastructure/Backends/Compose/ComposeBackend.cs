@@ -9,7 +9,7 @@ namespace Slipway.Infrastructure.Backends.Compose;
 /// Runs a deployment with Docker Compose v2. The project name is the deployment-id (never a folder name, so a
 /// rename cannot orphan volumes); files are D's pod files plus D/overrides/; config.env feeds interpolation.
 /// </summary>
-public sealed class ComposeBackend : IDeploymentBackend
+internal sealed class ComposeBackend : IDeploymentBackend
 {
     private readonly DeploymentSession _session;
 

@@ -5,7 +5,7 @@ using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.Backends.Compose;
 
-public sealed class ComposeBackendFactory(ToolPaths tools) : IBackendFactory
+internal sealed class ComposeBackendFactory(ToolPaths tools) : IBackendFactory
 {
     public bool Serves(DeployTarget target) => target == DeployTarget.Compose;
 

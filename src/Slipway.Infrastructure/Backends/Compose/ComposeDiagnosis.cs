@@ -5,7 +5,7 @@ using Slipway.Infrastructure.Tools;
 namespace Slipway.Infrastructure.Backends.Compose;
 
 /// <summary>The text diagnose shows for a compose project: each container's state, then the troubled ones' health checks and logs.</summary>
-public sealed class ComposeDiagnosis(Docker docker, string project)
+internal sealed class ComposeDiagnosis(Docker docker, string project)
 {
     /// <summary>Each probe's failure is reported in the text, never thrown: a diagnosis runs after something else already failed.</summary>
     public async Task<string> DescribeAsync(Func<Task<IReadOnlyList<ServiceState>>> status, int tailLines, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Slipway.Infrastructure.Backends.Compose;
 
 /// <summary>Reads compose's <c>--dry-run</c> progress lines into planned changes.</summary>
-public static partial class ComposeDryRun
+internal static partial class ComposeDryRun
 {
     /// <summary>
     /// Reads compose's dry-run lines (<c>DRY-RUN MODE -  Container p-web-1  Recreate</c>): the first word compose

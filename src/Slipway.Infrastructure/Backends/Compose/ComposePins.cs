@@ -3,7 +3,7 @@ using Slipway.Infrastructure.Deployments;
 namespace Slipway.Infrastructure.Backends.Compose;
 
 /// <summary>Image pins as a compose override: the rendered files themselves are never edited for a pin.</summary>
-public static class ComposePins
+internal static class ComposePins
 {
     /// <summary>The override YAML pinning every service whose image is a key of <paramref name="pins"/>; null when none is.</summary>
     public static string? Override(DeploymentSession session, IReadOnlyDictionary<string, string> pins)

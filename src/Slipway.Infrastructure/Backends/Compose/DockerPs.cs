@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Slipway.Infrastructure.Backends.Compose;
 
 /// <summary>Reads <c>docker ps --format '{{json .}}'</c> into service states, judging each container's condition.</summary>
-public static class DockerPs
+internal static class DockerPs
 {
     /// <summary>One state per container of the project; one-off containers (run-job) are left out.</summary>
     public static IReadOnlyList<ServiceState> Parse(string output)

@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 namespace Slipway.Infrastructure.Backends.Kubernetes;
 
 /// <summary>A bind the kind node needs: host path → path inside the node container.</summary>
-public sealed record KindMount(string HostPath, string ContainerPath);
+internal sealed record KindMount(string HostPath, string ContainerPath);
 
 /// <summary>
 /// One kind cluster, driven through the kind CLI (and docker for the mount check). It is created only when the caller
@@ -15,7 +15,7 @@ public sealed record KindMount(string HostPath, string ContainerPath);
 /// D/kind-config.yml needs, because kind applies extraMounts only at creation (a volume's data would otherwise land
 /// silently inside the node container).
 /// </summary>
-public sealed class KindCluster(Kind kind, Docker docker, string name, string deploymentDirectory)
+internal sealed class KindCluster(Kind kind, Docker docker, string name, string deploymentDirectory)
 {
     public string Name { get; } = name;
 

@@ -8,7 +8,7 @@ using YamlDotNet.RepresentationModel;
 namespace Slipway.Infrastructure.Backends.Kubernetes;
 
 /// <summary>What an operator asks of running pods: their logs, a published port, a command inside, and a diagnosis.</summary>
-public sealed class KubernetesAccess(KubernetesTarget target)
+internal sealed class KubernetesAccess(KubernetesTarget target)
 {
     public async Task<int> LogsAsync(LogsOptions options, CancellationToken cancellationToken)
     {

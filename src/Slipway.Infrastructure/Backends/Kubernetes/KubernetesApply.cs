@@ -5,13 +5,13 @@ using Slipway.Infrastructure.Processes;
 namespace Slipway.Infrastructure.Backends.Kubernetes;
 
 /// <summary>The objects of one apply: manifests, the pull secret, and the jobs that have not run yet, in apply order.</summary>
-public sealed record ApplyBatch(IReadOnlyList<ManifestObject> Objects, string Yaml, IReadOnlySet<string> Declared);
+internal sealed record ApplyBatch(IReadOnlyList<ManifestObject> Objects, string Yaml, IReadOnlySet<string> Declared);
 
 /// <summary>
 /// start on Kubernetes: check the namespace's owner, make released volumes claimable, one server-side apply of every
 /// object, prune what D no longer declares, and (only when asked to wait) wait for every Deployment to roll out.
 /// </summary>
-public sealed class KubernetesApply(KubernetesTarget target)
+internal sealed class KubernetesApply(KubernetesTarget target)
 {
     public async Task ApplyAsync(ApplyOptions options, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace Slipway.Infrastructure.Backends.Kubernetes;
 /// Runs a deployment on Kubernetes by driving kubectl (and kind for k8s-kind) over the manifests deploy create rendered
 /// into D/k8s. Each verb lives in its own part (apply, plan, stop, jobs, access); this class is the contract.
 /// </summary>
-public sealed class KubernetesBackend(DeploymentSession session, ToolBox tools, KubernetesBackendOptions? options = null) : IDeploymentBackend
+internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools, KubernetesBackendOptions? options = null) : IDeploymentBackend
 {
     private readonly KubernetesTarget _target = new(session, tools, options ?? new KubernetesBackendOptions());
 

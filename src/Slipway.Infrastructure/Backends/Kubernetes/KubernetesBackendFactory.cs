@@ -5,7 +5,7 @@ using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.Backends.Kubernetes;
 
-public sealed class KubernetesBackendFactory(ToolPaths tools, KubernetesBackendOptions options) : IBackendFactory
+internal sealed class KubernetesBackendFactory(ToolPaths tools, KubernetesBackendOptions options) : IBackendFactory
 {
     public bool Serves(DeployTarget target) => target.IsKubernetes();
 

@@ -1,7 +1,7 @@
 namespace Slipway.Infrastructure.Backends.Kubernetes;
 
 /// <summary>What the Kubernetes backend needs from outside besides its tools; tests replace the clock, the delay and the environment.</summary>
-public sealed record KubernetesBackendOptions
+internal sealed record KubernetesBackendOptions
 {
     /// <summary>Where registry-credentials' token-env is read (at run time, never stored).</summary>
     public Func<string, string?> GetEnvironment { get; init; } = _ => null;

@@ -4,7 +4,7 @@ using Slipway.Core.Diagnostics;
 namespace Slipway.Infrastructure.Backends.Kubernetes;
 
 /// <summary>run-job on Kubernetes: the Job object re-created from D/k8s/jobs, waited for, its logs shown, its exit code returned.</summary>
-public sealed class KubernetesJobs(KubernetesTarget target)
+internal sealed class KubernetesJobs(KubernetesTarget target)
 {
     public async Task<int> RunAsync(string job, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace Slipway.Infrastructure.Backends.Kubernetes;
 /// The multi-document YAML files deploy create renders into D/k8s (the backend's file contract): read without the
 /// renderer's C# types, edited in memory (image pins), and written back to a string for kubectl's stdin.
 /// </summary>
-public static class KubernetesManifests
+internal static class KubernetesManifests
 {
     public static IReadOnlyList<ManifestObject> Load(string path)
     {

@@ -1,7 +1,7 @@
 namespace Slipway.Infrastructure.Backends.Kubernetes;
 
 /// <summary>plan on Kubernetes: the same batch an apply would send, compared by <c>kubectl diff --server-side</c>; nothing is written.</summary>
-public sealed class KubernetesPlan(KubernetesTarget target)
+internal sealed class KubernetesPlan(KubernetesTarget target)
 {
     public async Task<IReadOnlyList<PlannedChange>> PlanAsync(ApplyOptions options, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ namespace Slipway.Infrastructure.Backends.Kubernetes;
 /// stop on Kubernetes: delete this deployment's objects (by its label), and only when asked its claims and volumes,
 /// its namespace and its kind cluster; each of those refuses when it would take more than this deployment's own.
 /// </summary>
-public sealed class KubernetesStop(KubernetesTarget target)
+internal sealed class KubernetesStop(KubernetesTarget target)
 {
     private const string VolumeKind = "PersistentVolumeClaims/PersistentVolumes";
     private const string KeptNote = "namespace and volumes kept; 'stop --delete-volumes' removes this deployment's PersistentVolumeClaims and PersistentVolumes";

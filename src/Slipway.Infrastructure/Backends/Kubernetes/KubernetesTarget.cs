@@ -13,7 +13,7 @@ namespace Slipway.Infrastructure.Backends.Kubernetes;
 /// cluster (k8s-kind), and the rendered manifests of D/k8s. The backend depends only on the file contract: Slipway's
 /// labels on every object, the Namespace's owner annotation, and the &lt;id&gt;-registry pull secret made at apply time.
 /// </summary>
-public sealed class KubernetesTarget
+internal sealed class KubernetesTarget
 {
     /// <summary>Namespaced kinds Slipway renders and therefore prunes and stops; PVCs only with --delete-volumes.</summary>
     public const string OwnedKinds = "deployments.apps,services,configmaps,secrets,ingresses.networking.k8s.io,jobs.batch";

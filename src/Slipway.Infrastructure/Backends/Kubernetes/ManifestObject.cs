@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 namespace Slipway.Infrastructure.Backends.Kubernetes;
 
 /// <summary>One object of a rendered manifest file: what kubectl needs to name it, plus its YAML for in-memory edits.</summary>
-public sealed class ManifestObject(string apiVersion, string kind, string name, string? ns, YamlMappingNode node)
+internal sealed class ManifestObject(string apiVersion, string kind, string name, string? ns, YamlMappingNode node)
 {
     public string ApiVersion { get; } = apiVersion;
 

@@ -8,7 +8,7 @@ namespace Slipway.Infrastructure.Backends.Kubernetes;
 /// Which deployment directory a namespace belongs to: the owner annotation the Namespace object carries (laconic-so's
 /// own annotation is read too), so that two deployments never mix and prune each other's objects.
 /// </summary>
-public sealed class NamespaceOwnership(KubernetesTarget target)
+internal sealed class NamespaceOwnership(KubernetesTarget target)
 {
     private const string LaconicOwnerAnnotation = "laconic.com/deployment-dir";
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Slipway.Infrastructure.Backends.Kubernetes;
 
 /// <summary>Reads <c>kubectl get pods -o json</c> and <c>get deployments -o json</c> into service states and unfinished rollouts.</summary>
-public static class PodStatus
+internal static class PodStatus
 {
     /// <summary>Waiting reasons Kubernetes keeps retrying without hope: a crash loop, an image it cannot pull, a config it cannot mount.</summary>
     private static readonly string[] Hopeless =

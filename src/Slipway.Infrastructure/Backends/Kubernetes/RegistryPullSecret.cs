@@ -11,7 +11,7 @@ namespace Slipway.Infrastructure.Backends.Kubernetes;
 /// in memory at apply time and sent on kubectl's stdin: the token is never on argv, in D, or in a log line
 /// (<see cref="SecretForms"/> lists every spelling of it for redaction).
 /// </summary>
-public sealed record RegistryPullSecret(ManifestObject Object, IReadOnlyList<string> SecretForms)
+internal sealed record RegistryPullSecret(ManifestObject Object, IReadOnlyList<string> SecretForms)
 {
     public static string NameFor(string deploymentId) => $"{deploymentId}-registry";
 

@@ -5,7 +5,7 @@ using Slipway.Infrastructure.Verification;
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>apply: the spec's pre-deploy hooks, then the backend brings the deployment to D with the run's pins, without waiting (verify waits).</summary>
-public sealed class ApplyStage : IStage
+internal sealed class ApplyStage : IStage
 {
     public string Name => StageNames.Apply;
 

@@ -1,7 +1,7 @@
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>build: the stack's images under an immutable tag; their pins replace what the live revision carried.</summary>
-public sealed class BuildStage(IImageBuilder images) : IStage
+internal sealed class BuildStage(IImageBuilder images) : IStage
 {
     public string Name => StageNames.Build;
 

@@ -7,7 +7,7 @@ namespace Slipway.Infrastructure.Pipeline.Stages;
 /// The failure path's first stage: the backend's diagnosis into the run log and a summary on the console, and what
 /// was applied recorded as a failed revision (for history and a later look).
 /// </summary>
-public sealed class DiagnoseStage(int tailLines) : IStage
+internal sealed class DiagnoseStage(int tailLines) : IStage
 {
     public string Name => StageNames.Diagnose;
 

@@ -3,7 +3,7 @@ using Slipway.Core.Diagnostics;
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>The failure path's rollback-apply: the last good revision's files and images put back and applied to the whole deployment.</summary>
-public sealed class FailureRollbackApplyStage : IStage
+internal sealed class FailureRollbackApplyStage : IStage
 {
     public string Name => StageNames.RollbackApply;
 

@@ -10,7 +10,7 @@ namespace Slipway.Infrastructure.Pipeline.Stages;
 /// prepare: refuses to go on when D is not fit to deploy: placeholders, missing required keys, verify checks naming
 /// unknown services (errors); env files in git or world-readable (warnings); a push that could not log in.
 /// </summary>
-public sealed class PrepareStage : IStage
+internal sealed class PrepareStage : IStage
 {
     public string Name => StageNames.Prepare;
 

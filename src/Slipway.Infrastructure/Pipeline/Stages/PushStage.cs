@@ -1,7 +1,7 @@
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>push: the built images to image-registry (when the spec has one), then every pinned image made available to the backend.</summary>
-public sealed class PushStage(IImageBuilder images) : IStage
+internal sealed class PushStage(IImageBuilder images) : IStage
 {
     public string Name => StageNames.Push;
 

@@ -1,7 +1,7 @@
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>record: what the run put in place becomes a revision (unless it equals the newest good one); old ones are pruned.</summary>
-public sealed class RecordStage : IStage
+internal sealed class RecordStage : IStage
 {
     public string Name => StageNames.Record;
 

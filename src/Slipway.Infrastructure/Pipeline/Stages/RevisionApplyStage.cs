@@ -4,7 +4,7 @@ using Slipway.Infrastructure.Verification;
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>rollback's apply: the revision's files put back into D and its pins taken as the run's, then applied like any other.</summary>
-public sealed class RevisionApplyStage : IStage
+internal sealed class RevisionApplyStage : IStage
 {
     public string Name => StageNames.Apply;
 

@@ -1,7 +1,7 @@
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>rollback's push: the images the revision ran, made available to the backend again (nothing is built or pushed).</summary>
-public sealed class RevisionImagesStage : IStage
+internal sealed class RevisionImagesStage : IStage
 {
     public string Name => StageNames.Push;
 

@@ -3,7 +3,7 @@ using Slipway.Core.Diagnostics;
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>rollback's prepare: find the revision to put back (--to-revision, else the good one before the live one), then the usual checks.</summary>
-public sealed class RollbackPrepareStage : IStage
+internal sealed class RollbackPrepareStage : IStage
 {
     public string Name => StageNames.Prepare;
 

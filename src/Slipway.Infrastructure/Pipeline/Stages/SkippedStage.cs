@@ -1,7 +1,7 @@
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>A stage a plan records but never needs (a rollback builds nothing), so every run lists the same stages.</summary>
-public sealed class SkippedStage(string name, string note) : IStage
+internal sealed class SkippedStage(string name, string note) : IStage
 {
     public string Name => name;
 

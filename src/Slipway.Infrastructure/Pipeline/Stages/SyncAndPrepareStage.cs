@@ -1,7 +1,7 @@
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>restart's prepare: pull the sources and sync D from the git-tracked spec, open D again, then the usual checks.</summary>
-public sealed class SyncAndPrepareStage(ISourceSync sync) : IStage
+internal sealed class SyncAndPrepareStage(ISourceSync sync) : IStage
 {
     public string Name => StageNames.Prepare;
 

@@ -8,7 +8,7 @@ namespace Slipway.Infrastructure.Pipeline.Stages;
 /// within the run's wait timeout; then the spec's post-deploy hooks. The failure path's rollback-verify is the same
 /// wait and checks over the whole deployment, without hooks.
 /// </summary>
-public sealed class VerifyStage(IProbe probe, TimeSpan pollInterval, bool rollingBack = false) : IStage
+internal sealed class VerifyStage(IProbe probe, TimeSpan pollInterval, bool rollingBack = false) : IStage
 {
     public string Name => rollingBack ? StageNames.RollbackVerify : StageNames.Verify;
 
