@@ -1,52 +1,7 @@
-using Slipway.Core.Diagnostics;
 using Slipway.Core.Kubernetes;
 using Slipway.Core.Verification;
 
 namespace Slipway.Core.Specs;
-
-public enum DeployTarget
-{
-    Compose,
-    K8s,
-    K8sKind,
-}
-
-public static class DeployTargets
-{
-    public static readonly IReadOnlyList<string> Names = ["compose", "k8s", "k8s-kind"];
-
-    public static string ToName(this DeployTarget target) => target switch
-    {
-        DeployTarget.Compose => "compose",
-        DeployTarget.K8s => "k8s",
-        _ => "k8s-kind",
-    };
-
-    public static DeployTarget? Parse(string? name) => name switch
-    {
-        "compose" => DeployTarget.Compose,
-        "k8s" => DeployTarget.K8s,
-        "k8s-kind" => DeployTarget.K8sKind,
-        _ => null,
-    };
-
-    public static bool IsKubernetes(this DeployTarget target) => target != DeployTarget.Compose;
-}
-
-/// <summary>A located value from the spec, so later checks can still point at the line that said it.</summary>
-public sealed record Located<T>(T Value, SourceLocation Location);
-
-public sealed record ConfigValue(string Key, string Value, SourceLocation Location);
-
-/// <summary>A spec volume: a host path (relative to the deployment directory, or absolute), or null for engine-managed storage.</summary>
-public sealed record VolumeSpec(string Name, string? Path, SourceLocation Location)
-{
-    public bool IsHostPath => Path is not null;
-}
-
-public sealed record ServicePorts(string Service, IReadOnlyList<Located<string>> Ports, SourceLocation Location);
-
-public sealed record RegistryCredentials(string Server, string? Username, string? TokenEnv, string? TokenFile, SourceLocation Location);
 
 /// <summary>The operator's spec.yml: read-only input; Slipway never rewrites it.</summary>
 public sealed record Spec

@@ -22,8 +22,3 @@ public sealed record ServiceState(string Service, string Name, string Id, string
 
     public bool IsRunning => State == "running";
 }
-
-public sealed record PublishedPort(string HostIp, int HostPort, int TargetPort, string Protocol)
-{
-    public override string ToString() => HostPort > 0 ? $"{HostIp}:{HostPort}->{TargetPort}/{Protocol}" : $"{TargetPort}/{Protocol}";
-}

@@ -5,40 +5,6 @@ using Slipway.Infrastructure.Tools;
 
 namespace Slipway.Infrastructure.Build;
 
-internal sealed record BuildRequest
-{
-    public IReadOnlyList<string> Include { get; init; } = [];
-
-    /// <summary>Build without the cache, and even when an image with the exact tag already exists.</summary>
-    public bool ForceRebuild { get; init; }
-
-    /// <summary><c>KEY=VALUE</c> pairs passed as <c>--build-arg</c> (to docker build, or in SLIPWAY_BUILD_ARGS for build.sh).</summary>
-    public IReadOnlyList<string> BuildArgs { get; init; } = [];
-
-    /// <summary>laconic-so's free-form extra arguments for docker build, word-split.</summary>
-    public string? ExtraBuildArgs { get; init; }
-
-    /// <summary>The revision to tag every image with; null works out each image's from its build folder (<see cref="StackRevisionResolver"/>).</summary>
-    public StackRevision? Revision { get; init; }
-}
-
-/// <summary>
-/// One image of the stack. <see cref="StackImage"/> is the reference the compose files use (e.g.
-/// <c>slipway/hello:local</c>); <see cref="Reference"/> is the immutable one to deploy instead (e.g.
-/// <c>slipway/hello:3f2a1b0c9d8e</c>, or after a push <c>registry:5000/slipway/hello:3f2a1b0c9d8e</c>).
-/// </summary>
-public sealed record BuiltImage(string Container, string StackImage, string Reference, TimeSpan Duration)
-{
-    /// <summary>True when an image with the exact tag existed and was not rebuilt.</summary>
-    public bool Reused { get; init; }
-
-    /// <summary>What the tag names (commit, dirty marker or content hash), for output.</summary>
-    public StackRevision? Revision { get; init; }
-
-    /// <summary>The registry digest (<c>sha256:…</c>) once pushed, when the registry reported one.</summary>
-    public string? Digest { get; init; }
-}
-
 /// <summary>
 /// Builds the images a stack lists under <c>containers:</c> from <c>container-build/&lt;name&gt;/</c>: its
 /// <c>build.sh</c> when present (laconic-so's contract, plus SLIPWAY_* variables), else its Dockerfile.

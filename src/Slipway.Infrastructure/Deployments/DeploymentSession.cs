@@ -176,6 +176,3 @@ public sealed class DeploymentSession
         return new SourceSpec(diagnostics.HasErrors ? null : spec, diagnostics.Sorted());
     }
 }
-
-/// <summary>The git-tracked spec (null when spec-source is unset, gone or invalid) and what parsing it said.</summary>
-public sealed record SourceSpec(Spec? Spec, IReadOnlyList<Diagnostic> Diagnostics);

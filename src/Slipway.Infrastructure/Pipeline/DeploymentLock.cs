@@ -5,13 +5,6 @@ using Slipway.Core.Diagnostics;
 
 namespace Slipway.Infrastructure.Pipeline;
 
-/// <summary>Who holds D/.slipway/lock. ProcessStart tells a live owner from a recycled pid.</summary>
-public sealed record LockOwner(string Owner, string Host, int Pid, long ProcessStart, DateTimeOffset StartedAt, string Command, string RunId)
-{
-    public override string ToString() =>
-        $"run {RunId} ({Command}) of {Owner}@{Host}, pid {Pid}, since {StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}Z";
-}
-
 /// <summary>
 /// One run at a time per deployment directory. The lock file is written in full beside its final name and then linked
 /// into place without overwriting (O_EXCL semantics: of two runs, exactly one gets it, and nobody sees a half-written lock).

@@ -3,13 +3,6 @@ using Slipway.Infrastructure.Backends;
 
 namespace Slipway.Infrastructure.Pipeline;
 
-/// <summary>What a wait for health found: healthy or not, why, and one line per container or pod.</summary>
-public sealed record HealthReport(bool Healthy, IReadOnlyList<string> Lines, bool TimedOut = false)
-{
-    /// <summary>Every container or pod of the last poll (not only the asked services).</summary>
-    public IReadOnlyList<ServiceState> Services { get; init; } = [];
-}
-
 /// <summary>
 /// The backend part of verify: polls the deployment until its rollouts are done and every container or pod of the
 /// asked services is ready. One the backend judges failed fails the wait at once (its own restart and health-check

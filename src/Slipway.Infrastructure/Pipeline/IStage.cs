@@ -9,11 +9,3 @@ public interface IStage
     /// <summary>Does the stage's work; throws a <see cref="Core.Diagnostics.SlipwayException"/> when it fails.</summary>
     Task<StageOutcome> RunAsync(RunContext context, CancellationToken cancellationToken);
 }
-
-/// <summary>What a stage did (one line for the record and the console), or why it had nothing to do.</summary>
-public sealed record StageOutcome(string? Note, bool Skipped = false)
-{
-    public static StageOutcome Done(string? note = null) => new(note);
-
-    public static StageOutcome Skip(string note) => new(note, Skipped: true);
-}

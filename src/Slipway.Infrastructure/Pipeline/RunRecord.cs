@@ -3,29 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace Slipway.Infrastructure.Pipeline;
 
-/// <summary>The stage names, as run.json records them; the last three are added only when a run fails and rolls back.</summary>
-internal static class StageNames
-{
-    public const string Prepare = "prepare";
-    public const string Build = "build";
-    public const string Push = "push";
-    public const string Apply = "apply";
-    public const string Verify = "verify";
-    public const string Record = "record";
-    public const string Diagnose = "diagnose";
-    public const string RollbackApply = "rollback-apply";
-    public const string RollbackVerify = "rollback-verify";
-}
-
-public enum StageState
-{
-    Pending,
-    Running,
-    Done,
-    Skipped,
-    Failed,
-}
-
 public enum RunState
 {
     Running,
@@ -33,40 +10,6 @@ public enum RunState
     Failed,
     RolledBack,
     RollbackFailed,
-}
-
-public sealed class StageRecord
-{
-    public required string Name { get; init; }
-
-    public StageState State { get; set; }
-
-    public DateTimeOffset? StartedAt { get; set; }
-
-    public DateTimeOffset? FinishedAt { get; set; }
-
-    /// <summary>What the stage did or why it was skipped (one line).</summary>
-    public string? Note { get; set; }
-
-    public string? Error { get; set; }
-}
-
-/// <summary>What the run was asked to do; kept so that resume can finish it the same way.</summary>
-public sealed class RunParameters
-{
-    public IReadOnlyList<string> Services { get; init; } = [];
-
-    public bool ForceRecreate { get; init; }
-
-    public int WaitTimeoutSeconds { get; init; } = 300;
-
-    public bool PerformClusterManagement { get; init; }
-
-    /// <summary>rollback: the revision to put back.</summary>
-    public int? ToRevision { get; init; }
-
-    /// <summary>restart: <c>--image SERVICE=IMAGE</c> overrides for this run.</summary>
-    public IReadOnlyDictionary<string, string> ServiceImages { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>D/.slipway/runs/&lt;run-id&gt;/run.json: one run of the pipeline, rewritten atomically before and after every stage.</summary>

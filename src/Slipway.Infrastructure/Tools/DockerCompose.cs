@@ -4,27 +4,6 @@ using Slipway.Infrastructure.Processes;
 
 namespace Slipway.Infrastructure.Tools;
 
-/// <summary>One compose project: its name, env file and compose files, as every <c>docker compose</c> call must name them.</summary>
-internal sealed record ComposeProject(string Name, string? EnvFile, IReadOnlyList<string> Files);
-
-/// <summary>What <c>docker compose up</c> is asked to do.</summary>
-internal sealed record ComposeUp
-{
-    public bool Wait { get; init; }
-
-    public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
-
-    public bool ForceRecreate { get; init; }
-
-    public IReadOnlyList<string> Services { get; init; } = [];
-
-    /// <summary>One more compose file given on stdin (<c>--file -</c>), e.g. image pins a plan must not write to disk.</summary>
-    public string? StandardInputFile { get; init; }
-
-    /// <summary>Files after the project's (e.g. the pins file an apply writes).</summary>
-    public IReadOnlyList<string> ExtraFiles { get; init; } = [];
-}
-
 /// <summary>
 /// <c>docker compose</c> (v2) over one project: argv building (project name, env file, files, then the command) and
 /// the mapping of compose's known failures (a missing image, an unhealthy container, a timeout) to a reason.

@@ -12,17 +12,3 @@ public sealed record ToolPaths(string Docker = "docker", string Kubectl = "kubec
 
     public ToolBox With(IProcessRunner runner) => new(this, runner);
 }
-
-/// <summary>The typed tool wrappers over one runner: every child command of an operation goes through one of these.</summary>
-public sealed class ToolBox(ToolPaths paths, IProcessRunner runner)
-{
-    public ToolPaths Paths { get; } = paths;
-
-    public IProcessRunner Runner { get; } = runner;
-
-    public Docker Docker { get; } = new(runner, paths.Docker);
-
-    public Git Git { get; } = new(runner, paths.Git);
-
-    public Kind Kind { get; } = new(runner, paths.Kind);
-}

@@ -1,0 +1,13 @@
+namespace Slipway.Core.Diagnostics;
+
+/// <summary>Why a command failed; the CLI maps each reason to one named exit code.</summary>
+public enum FailureReason
+{
+    InvalidInput,
+    PrerequisiteMissing,
+    DeploymentFailed,
+    Locked,
+    VerifyTimeout,
+    NotFound,
+    Conflict,
+}

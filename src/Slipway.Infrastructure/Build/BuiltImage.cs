@@ -1,0 +1,18 @@
+namespace Slipway.Infrastructure.Build;
+
+/// <summary>
+/// One image of the stack. <see cref="StackImage"/> is the reference the compose files use (e.g.
+/// <c>slipway/hello:local</c>); <see cref="Reference"/> is the immutable one to deploy instead (e.g.
+/// <c>slipway/hello:3f2a1b0c9d8e</c>, or after a push <c>registry:5000/slipway/hello:3f2a1b0c9d8e</c>).
+/// </summary>
+public sealed record BuiltImage(string Container, string StackImage, string Reference, TimeSpan Duration)
+{
+    /// <summary>True when an image with the exact tag existed and was not rebuilt.</summary>
+    public bool Reused { get; init; }
+
+    /// <summary>What the tag names (commit, dirty marker or content hash), for output.</summary>
+    public StackRevision? Revision { get; init; }
+
+    /// <summary>The registry digest (<c>sha256:…</c>) once pushed, when the registry reported one.</summary>
+    public string? Digest { get; init; }
+}

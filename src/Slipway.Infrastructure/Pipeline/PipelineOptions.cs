@@ -1,0 +1,25 @@
+using Slipway.Infrastructure.Backends;
+using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Reporting;
+using Slipway.Infrastructure.Tools;
+
+namespace Slipway.Infrastructure.Pipeline;
+
+/// <summary>What the engine drives: the stage plans, the backends, the tools, and the runner every child goes through.</summary>
+public sealed record PipelineOptions
+{
+    public required IProcessRunner Runner { get; init; }
+
+    public required Func<DeploymentSession, IProcessRunner, IDeploymentBackend> CreateBackend { get; init; }
+
+    public required StagePlans Plans { get; init; }
+
+    public ToolPaths Tools { get; init; } = ToolPaths.Default;
+
+    public IReporter Reporter { get; init; } = NullReporter.Instance;
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    public Func<string, string?> GetEnvironment { get; init; } = _ => null;
+}

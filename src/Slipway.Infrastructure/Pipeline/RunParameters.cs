@@ -1,0 +1,19 @@
+namespace Slipway.Infrastructure.Pipeline;
+
+/// <summary>What the run was asked to do; kept so that resume can finish it the same way.</summary>
+public sealed class RunParameters
+{
+    public IReadOnlyList<string> Services { get; init; } = [];
+
+    public bool ForceRecreate { get; init; }
+
+    public int WaitTimeoutSeconds { get; init; } = 300;
+
+    public bool PerformClusterManagement { get; init; }
+
+    /// <summary>rollback: the revision to put back.</summary>
+    public int? ToRevision { get; init; }
+
+    /// <summary>restart: <c>--image SERVICE=IMAGE</c> overrides for this run.</summary>
+    public IReadOnlyDictionary<string, string> ServiceImages { get; init; } = new Dictionary<string, string>();
+}
