@@ -2,6 +2,7 @@ using Slipway.Cli.Commands;
 using Slipway.Cli.Console;
 using Slipway.Infrastructure.Composition;
 using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Tracing;
 
 namespace Slipway.Cli;
 
@@ -9,10 +10,20 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        var host = HostSettings.FromEnvironment();
+        var trace = host.TracePath is null ? null : new RunTrace();
+        trace?.Mark("main");
         var ui = new ConsoleUi(System.Console.Out, System.Console.Error, ConsoleUi.DetectInteractive())
         {
             HasTerminal = !System.Console.IsInputRedirected && !System.Console.IsOutputRedirected,
         };
-        return await new SlipwayCli(ui, new SystemProcessRunner(), HostSettings.FromEnvironment()).RunAsync(args);
+        var exit = await new SlipwayCli(ui, new SystemProcessRunner(), host, trace: trace).RunAsync(args);
+        if (trace is not null)
+        {
+            trace.Mark("done");
+            trace.WriteTo(host.TracePath!);
+        }
+
+        return exit;
     }
 }

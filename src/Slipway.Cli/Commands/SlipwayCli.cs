@@ -5,6 +5,8 @@ using Slipway.Cli.Commands.Deployment;
 using Slipway.Cli.Console;
 using Slipway.Infrastructure.Composition;
 using Slipway.Infrastructure.Processes;
+using Slipway.Infrastructure.Reporting;
+using Slipway.Infrastructure.Tracing;
 using Slipway.Infrastructure.Verification;
 
 namespace Slipway.Cli.Commands;
@@ -16,9 +18,11 @@ internal sealed class SlipwayCli
     private readonly IProcessRunner _runner;
     private readonly HostSettings _host;
     private readonly IProbe _probe;
+    private readonly RunTrace? _trace;
 
-    public SlipwayCli(ConsoleUi ui, IProcessRunner runner, HostSettings host, IProbe? probe = null)
+    public SlipwayCli(ConsoleUi ui, IProcessRunner runner, HostSettings host, IProbe? probe = null, RunTrace? trace = null)
     {
+        _trace = trace;
         _context = new CliContext(ui);
         _runner = runner;
         _host = host;
@@ -41,6 +45,7 @@ internal sealed class SlipwayCli
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var parse = Root.Parse(args);
+        _trace?.Mark("parsed");
         var ui = _context.Ui;
         if (parse.Errors.Count > 0)
         {
@@ -56,7 +61,15 @@ internal sealed class SlipwayCli
         ui.Quiet = parse.GetValue(_context.Quiet);
         var debug = parse.GetValue(_context.Debug);
         var runner = debug || parse.GetValue(_context.Verbose) ? new LoggingProcessRunner(_runner, new ConsoleCommandLog(ui.Error, withOutput: debug)) : _runner;
-        _context.Environment = CompositionRoot.Build(_host, ui, runner, _probe);
+        IReporter reporter = ui;
+        if (_trace is not null)
+        {
+            runner = new TracingProcessRunner(runner, _trace);
+            reporter = new TracingReporter(ui, _trace);
+        }
+
+        _context.Environment = CompositionRoot.Build(_host, reporter, runner, _probe, _trace);
+        _trace?.Mark("composed");
         return await parse.InvokeAsync(new InvocationConfiguration
         {
             Output = ui.Out,

@@ -6,6 +6,7 @@ using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Pipeline;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Reporting;
+using Slipway.Infrastructure.Tracing;
 using Slipway.Infrastructure.Verification;
 
 namespace Slipway.Infrastructure.Composition;
@@ -13,7 +14,7 @@ namespace Slipway.Infrastructure.Composition;
 /// <summary>Builds, once per command, everything an operation uses: runner, tools, backends and the pipeline's stages.</summary>
 public static class CompositionRoot
 {
-    public static SlipwayEnvironment Build(HostSettings host, IReporter reporter, IProcessRunner runner, IProbe? probe = null)
+    public static SlipwayEnvironment Build(HostSettings host, IReporter reporter, IProcessRunner runner, IProbe? probe = null, RunTrace? trace = null)
     {
         var backends = new BackendCatalog(
         [
@@ -32,6 +33,7 @@ public static class CompositionRoot
             Backends = backends,
             GetEnvironment = host.GetEnvironment,
             SecretBytes = host.SecretBytes,
+            Trace = trace,
         };
         return environment with
         {

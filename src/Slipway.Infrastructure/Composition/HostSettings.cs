@@ -24,6 +24,9 @@ public sealed record HostSettings
     /// <summary>Random bytes for generated secrets; null: the system's cryptographic source.</summary>
     public Func<int, byte[]>? SecretBytes { get; init; }
 
+    /// <summary>SLIPWAY_TRACE: where to write the trace of where the command's time went (null: no trace).</summary>
+    public string? TracePath { get; init; }
+
     /// <summary>How often verify polls the backend for health.</summary>
     public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
@@ -42,6 +45,7 @@ public sealed record HostSettings
                 Kind: Get("SLIPWAY_KIND") ?? "kind",
                 Git: Get("SLIPWAY_GIT") ?? "git"),
             GetEnvironment = Environment.GetEnvironmentVariable,
+            TracePath = Get("SLIPWAY_TRACE"),
         };
     }
 

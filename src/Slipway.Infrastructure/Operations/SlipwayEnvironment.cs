@@ -4,6 +4,7 @@ using Slipway.Infrastructure.Pipeline;
 using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Reporting;
 using Slipway.Infrastructure.Tools;
+using Slipway.Infrastructure.Tracing;
 
 namespace Slipway.Infrastructure.Operations;
 
@@ -41,6 +42,9 @@ public sealed record SlipwayEnvironment
 
     public Random Random { get; init; } = Random.Shared;
 
+    /// <summary>Where the time goes, when SLIPWAY_TRACE asks (null: not traced).</summary>
+    public RunTrace? Trace { get; init; }
+
     /// <summary>The stages of start, restart and rollback (null: an environment that runs no pipeline).</summary>
     public StagePlans? Plans { get; init; }
 
@@ -51,7 +55,12 @@ public sealed record SlipwayEnvironment
     public string Resolve(string path) => Path.GetFullPath(Path.Combine(CurrentDirectory, path));
 
     /// <summary>The deployment directory a command names (relative to <see cref="CurrentDirectory"/>), opened.</summary>
-    public DeploymentSession OpenDeployment(string directory) => DeploymentSession.Open(Resolve(directory));
+    public DeploymentSession OpenDeployment(string directory)
+    {
+        var session = DeploymentSession.Open(Resolve(directory));
+        Trace?.Mark("deployment opened");
+        return session;
+    }
 
     public IDeploymentBackend Backend(DeploymentSession session, IProcessRunner? runner = null) => Backends.Create(session, runner ?? Runner);
 
@@ -64,5 +73,6 @@ public sealed record SlipwayEnvironment
         Reporter = Reporter,
         Clock = Clock,
         GetEnvironment = GetEnvironment,
+        Trace = Trace,
     });
 }

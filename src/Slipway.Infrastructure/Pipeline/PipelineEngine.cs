@@ -22,6 +22,7 @@ public sealed class PipelineEngine(PipelineOptions options)
         var id = RunStore.NewId(now, request.Command);
         var plan = options.Plans.For(request.Command);
         using var held = DeploymentLock.Acquire(session.Layout, request.Command, id, request.BreakLock, clock: options.Clock);
+        options.Trace?.Mark("locked");
         if (held.Replaced is { } stale) options.Reporter.Warn($"broke the stale lock of {stale}");
 
         if (runs.Latest() is { State: RunState.Running } interrupted)
@@ -84,6 +85,7 @@ public sealed class PipelineEngine(PipelineOptions options)
         var context = new RunContext(session, run, log, options.Runner, options.Tools, options.CreateBackend, options.Reporter, options.Clock, options.GetEnvironment);
         context.Save();
         log.Note($"run {run.Id}: {run.Command} of {session.Layout.Directory} ({run.Owner}@{run.Host}, pid {Environment.ProcessId})");
+        options.Trace?.Mark("run recorded");
 
         while (run.Next is { } record)
         {
@@ -119,6 +121,7 @@ public sealed class PipelineEngine(PipelineOptions options)
             }
         }
 
+        options.Trace?.Mark("stages done");
         return await FinishAsync(context, cancellationToken);
     }
 

@@ -22,4 +22,6 @@ public sealed record PipelineOptions
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     public Func<string, string?> GetEnvironment { get; init; } = _ => null;
+
+    public Tracing.RunTrace? Trace { get; init; }
 }

@@ -8,7 +8,7 @@ namespace Slipway.Infrastructure.Tracing;
 /// Where a command's time goes (SLIPWAY_TRACE=FILE): marks and spans with wall time since start, this process's CPU
 /// and its children's CPU, one tab-separated line each, written when the command ends. Off, it costs nothing.
 /// </summary>
-internal sealed class RunTrace
+public sealed class RunTrace
 {
     private readonly Lock _gate = new();
     private readonly List<string> _lines = [];

@@ -3,7 +3,7 @@ using Slipway.Infrastructure.Reporting;
 namespace Slipway.Infrastructure.Tracing;
 
 /// <summary>Records every step (a stage of a run, a plan, a stop) as a span of the trace.</summary>
-internal sealed class TracingReporter(IReporter inner, RunTrace trace) : IReporter
+public sealed class TracingReporter(IReporter inner, RunTrace trace) : IReporter
 {
     public void Info(string message) => inner.Info(message);
 
