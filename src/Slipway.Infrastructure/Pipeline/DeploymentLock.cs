@@ -109,7 +109,7 @@ internal sealed class DeploymentLock : IDisposable
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        File.WriteAllText(temp, JsonSerializer.Serialize(owner, RunRecord.Json) + "\n");
+        File.WriteAllText(temp, JsonSerializer.Serialize(owner, StateJson.Default.LockOwner) + "\n");
         try
         {
             // Without overwrite, .NET links the file into place (link(2) fails when the name exists): atomic and exclusive.
@@ -130,7 +130,7 @@ internal sealed class DeploymentLock : IDisposable
     {
         try
         {
-            return JsonSerializer.Deserialize<LockOwner>(File.ReadAllText(path), RunRecord.Json);
+            return JsonSerializer.Deserialize(File.ReadAllText(path), StateJson.Default.LockOwner);
         }
         catch (FileNotFoundException)
         {

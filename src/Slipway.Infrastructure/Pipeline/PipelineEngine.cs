@@ -83,7 +83,6 @@ public sealed class PipelineEngine(PipelineOptions options)
         LogPath = log.Path;
         run.Logs.Add(log.Path);
         var context = new RunContext(session, run, log, options.Runner, options.Tools, options.CreateBackend, options.Reporter, options.Clock, options.GetEnvironment);
-        context.Save();
         log.Note($"run {run.Id}: {run.Command} of {session.Layout.Directory} ({run.Owner}@{run.Host}, pid {Environment.ProcessId})");
         options.Trace?.Mark("run recorded");
 
@@ -103,10 +102,11 @@ public sealed class PipelineEngine(PipelineOptions options)
                     context.Progress = progress;
                     return stage.RunAsync(context, cancellationToken);
                 });
+                // Saved with the next stage's start (or the run's end): a run killed in between runs this stage again, which
+                // every stage allows, and a run saves its record once per stage instead of twice.
                 record.State = outcome.Skipped ? StageState.Skipped : StageState.Done;
                 record.Note = outcome.Note;
                 record.FinishedAt = options.Clock.GetUtcNow();
-                context.Save();
                 log.Note($"stage {record.Name}: {Kebab(record.State)}{(outcome.Note is null ? "" : ": " + outcome.Note)}");
                 if (outcome.Note is not null) options.Reporter.Detail(outcome.Note);
             }

@@ -95,7 +95,7 @@ public sealed class RevisionStore(DeploymentLayout layout)
             }
 
             System.IO.Directory.CreateDirectory(staging);
-            File.WriteAllText(Path.Combine(staging, "revision.json"), JsonSerializer.Serialize(record with { Number = number }, RunRecord.Json) + "\n");
+            File.WriteAllText(Path.Combine(staging, "revision.json"), JsonSerializer.Serialize(record with { Number = number }, StateJson.Default.RevisionRecord) + "\n");
             if (System.IO.Directory.Exists(target)) System.IO.Directory.Delete(target, recursive: true); // a half-recorded leftover has no revision.json
             System.IO.Directory.Move(staging, target);
         }
@@ -164,7 +164,7 @@ public sealed class RevisionStore(DeploymentLayout layout)
         var file = Path.Combine(dir, "revision.json");
         try
         {
-            return JsonSerializer.Deserialize<RevisionRecord>(File.ReadAllText(file), RunRecord.Json) ?? throw new JsonException("empty document");
+            return JsonSerializer.Deserialize(File.ReadAllText(file), StateJson.Default.RevisionRecord) ?? throw new JsonException("empty document");
         }
         catch (JsonException ex)
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Slipway.Infrastructure.Pipeline;
@@ -83,12 +82,4 @@ public sealed class RunRecord
     /// <summary>The stage to run next: the first one not finished (a stage left running was interrupted and runs again).</summary>
     [JsonIgnore]
     public StageRecord? Next => Stages.FirstOrDefault(s => s.State is StageState.Pending or StageState.Running);
-
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
 }

@@ -15,14 +15,14 @@ public sealed class RunStore(DeploymentLayout layout)
     public string FileOf(string runId) => Path.Combine(Directory(runId), "run.json");
 
     public void Save(RunRecord run) =>
-        AtomicFile.WriteText(FileOf(run.Id), JsonSerializer.Serialize(run, RunRecord.Json) + "\n");
+        AtomicFile.WriteText(FileOf(run.Id), JsonSerializer.Serialize(run, StateJson.Default.RunRecord) + "\n");
 
     public RunRecord Load(string runId)
     {
         var file = FileOf(runId);
         try
         {
-            return JsonSerializer.Deserialize<RunRecord>(File.ReadAllText(file), RunRecord.Json)
+            return JsonSerializer.Deserialize(File.ReadAllText(file), StateJson.Default.RunRecord)
                 ?? throw new JsonException("empty document");
         }
         catch (JsonException ex)

@@ -227,7 +227,7 @@ public sealed class PipelineEngineTests : IDisposable
     {
         Directory.CreateDirectory(Path(".slipway"));
         File.WriteAllText(Path(".slipway", "lock"), JsonSerializer.Serialize(
-            new LockOwner("ops", "other-host", 4242, 1, DateTimeOffset.UtcNow, "restart", "20300101-000000000-restart-beef"), RunRecord.Json));
+            new LockOwner("ops", "other-host", 4242, 1, DateTimeOffset.UtcNow, "restart", "20300101-000000000-restart-beef"), StateJson.Default.LockOwner));
 
         var refused = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
         var run = (await Engine().RunAsync(_d, Start() with { BreakLock = true }, CancellationToken.None)).Run;
@@ -374,7 +374,7 @@ public sealed class PipelineEngineTests : IDisposable
     {
         Directory.CreateDirectory(Path(".slipway"));
         File.WriteAllText(Path(".slipway", "lock"), JsonSerializer.Serialize(
-            new LockOwner("someone", Environment.MachineName, pid, processStart, DateTimeOffset.UtcNow, "start", runId), RunRecord.Json));
+            new LockOwner("someone", Environment.MachineName, pid, processStart, DateTimeOffset.UtcNow, "start", runId), StateJson.Default.LockOwner));
     }
 
     /// <summary>This process's start time as the lock records it (so the lock reads as held by a live process).</summary>

@@ -15,7 +15,6 @@ internal sealed class RevisionApplyStage : IStage
         run.CarriedPins = new Dictionary<string, string>(target.ImagePins, StringComparer.Ordinal);
         run.BuiltPins.Clear();
         run.OverridePins.Clear();
-        context.Save();
         context.Reload();
         await SpecHookRunner.RunAsync(context.Session, SpecHookPhase.PreDeploy, context.Runner, context.Progress, cancellationToken);
         await ApplyStage.ApplyAsync(context, run.EffectivePins, cancellationToken);

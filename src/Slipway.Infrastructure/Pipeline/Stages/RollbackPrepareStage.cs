@@ -12,7 +12,6 @@ internal sealed class RollbackPrepareStage : IStage
         var run = context.Run;
         var target = Target(context);
         run.RestoreRevision = target.Number;
-        context.Save();
         await PrepareStage.CheckAsync(context, cancellationToken);
         return StageOutcome.Done($"rolling back to revision {target.Number} ({target.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z, spec {target.SpecHash})");
     }

@@ -13,7 +13,6 @@ internal sealed class SyncAndPrepareStage(ISourceSync sync) : IStage
         foreach (var change in result.Changes) context.Log.Note($"sync: {change}");
         context.Reload();
         run.OverridePins = context.BackendPins(result.Pins);
-        context.Save();
         await PrepareStage.CheckAsync(context, cancellationToken);
         return StageOutcome.Done(result.Changes.Count == 0 ? "D is in sync with its sources" : $"synced D: {result.Changes.Count} change(s)");
     }
