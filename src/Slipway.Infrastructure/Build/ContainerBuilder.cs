@@ -44,7 +44,8 @@ internal sealed class ContainerBuilder(Docker docker, Git git)
             var spec = BuildSpec(container, directory, reference, request);
             var started = DateTime.UtcNow;
 
-            var reused = !request.ForceRebuild && await docker.ImageExistsAsync(reference, cancellationToken);
+            var ids = request.ForceRebuild ? new Dictionary<string, string>() : await docker.ImageIdsAsync(stackImage == reference ? [reference] : [reference, stackImage], cancellationToken);
+            var reused = ids.ContainsKey(reference);
             if (reused)
             {
                 progress?.Invoke(container, $"{reference} exists; not rebuilt (--force-rebuild builds it again)");
@@ -63,7 +64,8 @@ internal sealed class ContainerBuilder(Docker docker, Git git)
                 }
             }
 
-            if (stackImage != reference)
+            // The stack's tag already naming the image is the no-change start: nothing to tag.
+            if (stackImage != reference && !(reused && ids.TryGetValue(stackImage, out var id) && id == ids[reference]))
             {
                 await docker.TagAsync(reference, stackImage,
                     spec.FileName != docker.Executable ? $"the build.sh of {container} must tag the image it builds with $SLIPWAY_IMAGE_TAG ({reference})" : null, cancellationToken);

@@ -21,19 +21,30 @@ internal sealed class StackRevisionResolver(Git git)
     /// </summary>
     public async Task<StackRevision> ResolveAsync(Stack stack, CancellationToken cancellationToken, string? scope = null)
     {
-        var top = await GitAsync(scope ?? stack.Directory, cancellationToken, "rev-parse", "--show-toplevel");
-        if (top is null)
+        // One git for both questions: where the work tree is, and its HEAD (which fails, after the first line, without a commit).
+        string[] lines;
+        try
+        {
+            var asked = await git.RunAsync(scope ?? stack.Directory, ["rev-parse", "--show-toplevel", "--verify", "--quiet", "HEAD^{commit}"], cancellationToken, TimeSpan.FromMinutes(1));
+            lines = asked.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+        catch (Processes.ToolNotFoundException)
+        {
+            lines = [];
+        }
+
+        if (lines.Length == 0)
         {
             return ContentRevision(stack, "the stack is not in a git work tree (or git is not installed)", scope);
         }
 
-        var root = top.Trim();
-        var head = await GitAsync(root, cancellationToken, "rev-parse", "--verify", "--quiet", "HEAD^{commit}");
-        if (head is null || head.Trim().Length < HashLength)
+        var root = lines[0];
+        if (lines.Length < 2 || lines[1].Length < HashLength)
         {
             return ContentRevision(stack, $"the git repository {root} has no commit yet", scope);
         }
 
+        var head = lines[1];
         string[] paths = scope is null ? [] : ["--", scope];
         if (scope is not null && await GitAsync(root, cancellationToken, ["log", "-1", "--format=%H", .. paths]) is { } last && last.Trim().Length >= HashLength)
         {

@@ -60,6 +60,23 @@ public sealed partial class Docker(IProcessRunner runner, string executable = "d
     public async Task<bool> ImageExistsAsync(string reference, CancellationToken cancellationToken) =>
         (await RunAsync(["image", "inspect", "--format", "{{.Id}}", reference], cancellationToken, TimeSpan.FromMinutes(1))).Succeeded;
 
+    /// <summary>
+    /// The image ID each of <paramref name="tags"/> names locally (a tag without an image is left out), in one inspect:
+    /// lets a build see at once whether its immutable tag exists and whether the stack's tag already points at it.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> ImageIdsAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["image", "inspect", "--format", "{{.Id}}{{range .RepoTags}} {{.}}{{end}}", .. tags], cancellationToken, TimeSpan.FromMinutes(1));
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            foreach (var tag in words.Skip(1).Where(tags.Contains)) ids[tag] = words[0];
+        }
+
+        return ids;
+    }
+
     /// <summary>Names of the volumes carrying a label; throws when the engine cannot say.</summary>
     public async Task<IReadOnlyList<string>> VolumesAsync(string label, CancellationToken cancellationToken)
     {

@@ -121,10 +121,10 @@ public sealed class ContainerBuilderTests : IDisposable
 
         Assert.Equal(
             [
-                "docker image inspect --format '{{.Id}}' shop/web:0123456789ab",
+                "docker image inspect --format '{{.Id}}{{range .RepoTags}} {{.}}{{end}}' shop/web:0123456789ab shop/web:local",
                 $"docker build --tag shop/web:0123456789ab {BuildDir("shop-web")}",
                 "docker tag shop/web:0123456789ab shop/web:local",
-                "docker image inspect --format '{{.Id}}' shop/worker:0123456789ab",
+                "docker image inspect --format '{{.Id}}{{range .RepoTags}} {{.}}{{end}}' shop/worker:0123456789ab shop/worker:local",
                 $"docker build --tag shop/worker:0123456789ab {BuildDir("shop-worker")}",
                 "docker tag shop/worker:0123456789ab shop/worker:local",
             ],
@@ -249,16 +249,40 @@ public sealed class ContainerBuilderTests : IDisposable
     public async Task An_image_whose_exact_tag_exists_is_not_rebuilt_but_still_tagged_for_the_compose_files()
     {
         var stack = ShopStack("  - shop/web\n");
-        _runner.On("docker", "image", "inspect").Returns(0, "sha256:abc\n");
+        _runner.On("docker", "image", "inspect").Returns(1, "sha256:abc shop/web:0123456789ab\n", "Error: No such image: shop/web:local\n");
         var lines = new List<string>();
 
         var built = await BuildAsync(stack, progress: (_, line) => lines.Add(line));
 
         Assert.Equal(
-            ["docker image inspect --format '{{.Id}}' shop/web:0123456789ab", "docker tag shop/web:0123456789ab shop/web:local"],
+            ["docker image inspect --format '{{.Id}}{{range .RepoTags}} {{.}}{{end}}' shop/web:0123456789ab shop/web:local", "docker tag shop/web:0123456789ab shop/web:local"],
             _runner.CallLines());
         Assert.True(Assert.Single(built).Reused);
         Assert.Contains("shop/web:0123456789ab exists; not rebuilt (--force-rebuild builds it again)", lines);
+    }
+
+    [Fact]
+    public async Task An_image_the_stack_tag_already_names_is_neither_rebuilt_nor_tagged_again()
+    {
+        var stack = ShopStack("  - shop/web\n");
+        _runner.On("docker", "image", "inspect").Returns(0, "sha256:abc shop/web:0123456789ab shop/web:local\n");
+
+        var built = await BuildAsync(stack);
+
+        Assert.Equal(["docker image inspect --format '{{.Id}}{{range .RepoTags}} {{.}}{{end}}' shop/web:0123456789ab shop/web:local"], _runner.CallLines());
+        Assert.True(Assert.Single(built).Reused);
+    }
+
+    [Fact]
+    public async Task An_image_whose_stack_tag_names_another_image_is_tagged_again()
+    {
+        var stack = ShopStack("  - shop/web\n");
+        _runner.On("docker", "image", "inspect").Returns(0, "sha256:abc shop/web:0123456789ab\nsha256:old shop/web:local\n");
+        _runner.On("docker", "tag").Returns(0);
+
+        await BuildAsync(stack);
+
+        Assert.Equal("docker tag shop/web:0123456789ab shop/web:local", _runner.CallLines()[^1]);
     }
 
     [Fact]
