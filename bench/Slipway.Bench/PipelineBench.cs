@@ -67,7 +67,10 @@ internal sealed partial class Bench
         }
     }
 
-    /// <summary>A docker that does no engine work: ps answers one running container, so start's verify passes at once.</summary>
+    /// <summary>
+    /// A docker that does no engine work: ps answers one running container, so start's verify passes at once, and image
+    /// inspect answers that every tag asked about names one image, so the build stage finds its image built and tagged.
+    /// </summary>
     private static string StubDocker(string root)
     {
         var path = Path.Combine(root, "stub-docker");
@@ -77,6 +80,9 @@ internal sealed partial class Bench
                 #!/bin/sh
                 if [ "$1" = ps ]; then
                   echo '{"ID":"0123456789ab","Names":"stub-web-1","State":"running","Status":"Up 1 second","Labels":"com.docker.compose.service=web","Ports":""}'
+                fi
+                if [ "$1" = image ] && [ "$2" = inspect ]; then
+                  echo "sha256:0123456789abcdef $5 $6"
                 fi
                 exit 0
 

@@ -10,6 +10,13 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // The one command that needs nothing: answered before the console, the command tree and the host are built.
+        if (args is ["version"])
+        {
+            System.Console.Out.WriteLine(VersionCommand.Text);
+            return ExitCodes.Success;
+        }
+
         var host = HostSettings.FromEnvironment();
         var trace = host.TracePath is null ? null : new RunTrace();
         trace?.Mark("main");

@@ -38,7 +38,19 @@ public sealed class RevisionStore(DeploymentLayout layout)
         File.Exists(Path.Combine(Directory(number), "revision.json")) ? Load(Directory(number)) : null;
 
     /// <summary>The newest revision verified healthy: what a failed run puts back.</summary>
-    public RevisionRecord? LastGood() => List().LastOrDefault(r => r.Result == RevisionRecord.Good);
+    public RevisionRecord? LastGood()
+    {
+        if (!System.IO.Directory.Exists(Root)) return null;
+        var numbers = System.IO.Directory.EnumerateDirectories(Root)
+            .Select(d => int.TryParse(Path.GetFileName(d), out var n) ? n : (int?)null).OfType<int>().OrderDescending();
+        foreach (var number in numbers)
+        {
+            // Newest first: most runs find the good revision they want in the first file they read.
+            if (Find(number) is { Result: RevisionRecord.Good } good) return good;
+        }
+
+        return null;
+    }
 
     /// <summary>The files of D a revision holds, relative to D with '/' separators, in ordinal order.</summary>
     public static IReadOnlyList<string> RenderedFiles(DeploymentLayout layout)

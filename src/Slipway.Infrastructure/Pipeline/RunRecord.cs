@@ -11,7 +11,7 @@ public enum RunState
     RollbackFailed,
 }
 
-/// <summary>D/.slipway/runs/&lt;run-id&gt;/run.json: one run of the pipeline, rewritten atomically before and after every stage.</summary>
+/// <summary>D/.slipway/runs/&lt;run-id&gt;/run.json: one run of the pipeline, rewritten atomically as each stage starts and when the run ends.</summary>
 public sealed class RunRecord
 {
     public required string Id { get; init; }

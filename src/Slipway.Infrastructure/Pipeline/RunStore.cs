@@ -39,7 +39,14 @@ public sealed class RunStore(DeploymentLayout layout)
                 .Where(id => File.Exists(FileOf(id))).Order(StringComparer.Ordinal).ToList()
             : [];
 
-    public RunRecord? Latest() => Ids() is { Count: > 0 } ids ? Load(ids[^1]) : null;
+    /// <summary>The newest run (ids sort by time), read without looking at the older ones.</summary>
+    public RunRecord? Latest()
+    {
+        if (!System.IO.Directory.Exists(Root)) return null;
+        var newest = System.IO.Directory.EnumerateDirectories(Root).Select(Path.GetFileName).OfType<string>()
+            .OrderDescending(StringComparer.Ordinal).FirstOrDefault(id => File.Exists(FileOf(id)));
+        return newest is null ? null : Load(newest);
+    }
 
     /// <summary>A sortable id: UTC time to the millisecond, the command, and a random suffix.</summary>
     public static string NewId(DateTimeOffset now, string command) =>

@@ -15,7 +15,8 @@ public sealed class BuildContainersCommandTests : IDisposable
         _cli.Workspace.WriteFile("stack/container-build/shop-web/Dockerfile", "FROM scratch\n");
         // Not a git work tree: the tag is a content hash.
         _cli.Runner.On("git").Returns(128, stderr: "fatal: not a git repository\n");
-        _cli.Runner.On("docker", "image", "inspect").Responds(spec => new(spec.Display(), _imageExists ? 0 : 1, "", "", TimeSpan.Zero));
+        // An image that exists answers with its ID and the tag asked for first (the immutable one).
+        _cli.Runner.On("docker", "image", "inspect").Responds(spec => new(spec.Display(), _imageExists ? 0 : 1, _imageExists ? $"sha256:abc {spec.Arguments[4]}\n" : "", "", TimeSpan.Zero));
     }
 
     private bool _imageExists;

@@ -17,6 +17,25 @@ public sealed class HelpAndVersionTests : IDisposable
     }
 
     [Fact]
+    public async Task Version_answered_before_the_command_tree_is_built_says_the_same_as_the_version_command()
+    {
+        var command = await _cli.RunAsync("version");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [typeof(ExitCodes).Assembly.Location, "version"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Equal(command.Out, stdout);
+        Assert.Empty(stderr);
+    }
+
+    [Fact]
     public async Task Help_lists_every_exit_code_with_its_name()
     {
         var run = await _cli.RunAsync("--help");

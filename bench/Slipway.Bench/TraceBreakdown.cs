@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace Slipway.Bench;
+
+/// <summary>
+/// Where a command's time goes, from the traces it wrote (SLIPWAY_TRACE): per phase between two marks, and per step
+/// and child command, the median wall time, CPU of the slipway process itself, and CPU of its children.
+/// </summary>
+internal static class TraceBreakdown
+{
+    public static IReadOnlyList<string> Lines(IReadOnlyList<string> traceFiles)
+    {
+        var rows = new Dictionary<string, List<(double Wall, double Self, double Children)>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        void Add(string key, double wall, double self, double children)
+        {
+            if (!rows.TryGetValue(key, out var list))
+            {
+                rows[key] = list = [];
+                order.Add(key);
+            }
+
+            list.Add((wall, self, children));
+        }
+
+        foreach (var file in traceFiles)
+        {
+            var previous = (Wall: 0.0, Self: 0.0, Children: 0.0);
+            foreach (var line in File.ReadLines(file))
+            {
+                var p = line.Split('\t');
+                double D(int i) => double.Parse(p[i], CultureInfo.InvariantCulture);
+                switch (p[0])
+                {
+                    case "before-main":
+                        Add("runtime start, until Main (wall only)", D(1), 0, 0);
+                        break;
+                    case "mark":
+                        Add($"until '{p[4]}'", D(1) - previous.Wall, D(2) - previous.Self, D(3) - previous.Children);
+                        previous = (D(1), D(2), D(3));
+                        break;
+                    case "span":
+                        Add($"  {Shorten(p[4])}", D(1), D(2), D(3));
+                        break;
+                }
+            }
+        }
+
+        static string M(List<(double Wall, double Self, double Children)> xs, Func<(double Wall, double Self, double Children), double> f) =>
+            Stats.Ms(Stats.Median(xs.Select(f).ToList()));
+        var width = Math.Max(40, order.Max(k => k.Length));
+        var lines = new List<string> { $"{"phase (marks) / step or child (indented)".PadRight(width)}  {"wall",6}  {"self cpu",8}  {"children cpu",12}" };
+        lines.AddRange(order.Select(k => $"{k.PadRight(width)}  {M(rows[k], r => r.Wall),6}  {M(rows[k], r => r.Self),8}  {M(rows[k], r => r.Children),12}"));
+        lines.Add("(the 'until' rows are between marks and add up to the whole run; the indented spans lie inside them; the self cpu at 'main' includes the runtime's start)");
+        return lines;
+    }
+
+    private static string Shorten(string what) => what.Length > 70 ? what[..67] + "..." : what;
+}
