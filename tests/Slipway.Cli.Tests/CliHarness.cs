@@ -20,6 +20,9 @@ internal sealed class CliHarness : IDisposable
 
     public FakeProcessRunner Runner { get; } = new();
 
+    /// <summary>When set, runs are traced into it as SLIPWAY_TRACE would.</summary>
+    public Slipway.Infrastructure.Tracing.RunTrace? Trace { get; set; }
+
     public string Path(params string[] parts) => Workspace.Combine(parts);
 
     public async Task<CliRun> RunAsync(params string[] args)
@@ -31,7 +34,7 @@ internal sealed class CliHarness : IDisposable
             CurrentDirectory = Workspace.Path,
             RepositoryBase = Workspace.Combine("repos"),
             GetEnvironment = Environment.GetEnvironmentVariable,
-        });
+        }, trace: Trace);
         var exit = await cli.RunAsync(args);
         return new CliRun(exit, output.ToString(), error.ToString());
     }

@@ -5,10 +5,11 @@ using Slipway.Infrastructure.Logging;
 namespace Slipway.Infrastructure.Pipeline;
 
 /// <summary>
-/// The loop of a run: each stage of its plan is recorded in D/.slipway/runs/&lt;run-id&gt;/run.json before and after
-/// it runs, under D's lock, with every child command in the run log. A failed release (apply or verify) takes the
-/// failure path; a killed run is finished by <see cref="ResumeAsync"/> from its first unfinished stage. How the run
-/// ended is the returned <see cref="RunOutcome"/>; only a run that cannot start (the lock, nothing to resume) throws.
+/// The loop of a run: each stage of its plan is recorded in D/.slipway/runs/&lt;run-id&gt;/run.json as it starts (its
+/// result with the next save), under D's lock, with every child command in the run log. A failed release (apply or
+/// verify) takes the failure path; a killed run is finished by <see cref="ResumeAsync"/> from its first unfinished
+/// stage. How the run ended is the returned <see cref="RunOutcome"/>; only a run that cannot start (the lock, nothing
+/// to resume) throws.
 /// </summary>
 public sealed class PipelineEngine(PipelineOptions options)
 {

@@ -5,8 +5,9 @@ using Slipway.Infrastructure.Files;
 namespace Slipway.Infrastructure.Tracing;
 
 /// <summary>
-/// Where a command's time goes (SLIPWAY_TRACE=FILE): marks and spans with wall time since start, this process's CPU
-/// and its children's CPU, one tab-separated line each, written when the command ends. Off, it costs nothing.
+/// Where a command's time goes (SLIPWAY_TRACE=FILE): marks and spans with wall time, this process's CPU, its children's
+/// CPU, and the methods the JIT compiled with the time it took (what ReadyToRun did not cover), one tab-separated line
+/// each, written when the command ends. Off, it costs nothing.
 /// </summary>
 public sealed class RunTrace
 {
@@ -18,23 +19,20 @@ public sealed class RunTrace
         _ = ProcessClock.Elapsed;
     }
 
-    /// <summary>One moment: <c>mark  WALL_MS  SELF_CPU_MS  CHILDREN_CPU_MS  WHAT</c>.</summary>
-    public void Mark(string what) => Add("mark", ProcessClock.Elapsed, ProcessClock.SelfCpu, ProcessClock.ChildrenCpu, what);
+    /// <summary>One moment, counted from the start: <c>mark  WALL_MS  SELF_CPU_MS  CHILDREN_CPU_MS  JIT_METHODS  JIT_MS  WHAT</c>.</summary>
+    public void Mark(string what) => Add("mark", Reading.Now(), what);
 
-    /// <summary>A span that ended now: <c>span  WALL_MS  SELF_CPU_MS  CHILDREN_CPU_MS  WHAT</c>, each figure spent inside it.</summary>
-    public void Span(string what, TimeSpan wall, TimeSpan selfCpu, TimeSpan childrenCpu) => Add("span", wall, selfCpu, childrenCpu, what);
-
-    /// <summary>Times <paramref name="work"/> as a span.</summary>
+    /// <summary>Times <paramref name="work"/> as a span: the same figures as a mark, each one spent inside it.</summary>
     public async Task<T> SpanAsync<T>(string what, Func<Task<T>> work)
     {
-        var (wall, self, children) = (ProcessClock.Elapsed, ProcessClock.SelfCpu, ProcessClock.ChildrenCpu);
+        var before = Reading.Now();
         try
         {
             return await work();
         }
         finally
         {
-            Span(what, ProcessClock.Elapsed - wall, ProcessClock.SelfCpu - self, ProcessClock.ChildrenCpu - children);
+            Add("span", Reading.Now() - before, what);
         }
     }
 
@@ -50,12 +48,22 @@ public sealed class RunTrace
         AtomicFile.WriteText(path, text.ToString());
     }
 
-    private void Add(string kind, TimeSpan wall, TimeSpan self, TimeSpan children, string what)
+    private void Add(string kind, Reading r, string what)
     {
-        var line = string.Create(CultureInfo.InvariantCulture, $"{kind}\t{wall.TotalMilliseconds:0.0}\t{self.TotalMilliseconds:0.0}\t{children.TotalMilliseconds:0.0}\t{what}");
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{kind}\t{r.Wall.TotalMilliseconds:0.0}\t{r.Self.TotalMilliseconds:0.0}\t{r.Children.TotalMilliseconds:0.0}\t{r.JitMethods}\t{r.Jit.TotalMilliseconds:0.0}\t{what}");
         lock (_gate)
         {
             _lines.Add(line);
         }
+    }
+
+    private readonly record struct Reading(TimeSpan Wall, TimeSpan Self, TimeSpan Children, long JitMethods, TimeSpan Jit)
+    {
+        public static Reading Now() => new(ProcessClock.Elapsed, ProcessClock.SelfCpu, ProcessClock.ChildrenCpu,
+            System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+
+        public static Reading operator -(Reading a, Reading b) =>
+            new(a.Wall - b.Wall, a.Self - b.Self, a.Children - b.Children, a.JitMethods - b.JitMethods, a.Jit - b.Jit);
     }
 }
