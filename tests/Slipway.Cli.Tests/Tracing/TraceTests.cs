@@ -54,6 +54,29 @@ public sealed class TraceTests : IDisposable
     }
 
     [Fact]
+    public async Task SLIPWAY_TRACE_makes_the_process_write_its_trace_from_main_to_done_when_it_ends()
+    {
+        var file = _cli.Path("process-trace.tsv");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [typeof(ExitCodes).Assembly.Location, "--help"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["SLIPWAY_TRACE"] = file },
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        await process.StandardOutput.ReadToEndAsync();
+        await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(0, process.ExitCode);
+        var lines = File.ReadAllLines(file);
+        Assert.StartsWith("before-main\t", lines[0], StringComparison.Ordinal);
+        var marks = lines.Where(l => l.StartsWith("mark\t", StringComparison.Ordinal)).Select(l => l.Split('\t')[^1]).ToList();
+        Assert.Equal("main", marks[0]);
+        Assert.Equal("done", marks[^1]);
+    }
+
+    [Fact]
     public async Task A_child_span_names_the_command_without_its_absolute_paths()
     {
         var trace = _cli.Trace = new RunTrace();
