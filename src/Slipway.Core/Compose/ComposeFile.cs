@@ -14,5 +14,8 @@ public sealed record ComposeFile(string Path, YamlMappingNode Root)
     /// <summary>Where each top-level named volume is declared.</summary>
     public IReadOnlyDictionary<string, SourceLocation> VolumeLocations { get; init; } = new Dictionary<string, SourceLocation>();
 
+    /// <summary>Named volume → the host folder behind it (driver_opts.device), for the bind-backed ones.</summary>
+    public IReadOnlyDictionary<string, string> VolumeDevices { get; init; } = new Dictionary<string, string>();
+
     public ComposeService? Service(string name) => Services.FirstOrDefault(s => s.Name == name);
 }

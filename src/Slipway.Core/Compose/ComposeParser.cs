@@ -31,10 +31,21 @@ public static partial class ComposeParser
 
         var volumes = new List<string>();
         var volumeLocations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var volumeDevices = new Dictionary<string, string>(StringComparer.Ordinal);
         if (map.Map("volumes", "top-level 'volumes'") is { } volumeMap)
         {
-            volumes.AddRange(volumeMap.Keys);
-            foreach (var name in volumeMap.Keys) volumeLocations[name] = volumeMap.KeyLocation(name)!;
+            foreach (var name in volumeMap.Keys)
+            {
+                volumes.Add(name);
+                volumeLocations[name] = volumeMap.KeyLocation(name)!;
+                // A bind-backed named volume (driver_opts.device): its data lives in that host folder, not in Docker.
+                if (volumeMap.Get(name) is YamlMappingNode definition
+                    && definition.Children.TryGetValue(new YamlScalarNode("driver_opts"), out var opts) && opts is YamlMappingNode options
+                    && options.Children.TryGetValue(new YamlScalarNode("device"), out var device) && device is YamlScalarNode { Value: { } path })
+                {
+                    volumeDevices[name] = path;
+                }
+            }
         }
 
         var services = new List<ComposeService>();
@@ -62,7 +73,7 @@ public static partial class ComposeParser
             diagnostics.Error(DiagnosticCodes.MissingKey, "compose file has no 'services'", map.Location);
         }
 
-        return new ComposeFile(file, mapping) { Services = services, Volumes = volumes, VolumeLocations = volumeLocations };
+        return new ComposeFile(file, mapping) { Services = services, Volumes = volumes, VolumeLocations = volumeLocations, VolumeDevices = volumeDevices };
     }
 
     private static ComposeService ParseService(

@@ -4,7 +4,6 @@ using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
-using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Infrastructure.Deployments;
 
@@ -77,28 +76,7 @@ public sealed class DeploymentSession
     public IReadOnlyList<string> DeclaredVolumes => [.. PodFiles.SelectMany(f => f.Volumes).Distinct()];
 
     /// <summary>Host directories behind the bind-backed volumes of the pod files (their data outlives --delete-volumes).</summary>
-    public IReadOnlyList<string> HostPathVolumes
-    {
-        get
-        {
-            var paths = new List<string>();
-            foreach (var file in PodFiles)
-            {
-                if (!file.Root.Children.TryGetValue(new YamlScalarNode("volumes"), out var node) || node is not YamlMappingNode volumes) continue;
-                foreach (var (_, definition) in volumes.Children)
-                {
-                    if (definition is YamlMappingNode v
-                        && v.Children.TryGetValue(new YamlScalarNode("driver_opts"), out var opts) && opts is YamlMappingNode options
-                        && options.Children.TryGetValue(new YamlScalarNode("device"), out var device) && device is YamlScalarNode { Value: { } path })
-                    {
-                        paths.Add(path);
-                    }
-                }
-            }
-
-            return paths.Distinct().ToList();
-        }
-    }
+    public IReadOnlyList<string> HostPathVolumes => [.. PodFiles.SelectMany(f => f.VolumeDevices.Values).Distinct()];
 
     /// <summary>The git-tracked spec D was made from (deployment.yml's spec-source), parsed once when first asked for.</summary>
     public SourceSpec Source => _sourceSpec.Value;

@@ -60,6 +60,15 @@ public sealed class ComposeParserTests
     }
 
     [Fact]
+    public void Named_volumes_backed_by_a_host_folder_name_that_folder()
+    {
+        var file = Parse("services:\n  app:\n    image: x\nvolumes:\n  plain:\n  bound:\n    driver: local\n    driver_opts:\n      type: none\n      o: bind\n      device: /srv/data/bound\n");
+
+        Assert.Equal(["plain", "bound"], file.Volumes);
+        Assert.Equal(new Dictionary<string, string> { ["bound"] = "/srv/data/bound" }, file.VolumeDevices);
+    }
+
+    [Fact]
     public void The_list_form_of_environment_gives_the_same_entries()
     {
         var app = Parse("services:\n  app:\n    image: x\n    environment:\n      - PLAIN=text=more\n      - NAMED\n").Services[0];
