@@ -14,8 +14,12 @@ internal sealed class ApplyStage : IStage
         await SpecHookRunner.RunAsync(context.Session, SpecHookPhase.PreDeploy, context.Runner, context.Progress, cancellationToken);
         var pins = context.Run.EffectivePins;
         await ApplyAsync(context, pins, cancellationToken);
-        return StageOutcome.Done(pins.Count == 0 ? null : "images: " + string.Join(", ", pins.Select(p => $"{p.Key} → {p.Value}")));
+        return StageOutcome.Done(ImagesNote(pins));
     }
+
+    /// <summary>The stage's note: which images the pins replaced (none: no note).</summary>
+    public static string? ImagesNote(IReadOnlyDictionary<string, string> pins) =>
+        pins.Count == 0 ? null : "images: " + string.Join(", ", pins.Select(p => $"{p.Key} → {p.Value}"));
 
     public static Task ApplyAsync(RunContext context, IReadOnlyDictionary<string, string> pins, CancellationToken cancellationToken, bool allServices = false)
     {

@@ -17,7 +17,8 @@ internal sealed class RevisionApplyStage : IStage
         run.OverridePins.Clear();
         context.Reload();
         await SpecHookRunner.RunAsync(context.Session, SpecHookPhase.PreDeploy, context.Runner, context.Progress, cancellationToken);
-        await ApplyStage.ApplyAsync(context, run.EffectivePins, cancellationToken);
-        return StageOutcome.Done(run.EffectivePins.Count == 0 ? null : "images: " + string.Join(", ", run.EffectivePins.Select(p => $"{p.Key} → {p.Value}")));
+        var pins = run.EffectivePins;
+        await ApplyStage.ApplyAsync(context, pins, cancellationToken);
+        return StageOutcome.Done(ApplyStage.ImagesNote(pins));
     }
 }
