@@ -65,9 +65,10 @@ public sealed class DeploymentSession
     public IReadOnlyList<ComposeFile> Overrides { get; }
 
     /// <summary>service → image as the pod files declare it (a later file wins), without interpolation.</summary>
-    public IReadOnlyDictionary<string, string> ServiceImages =>
-        PodFiles.SelectMany(f => f.Services).Where(s => s.Image is { Length: > 0 })
-            .GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Image!, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string> ServiceImages => ImagesOf(PodFiles);
+
+    /// <summary>service → image as compose runs them: the pod files, then the host-local overrides (a later file wins).</summary>
+    public IReadOnlyDictionary<string, string> ComposedServiceImages => ImagesOf([.. PodFiles, .. Overrides]);
 
     /// <summary>The services of every pod, in file order.</summary>
     public IReadOnlyList<string> PodServices => [.. PodFiles.SelectMany(f => f.Services).Select(s => s.Name).Distinct()];
@@ -145,6 +146,10 @@ public sealed class DeploymentSession
         if (diagnostics.Items.FirstOrDefault(d => d.Code == DiagnosticCodes.YamlSyntax) is { } syntax) throw new InvalidInputException(syntax);
         return file;
     }
+
+    private static Dictionary<string, string> ImagesOf(IEnumerable<ComposeFile> files) =>
+        files.SelectMany(f => f.Services).Where(s => s.Image is { Length: > 0 })
+            .GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Image!, StringComparer.Ordinal);
 
     private SourceSpec ReadSourceSpec()
     {

@@ -58,6 +58,21 @@ public sealed class ComposePipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_service_a_host_local_override_gives_another_image_is_not_pinned()
+    {
+        _workspace.WriteFile("deployment/overrides/debug.yml", "services:\n  web:\n    image: myreg/web:debug\n");
+        var backend = new ComposeBackend(DeploymentSession.Open(_d), new Docker(_runner));
+        _runner.On("docker", "compose").Returns(0);
+
+        await backend.ApplyAsync(new ApplyOptions { Wait = false, ImagePins = new Dictionary<string, string> { ["shop/web:local"] = "shop/web:3f2a9c1d0b7e" } }, CancellationToken.None);
+
+        Assert.Equal(
+            "# Written by slipway for one apply: image pins (stack image -> immutable reference).\nservices:\n"
+            + "  worker:\n    image: \"shop/web:3f2a9c1d0b7e\"\n",
+            File.ReadAllText($"{_d}/.slipway/compose-images.yml"));
+    }
+
+    [Fact]
     public async Task Pins_that_match_no_service_add_no_file()
     {
         _runner.On("docker", "compose").Returns(0);

@@ -5,11 +5,14 @@ namespace Slipway.Infrastructure.Backends.Compose;
 /// <summary>Image pins as a compose override: the rendered files themselves are never edited for a pin.</summary>
 internal static class ComposePins
 {
-    /// <summary>The override YAML pinning every service whose image is a key of <paramref name="pins"/>; null when none is.</summary>
+    /// <summary>
+    /// The override YAML pinning every service whose image, as compose would run it, is a key of <paramref name="pins"/>;
+    /// null when none is. A service a host-local override gives another image keeps that image.
+    /// </summary>
     public static string? Override(DeploymentSession session, IReadOnlyDictionary<string, string> pins)
     {
         if (pins.Count == 0) return null;
-        var pinned = session.ServiceImages.Where(s => pins.ContainsKey(s.Value)).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+        var pinned = session.ComposedServiceImages.Where(s => pins.ContainsKey(s.Value)).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
         if (pinned.Count == 0) return null;
         var text = new System.Text.StringBuilder("# Written by slipway for one apply: image pins (stack image -> immutable reference).\nservices:\n");
         foreach (var (service, image) in pinned)
