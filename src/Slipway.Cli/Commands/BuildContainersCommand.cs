@@ -24,7 +24,8 @@ internal static class BuildContainersCommand
         };
         command.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
         {
-            var result = await new BuildContainers(env).RunAsync(new BuildContainersRequest
+            var build = new BuildContainers(env);
+            var plan = build.Prepare(new BuildContainersRequest
             {
                 StackArgument = parse.GetValue(cli.Stack),
                 SpecFile = parse.GetValue(specFile),
@@ -34,11 +35,12 @@ internal static class BuildContainersCommand
                 ExtraBuildArgs = parse.GetValue(extra),
                 Push = parse.GetValue(push),
                 Registry = parse.GetValue(registry),
-            }, ct);
-            cli.ShowWarnings(result.Warnings);
+            });
+            cli.ShowWarnings(plan.Warnings);
+            var images = await build.RunAsync(plan, ct);
             if (parse.IsJson(output))
             {
-                IReadOnlyList<BuiltImageJson> json = result.Images.Select(i => new BuiltImageJson(i.Container, i.StackImage, i.Reference, i.Revision?.Tag, i.Reused, i.Digest)).ToList();
+                IReadOnlyList<BuiltImageJson> json = images.Select(i => new BuiltImageJson(i.Container, i.StackImage, i.Reference, i.Revision?.Tag, i.Reused, i.Digest)).ToList();
                 cli.Ui.Result(JsonSerializer.Serialize(json, OutputJson.Default.IReadOnlyListBuiltImageJson));
             }
 

@@ -28,8 +28,25 @@ public sealed record BuildContainersRequest
     public string? Registry { get; init; }
 }
 
-/// <param name="Registry">Where the images were pushed (null without --push).</param>
-public sealed record BuildContainersResult(string Stack, IReadOnlyList<BuiltImage> Images, string? Registry, IReadOnlyList<Diagnostic> Warnings);
+/// <summary>The spec and stack a build-containers run loaded, checked, with their warnings to show before the build starts.</summary>
+public sealed class BuildContainersPlan
+{
+    internal BuildContainersPlan(BuildContainersRequest request, Stack stack, PushRequest? push, IReadOnlyList<Diagnostic> warnings)
+    {
+        Request = request;
+        Stack = stack;
+        Push = push;
+        Warnings = warnings;
+    }
+
+    public IReadOnlyList<Diagnostic> Warnings { get; }
+
+    internal BuildContainersRequest Request { get; }
+
+    internal Stack Stack { get; }
+
+    internal PushRequest? Push { get; }
+}
 
 /// <summary>
 /// <c>slipway --stack S build-containers</c>: builds the stack's images with an immutable tag (the commit of each build
@@ -37,7 +54,8 @@ public sealed record BuildContainersResult(string Stack, IReadOnlyList<BuiltImag
 /// </summary>
 public sealed class BuildContainers(SlipwayEnvironment env)
 {
-    public async Task<BuildContainersResult> RunAsync(BuildContainersRequest request, CancellationToken cancellationToken)
+    /// <summary>Loads the spec and stack and checks a push can log in: everything that can fail before a build costs time.</summary>
+    public BuildContainersPlan Prepare(BuildContainersRequest request)
     {
         var diagnostics = new DiagnosticBag();
         var (spec, specPath) = LoadSpec(request.SpecFile, diagnostics);
@@ -72,10 +90,17 @@ public sealed class BuildContainers(SlipwayEnvironment env)
             ImagePublisher.CheckLogin(push);
         }
 
+        return new BuildContainersPlan(request, stack, push, diagnostics.Sorted());
+    }
+
+    /// <summary>Builds (and with --push pushes) what <see cref="Prepare"/> loaded.</summary>
+    public async Task<IReadOnlyList<BuiltImage>> RunAsync(BuildContainersPlan plan, CancellationToken cancellationToken)
+    {
+        var (request, stack, push) = (plan.Request, plan.Stack, plan.Push);
         if (stack.Definition.Containers.Count == 0)
         {
             env.Reporter.Warn($"stack {stack.Name} does not define any containers");
-            return new BuildContainersResult(stack.Name, [], null, diagnostics.Sorted());
+            return [];
         }
 
         var tools = env.ToolBox;
@@ -100,7 +125,7 @@ public sealed class BuildContainers(SlipwayEnvironment env)
             foreach (var image in images) env.Reporter.Info($"pushed {image.Reference}{(image.Digest is null ? "" : " " + image.Digest)}");
         }
 
-        return new BuildContainersResult(stack.Name, images, push?.Registry, diagnostics.Sorted());
+        return images;
     }
 
     private (Spec? Spec, string? Path) LoadSpec(string? specFile, DiagnosticBag diagnostics)
