@@ -20,6 +20,9 @@ internal sealed class CliHarness : IDisposable
 
     public FakeProcessRunner Runner { get; } = new();
 
+    /// <summary>The network probe verify checks use (null: real connections).</summary>
+    public Slipway.Infrastructure.Verification.IProbe? Probe { get; set; }
+
     /// <summary>When set, runs are traced into it as SLIPWAY_TRACE would.</summary>
     public Slipway.Infrastructure.Tracing.RunTrace? Trace { get; set; }
 
@@ -34,7 +37,7 @@ internal sealed class CliHarness : IDisposable
             CurrentDirectory = Workspace.Path,
             RepositoryBase = Workspace.Combine("repos"),
             GetEnvironment = Environment.GetEnvironmentVariable,
-        }, trace: Trace);
+        }, probe: Probe, trace: Trace);
         var exit = await cli.RunAsync(args);
         return new CliRun(exit, output.ToString(), error.ToString());
     }

@@ -17,7 +17,7 @@ internal sealed class SlipwayCli
     private readonly CliContext _context;
     private readonly IProcessRunner _runner;
     private readonly HostSettings _host;
-    private readonly IProbe _probe;
+    private readonly IProbe? _probe;
     private readonly RunTrace? _trace;
 
     public SlipwayCli(ConsoleUi ui, IProcessRunner runner, HostSettings host, IProbe? probe = null, RunTrace? trace = null)
@@ -26,7 +26,7 @@ internal sealed class SlipwayCli
         _context = new CliContext(ui);
         _runner = runner;
         _host = host;
-        _probe = probe ?? new NetworkProbe();
+        _probe = probe;
         Root = new RootCommand("Slipway: deploy container stacks from a git-tracked spec, to Docker Compose or Kubernetes.\n\n" + ExitCodeHelp())
         {
             _context.Stack,

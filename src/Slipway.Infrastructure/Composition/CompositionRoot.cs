@@ -35,9 +35,11 @@ public static class CompositionRoot
             SecretBytes = host.SecretBytes,
             Trace = trace,
         };
+        var verifier = new DeploymentVerifier(probe ?? new NetworkProbe(), host.HealthPollInterval);
         return environment with
         {
-            Plans = StagePlans.Create(new StackImages(), new GitOpsSourceSync(environment), probe ?? new NetworkProbe(), host.HealthPollInterval),
+            Verifier = verifier,
+            Plans = StagePlans.Create(new StackImages(), new GitOpsSourceSync(environment), verifier),
         };
     }
 }

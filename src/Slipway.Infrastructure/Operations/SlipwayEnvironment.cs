@@ -45,6 +45,9 @@ public sealed record SlipwayEnvironment
     /// <summary>Where the time goes, when SLIPWAY_TRACE asks (null: not traced).</summary>
     public RunTrace? Trace { get; init; }
 
+    /// <summary>Verify's waits with the host's probe and poll interval (null: an environment that verifies nothing).</summary>
+    public DeploymentVerifier? Verifier { get; init; }
+
     /// <summary>The stages of start, restart and rollback (null: an environment that runs no pipeline).</summary>
     public StagePlans? Plans { get; init; }
 

@@ -1,6 +1,5 @@
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Pipeline.Stages;
-using Slipway.Infrastructure.Verification;
 
 namespace Slipway.Infrastructure.Pipeline;
 
@@ -25,12 +24,12 @@ public sealed class StagePlans
     /// <summary>The stages whose failure is a failed release (something was applied): they take the failure path.</summary>
     public static readonly IReadOnlySet<string> Releasing = new HashSet<string> { StageNames.Apply, StageNames.Verify };
 
-    public static StagePlans Create(IImageBuilder images, ISourceSync sync, IProbe probe, TimeSpan healthPollInterval, int diagnoseTailLines = 50)
+    public static StagePlans Create(IImageBuilder images, ISourceSync sync, DeploymentVerifier verifier, int diagnoseTailLines = 50)
     {
         var build = new BuildStage(images);
         var push = new PushStage(images);
         var apply = new ApplyStage();
-        var verify = new VerifyStage(probe, healthPollInterval);
+        var verify = new VerifyStage(verifier);
         var record = new RecordStage();
         return new StagePlans
         {
@@ -39,7 +38,7 @@ public sealed class StagePlans
             Rollback = [new RollbackPrepareStage(), new SkippedStage(StageNames.Build, "images come from the revision"), new RevisionImagesStage(), new RevisionApplyStage(), verify, record],
             Diagnose = new DiagnoseStage(diagnoseTailLines),
             RollbackApply = new FailureRollbackApplyStage(),
-            RollbackVerify = new VerifyStage(probe, healthPollInterval, rollingBack: true),
+            RollbackVerify = new VerifyStage(verifier, rollingBack: true),
         };
     }
 

@@ -26,7 +26,7 @@ public sealed class PipelineEngineTests : IDisposable
         {
             Runner = _runner,
             CreateBackend = (session, _) => _backend.For(session),
-            Plans = StagePlans.Create(images ?? new FakeImages([]), new PinsOnlySync(), new NoProbe(), TimeSpan.FromMilliseconds(1)),
+            Plans = StagePlans.Create(images ?? new FakeImages([]), new PinsOnlySync(), new DeploymentVerifier(new NoProbe(), TimeSpan.FromMilliseconds(1))),
             Reporter = reporter ?? Reporting.NullReporter.Instance,
         }));
 

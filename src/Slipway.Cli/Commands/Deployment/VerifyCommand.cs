@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Pipeline;
-using Slipway.Infrastructure.Verification;
 
 namespace Slipway.Cli.Commands.Deployment;
 
@@ -13,8 +12,7 @@ internal static class VerifyCommand
         var command = new Command("verify", "Check that every service runs and is healthy (and the spec's checks pass); changes nothing") { timeout };
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
         {
-            using var probe = new NetworkProbe();
-            var result = await new Verify(env, probe).RunAsync(dir, parse.Seconds(timeout), ct);
+            var result = await new Verify(env).RunAsync(dir, parse.Seconds(timeout), ct);
             foreach (var line in result.Health.Lines) cli.Ui.Result(line);
             if (!result.Health.Healthy) throw HealthWait.Failure(result.Health, "the deployment is not healthy");
             foreach (var check in result.Checks!.Results) cli.Ui.Result(check.DescribeOneLine());

@@ -8,7 +8,7 @@ namespace Slipway.Infrastructure.Pipeline.Stages;
 /// within the run's wait timeout; then the spec's post-deploy hooks. The failure path's rollback-verify is the same
 /// wait and checks over the whole deployment, without hooks.
 /// </summary>
-internal sealed class VerifyStage(IProbe probe, TimeSpan pollInterval, bool rollingBack = false) : IStage
+internal sealed class VerifyStage(DeploymentVerifier verifier, bool rollingBack = false) : IStage
 {
     public string Name => rollingBack ? StageNames.RollbackVerify : StageNames.Verify;
 
@@ -16,15 +16,14 @@ internal sealed class VerifyStage(IProbe probe, TimeSpan pollInterval, bool roll
     {
         var started = context.Clock.GetUtcNow();
         var services = rollingBack ? [] : context.Run.Parameters.Services;
-        var health = await HealthWait.WaitAsync(context.Backend, services, context.WaitTimeout, context.Progress, cancellationToken, context.Clock, pollInterval);
+        var health = await verifier.WaitHealthyAsync(context.Backend, services, context.WaitTimeout, context.Clock, context.Progress, cancellationToken);
         foreach (var line in health.Lines) context.Log.Note($"health: {line}");
         context.LastServices = health.Services;
         if (!health.Healthy) throw HealthWait.Failure(health, "the deployment is not healthy");
 
         var budget = context.WaitTimeout - (context.Clock.GetUtcNow() - started);
         var session = context.Session;
-        var checks = await new VerifyRunner(probe, context.Clock) { Secrets = session.SecretValues }
-            .RunAsync(session.Spec.Verify, context.Backend, context.Progress, cancellationToken, budget);
+        var checks = await verifier.CheckAsync(session, context.Backend, budget, context.Clock, context.Progress, cancellationToken);
         foreach (var result in checks.Results) context.Log.Note($"verify: {result.DescribeOneLine()}");
         if (!checks.Passed) throw checks.Failure("verify checks failed");
 
