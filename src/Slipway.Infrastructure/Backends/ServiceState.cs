@@ -19,6 +19,4 @@ public enum ServiceCondition
 public sealed record ServiceState(string Service, string Name, string Id, string State, string? Health, IReadOnlyList<PublishedPort> Ports)
 {
     public ServiceCondition Condition { get; init; } = ServiceCondition.Starting;
-
-    public bool IsRunning => State == "running";
 }

@@ -47,7 +47,7 @@ public sealed class KubernetesEndToEndTests : IDisposable
         _workspace.WriteFile($"{folder}/spec.yml", $"stack: ./stack\ndeploy-to: k8s\nnamespace: {ns}\n");
         _workspace.WriteFile($"{folder}/stack.yml", "name: e2e\npods:\n  - web\n");
         _workspace.WriteFile($"{folder}/k8s/manifests.yml", Manifests(d, ns, id, withConfigMap));
-        var backend = new KubernetesBackend(DeploymentSession.Open(d), ToolPaths.Default.With(_runner));
+        var backend = new KubernetesBackend(DeploymentSession.Open(d), ToolPaths.Default.With(_runner), new KubernetesBackendOptions { GetEnvironment = Environment.GetEnvironmentVariable });
         _cleanup.Add((backend, ns));
         return backend;
     }

@@ -28,7 +28,7 @@ internal sealed class ComposeDiagnosis(Docker docker, string project)
             text.AppendLine($"  {s.Service}: {s.Name} {s.State}{(s.Health is null ? "" : $" ({s.Health})")}");
         }
 
-        var troubled = states.Where(s => !s.IsRunning || s.Health is "unhealthy" or "starting").ToList();
+        var troubled = states.Where(s => s.Condition != ServiceCondition.Ready).ToList();
         foreach (var s in troubled)
         {
             text.AppendLine();

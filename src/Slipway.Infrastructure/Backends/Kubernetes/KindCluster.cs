@@ -1,13 +1,11 @@
 using System.Text.Json;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Kubernetes;
 using Slipway.Infrastructure.Tools;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Infrastructure.Backends.Kubernetes;
-
-/// <summary>A bind the kind node needs: host path → path inside the node container.</summary>
-internal sealed record KindMount(string HostPath, string ContainerPath);
 
 /// <summary>
 /// One kind cluster, driven through the kind CLI (and docker for the mount check). It is created only when the caller

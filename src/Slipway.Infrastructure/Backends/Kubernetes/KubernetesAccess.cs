@@ -85,7 +85,7 @@ internal sealed class KubernetesAccess(KubernetesTarget target)
     /// <summary>Pods, their description, the namespace's events and the last log lines: best effort, each failure written into the text.</summary>
     public async Task<string> DiagnoseAsync(int tailLines, CancellationToken cancellationToken)
     {
-        var ns = target.NamespaceOf(target.LoadManifests()).Name;
+        var ns = target.Namespace;
         var text = new StringBuilder();
         string[][] commands =
         [

@@ -8,14 +8,12 @@ namespace Slipway.Infrastructure.Backends.Kubernetes;
 /// Runs a deployment on Kubernetes by driving kubectl (and kind for k8s-kind) over the manifests deploy create rendered
 /// into D/k8s. Each verb lives in its own part (apply, plan, stop, jobs, access); this class is the contract.
 /// </summary>
-internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools, KubernetesBackendOptions? options = null) : IDeploymentBackend
+internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools, KubernetesBackendOptions options) : IDeploymentBackend
 {
-    private readonly KubernetesTarget _target = new(session, tools, options ?? new KubernetesBackendOptions());
+    private readonly KubernetesTarget _target = new(session, tools, options);
 
+    /// <summary>The deployment's kubectl (its kubeconfig or kind context).</summary>
     public Kubectl Kubectl => _target.Kubectl;
-
-    /// <summary>The kind cluster of a k8s-kind deployment; null on k8s.</summary>
-    public KindCluster? Cluster => _target.Cluster;
 
     /// <summary>container → image as the manifests name them (the registry-rewritten name where image-registry is set).</summary>
     public IReadOnlyDictionary<string, string> ServiceImages =>
@@ -38,7 +36,7 @@ internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools
 
     public async Task<IReadOnlyList<ServiceState>> StatusAsync(CancellationToken cancellationToken)
     {
-        var ns = _target.NamespaceOf(_target.LoadManifests()).Name;
+        var ns = _target.Namespace;
         var result = await _target.Kubectl.RequireAsync("get pods", ["get", "pods", "-n", ns, "-l", _target.Selector, "-o", "json"], cancellationToken);
         return PodStatus.ParsePods(result.StandardOutput);
     }
@@ -46,7 +44,7 @@ internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools
     /// <summary>The pods, and the Deployments still rolling out: an apply that did not wait leaves that to here.</summary>
     public async Task<HealthSnapshot> HealthAsync(CancellationToken cancellationToken)
     {
-        var ns = _target.NamespaceOf(_target.LoadManifests()).Name;
+        var ns = _target.Namespace;
         var deployments = await _target.Kubectl.RequireAsync("get deployments", ["get", "deployments.apps", "-n", ns, "-l", _target.Selector, "-o", "json"], cancellationToken);
         var (pending, failed) = PodStatus.ParseRollouts(deployments.StandardOutput);
         return new HealthSnapshot(await StatusAsync(cancellationToken), pending, failed);

@@ -1,4 +1,5 @@
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Kubernetes;
 
 namespace Slipway.Infrastructure.Backends.Kubernetes;
 
@@ -14,7 +15,7 @@ internal sealed class KubernetesStop(KubernetesTarget target)
     public async Task<StopOutcome> StopAsync(StopOptions options, CancellationToken cancellationToken)
     {
         var kubectl = target.Kubectl;
-        var ns = target.NamespaceOf(target.LoadManifests()).Name;
+        var ns = target.Namespace;
         if (target.Cluster is { } cluster)
         {
             if (!await cluster.IsRunningAsync(cancellationToken))
@@ -96,12 +97,13 @@ internal sealed class KubernetesStop(KubernetesTarget target)
         var claimNames = KubernetesTarget.Lines(claims.StandardOutput).Order(StringComparer.Ordinal).ToList();
         var volumeNames = new List<string>();
         var hostPaths = new List<string>();
+        var mounts = target.Cluster?.RequiredMounts().OrderByDescending(m => m.ContainerPath.Length).ToList();
         foreach (var item in KubernetesTarget.Items(volumes.StandardOutput))
         {
             volumeNames.Add("persistentvolume/" + item.GetProperty("metadata").GetProperty("name").GetString());
             if (item.TryGetProperty("spec", out var spec) && spec.TryGetProperty("hostPath", out var hostPath) && hostPath.TryGetProperty("path", out var path) && path.GetString() is { } p)
             {
-                hostPaths.Add(HostPathOnMachine(p));
+                hostPaths.Add(HostPathOnMachine(p, mounts));
             }
         }
 
@@ -122,10 +124,11 @@ internal sealed class KubernetesStop(KubernetesTarget target)
     }
 
     /// <summary>A hostPath PV's path as the operator finds it: on kind, the node path mapped back through kind-config's mounts.</summary>
-    private string HostPathOnMachine(string nodePath)
+    /// <param name="mounts">kind-config's mounts, longest node path first; null on k8s.</param>
+    private static string HostPathOnMachine(string nodePath, IReadOnlyList<KindMount>? mounts)
     {
-        if (target.Cluster is null) return nodePath;
-        foreach (var mount in target.Cluster.RequiredMounts().OrderByDescending(m => m.ContainerPath.Length))
+        if (mounts is null) return nodePath;
+        foreach (var mount in mounts)
         {
             var prefix = mount.ContainerPath.TrimEnd('/');
             if (nodePath == prefix) return mount.HostPath;

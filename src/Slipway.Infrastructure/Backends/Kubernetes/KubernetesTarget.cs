@@ -18,6 +18,8 @@ internal sealed class KubernetesTarget
     /// <summary>Namespaced kinds Slipway renders and therefore prunes and stops; PVCs only with --delete-volumes.</summary>
     public const string OwnedKinds = "deployments.apps,services,configmaps,secrets,ingresses.networking.k8s.io,jobs.batch";
 
+    private string? _namespace;
+
     public KubernetesTarget(DeploymentSession session, ToolBox tools, KubernetesBackendOptions options)
     {
         if (!session.Target.IsKubernetes()) throw new ArgumentException("not a Kubernetes deployment", nameof(session));
@@ -57,6 +59,9 @@ internal sealed class KubernetesTarget
         System.IO.Directory.Exists(JobsFolder)
             ? System.IO.Directory.EnumerateFiles(JobsFolder, "*.yml").Order(StringComparer.Ordinal).SelectMany(KubernetesManifests.Load).ToList()
             : [];
+
+    /// <summary>The namespace manifests.yml declares, read once (verify asks for it at every poll).</summary>
+    public string Namespace => _namespace ??= NamespaceOf(LoadManifests()).Name;
 
     public ManifestObject NamespaceOf(IReadOnlyList<ManifestObject> manifests) =>
         manifests.FirstOrDefault(o => o.Kind == "Namespace")
