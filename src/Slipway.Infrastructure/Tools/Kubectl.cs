@@ -49,6 +49,26 @@ internal sealed class Kubectl(IProcessRunner runner, string executable, IReadOnl
         !result.Succeeded && !result.TimedOut && result.StandardError.Contains("(NotFound)", StringComparison.Ordinal);
 
     /// <summary>
+    /// <c>kubectl apply --server-side --field-manager=slipway</c> of <paramref name="yaml"/>. Fields another field manager
+    /// owns fail it as a Conflict that names them and says how to take them over; any other failure is DeploymentFailed.
+    /// </summary>
+    public async Task ApplyAsync(string yaml, IReadOnlyList<string>? extraSecrets, TimeSpan timeout, CancellationToken cancellationToken, Action<string>? progress = null)
+    {
+        var applied = await RunAsync(["apply", "--server-side", "--field-manager=slipway", "-f", "-"], cancellationToken,
+            standardInput: yaml, timeout: timeout, extraSecrets: extraSecrets, progress: progress);
+        if (applied.Succeeded) return;
+        if (applied.StandardError.Contains("Apply failed with", StringComparison.Ordinal) && applied.StandardError.Contains("conflict", StringComparison.Ordinal))
+        {
+            throw new SlipwayException(FailureReason.Conflict,
+                $"kubectl apply found fields of this deployment's objects that another field manager owns:\n{ConflictLines(applied.StandardError)}",
+                "someone changed these objects with another tool (kubectl edit/apply, a controller); drop that change, or take the fields over once with "
+                + $"'kubectl {string.Join(' ', Connection)} apply --server-side --field-manager=slipway --force-conflicts -f <objects>'");
+        }
+
+        throw Failure("apply", applied, FailureReason.DeploymentFailed);
+    }
+
+    /// <summary>
     /// <c>kubectl diff --server-side</c> of <paramref name="yaml"/>: exit 0 no difference, 1 differences (on stdout, in
     /// the default unified format), anything else a failure.
     /// </summary>
@@ -64,6 +84,11 @@ internal sealed class Kubectl(IProcessRunner runner, string executable, IReadOnl
         if (diff.ExitCode > 1 || diff.TimedOut) throw Failure("diff", diff, FailureReason.DeploymentFailed);
         return diff.ExitCode == 0 ? "" : diff.StandardOutput;
     }
+
+    /// <summary>kubectl's conflict report without its generic advice paragraph.</summary>
+    private static string ConflictLines(string stderr) =>
+        string.Join('\n', stderr.Split('\n').Where(l => l.Contains("conflict", StringComparison.OrdinalIgnoreCase) || l.TrimStart().StartsWith("- .", StringComparison.Ordinal))
+            .Where(l => !l.Contains("--force-conflicts", StringComparison.Ordinal) && !l.StartsWith("See ", StringComparison.Ordinal)).Distinct());
 
     private ProcessSpec Spec(IReadOnlyList<string> command, IReadOnlyList<string>? extraSecrets) => new(Executable, Arguments(command))
     {

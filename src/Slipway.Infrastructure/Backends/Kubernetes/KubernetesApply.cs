@@ -1,6 +1,5 @@
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
-using Slipway.Infrastructure.Processes;
 
 namespace Slipway.Infrastructure.Backends.Kubernetes;
 
@@ -33,9 +32,7 @@ internal sealed class KubernetesApply(KubernetesTarget target)
         var batch = Batch(manifests, pullSecret, existingJobs, options.ImagePins);
 
         options.Progress?.Invoke($"applying {batch.Objects.Count} objects to namespace {ns.Name}");
-        var applied = await target.Kubectl.RunAsync(["apply", "--server-side", "--field-manager=slipway", "-f", "-"], cancellationToken,
-            standardInput: batch.Yaml, timeout: TimeSpan.FromMinutes(5), extraSecrets: pullSecret?.SecretForms, progress: options.Progress);
-        if (!applied.Succeeded) throw Failure(applied);
+        await target.Kubectl.ApplyAsync(batch.Yaml, pullSecret?.SecretForms, TimeSpan.FromMinutes(5), cancellationToken, options.Progress);
 
         await PruneAsync(ns.Name, batch.Declared, options.Progress, cancellationToken);
 
@@ -83,24 +80,6 @@ internal sealed class KubernetesApply(KubernetesTarget target)
         KubernetesManifests.PinImages(objects, pins);
         return new ApplyBatch(objects, KubernetesManifests.Serialize(objects), declared);
     }
-
-    public SlipwayException Failure(ProcessResult applied)
-    {
-        if (applied.StandardError.Contains("Apply failed with", StringComparison.Ordinal) && applied.StandardError.Contains("conflict", StringComparison.Ordinal))
-        {
-            return new SlipwayException(FailureReason.Conflict,
-                $"kubectl apply found fields of this deployment's objects that another field manager owns:\n{ConflictLines(applied.StandardError)}",
-                "someone changed these objects with another tool (kubectl edit/apply, a controller); drop that change, or take the fields over once with "
-                + $"'kubectl {string.Join(' ', target.Kubectl.Connection)} apply --server-side --field-manager=slipway --force-conflicts -f <objects>'");
-        }
-
-        return Tools.Kubectl.Failure("apply", applied, FailureReason.DeploymentFailed);
-    }
-
-    /// <summary>kubectl's conflict report without its generic advice paragraph.</summary>
-    private static string ConflictLines(string stderr) =>
-        string.Join('\n', stderr.Split('\n').Where(l => l.Contains("conflict", StringComparison.OrdinalIgnoreCase) || l.TrimStart().StartsWith("- .", StringComparison.Ordinal))
-            .Where(l => !l.Contains("--force-conflicts", StringComparison.Ordinal) && !l.StartsWith("See ", StringComparison.Ordinal)).Distinct());
 
     private async Task PruneAsync(string ns, IReadOnlySet<string> declared, Action<string>? progress, CancellationToken cancellationToken)
     {

@@ -31,9 +31,7 @@ internal sealed class KubernetesJobs(KubernetesTarget target)
         var objects = new List<ManifestObject> { ns };
         if (pullSecret is not null) objects.Add(pullSecret.Object);
         objects.AddRange(jobObjects);
-        var applied = await kubectl.RunAsync(["apply", "--server-side", "--field-manager=slipway", "-f", "-"], cancellationToken,
-            standardInput: KubernetesManifests.Serialize(objects), timeout: TimeSpan.FromMinutes(2), extraSecrets: pullSecret?.SecretForms);
-        if (!applied.Succeeded) throw new KubernetesApply(target).Failure(applied);
+        await kubectl.ApplyAsync(KubernetesManifests.Serialize(objects), pullSecret?.SecretForms, TimeSpan.FromMinutes(2), cancellationToken);
 
         var outcome = await WaitAsync(ns.Name, jobObject.Name, cancellationToken);
         await kubectl.InheritAsync(["logs", "-n", ns.Name, jobObject.ResourceName, "--all-containers", "--prefix"], cancellationToken);
