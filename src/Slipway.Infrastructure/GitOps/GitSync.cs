@@ -13,7 +13,6 @@ namespace Slipway.Infrastructure.GitOps;
 /// </summary>
 internal sealed class GitSync(Git git)
 {
-    private static readonly TimeSpan LocalTimeout = Git.LocalTimeout;
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>The sources of a deployment: its stack-source and the folder of its spec-source (when recorded).</summary>
@@ -124,7 +123,7 @@ internal sealed class GitSync(Git git)
         var moved = new List<string>();
         foreach (var plan in moves)
         {
-            var merge = await RunGitAsync(plan.TopLevel, ["merge", "--ff-only", "--quiet", "@{upstream}"], cancellationToken, LocalTimeout);
+            var merge = await git.RunAsync(plan.TopLevel, ["merge", "--ff-only", "--quiet", "@{upstream}"], cancellationToken);
             if (!merge.Succeeded)
             {
                 var already = moved.Count == 0 ? "no repository was changed" : $"already fast-forwarded: {string.Join(", ", moved)}";
@@ -170,28 +169,26 @@ internal sealed class GitSync(Git git)
 
     private async Task<bool> IsAncestorAsync(string topLevel, string ancestor, string descendant, CancellationToken cancellationToken)
     {
-        var result = await RunGitAsync(topLevel, ["merge-base", "--is-ancestor", ancestor, descendant], cancellationToken, LocalTimeout);
+        var result = await git.RunAsync(topLevel, ["merge-base", "--is-ancestor", ancestor, descendant], cancellationToken);
         if (result.ExitCode is 0 or 1) return result.ExitCode == 0;
         throw Failure(topLevel, "compare HEAD with its upstream", result);
     }
 
     private async Task<string> GitAsync(string directory, IReadOnlyList<string> args, string what, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        var result = await RunGitAsync(directory, args, cancellationToken, timeout ?? LocalTimeout);
+        var result = await git.RunAsync(directory, args, cancellationToken, timeout);
         return result.Succeeded ? result.StandardOutput : throw Failure(directory, what, result);
     }
 
+    /// <summary>Trimmed stdout, or null when the command fails or prints nothing (a missing git still throws: sync needs it).</summary>
     private async Task<string?> TryGitAsync(string directory, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var result = await RunGitAsync(directory, args, cancellationToken, LocalTimeout);
+        var result = await git.RunAsync(directory, args, cancellationToken);
         return result.Succeeded && result.StandardOutput.Trim() is { Length: > 0 } text ? text : null;
     }
 
-    private Task<ProcessResult> RunGitAsync(string directory, IReadOnlyList<string> args, CancellationToken cancellationToken, TimeSpan timeout) =>
-        git.RunAsync(directory, args, cancellationToken, timeout);
-
     private static SlipwayException Failure(string directory, string what, ProcessResult result) =>
         new(FailureReason.DeploymentFailed,
-            $"git could not {what} in {directory} ({(result.TimedOut ? "timed out" : $"exit code {result.ExitCode}")}); nothing was pulled and the deployment is unchanged:\n{result.Tail()}",
+            $"git could not {what} in {directory} ({ToolFailure.How(result)}); nothing was pulled and the deployment is unchanged:\n{result.Tail()}",
             "fix the repository or its remote (try the same git command by hand), then run restart again");
 }

@@ -88,10 +88,7 @@ public sealed partial class Docker(IProcessRunner runner, string executable = "d
     public async Task TagAsync(string source, string target, string? hint, CancellationToken cancellationToken, IReadOnlyList<string>? secrets = null)
     {
         var tag = await RunAsync(["tag", source, target], cancellationToken, TimeSpan.FromMinutes(1), secrets: secrets);
-        if (!tag.Succeeded)
-        {
-            throw new SlipwayException(FailureReason.DeploymentFailed, $"tagging {source} as {target} failed (exit code {tag.ExitCode}):\n{tag.Tail()}", hint);
-        }
+        if (!tag.Succeeded) throw ToolFailure.Of($"tagging {source} as {target}", tag, FailureReason.DeploymentFailed, hint);
     }
 
     /// <summary>Pushes one reference; returns the registry's digest when it printed one.</summary>
@@ -100,7 +97,7 @@ public sealed partial class Docker(IProcessRunner runner, string executable = "d
         var push = await RunAsync(["push", reference], cancellationToken, TimeSpan.FromMinutes(30), progress, secrets: secrets);
         if (!push.Succeeded)
         {
-            throw new SlipwayException(FailureReason.DeploymentFailed, $"pushing {reference} failed (exit code {push.ExitCode}):\n{push.Tail()}",
+            throw ToolFailure.Of($"pushing {reference}", push, FailureReason.DeploymentFailed,
                 push.StandardError.Contains("no basic auth credentials", StringComparison.OrdinalIgnoreCase)
                 || push.StandardError.Contains("unauthorized", StringComparison.OrdinalIgnoreCase)
                     ? "the registry wants a login: set registry-credentials in the spec (server, username, token-env or token-file)"
@@ -118,7 +115,7 @@ public sealed partial class Docker(IProcessRunner runner, string executable = "d
             standardInput: token, secrets: [token]);
         if (!login.Succeeded)
         {
-            throw new SlipwayException(FailureReason.DeploymentFailed, $"docker login to {server} as {username} failed (exit code {login.ExitCode}):\n{login.Tail()}",
+            throw ToolFailure.Of($"docker login to {server} as {username}", login, FailureReason.DeploymentFailed,
                 $"check the username and the token in {tokenSource}");
         }
     }
@@ -134,8 +131,7 @@ public sealed partial class Docker(IProcessRunner runner, string executable = "d
     }
 
     public static SlipwayException Failure(string what, ProcessResult result, FailureReason reason, string? hint = null) =>
-        new(reason, $"{what} failed ({(result.TimedOut ? "timed out" : $"exit code {result.ExitCode}")}):\n{result.Tail()}",
-            hint ?? "the full output is in the log under .slipway/logs/ of the deployment directory");
+        ToolFailure.Of(what, result, reason, hint ?? ToolFailure.SeeTheLog);
 
     [GeneratedRegex(@"digest: (sha256:[0-9a-f]{64})")]
     private static partial Regex DigestLine();

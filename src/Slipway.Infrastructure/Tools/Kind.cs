@@ -14,8 +14,7 @@ public sealed class Kind(IProcessRunner runner, string executable = "kind")
         var result = await runner.RunAsync(new ProcessSpec(Executable, ["get", "clusters"]) { WorkingDirectory = workingDirectory, Timeout = TimeSpan.FromSeconds(30) }, cancellationToken);
         if (!result.Succeeded)
         {
-            throw new SlipwayException(FailureReason.PrerequisiteMissing, $"kind get clusters failed (exit code {result.ExitCode}):\n{result.Tail()}",
-                "check that docker is running and that you may use it");
+            throw ToolFailure.Of("kind get clusters", result, FailureReason.PrerequisiteMissing, "check that docker is running and that you may use it");
         }
 
         return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -35,8 +34,7 @@ public sealed class Kind(IProcessRunner runner, string executable = "kind")
         }, cancellationToken);
         if (!result.Succeeded)
         {
-            throw new SlipwayException(FailureReason.DeploymentFailed, $"kind create cluster {name} failed ({(result.TimedOut ? "timed out" : $"exit code {result.ExitCode}")}):\n{result.Tail()}",
-                $"see 'kind create cluster' above; the cluster configuration is {configFile}");
+            throw ToolFailure.Of($"kind create cluster {name}", result, FailureReason.DeploymentFailed, $"see 'kind create cluster' above; the cluster configuration is {configFile}");
         }
     }
 
@@ -45,7 +43,7 @@ public sealed class Kind(IProcessRunner runner, string executable = "kind")
         var result = await runner.RunAsync(new ProcessSpec(Executable, ["delete", "cluster", "--name", name]) { WorkingDirectory = workingDirectory, Timeout = TimeSpan.FromMinutes(5) }, cancellationToken);
         if (!result.Succeeded)
         {
-            throw new SlipwayException(FailureReason.DeploymentFailed, $"kind delete cluster {name} failed (exit code {result.ExitCode}):\n{result.Tail()}");
+            throw ToolFailure.Of($"kind delete cluster {name}", result, FailureReason.DeploymentFailed, hint: null);
         }
     }
 
@@ -60,7 +58,7 @@ public sealed class Kind(IProcessRunner runner, string executable = "kind")
         }, cancellationToken);
         if (!result.Succeeded)
         {
-            throw new SlipwayException(FailureReason.DeploymentFailed, $"kind load docker-image into {name} failed (exit code {result.ExitCode}):\n{result.Tail()}",
+            throw ToolFailure.Of($"kind load docker-image into {name}", result, FailureReason.DeploymentFailed,
                 "every image must exist locally ('docker image ls'); build it with 'slipway build-containers'");
         }
     }

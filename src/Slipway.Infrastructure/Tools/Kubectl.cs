@@ -40,8 +40,7 @@ internal sealed class Kubectl(IProcessRunner runner, string executable, IReadOnl
     }
 
     public static SlipwayException Failure(string what, ProcessResult result, FailureReason reason, string? hint = null) =>
-        new(reason, $"kubectl {what} failed ({(result.TimedOut ? "timed out" : $"exit code {result.ExitCode}")}):\n{result.Tail()}",
-            hint ?? "the full output is in the log under .slipway/logs/ of the deployment directory");
+        ToolFailure.Of($"kubectl {what}", result, reason, hint ?? ToolFailure.SeeTheLog);
 
     /// <summary>kubectl's "not found" answer to a get of one named object (exit code 1 with NotFound).</summary>
     public static bool IsNotFound(ProcessResult result) =>
