@@ -39,9 +39,8 @@ public static partial class ComposeParser
                 volumes.Add(name);
                 volumeLocations[name] = volumeMap.KeyLocation(name)!;
                 // A bind-backed named volume (driver_opts.device): its data lives in that host folder, not in Docker.
-                if (volumeMap.Get(name) is YamlMappingNode definition
-                    && definition.Children.TryGetValue(new YamlScalarNode("driver_opts"), out var opts) && opts is YamlMappingNode options
-                    && options.Children.TryGetValue(new YamlScalarNode("device"), out var device) && device is YamlScalarNode { Value: { } path })
+                if (volumeMap.Get(name) is YamlMappingNode definition && Child(definition, "driver_opts") is YamlMappingNode options
+                    && ScalarOf(options, "device") is { } path)
                 {
                     volumeDevices[name] = path;
                 }
@@ -117,7 +116,7 @@ public static partial class ComposeParser
                 _ => [],
             },
             Resources = ParseResources(map),
-            Variables = Scalars(node).SelectMany(s => Interpolation.ReferencedVariables(s.Value ?? "")).Distinct().ToList(),
+            Variables = YamlDocuments.Scalars(node).Where(s => s.Value?.Contains('$') == true).SelectMany(s => Interpolation.ReferencedVariables(s.Value!)).Distinct().ToList(),
         };
     }
 
@@ -227,7 +226,7 @@ public static partial class ComposeParser
     /// <summary>Reports interpolation syntax errors at their exact column (for plain one-line scalars).</summary>
     private static void CheckInterpolation(YamlNode root, string file, DiagnosticBag diagnostics, Func<string, string?> lookup)
     {
-        foreach (var scalar in Scalars(root))
+        foreach (var scalar in YamlDocuments.Scalars(root))
         {
             if (scalar.Value is not { } text || !text.Contains('$')) continue;
             foreach (var error in Interpolation.Apply(text, lookup).Errors)
@@ -254,11 +253,4 @@ public static partial class ComposeParser
         }
     }
 
-    internal static IEnumerable<YamlScalarNode> Scalars(YamlNode node) => node switch
-    {
-        YamlScalarNode s => [s],
-        YamlSequenceNode seq => seq.Children.SelectMany(Scalars),
-        YamlMappingNode map => map.Children.SelectMany(kv => Scalars(kv.Value)),
-        _ => [],
-    };
 }

@@ -19,7 +19,7 @@ public static partial class RequiredVariables
     public static IReadOnlyList<RequiredVariable> Find(YamlNode root, string file)
     {
         var found = new Dictionary<string, RequiredVariable>(StringComparer.Ordinal);
-        foreach (var scalar in Scalars(root))
+        foreach (var scalar in YamlDocuments.Scalars(root))
         {
             if (scalar.Value is not { } text || !text.Contains('$')) continue;
             var at = scalar.At(file);
@@ -58,13 +58,6 @@ public static partial class RequiredVariables
         return list;
     }
 
-    private static IEnumerable<YamlScalarNode> Scalars(YamlNode node) => node switch
-    {
-        YamlScalarNode s => [s],
-        YamlSequenceNode seq => seq.Children.SelectMany(Scalars),
-        YamlMappingNode map => map.Children.SelectMany(kv => Scalars(kv.Value)),
-        _ => [],
-    };
 
     // Interpolation reports required variables as "required variable 'X' is unset or empty[: msg]"; a test pins this.
     [GeneratedRegex(@"^required variable '(?<name>[^']+)' (?<what>is unset or empty|is unset)")]

@@ -72,6 +72,15 @@ internal static class YamlDocuments
         return text;
     }
 
+    /// <summary>Every scalar value under <paramref name="node"/> (mapping keys excluded), in document order.</summary>
+    public static IEnumerable<YamlScalarNode> Scalars(YamlNode node) => node switch
+    {
+        YamlScalarNode s => [s],
+        YamlSequenceNode seq => seq.Children.SelectMany(Scalars),
+        YamlMappingNode map => map.Children.SelectMany(kv => Scalars(kv.Value)),
+        _ => [],
+    };
+
     public static SourceLocation At(this YamlNode node, string file) =>
         new(file, (int)node.Start.Line, (int)node.Start.Column);
 

@@ -10,8 +10,6 @@ namespace Slipway.Infrastructure.Backends.Kubernetes;
 /// </summary>
 internal sealed class NamespaceOwnership(KubernetesTarget target)
 {
-    private const string LaconicOwnerAnnotation = "laconic.com/deployment-dir";
-
     /// <summary>
     /// Refuses a namespace another deployment directory owns (naming the spec's namespace: override); an existing
     /// namespace without an owner is adopted (the apply sets the annotation, which the Namespace object carries).
@@ -56,7 +54,7 @@ internal sealed class NamespaceOwnership(KubernetesTarget target)
             .ToList();
     }
 
-    private static string? OwnerOf(JsonElement item) => Annotation(item, SlipwayLabels.OwnerAnnotation) ?? Annotation(item, LaconicOwnerAnnotation);
+    private static string? OwnerOf(JsonElement item) => Annotation(item, SlipwayLabels.OwnerAnnotation) ?? Annotation(item, SlipwayLabels.LaconicOwnerAnnotation);
 
     private static string? Annotation(JsonElement item, string key) =>
         item.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("annotations", out var annotations)

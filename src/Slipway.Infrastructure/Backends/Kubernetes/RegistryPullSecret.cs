@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Slipway.Core;
+using Slipway.Core.Rendering.Kubernetes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -13,7 +14,7 @@ namespace Slipway.Infrastructure.Backends.Kubernetes;
 /// </summary>
 internal sealed record RegistryPullSecret(ManifestObject Object, IReadOnlyList<string> SecretForms)
 {
-    public static string NameFor(string deploymentId) => $"{deploymentId}-registry";
+    public static string NameFor(string deploymentId) => KubernetesRenderer.RegistrySecretName(deploymentId);
 
     public static RegistryPullSecret Build(string deploymentId, string ns, string stack, string server, string username, string token)
     {
