@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Slipway.Cli.Console;
 using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Logging;
 using Slipway.Infrastructure.Operations;
 
 namespace Slipway.Cli.Commands;
@@ -52,7 +53,7 @@ internal sealed class CliContext(ConsoleUi ui)
         {
             Ui.Fail(ex.Message);
             if (ex.Hint is not null) Ui.Error.WriteLine($"hint: {ex.Hint}");
-            if (CommandLogs.LogOf(ex) is { } log) Ui.Error.WriteLine($"log: {log}");
+            if (FileCommandLog.Of(ex) is { } log) Ui.Error.WriteLine($"log: {log}");
             if (parse.GetValue(Debug)) Ui.Error.WriteLine(ex.ToString());
             return ExitCodes.For(ex.Reason);
         }

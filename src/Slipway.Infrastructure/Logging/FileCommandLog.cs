@@ -11,6 +11,7 @@ namespace Slipway.Infrastructure.Logging;
 /// </summary>
 public sealed class FileCommandLog : ICommandLog, IDisposable
 {
+    private const string FailureDataKey = "slipway.log";
     private const string FileNameTimestampFormat = "yyyyMMdd-HHmmss";
     private const string LineTimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
@@ -35,6 +36,12 @@ public sealed class FileCommandLog : ICommandLog, IDisposable
     }
 
     public string Path { get; }
+
+    /// <summary>Makes <paramref name="failure"/> point at this log, which holds its whole story (the CLI prints the path).</summary>
+    public void Attach(Exception failure) => failure.Data[FailureDataKey] = Path;
+
+    /// <summary>The log a failure points at, when it has one.</summary>
+    public static string? Of(Exception failure) => failure.Data[FailureDataKey] as string;
 
     /// <summary>
     /// Creates <c>&lt;logsDirectory&gt;/&lt;yyyyMMdd-HHmmss&gt;-&lt;commandName&gt;.log</c> (UTC), adding <c>-2</c>, <c>-3</c>, …

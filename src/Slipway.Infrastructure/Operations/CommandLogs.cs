@@ -8,9 +8,6 @@ namespace Slipway.Infrastructure.Operations;
 /// <summary>Commands that change a deployment log every child command to D/.slipway/logs/&lt;time&gt;-&lt;command&gt;.log.</summary>
 public static class CommandLogs
 {
-    /// <summary>The key under which a failure carries the path of the log that holds its whole story.</summary>
-    public const string LogPathKey = "slipway.log";
-
     public static async Task<T> RunAsync<T>(SlipwayEnvironment env, DeploymentSession session, string command, Func<IProcessRunner, Task<T>> work)
     {
         using var log = FileCommandLog.ForCommand(session.Layout.Logs, command, env.Clock);
@@ -21,11 +18,8 @@ public static class CommandLogs
         }
         catch (SlipwayException ex)
         {
-            ex.Data[LogPathKey] = log.Path;
+            log.Attach(ex);
             throw;
         }
     }
-
-    /// <summary>The log a failure points at, when it has one.</summary>
-    public static string? LogOf(Exception ex) => ex.Data[LogPathKey] as string;
 }

@@ -1,4 +1,3 @@
-using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Pipeline;
 
@@ -10,18 +9,7 @@ internal static class Runs
     public static async Task<RunResult> DriveAsync(SlipwayEnvironment env, string directory, Func<PipelineEngine, DeploymentSession, Task<RunOutcome>> run)
     {
         var session = env.OpenDeployment(directory);
-        var engine = env.Pipeline();
-        RunOutcome outcome;
-        try
-        {
-            outcome = await run(engine, session);
-        }
-        catch (SlipwayException ex) when (engine.LogPath is not null)
-        {
-            ex.Data[CommandLogs.LogPathKey] = engine.LogPath;
-            throw;
-        }
-
+        var outcome = await run(env.Pipeline(), session);
         return new RunResult(outcome, outcome.Succeeded ? outcome.FinalServices ?? [] : []);
     }
 }

@@ -13,9 +13,6 @@ namespace Slipway.Infrastructure.Pipeline;
 /// </summary>
 public sealed class PipelineEngine(PipelineOptions options)
 {
-    /// <summary>The log file of the run being driven (set as soon as it is opened), for the caller's error output.</summary>
-    public string? LogPath { get; private set; }
-
     public async Task<RunOutcome> RunAsync(DeploymentSession session, RunRequest request, CancellationToken cancellationToken)
     {
         var runs = new RunStore(session.Layout);
@@ -81,7 +78,20 @@ public sealed class PipelineEngine(PipelineOptions options)
     private async Task<RunOutcome> DriveAsync(DeploymentSession session, RunRecord run, string logName, CancellationToken cancellationToken)
     {
         using var log = FileCommandLog.ForCommand(session.Layout.Logs, logName, options.Clock);
-        LogPath = log.Path;
+        try
+        {
+            return await DriveAsync(session, run, log, cancellationToken);
+        }
+        catch (SlipwayException ex)
+        {
+            // A run that could not go on (no failure path took it) still points at its log.
+            log.Attach(ex);
+            throw;
+        }
+    }
+
+    private async Task<RunOutcome> DriveAsync(DeploymentSession session, RunRecord run, FileCommandLog log, CancellationToken cancellationToken)
+    {
         run.Logs.Add(log.Path);
         var context = new RunContext(session, run, log, options.Runner, options.Tools, options.CreateBackend, options.Reporter, options.Clock, options.GetEnvironment);
         log.Note($"run {run.Id}: {run.Command} of {session.Layout.Directory} ({run.Owner}@{run.Host}, pid {Environment.ProcessId})");

@@ -53,6 +53,21 @@ public sealed class PipelineEngineTests : IDisposable
     private string LogText(RunRecord run) => string.Concat(run.Logs.Select(File.ReadAllText));
 
     [Fact]
+    public async Task A_failure_no_failure_path_takes_points_at_the_run_log()
+    {
+        var engine = new PipelineEngine(new PipelineOptions
+        {
+            Runner = _runner,
+            CreateBackend = (_, _) => throw new SlipwayException(FailureReason.PrerequisiteMissing, "no engine"),
+            Plans = StagePlans.Create(new FakeImages([]), new PinsOnlySync(), new DeploymentVerifier(new NoProbe(), TimeSpan.FromMilliseconds(1))),
+        });
+
+        var failure = await Assert.ThrowsAsync<SlipwayException>(() => engine.RunAsync(DeploymentSession.Open(_d), Start(), CancellationToken.None));
+
+        Assert.Equal(Assert.Single(Directory.GetFiles(Path(".slipway", "logs"), "*-start.log")), Slipway.Infrastructure.Logging.FileCommandLog.Of(failure));
+    }
+
+    [Fact]
     public async Task Start_runs_every_stage_in_order_and_records_each_before_it_runs()
     {
         string? seenDuringApply = null;
