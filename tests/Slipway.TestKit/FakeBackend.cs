@@ -40,9 +40,6 @@ public sealed class FakeBackend : IDeploymentBackend
 
     public List<string> PortCalls { get; } = [];
 
-    /// <summary>The images when no session is bound.</summary>
-    public Dictionary<string, string> Images { get; } = new(StringComparer.Ordinal);
-
     public static ServiceState Healthy(string service) =>
         new(service, $"p-{service}-1", "0123456789ab", "running", "healthy", []) { Condition = ServiceCondition.Ready };
 
@@ -67,7 +64,7 @@ public sealed class FakeBackend : IDeploymentBackend
         return this;
     }
 
-    public IReadOnlyDictionary<string, string> ServiceImages => _session?.ServiceImages ?? Images;
+    public IReadOnlyDictionary<string, string> ServiceImages => _session?.ServiceImages ?? new Dictionary<string, string>();
 
     public IReadOnlyList<string> PinKeys(string stackImage) => [stackImage];
 

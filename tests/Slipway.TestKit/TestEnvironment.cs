@@ -8,11 +8,11 @@ namespace Slipway.TestKit;
 /// <summary>An operations environment built the way the CLI builds one, over a test's own directory and runner.</summary>
 public static class TestEnvironment
 {
-    public static SlipwayEnvironment Create(string currentDirectory, IProcessRunner runner, IReporter? reporter = null, string? repositoryBase = null) =>
+    public static SlipwayEnvironment Create(string currentDirectory, IProcessRunner runner) =>
         CompositionRoot.Build(new HostSettings
         {
             CurrentDirectory = currentDirectory,
-            RepositoryBase = repositoryBase ?? Path.Combine(currentDirectory, "repos"),
+            RepositoryBase = Path.Combine(currentDirectory, "repos"),
             HealthPollInterval = TimeSpan.FromMilliseconds(50),
-        }, reporter ?? NullReporter.Instance, runner);
+        }, NullReporter.Instance, runner);
 }

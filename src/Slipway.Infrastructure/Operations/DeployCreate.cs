@@ -236,7 +236,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
     private async Task<string?> RunCreateHookAsync(Stack stack, DeploymentLayout layout, DeploymentFile deployment, Spec spec, RenderedDeployment rendered, CancellationToken cancellationToken)
     {
         if (HookRunner.Find(stack, "create") is null) return null;
-        using var log = FileCommandLog.ForCommand(layout.Logs, "create");
+        using var log = FileCommandLog.ForCommand(layout.Logs, "create", env.Clock);
         var runner = new LoggingProcessRunner(env.Runner, log);
         var result = await new HookRunner(runner).RunAsync(stack, "create", new HookContext("create")
         {

@@ -34,7 +34,7 @@ public sealed class DeployInit(SlipwayEnvironment env)
 {
     public async Task<IReadOnlyList<Diagnostic>> RunAsync(InitRequest request, CancellationToken cancellationToken)
     {
-        var output = Path.GetFullPath(Path.Combine(env.CurrentDirectory, request.Output));
+        var output = env.Resolve(request.Output);
         if (File.Exists(output))
         {
             throw new SlipwayException(FailureReason.Conflict, $"{request.Output} already exists; deploy init never overwrites a spec",
@@ -51,7 +51,7 @@ public sealed class DeployInit(SlipwayEnvironment env)
         var config = new List<KeyValuePair<string, string>>();
         if (request.ConfigFile is not null)
         {
-            config.AddRange(ReadDotEnv(Path.Combine(env.CurrentDirectory, request.ConfigFile), diagnostics));
+            config.AddRange(ReadDotEnv(env.Resolve(request.ConfigFile), diagnostics));
         }
 
         foreach (var pair in request.Config)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Operations;
 
 namespace Slipway.Cli.Commands.Deployment;
@@ -15,15 +16,19 @@ internal static class StopCommand
         command.Aliases.Add("down");
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
         {
-            var result = await new Stop(env).RunAsync(dir, new StopRequest
+            var delete = parse.GetValue(deleteVolumes);
+            if (delete && parse.GetValue(preserve))
             {
-                DeleteVolumes = parse.GetValue(deleteVolumes),
-                PreserveVolumes = parse.GetValue(preserve),
+                throw new SlipwayException(FailureReason.InvalidInput, "--delete-volumes and --preserve-volumes contradict each other");
+            }
+
+            var outcome = await new Stop(env).RunAsync(dir, new StopRequest
+            {
+                DeleteVolumes = delete,
                 DeleteNamespace = parse.GetValue(deleteNamespace),
                 PerformClusterManagement = cluster.IsOn(parse),
             }, ct);
-            var outcome = result.Outcome;
-            if (result.DeletedVolumes)
+            if (delete)
             {
                 cli.Ui.Info(outcome.RemovedVolumes.Count == 0 ? $"no {outcome.VolumeKind} to remove" : $"removed {outcome.VolumeKind}: " + string.Join(", ", outcome.RemovedVolumes));
                 foreach (var path in outcome.KeptHostPaths) cli.Ui.Info($"kept host-path data: {path} (delete it yourself if you mean to)");
