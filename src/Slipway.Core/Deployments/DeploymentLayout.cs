@@ -36,9 +36,15 @@ public sealed class DeploymentLayout(string directory)
 
     public string ConfigHashKey => Path.Combine(State, ConfigHashKeyFileName);
 
-    public string PodComposeFile(string pod) => Path.Combine(ComposeFolder, $"docker-compose-{pod}.yml");
+    public string PodComposeFile(string pod) => Path.Combine(Directory, PodComposePath(pod));
 
-    public string JobComposeFile(string job) => Path.Combine(ComposeJobsFolder, $"docker-compose-{job}.yml");
+    public string JobComposeFile(string job) => Path.Combine(Directory, JobComposePath(job));
+
+    /// <summary>A pod's rendered compose file, relative to D with '/' separators (how rendered files are named).</summary>
+    public static string PodComposePath(string pod) => $"compose/docker-compose-{pod}.yml";
+
+    /// <summary>A job's rendered compose file, relative to D with '/' separators.</summary>
+    public static string JobComposePath(string job) => $"compose-jobs/docker-compose-{job}.yml";
 
     /// <summary>True when a path relative to D is one that updates must leave alone.</summary>
     public static bool IsProtected(string relativePath)

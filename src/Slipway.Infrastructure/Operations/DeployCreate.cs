@@ -118,7 +118,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             ConfigHashKey = configHashKey,
         });
         var services = bundle.Pods.SelectMany(p => p.Compose.Services.Select(svc =>
-                (svc.Name, File: $"compose/docker-compose-{p.Name}.yml", Image: spec.ImageOverrides.TryGetValue(svc.Name, out var o) ? o.Value : svc.Image)))
+                (svc.Name, File: DeploymentLayout.PodComposePath(p.Name), Image: spec.ImageOverrides.TryGetValue(svc.Name, out var o) ? o.Value : svc.Image)))
             .Where(svc => svc.Image is { Length: > 0 })
             .Select(svc => new ServiceImage(svc.Name, svc.File, svc.Image!))
             .ToList();

@@ -26,7 +26,7 @@ internal static class ComposeRenderer
             ApplyPorts(root, spec, lookup, diagnostics);
             ApplyImageOverrides(root, spec);
             ApplyVolumes(root, placements);
-            var path = $"compose/docker-compose-{pod.Name}.yml";
+            var path = DeploymentLayout.PodComposePath(pod.Name);
             ApplyConfigHashes(root, pod, path, configFiles);
             files.Add(RenderedFile.Text(path, YamlDocuments.Save(root)));
         }
@@ -36,7 +36,7 @@ internal static class ComposeRenderer
             var root = Copy(job.Compose.Root);
             ApplyImageOverrides(root, spec);
             ApplyVolumes(root, placements);
-            var path = $"compose-jobs/docker-compose-{job.Name}.yml";
+            var path = DeploymentLayout.JobComposePath(job.Name);
             ApplyConfigHashes(root, job, path, configFiles);
             files.Add(RenderedFile.Text(path, YamlDocuments.Save(root)));
         }

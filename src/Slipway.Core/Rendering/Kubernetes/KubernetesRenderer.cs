@@ -24,7 +24,9 @@ public static class KubernetesRenderer
     public const string KindConfigFile = "kind-config.yml";
     public const string KubeConfigFile = "kubeconfig.yml";
 
-    public static string JobFile(string job) => $"k8s/jobs/{job}.yml";
+    public const string JobsFolder = "k8s/jobs";
+
+    public static string JobFile(string job) => $"{JobsFolder}/{job}.yml";
 
     /// <summary>The Secret the backend creates at apply time from registry-credentials (never rendered: no token in D).</summary>
     public static string RegistrySecretName(string deploymentId) => $"{deploymentId}-registry";

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Kubernetes;
+using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Infrastructure.Tools;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -20,7 +21,7 @@ internal sealed class KindCluster(Kind kind, Docker docker, string name, string 
     /// <summary>The kubectl context kind writes for the cluster.</summary>
     public string Context => $"kind-{Name}";
 
-    public string ConfigFile => Path.Combine(deploymentDirectory, "kind-config.yml");
+    public string ConfigFile => Path.Combine(deploymentDirectory, KubernetesRenderer.KindConfigFile);
 
     public async Task<bool> IsRunningAsync(CancellationToken cancellationToken) =>
         (await kind.ClustersAsync(deploymentDirectory, cancellationToken)).Contains(Name);

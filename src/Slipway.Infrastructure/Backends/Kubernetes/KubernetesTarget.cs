@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Slipway.Core;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Core.Specs;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Registry;
@@ -47,11 +48,11 @@ internal sealed class KubernetesTarget
 
     public string Selector => $"{SlipwayLabels.DeploymentIdLabel}={DeploymentId}";
 
-    public string ManifestsFile => Path.Combine(Directory, "k8s", "manifests.yml");
+    public string ManifestsFile => Path.Combine(Directory, KubernetesRenderer.ManifestsFile);
 
-    public string JobsFolder => Path.Combine(Directory, "k8s", "jobs");
+    public string JobsFolder => Path.Combine(Directory, KubernetesRenderer.JobsFolder);
 
-    public string KubeconfigFile => Path.Combine(Directory, "kubeconfig.yml");
+    public string KubeconfigFile => Path.Combine(Directory, KubernetesRenderer.KubeConfigFile);
 
     public IReadOnlyList<ManifestObject> LoadManifests() => KubernetesManifests.Load(ManifestsFile);
 
