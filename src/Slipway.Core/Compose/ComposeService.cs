@@ -65,4 +65,12 @@ public sealed record ComposeService(string Name, SourceLocation Location)
         keys.UnionWith(Environment.Where(e => e.Value is null && config.ContainsKey(e.Key)).Select(e => e.Key));
         return [.. keys];
     }
+
+    /// <summary>
+    /// Where the service reads config from, as written: the sources of its relative binds (files or folders beside the
+    /// stack's compose files) and its env_file entries (located at the service).
+    /// </summary>
+    public IEnumerable<(string Source, SourceLocation Location)> ConfigSources =>
+        Mounts.Where(m => m.Kind == MountKind.Bind && m.Source is not null && m.Source.StartsWith('.')).Select(m => (m.Source!, m.Location))
+            .Concat(EnvFiles.Select(e => (e, Location)));
 }

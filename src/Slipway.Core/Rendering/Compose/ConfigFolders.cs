@@ -1,4 +1,3 @@
-using Slipway.Core.Compose;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Files;
@@ -19,10 +18,7 @@ internal static class ConfigFolders
         foreach (var file in bundle.All)
         {
             var composeDir = Path.GetDirectoryName(file.SourcePath)!;
-            var sources = file.Compose.Services.SelectMany(s =>
-                s.Mounts.Where(m => m.Kind == MountKind.Bind && m.Source is not null && m.Source.StartsWith('.')).Select(m => (m.Source!, m.Location))
-                    .Concat(s.EnvFiles.Select(e => (e, s.Location))));
-            foreach (var (source, location) in sources)
+            foreach (var (source, location) in file.Compose.Services.SelectMany(s => s.ConfigSources))
             {
                 var resolved = Path.GetFullPath(Path.Combine(composeDir, source));
                 if (configRoot is not null && HostPaths.IsInside(configRoot, resolved))

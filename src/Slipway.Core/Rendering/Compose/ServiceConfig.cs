@@ -21,9 +21,8 @@ internal static class ServiceConfig
     /// </summary>
     public static IReadOnlyList<RenderedFile> BoundFiles(ComposeService service, string composeFolder, IReadOnlyList<RenderedFile> files)
     {
-        var sources = service.Mounts.Where(m => m.Kind == MountKind.Bind && m.Source is not null && m.Source.StartsWith('.')).Select(m => m.Source!)
-            .Concat(service.EnvFiles)
-            .Select(s => ResolveInsideD(composeFolder, s))
+        var sources = service.ConfigSources
+            .Select(s => ResolveInsideD(composeFolder, s.Source))
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
         return files

@@ -111,9 +111,8 @@ internal static class ConfigMaps
                 }
 
                 var configMapName = KubeNames.Label($"{context.Id}-{volumeName}");
-                var configMap = ConfigMap(context, configMapName, data.Value, source);
-                context.ConfigMaps[configMapName] = configMap;
-                context.HostBinds[resolved] = new HostBind(resolved, volumeName, configMapName, key, configMap);
+                context.ConfigMaps[configMapName] = ConfigMap(context, configMapName, data.Value, source);
+                context.HostBinds[resolved] = new HostBind(volumeName, configMapName, key);
             }
         }
     }

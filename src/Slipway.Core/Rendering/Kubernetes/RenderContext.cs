@@ -47,6 +47,9 @@ internal sealed class RenderContext
     /// <summary>Every ConfigMap rendered so far, by name.</summary>
     public Dictionary<string, JsonObject> ConfigMaps { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Content digests of <see cref="ConfigMaps"/>, worked out once per ConfigMap however many containers mount it.</summary>
+    public Dictionary<string, string> ConfigMapDigests { get; } = new(StringComparer.Ordinal);
+
     /// <summary>ConfigMaps holding an executable file: mounted with mode 0755.</summary>
     public HashSet<string> ExecutableConfigMaps { get; } = new(StringComparer.Ordinal);
 

@@ -77,7 +77,11 @@ internal static class VolumeMounts
     private static void ConsumeConfigMap(RenderContext context, string name, ConfigHash hash)
     {
         if (!context.ConfigMaps.TryGetValue(name, out var cm)) return;
-        var content = (cm["data"]?.ToJsonString() ?? "") + (cm["binaryData"]?.ToJsonString() ?? "");
-        hash.ConfigMap(name, ConfigHash.Digest(content));
+        if (!context.ConfigMapDigests.TryGetValue(name, out var digest))
+        {
+            context.ConfigMapDigests[name] = digest = ConfigHash.Digest((cm["data"]?.ToJsonString() ?? "") + (cm["binaryData"]?.ToJsonString() ?? ""));
+        }
+
+        hash.ConfigMap(name, digest);
     }
 }
