@@ -113,7 +113,6 @@ public static class KubernetesRenderer
 
         return new KubernetesRendering
         {
-            Namespace = context.Namespace,
             Objects = objects,
             Jobs = jobs,
             Files = files,

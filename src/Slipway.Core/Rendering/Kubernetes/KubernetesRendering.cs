@@ -7,8 +7,6 @@ namespace Slipway.Core.Rendering.Kubernetes;
 /// <summary>The rendered Kubernetes side of a deployment directory.</summary>
 public sealed record KubernetesRendering
 {
-    public required string Namespace { get; init; }
-
     /// <summary>Objects applied at every start, in apply order.</summary>
     public required IReadOnlyList<JsonObject> Objects { get; init; }
 
