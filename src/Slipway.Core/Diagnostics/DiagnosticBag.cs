@@ -7,6 +7,16 @@ public sealed class DiagnosticBag
 
     public IReadOnlyList<Diagnostic> Items => _items;
 
+    /// <summary>
+    /// Every mapping checked for unknown keys, with the keys it accepts: what the parsers know, so that
+    /// a test can hold docs/spec.md to them (keys are never listed twice, in code and in a test).
+    /// </summary>
+    public IReadOnlyList<(SourceLocation Mapping, IReadOnlyCollection<string> Known)> CheckedMappings => _checked;
+
+    private readonly List<(SourceLocation, IReadOnlyCollection<string>)> _checked = [];
+
+    internal void NoteCheckedMapping(SourceLocation mapping, IReadOnlyCollection<string> known) => _checked.Add((mapping, known));
+
     public bool HasErrors => _items.Any(d => d.IsError);
 
     public void Add(Diagnostic diagnostic) => _items.Add(diagnostic);

@@ -55,6 +55,7 @@ internal sealed class YamlMap
     /// <summary>Reports every key not in <paramref name="known"/>, with the nearest known key as a hint.</summary>
     public void RejectUnknownKeys(IReadOnlyCollection<string> known, Func<string, bool>? allow = null)
     {
+        Diagnostics.NoteCheckedMapping(Location, known);
         foreach (var (name, (key, _)) in _entries)
         {
             if (!known.Contains(name) && !(allow?.Invoke(name) ?? false))
