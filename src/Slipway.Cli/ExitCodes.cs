@@ -29,6 +29,7 @@ internal static class ExitCodes
         FailureReason.VerifyTimeout => VerifyTimeout,
         FailureReason.NotFound => NotFound,
         FailureReason.Conflict => Conflict,
+        FailureReason.Usage => UsageError,
         _ => InternalError,
     };
 
@@ -45,7 +46,7 @@ internal static class ExitCodes
     [
         (Success, "Success", "the command did what it was asked"),
         (InternalError, "InternalError", "a bug in Slipway (rerun with --debug and report it)"),
-        (UsageError, "UsageError", "the command line is wrong (unknown option, missing argument)"),
+        (UsageError, "UsageError", "the command line is wrong (unknown option, missing argument, a service D does not have)"),
         (InvalidInput, "InvalidInput", "a stack, spec or compose file is invalid; nothing was changed"),
         (PrerequisiteMissing, "PrerequisiteMissing", "a tool Slipway drives (docker, docker compose, kubectl) is missing or not answering"),
         (RolledBack, "RolledBack", "the deploy failed and the last good revision was put back"),

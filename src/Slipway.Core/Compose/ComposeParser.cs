@@ -106,6 +106,7 @@ public static partial class ComposeParser
             Privileged = Scalar(map, "privileged") is "true" or "True",
             CapAdd = ScalarList(map, "cap_add"),
             CapDrop = ScalarList(map, "cap_drop"),
+            Profiles = ScalarList(map, "profiles"),
             NetworkMode = Scalar(map, "network_mode"),
             Expose = map.Get("expose") is YamlSequenceNode expose ? expose.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList() : [],
             Tmpfs = map.Get("tmpfs") switch

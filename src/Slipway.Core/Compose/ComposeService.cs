@@ -41,6 +41,9 @@ public sealed record ComposeService(string Name, SourceLocation Location)
 
     public IReadOnlyList<string> CapDrop { get; init; } = [];
 
+    /// <summary><c>profiles:</c>; a service with one does not run by default (Slipway never sets COMPOSE_PROFILES).</summary>
+    public IReadOnlyList<string> Profiles { get; init; } = [];
+
     public string? NetworkMode { get; init; }
 
     /// <summary><c>expose:</c> entries as written.</summary>

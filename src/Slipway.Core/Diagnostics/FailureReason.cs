@@ -10,4 +10,7 @@ public enum FailureReason
     VerifyTimeout,
     NotFound,
     Conflict,
+
+    /// <summary>The command line names something D does not have (a service): found before anything runs.</summary>
+    Usage,
 }

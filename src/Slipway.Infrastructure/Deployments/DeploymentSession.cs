@@ -4,6 +4,7 @@ using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
+using Slipway.Core.Yaml;
 
 namespace Slipway.Infrastructure.Deployments;
 
@@ -72,6 +73,39 @@ public sealed class DeploymentSession
 
     /// <summary>The services of every pod, in file order.</summary>
     public IReadOnlyList<string> PodServices => [.. PodFiles.SelectMany(f => f.Services).Select(s => s.Name).Distinct()];
+
+    /// <summary>Every service D defines: the pods' and those the host-local overrides add, in file order.</summary>
+    public IReadOnlyList<string> Services => [.. PodFiles.Concat(Overrides).SelectMany(f => f.Services).Select(s => s.Name).Distinct()];
+
+    /// <summary>
+    /// The services a started deployment must run: every service D defines but those behind a compose profile (which
+    /// compose starts only when asked). This, not what happens to be running, is what verify, status and ps expect.
+    /// </summary>
+    public IReadOnlyList<string> ExpectedServices
+    {
+        get
+        {
+            var all = PodFiles.Concat(Overrides).SelectMany(f => f.Services).ToList();
+            var profiled = all.Where(s => s.Profiles.Count > 0).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            return [.. all.Select(s => s.Name).Distinct().Where(n => !profiled.Contains(n))];
+        }
+    }
+
+    /// <summary>
+    /// Refuses (before anything runs) service names the command line gives that D does not define, with the nearest
+    /// name as a suggestion: a typo is a usage error, not a failed deploy.
+    /// </summary>
+    public void RequireServices(IEnumerable<string> names)
+    {
+        var known = Services;
+        var unknown = names.Where(n => !known.Contains(n, StringComparer.Ordinal)).Distinct().ToList();
+        if (unknown.Count == 0) return;
+        var suggestions = unknown.Select(n => DidYouMean.Suggest(n, known) is { } s ? $"'{n}': did you mean '{s}'?" : null).OfType<string>().ToList();
+        var list = known.Count == 0 ? "D defines no services" : "services: " + string.Join(", ", known);
+        throw new SlipwayException(FailureReason.Usage,
+            $"{(unknown.Count == 1 ? "no service" : "no services")} {string.Join(", ", unknown.Select(n => $"'{n}'"))} in {Layout.Directory}; nothing was run",
+            suggestions.Count == 0 ? list : $"{string.Join("; ", suggestions)} ({list})");
+    }
 
     /// <summary>The named volumes the pod files declare, in first-declared order.</summary>
     public IReadOnlyList<string> DeclaredVolumes => [.. PodFiles.SelectMany(f => f.Volumes).Distinct()];

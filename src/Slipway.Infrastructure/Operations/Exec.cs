@@ -6,6 +6,7 @@ public sealed class Exec(SlipwayEnvironment env)
     public Task<int> RunAsync(string directory, string service, IReadOnlyList<string> command, bool interactive, CancellationToken cancellationToken)
     {
         var session = env.OpenDeployment(directory);
+        session.RequireServices([service]);
         return CommandLogs.RunAsync(env, session, "exec", runner => env.Backend(session, runner).ExecAsync(service, command, interactive, cancellationToken));
     }
 }

@@ -6,5 +6,9 @@ namespace Slipway.Infrastructure.Operations;
 public sealed class Start(SlipwayEnvironment env)
 {
     public Task<RunResult> RunAsync(string directory, RunRequest request, CancellationToken cancellationToken) =>
-        Runs.DriveAsync(env, directory, (engine, session) => engine.RunAsync(session, request with { Command = RunRequest.Start }, cancellationToken));
+        Runs.DriveAsync(env, directory, (engine, session) =>
+        {
+            session.RequireServices(request.Services);
+            return engine.RunAsync(session, request with { Command = RunRequest.Start }, cancellationToken);
+        });
 }
