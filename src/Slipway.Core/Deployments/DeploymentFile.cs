@@ -10,6 +10,23 @@ public sealed record DeploymentFile(string ClusterId, string DeploymentId, strin
 {
     private static readonly string[] Keys = ["cluster-id", "deployment-id", "stack-source", "spec-source"];
 
+    /// <summary>
+    /// False when the file has no deployment-id key (then <see cref="DeploymentId"/> is the cluster-id). Slipway always
+    /// writes the key; only laconic-so, before it had the field, wrote such files.
+    /// </summary>
+    public bool DeploymentIdWritten { get; init; } = true;
+
+    /// <summary>
+    /// What the file itself says about its writer: laconic-so's ids start with <c>laconic-</c> (or the cluster-id is a kind
+    /// cluster's name), Slipway's with <c>slipway-</c>, and only Slipway writes spec-source. A file without
+    /// deployment-id qualifies when its cluster-id is not a Slipway id; a file with both when its deployment-id is a
+    /// laconic-so id. The caller also checks D for Slipway's own state (see DeploymentIdentity).
+    /// </summary>
+    public bool LooksWrittenByLaconicSo =>
+        SpecSource is null
+        && !ClusterId.StartsWith(DeploymentIds.SlipwayPrefix, StringComparison.Ordinal)
+        && (!DeploymentIdWritten || DeploymentId.StartsWith(DeploymentIds.LaconicPrefix, StringComparison.Ordinal));
+
     public string Render()
     {
         var root = new YamlMappingNode
@@ -35,14 +52,26 @@ public sealed record DeploymentFile(string ClusterId, string DeploymentId, strin
         var map = new YamlMap(mapping, file, diagnostics, "deployment.yml");
         map.RejectUnknownKeys(Keys);
         var clusterId = map.String("cluster-id");
+        var deploymentId = map.String("deployment-id");
         var stackSource = map.String("stack-source");
         if (clusterId is null) diagnostics.Error(DiagnosticCodes.MissingKey, "deployment.yml has no 'cluster-id'", map.Location);
+        else if (!DeploymentIds.IsValidClusterId(clusterId)) InvalidId(map, "cluster-id", clusterId, "lowercase letters, digits, '-', '_' or '.'");
+        if (deploymentId is not null && !DeploymentIds.IsValid(deploymentId)) InvalidId(map, "deployment-id", deploymentId, "lowercase letters, digits, '-' or '_'");
         if (stackSource is null) diagnostics.Error(DiagnosticCodes.MissingKey, "deployment.yml has no 'stack-source'", map.Location);
         diagnostics.ThrowIfErrors();
 
-        // Legacy laconic-so files have no deployment-id: the cluster-id served as both.
-        return new DeploymentFile(clusterId!, map.String("deployment-id") ?? clusterId!, stackSource!, map.String("spec-source"));
+        // laconic-so's files from before the field have no deployment-id: there the cluster-id served as both.
+        // Whether this file may fall back like that is the caller's decision (LooksWrittenByLaconicSo).
+        return new DeploymentFile(clusterId!, deploymentId ?? clusterId!, stackSource!, map.String("spec-source"))
+        {
+            DeploymentIdWritten = deploymentId is not null,
+        };
     }
+
+    private static void InvalidId(YamlMap map, string key, string value, string characters) =>
+        map.Diagnostics.Error(DiagnosticCodes.InvalidValue,
+            $"deployment.yml: {key} '{value.ReplaceLineEndings("\\n")}' is not a valid id (1 to {DeploymentIds.MaxLength} {characters}, starting with a letter or digit)",
+            map.ValueLocation(key));
 
     private static YamlScalarNode Quoted(string value) => new(value) { Style = ScalarStyle.DoubleQuoted };
 }

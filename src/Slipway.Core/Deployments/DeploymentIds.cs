@@ -19,11 +19,23 @@ public static class DeploymentIds
         random ??= RandomNumberGenerator.GetInt32;
         var ticks = Math.Max(0, (long)(now - Epoch).TotalMilliseconds / 100);
         // Fixed width, so ids keep sorting by time when the count gains a digit (unpadded, that happens in late 2030).
-        return "slipway-" + Base36(ticks).PadLeft(TimeDigits, '0') + Alphabet[random(36)] + Alphabet[random(36)];
+        return SlipwayPrefix + Base36(ticks).PadLeft(TimeDigits, '0') + Alphabet[random(36)] + Alphabet[random(36)];
     }
 
+    public const string SlipwayPrefix = "slipway-";
+
+    /// <summary>laconic-so's ids (and so its compose project names) start with this.</summary>
+    public const string LaconicPrefix = "laconic-";
+
+    public const int MaxLength = 40;
+
+    /// <summary>A deployment-id: it names a compose project and prefixes Kubernetes objects.</summary>
     public static bool IsValid(string id) =>
-        id.Length is > 0 and <= 40 && id.All(c => Alphabet.Contains(c) || c is '-' or '_') && char.IsAsciiLetterOrDigit(id[0]);
+        id.Length is > 0 and <= MaxLength && id.All(c => Alphabet.Contains(c) || c is '-' or '_') && char.IsAsciiLetterOrDigit(id[0]);
+
+    /// <summary>A cluster-id: like a deployment-id, and it may hold a '.' because on k8s-kind it is a kind cluster's name.</summary>
+    public static bool IsValidClusterId(string id) =>
+        id.Length is > 0 and <= MaxLength && id.All(c => Alphabet.Contains(c) || c is '-' or '_' or '.') && char.IsAsciiLetterOrDigit(id[0]);
 
     private static string Base36(long value)
     {

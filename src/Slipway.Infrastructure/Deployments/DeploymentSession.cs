@@ -17,11 +17,14 @@ public sealed class DeploymentSession
 {
     private readonly Lazy<SourceSpec> _sourceSpec;
 
-    private DeploymentSession(DeploymentLayout layout, DeploymentFile identity, Spec spec, StackDefinition stack, IReadOnlyList<DotEnvEntry> config,
+    private DeploymentSession(DeploymentLayout layout, DeploymentIdentity identity, Spec spec, StackDefinition stack, IReadOnlyList<DotEnvEntry> config,
         IReadOnlyList<string> secrets, IReadOnlyList<ComposeFile> podFiles, IReadOnlyList<string> overrideFiles, IReadOnlyList<ComposeFile> overrides)
     {
         Layout = layout;
-        Identity = identity;
+        Identity = identity.File;
+        ComposeProject = identity.ComposeProject;
+        AdoptedFromLaconicSo = identity.AdoptedFromLaconicSo;
+        AdoptionNote = identity.AdoptionNote;
         Spec = spec;
         Stack = stack;
         Config = config;
@@ -35,6 +38,15 @@ public sealed class DeploymentSession
     public DeploymentLayout Layout { get; }
 
     public DeploymentFile Identity { get; }
+
+    /// <summary>D's compose project: the deployment-id, or the cluster-id for a directory laconic-so made (see <see cref="DeploymentIdentity"/>).</summary>
+    public string ComposeProject { get; }
+
+    /// <summary>D was made by laconic-so and Slipway took it over, keeping its names.</summary>
+    public bool AdoptedFromLaconicSo { get; }
+
+    /// <summary>What this open did when it adopted a laconic-so directory just now (for the command to say); otherwise null.</summary>
+    public string? AdoptionNote { get; }
 
     /// <summary>D/spec.yml: the copy of the spec the deployment was last created or synced from.</summary>
     public Spec Spec { get; }
@@ -145,7 +157,7 @@ public sealed class DeploymentSession
             throw new SlipwayException(FailureReason.NotFound, $"{layout.Spec} does not exist", "re-create the deployment with 'slipway deploy create --update'");
         }
 
-        var identity = DeploymentFile.Parse(File.ReadAllText(layout.DeploymentFile), layout.DeploymentFile);
+        var identity = DeploymentIdentity.Read(layout);
         var diagnostics = new DiagnosticBag();
         var spec = SpecParser.Parse(File.ReadAllText(layout.Spec), layout.Spec, diagnostics);
         var stack = StackParser.Parse(File.ReadAllText(layout.StackFile), layout.StackFile, diagnostics);

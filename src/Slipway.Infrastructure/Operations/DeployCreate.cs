@@ -72,7 +72,9 @@ public sealed class DeployCreate(SlipwayEnvironment env)
                 throw new SlipwayException(FailureReason.NotFound, $"--update needs an existing deployment directory, and {layout.Directory} has no deployment.yml");
             }
 
-            existing = DeploymentFile.Parse(File.ReadAllText(layout.DeploymentFile), layout.DeploymentFile);
+            var identity = DeploymentIdentity.Read(layout);
+            if (identity.AdoptionNote is { } note) env.Reporter.Info(note);
+            existing = identity.File;
         }
         else if (Directory.Exists(layout.Directory) || File.Exists(layout.Directory))
         {

@@ -61,6 +61,7 @@ public sealed record SlipwayEnvironment
     public DeploymentSession OpenDeployment(string directory)
     {
         var session = DeploymentSession.Open(Resolve(directory));
+        if (session.AdoptionNote is { } note) Reporter.Info(note);
         Trace?.Mark("deployment opened");
         return session;
     }

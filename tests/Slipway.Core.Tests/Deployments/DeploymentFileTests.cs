@@ -32,11 +32,45 @@ public sealed class DeploymentFileTests
     }
 
     [Fact]
-    public void Legacy_laconic_file_without_deployment_id_uses_the_cluster_id()
+    public void Legacy_laconic_file_without_deployment_id_uses_the_cluster_id_and_says_the_key_was_missing()
     {
         var file = DeploymentFile.Parse("cluster-id: laconic-6f1a2b3c\nstack-source: /home/me/stacks/test\n", "deployment.yml");
 
-        Assert.Equal(new DeploymentFile("laconic-6f1a2b3c", "laconic-6f1a2b3c", "/home/me/stacks/test", null), file);
+        Assert.Equal(new DeploymentFile("laconic-6f1a2b3c", "laconic-6f1a2b3c", "/home/me/stacks/test", null) { DeploymentIdWritten = false }, file);
+        Assert.True(file.LooksWrittenByLaconicSo);
+    }
+
+    [Theory]
+    [InlineData("cluster-id: laconic-abc\nstack-source: /s\n", true)]                              // before deployment-id existed
+    [InlineData("cluster-id: kind\nstack-source: /s\n", true)]                                     // a kind cluster's name
+    [InlineData("cluster-id: laconic-abc\ndeployment-id: laconic-def\nstack-source: /s\n", true)] // laconic-so today
+    [InlineData("cluster-id: slipway-abc\nstack-source: /s\n", false)]                             // Slipway's, deployment-id deleted
+    [InlineData("cluster-id: kind\ndeployment-id: slipway-def\nstack-source: /s\n", false)]       // Slipway k8s-kind joining a cluster
+    [InlineData("cluster-id: laconic-abc\nstack-source: /s\nspec-source: /spec.yml\n", false)]    // only Slipway writes spec-source
+    public void A_file_looks_written_by_laconic_so_only_by_laconic_ids_and_no_slipway_keys(string text, bool laconic)
+    {
+        Assert.Equal(laconic, DeploymentFile.Parse(text, "deployment.yml").LooksWrittenByLaconicSo);
+    }
+
+    [Theory]
+    [InlineData("cluster-id: \"laconic-abc\\n\"\nstack-source: /s\n", "cluster-id 'laconic-abc\\n' is not a valid id")]
+    [InlineData("cluster-id: Laconic-ABC\nstack-source: /s\n", "cluster-id 'Laconic-ABC' is not a valid id")]
+    [InlineData("cluster-id: c\ndeployment-id: \"a b\"\nstack-source: /s\n", "deployment-id 'a b' is not a valid id")]
+    [InlineData("cluster-id: c\ndeployment-id: has.dot\nstack-source: /s\n", "deployment-id 'has.dot' is not a valid id")]
+    [InlineData("cluster-id: c\ndeployment-id: \"\"\nstack-source: /s\n", "deployment-id '' is not a valid id")]
+    public void Ids_are_validated_exactly_at_their_value(string text, string message)
+    {
+        var error = Assert.Throws<InvalidInputException>(() => DeploymentFile.Parse(text, "/d/deployment.yml"));
+
+        var diagnostic = Assert.Single(error.Diagnostics, d => d.IsError);
+        Assert.Contains(message, diagnostic.Message, StringComparison.Ordinal);
+        Assert.True(diagnostic.Location!.Column > 1, $"the error points at the value, not the key: {diagnostic.Location}");
+    }
+
+    [Fact]
+    public void A_kind_cluster_name_with_a_dot_is_a_valid_cluster_id()
+    {
+        Assert.Equal("kind.local", DeploymentFile.Parse("cluster-id: kind.local\ndeployment-id: slipway-a\nstack-source: /s\n", "d.yml").ClusterId);
     }
 
     [Theory]

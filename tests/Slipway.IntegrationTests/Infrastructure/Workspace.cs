@@ -47,13 +47,23 @@ public sealed partial class Workspace : IAsyncDisposable
         return match.Groups[1].Value.Trim('"');
     }
 
+    /// <summary>The compose project of D: its deployment-id, or for a laconic-so directory without one its cluster-id.</summary>
+    public static string ReadComposeProject(string directory)
+    {
+        var text = File.ReadAllText(System.IO.Path.Combine(directory, "deployment.yml"));
+        var match = DeploymentIdLine().Match(text);
+        if (!match.Success) match = ClusterIdLine().Match(text);
+        Assert.True(match.Success, $"{directory}/deployment.yml has neither deployment-id nor cluster-id:\n{text}");
+        return match.Groups[1].Value.Trim('"');
+    }
+
     public async ValueTask DisposeAsync()
     {
         var failures = new List<string>();
         foreach (var directory in _deployments)
         {
             if (!File.Exists(System.IO.Path.Combine(directory, "deployment.yml"))) continue;
-            var project = ReadDeploymentId(directory);
+            var project = ReadComposeProject(directory);
             // Compose v2 finds a project's containers and networks by its label; no files needed.
             var down = await Docker.RunAsync("compose", "--project-name", project, "down", "--volumes", "--remove-orphans", "--timeout", "3");
             if (!down.Succeeded) failures.Add(down.ToString());
@@ -73,6 +83,9 @@ public sealed partial class Workspace : IAsyncDisposable
 
     [GeneratedRegex(@"^deployment-id:\s*(\S+)\s*$", RegexOptions.Multiline)]
     private static partial Regex DeploymentIdLine();
+
+    [GeneratedRegex(@"^cluster-id:\s*(\S+)\s*$", RegexOptions.Multiline)]
+    private static partial Regex ClusterIdLine();
 }
 
 /// <summary>A created deployment directory and the commands the tests run on it.</summary>

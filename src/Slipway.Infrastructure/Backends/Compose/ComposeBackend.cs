@@ -7,7 +7,7 @@ namespace Slipway.Infrastructure.Backends.Compose;
 
 /// <summary>
 /// Runs a deployment with Docker Compose v2. The project name is the deployment-id (never a folder name, so a
-/// rename cannot orphan volumes); files are D's pod files plus D/overrides/; config.env feeds interpolation.
+/// rename cannot orphan volumes; a directory taken over from laconic-so keeps its cluster-id name); files are D's pod files plus D/overrides/; config.env feeds interpolation.
 /// </summary>
 internal sealed class ComposeBackend : IDeploymentBackend
 {
@@ -18,7 +18,7 @@ internal sealed class ComposeBackend : IDeploymentBackend
         _session = session;
         var bound = docker.Bound(session.Layout.Directory, ChildEnvironment(session), session.SecretValues);
         Compose = new DockerCompose(bound, new ComposeProject(
-            session.Identity.DeploymentId,
+            session.ComposeProject,
             File.Exists(session.Layout.ConfigEnv) ? session.Layout.ConfigEnv : null,
             [.. session.PodComposeFiles, .. session.OverrideFiles]));
     }
