@@ -4,7 +4,9 @@
 #
 #   Debian packages : docker.io (Engine 20.10), busybox-static (test images), git,
 #                     docker-registry + apache2-utils (push tests start their own registry on 127.0.0.1
-#                     with htpasswd auth; the package's own service is kept from starting)
+#                     with htpasswd auth; the package's own service is kept from starting),
+#                     openssh-server + openssh-client + iproute2 (the fleet tests' namespaced hosts run their own
+#                     sshd; the package's own ssh service is kept from starting too)
 #   Compose v2      : docker-compose plugin taken from Debian trixie via a private apt source list
 #                     (only downloaded and unpacked; the system never gets trixie sources)
 #   .NET            : dotnet restore Slipway.slnx (skipped when nothing changed since the last one)
@@ -40,15 +42,21 @@ missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
 { pkg_installed docker-registry && [ -x /usr/bin/docker-registry ]; } || missing+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
+# The fleet tests' hosts: network namespaces (ip, nsenter) each running its own sshd; the ssh client drives them.
+{ pkg_installed openssh-server && [ -x /usr/sbin/sshd ]; } || missing+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v nsenter >/dev/null 2>&1 || missing+=(util-linux)
 
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} (apt-get)"
   # docker-registry's postinst would start a registry service on :5000; the tests start their own on a free
-  # port. A temporary policy-rc.d (only when the machine has none) denies starting that one service.
+  # port, and the fleet tests start their own sshd per test host. A temporary policy-rc.d (only when the machine
+  # has none) denies starting those two services.
   policy=/usr/sbin/policy-rc.d
   made_policy=0
   if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nfor a in "$@"; do [ "$a" = docker-registry ] && exit 101; done\nexit 0\n' | $sudo tee "$policy" >/dev/null
+    printf '#!/bin/sh\nfor a in "$@"; do case "$a" in docker-registry|ssh) exit 101;; esac; done\nexit 0\n' | $sudo tee "$policy" >/dev/null
     $sudo chmod 0755 "$policy"
     made_policy=1
     trap '[ $made_policy = 1 ] && $sudo rm -f "$policy"' EXIT
