@@ -38,6 +38,12 @@ public static class SlipwayLabels
     /// <summary>On pod templates: the keyed hash of the configuration the pod consumes.</summary>
     public const string ConfigHashAnnotation = "slipway.io/config-hash";
 
+    /// <summary>On a spec configmap: the folder of D (relative) its content is read from at every start.</summary>
+    public const string ConfigMapFolderAnnotation = "slipway.io/configmap-folder";
+
+    /// <summary>On pod templates: the digest of the D-folder ConfigMaps the pod mounts, worked out again at every start.</summary>
+    public const string ConfigMapDigestAnnotation = "slipway.io/configmap-digest";
+
     /// <summary>On ConfigMaps made from host files: the bind source they were read from.</summary>
     public const string SourceAnnotation = "slipway.io/source";
 

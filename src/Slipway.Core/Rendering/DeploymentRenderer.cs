@@ -51,6 +51,7 @@ public static class DeploymentRenderer
 
         var volumes = placements.Values.Select(p => p with { Seeded = seeds.Any(s => s.Volume == p.Name) }).ToList();
         var warnings = diagnostics.Sorted();
+        IReadOnlyList<string> folders = [];
         if (spec.DeployTo.IsKubernetes())
         {
             var kubernetes = KubernetesRenderer.Render(new KubernetesInputs
@@ -67,12 +68,13 @@ public static class DeploymentRenderer
             files.AddRange(kubernetes.Files);
             volumes = kubernetes.Volumes.Select(v => v with { Seeded = seeds.Any(s => s.Volume == v.Name) }).ToList();
             warnings = [.. warnings, .. kubernetes.Warnings];
+            folders = kubernetes.Directories;
         }
 
         return new RenderedDeployment
         {
             Files = files,
-            Directories = placements.Values.Where(p => p.HostPath is not null && HostPaths.IsInside(inputs.DeploymentDirectory, p.HostPath)).Select(p => p.HostPath!).ToList(),
+            Directories = placements.Values.Where(p => p.HostPath is not null && HostPaths.IsInside(inputs.DeploymentDirectory, p.HostPath)).Select(p => p.HostPath!).Concat(folders).ToList(),
             Seeds = seeds,
             Volumes = volumes,
             Warnings = warnings,

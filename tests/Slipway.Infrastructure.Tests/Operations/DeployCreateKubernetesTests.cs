@@ -1,7 +1,10 @@
 using System.Runtime.Versioning;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Rendering.Kubernetes;
+using Slipway.Infrastructure.Backends.Kubernetes;
+using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Operations;
+using Slipway.Infrastructure.Tools;
 using Slipway.Infrastructure.Tests.Support;
 
 namespace Slipway.Infrastructure.Tests.Operations;
@@ -180,5 +183,79 @@ public sealed class DeployCreateKubernetesTests : IDisposable
         Assert.Equal(first.Deployment.DeploymentId, second.Deployment.DeploymentId);
         Assert.Contains(KubernetesRenderer.ManifestsFile, second.Update!.Changed);
         Assert.True(File.Exists(Path.Combine(D, KubernetesRenderer.ManifestsFile + ".bak")));
+    }
+
+    private const string ConfigCompose = """
+        services:
+          web:
+            image: shop/web:local
+            volumes:
+              - test-config:/etc/test:ro
+        volumes:
+          test-config:
+        """;
+
+    /// <summary>The stack has no config/test-config: laconic-so's k8s test stack as its users run it (init, then create).</summary>
+    private async Task<(CreateResult Result, string Id)> InitAndCreateWithConfigVolumeAsync()
+    {
+        SampleStack.Write(_workspace);
+        _workspace.WriteFile("stack/compose/docker-compose-web.yml", ConfigCompose + "\n");
+        File.Delete(_workspace.Combine("spec.yml"));
+        await new DeployInit(SampleStack.Environment(_workspace, _runner)).RunAsync(new InitRequest { StackArgument = "./stack", Output = "spec.yml", DeployTo = Core.Specs.DeployTarget.K8sKind }, CancellationToken.None);
+        Assert.Contains("./configmaps/test-config", _workspace.ReadFile("spec.yml"));
+        var result = await CreateAsync();
+        return (result, result.Deployment.DeploymentId);
+    }
+
+    private ApplyBatch BatchOf(string d) =>
+        new KubernetesApply(new KubernetesTarget(DeploymentSession.Open(d), ToolPaths.Default.With(_runner), new KubernetesBackendOptions()))
+            .Batch(KubernetesManifests.Load(Path.Combine(d, KubernetesRenderer.ManifestsFile)), null, new HashSet<string>(), new Dictionary<string, string>());
+
+    private static string DigestOf(ApplyBatch batch) =>
+        batch.Objects.Single(o => o.Kind == "Deployment" && o.Name.EndsWith("-web", StringComparison.Ordinal)).Node.Child("spec")!.Child("template")!.Child("metadata")!.Child("annotations")!.Scalar("slipway.io/configmap-digest")!;
+
+    [Fact]
+    public async Task Deploy_inits_configmap_for_a_stack_without_its_config_folder_is_created_empty_and_said_so()
+    {
+        var (result, id) = await InitAndCreateWithConfigVolumeAsync();
+
+        Assert.True(Directory.Exists(Path.Combine(D, "configmaps", "test-config")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(D, "configmaps", "test-config")));
+        var warning = Assert.Single(result.Warnings, w => w.Message.Contains("configmap 'test-config'", StringComparison.Ordinal));
+        Assert.Contains("created empty", warning.Message);
+        var manifests = File.ReadAllText(Path.Combine(D, KubernetesRenderer.ManifestsFile));
+        Assert.Contains($"name: {id}-test-config\n", manifests);
+        Assert.Contains("slipway.io/configmap-folder: configmaps/test-config\n", manifests);
+    }
+
+    [Fact]
+    public async Task The_configmap_is_made_from_D_configmaps_as_it_is_at_start_and_a_changed_file_changes_the_pods_digest()
+    {
+        var (_, id) = await InitAndCreateWithConfigVolumeAsync();
+        var empty = DigestOf(BatchOf(D));
+        _workspace.WriteFile("deployment/configmaps/test-config/app.conf", "level: debug\n");
+        await CreateAsync(update: true);
+
+        var batch = BatchOf(D);
+        var cm = batch.Objects.Single(o => o.Kind == "ConfigMap" && o.Name == $"{id}-test-config");
+        Assert.Equal("level: debug\n", cm.Node.Child("data")!.Scalar("app.conf"));
+        Assert.Contains("app.conf: \"level: debug\\n\"", batch.Yaml);
+        var withFile = DigestOf(batch);
+        Assert.NotEqual(empty, withFile);
+        Assert.Equal(withFile, DigestOf(BatchOf(D)));
+
+        _workspace.WriteFile("deployment/configmaps/test-config/app.conf", "level: info\n");
+        Assert.NotEqual(withFile, DigestOf(BatchOf(D)));
+    }
+
+    [Fact]
+    public async Task A_configmap_folder_removed_from_D_stops_the_start_saying_which_folder()
+    {
+        await InitAndCreateWithConfigVolumeAsync();
+        Directory.Delete(Path.Combine(D, "configmaps", "test-config"));
+
+        var error = Assert.Throws<SlipwayException>(() => BatchOf(D));
+
+        Assert.Contains(Path.Combine(D, "configmaps", "test-config") + " does not exist", error.Message);
     }
 }

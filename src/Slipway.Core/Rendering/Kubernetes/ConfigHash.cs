@@ -19,6 +19,9 @@ internal sealed class ConfigHash
 {
     private readonly SortedSet<string> _entries = new(StringComparer.Ordinal);
 
+    /// <summary>The folder ConfigMaps the pod mounts: not in the keyed hash, their digest is its own annotation (start works it out again).</summary>
+    public SortedDictionary<string, string> FolderConfigMaps { get; } = new(StringComparer.Ordinal);
+
     public void Config(string key, string value) => Add("config", key, value);
 
     public void EnvFile(string key, string value) => Add("env_file", key, value);

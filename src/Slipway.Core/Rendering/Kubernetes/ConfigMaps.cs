@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Slipway.Core.Compose;
 using Slipway.Core.Deployments;
@@ -12,52 +11,76 @@ namespace Slipway.Core.Rendering.Kubernetes;
 /// <summary>ConfigMaps: the spec's <c>configmaps</c>, and static host-path binds (a file is one key mounted with subPath, a flat folder a key per file).</summary>
 internal static class ConfigMaps
 {
-    /// <summary>Each spec configmap from its source folder; its files are also copied into <c>D/configmaps/&lt;name&gt;</c>.</summary>
+    /// <summary>
+    /// Each spec configmap, made from its folder of D (<c>./configmaps/&lt;name&gt;</c>, laconic-so's convention, or
+    /// <c>configmaps/&lt;name&gt;</c> for a path outside D). The stack's <c>config/&lt;name&gt;</c> (or the path) is copied there when
+    /// it exists; otherwise the folder is created empty for the operator's files. start reads the folder again.
+    /// </summary>
     public static void FromSpec(RenderContext context)
     {
         var spec = context.Spec;
         foreach (var cm in spec.Kubernetes.ConfigMaps)
         {
-            string source;
-            if (cm.Source.StartsWith("./", StringComparison.Ordinal))
+            var inD = cm.Source.StartsWith("./", StringComparison.Ordinal);
+            var folder = inD ? cm.Source[2..].Trim('/') : $"configmaps/{cm.Name}";
+            if (folder.Length == 0 || folder.Split('/').Any(p => p is ".." or "." or ""))
             {
-                // laconic-so: "./..." names the stack's config/<name> (deploy init writes ./configmaps/<name>).
-                if (context.Inputs.Bundle.Stack.ConfigRoot is not { } configRoot)
+                context.Diagnostics.Error(DiagnosticCodes.InvalidValue, $"configmap '{cm.Name}': '{cm.Source}' must name a folder inside the deployment directory", cm.Location,
+                    $"use ./configmaps/{cm.Name}, or an absolute path, or a path starting with ../ or ~/");
+                continue;
+            }
+
+            var dFolder = Path.Combine(context.Inputs.DeploymentDirectory, folder);
+            string? source = inD
+                ? context.Inputs.Bundle.Stack.ConfigRoot is { } configRoot ? Path.Combine(configRoot, cm.Name) : null
+                : Path.GetFullPath(Path.Combine(spec.Directory, StackResolver.ExpandHome(cm.Source)));
+            var entry = source is null ? HostPathEntry.Missing : context.Inputs.HostFiles.Stat(source);
+            var files = new Dictionary<string, HostFile>(StringComparer.Ordinal);
+            var existing = context.Inputs.HostFiles.Stat(dFolder);
+            if (existing.Kind == HostPathKind.Directory)
+            {
+                // An update: the operator's files in D count as much as the stack's (which win, being copied over them).
+                foreach (var file in existing.Files!) files[file.Name] = file;
+            }
+
+            if (entry.Kind == HostPathKind.Missing && inD)
+            {
+                if (files.Count == 0)
                 {
-                    context.Diagnostics.Error(DiagnosticCodes.NotFound, $"configmap '{cm.Name}': '{cm.Source}' means the stack's config/{cm.Name} folder, and the stack has no config/ folder", cm.Location,
-                        "give an absolute path, or a path starting with ../ or ~/");
-                    continue;
+                    context.Diagnostics.Warning(DiagnosticCodes.NotFound,
+                        $"configmap '{cm.Name}': the stack has no config/{cm.Name} folder, so {folder}/ is created empty in the deployment directory; the ConfigMap is made from what that folder holds at each start",
+                        cm.Location, $"put the files of '{cm.Name}' into {dFolder} before start");
                 }
 
-                source = Path.Combine(configRoot, cm.Name);
+                context.Directories.Add(dFolder);
             }
             else
             {
-                source = Path.GetFullPath(Path.Combine(spec.Directory, StackResolver.ExpandHome(cm.Source)));
+                var what = $"configmap '{cm.Name}' ({source})";
+                if (FolderConfigMaps.Read(entry, what, out var error) is null)
+                {
+                    context.Diagnostics.Error(entry.Kind == HostPathKind.Missing ? DiagnosticCodes.NotFound : DiagnosticCodes.InvalidValue, error!, cm.Location);
+                    continue;
+                }
+
+                foreach (var file in entry.Files!)
+                {
+                    files[file.Name] = file;
+                    context.Files.Add(new RenderedFile($"{folder}/{file.Name}", file.Read(), Executable: file.Executable));
+                }
             }
 
-            var entry = context.Inputs.HostFiles.Stat(source);
-            var what = $"configmap '{cm.Name}' ({source})";
-            if (entry.Kind != HostPathKind.Directory)
+            if (FolderConfigMaps.FromFiles([.. files.Values], $"configmap '{cm.Name}' ({dFolder})", out var invalid) is not { } content)
             {
-                context.Diagnostics.Error(DiagnosticCodes.NotFound, entry.Kind == HostPathKind.Missing ? $"{what} does not exist" : $"{what} is a file; a configmap source is a folder of files", cm.Location);
+                context.Diagnostics.Error(DiagnosticCodes.InvalidValue, invalid!, cm.Location);
                 continue;
-            }
-
-            if (entry.Subdirectories is { Count: > 0 } subdirectories)
-            {
-                context.Diagnostics.Error(DiagnosticCodes.InvalidValue, $"{what} contains subdirectories ({string.Join(", ", subdirectories)}); a ConfigMap holds the top-level files of one folder", cm.Location);
-                continue;
-            }
-
-            if (Data(context, entry.Files!, what, cm.Location) is not { } data) continue;
-            foreach (var file in entry.Files!)
-            {
-                context.Files.Add(new RenderedFile($"configmaps/{cm.Name}/{file.Name}", file.Read(), Executable: file.Executable));
             }
 
             var name = KubeNames.Label($"{context.Id}-{cm.Name}");
-            context.ConfigMaps[name] = ConfigMap(context, name, data, null);
+            var obj = ConfigMap(context, name, content, null);
+            obj["metadata"]!["annotations"] = new JsonObject { [SlipwayLabels.ConfigMapFolderAnnotation] = folder };
+            context.ConfigMaps[name] = obj;
+            context.FolderConfigMapDigests[name] = content.Digest;
         }
     }
 
@@ -80,7 +103,7 @@ internal static class ConfigMaps
                 var resolved = RenderContext.ResolveBind(file, source);
                 if (context.HostBinds.ContainsKey(resolved)) continue;
                 var entry = context.Inputs.HostFiles.Stat(resolved);
-                (JsonObject, JsonObject, bool)? data;
+                ConfigMapContent? data;
                 string? key = null;
                 switch (entry.Kind)
                 {
@@ -89,7 +112,7 @@ internal static class ConfigMaps
                         continue;
                     case HostPathKind.File:
                         key = entry.File!.Name;
-                        data = Data(context, [entry.File], $"{what}: {resolved}", mount.Location);
+                        data = Data(context, [entry.File!], $"{what}: {resolved}", mount.Location);
                         break;
                     default:
                         if (entry.Subdirectories is { Count: > 0 } subdirectories)
@@ -111,60 +134,27 @@ internal static class ConfigMaps
                 }
 
                 var configMapName = KubeNames.Label($"{context.Id}-{volumeName}");
-                context.ConfigMaps[configMapName] = ConfigMap(context, configMapName, data.Value, source);
+                context.ConfigMaps[configMapName] = ConfigMap(context, configMapName, data, source);
                 context.HostBinds[resolved] = new HostBind(volumeName, configMapName, key);
             }
         }
     }
 
-    /// <summary>ConfigMap data from files: UTF-8 text under data, anything else base64 under binaryData; null (reported) over budget or with a bad key.</summary>
-    private static (JsonObject Data, JsonObject Binary, bool AnyExecutable)? Data(RenderContext context, IReadOnlyList<HostFile> files, string what, SourceLocation at)
+    /// <summary>ConfigMap content from files; null (reported) over budget or with a bad key.</summary>
+    private static ConfigMapContent? Data(RenderContext context, IReadOnlyList<HostFile> files, string what, SourceLocation at)
     {
-        var total = files.Sum(f => f.Size);
-        if (total > KubernetesRenderer.ConfigMapBudget)
-        {
-            context.Diagnostics.Error(DiagnosticCodes.InvalidValue, $"{what} holds {total} bytes, exceeding the ConfigMap budget of {KubernetesRenderer.ConfigMapBudget} bytes (700 KiB)", at,
-                "use a volume for large content");
-            return null;
-        }
-
-        var data = new JsonObject();
-        var binary = new JsonObject();
-        foreach (var file in files.OrderBy(f => f.Name, StringComparer.Ordinal))
-        {
-            if (!KubeNames.IsConfigKey(file.Name))
-            {
-                context.Diagnostics.Error(DiagnosticCodes.InvalidName, $"{what}: file name '{file.Name}' cannot be a ConfigMap key (letters, digits, '-', '_', '.')", at);
-                return null;
-            }
-
-            var bytes = file.Read();
-            if (IsText(bytes)) data[file.Name] = Encoding.UTF8.GetString(bytes);
-            else binary[file.Name] = Convert.ToBase64String(bytes);
-        }
-
-        return (data, binary, files.Any(f => f.Executable));
+        var content = FolderConfigMaps.FromFiles(files, what, out var error);
+        if (content is null) context.Diagnostics.Error(DiagnosticCodes.InvalidValue, error!, at);
+        return content;
     }
 
-    private static bool IsText(byte[] bytes)
-    {
-        try
-        {
-            var text = new UTF8Encoding(false, true).GetString(bytes);
-            return !text.Any(c => char.IsControl(c) && c is not '\n' and not '\t' and not '\r');
-        }
-        catch (DecoderFallbackException)
-        {
-            return false;
-        }
-    }
-
-    private static JsonObject ConfigMap(RenderContext context, string name, (JsonObject Data, JsonObject Binary, bool AnyExecutable) content, string? hostSource)
+    private static JsonObject ConfigMap(RenderContext context, string name, ConfigMapContent content, string? hostSource)
     {
         var obj = context.Object("v1", "ConfigMap", name, context.Labels());
         if (hostSource is not null) obj["metadata"]!["annotations"] = new JsonObject { [SlipwayLabels.SourceAnnotation] = hostSource };
-        if (content.Data.Count > 0 || content.Binary.Count == 0) obj["data"] = content.Data;
-        if (content.Binary.Count > 0) obj["binaryData"] = content.Binary;
+        var data = new JsonObject(content.Data.Select(d => KeyValuePair.Create(d.Key, (JsonNode?)d.Value)));
+        if (content.Data.Count > 0 || content.BinaryData.Count == 0) obj["data"] = data;
+        if (content.BinaryData.Count > 0) obj["binaryData"] = new JsonObject(content.BinaryData.Select(d => KeyValuePair.Create(d.Key, (JsonNode?)d.Value)));
         if (content.AnyExecutable) context.ExecutableConfigMaps.Add(name);
         return obj;
     }

@@ -117,6 +117,7 @@ public static class KubernetesRenderer
             Jobs = jobs,
             Files = files,
             Volumes = context.Volumes.Select(v => new VolumePlacement(v.Name, v.HostPath, false) { Target = spec.DeployTo, NodePath = v.NodePath, Storage = v.Storage }).ToList(),
+            Directories = context.Directories,
             Warnings = context.Diagnostics.Sorted(),
         };
     }

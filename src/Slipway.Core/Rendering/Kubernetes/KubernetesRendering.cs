@@ -17,5 +17,8 @@ public sealed record KubernetesRendering
 
     public required IReadOnlyList<VolumePlacement> Volumes { get; init; }
 
+    /// <summary>Folders of D to create (absolute), e.g. a spec configmap's that the stack has no files for.</summary>
+    public IReadOnlyList<string> Directories { get; init; } = [];
+
     public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
 }

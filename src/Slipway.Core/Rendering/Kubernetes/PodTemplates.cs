@@ -59,6 +59,11 @@ internal static class PodTemplates
 
         var labels = job ? context.Labels(job: file.Name) : context.Labels(pod: file.Name);
         var annotations = new JsonObject { [SlipwayLabels.ConfigHashAnnotation] = hash.Compute(context.Inputs.ConfigHashKey) };
+        if (hash.FolderConfigMaps.Count > 0)
+        {
+            annotations[SlipwayLabels.ConfigMapDigestAnnotation] = FolderConfigMaps.TemplateDigest(hash.FolderConfigMaps.Select(m => (m.Key, m.Value)));
+        }
+
         foreach (var service in file.Compose.Services)
         {
             foreach (var (key, value) in kubernetes.Labels) labels[WithService(key, service.Name)] = value.Value;

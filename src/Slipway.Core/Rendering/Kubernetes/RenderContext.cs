@@ -50,6 +50,12 @@ internal sealed class RenderContext
     /// <summary>Content digests of <see cref="ConfigMaps"/>, worked out once per ConfigMap however many containers mount it.</summary>
     public Dictionary<string, string> ConfigMapDigests { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Content digests of the spec configmaps made from folders of D (see <see cref="FolderConfigMaps"/>).</summary>
+    public Dictionary<string, string> FolderConfigMapDigests { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Folders to create in D (absolute): spec configmap folders the stack has no files for.</summary>
+    public List<string> Directories { get; } = [];
+
     /// <summary>ConfigMaps holding an executable file: mounted with mode 0755.</summary>
     public HashSet<string> ExecutableConfigMaps { get; } = new(StringComparer.Ordinal);
 

@@ -22,7 +22,7 @@ internal static class VolumeMounts
                     volumeName = KubeNames.Label(mount.Source!);
                     var cmName = KubeNames.Label($"{context.Id}-{mount.Source}");
                     AddVolume(volumes, volumeName, ConfigMapVolume(context, cmName));
-                    ConsumeConfigMap(context, cmName, hash);
+                    if (context.FolderConfigMapDigests.TryGetValue(cmName, out var folderDigest)) hash.FolderConfigMaps[cmName] = folderDigest;
                     m["readOnly"] = true;
                     break;
                 case MountKind.Volume:

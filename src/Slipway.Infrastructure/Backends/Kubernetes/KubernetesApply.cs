@@ -77,6 +77,7 @@ internal sealed class KubernetesApply(KubernetesTarget target)
             Add(o);
         }
 
+        ConfigMapFolders.Refresh(objects, target.Directory);
         KubernetesManifests.PinImages(objects, pins);
         return new ApplyBatch(objects, KubernetesManifests.Serialize(objects), declared);
     }
