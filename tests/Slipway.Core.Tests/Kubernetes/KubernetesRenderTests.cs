@@ -264,6 +264,20 @@ public sealed class KubernetesRenderTests : IDisposable
     }
 
     [Fact]
+    public void Spec_secrets_are_optional_references_so_a_secret_not_created_yet_does_not_stop_the_pods()
+    {
+        // The real server's answer to a required reference: CreateContainerConfigError: secret "test-secret" not found.
+        var objects = Objects(Render(Kind("secrets:\n  test-secret: [TEST_SECRET_KEY]\n  all-keys: []\n")));
+
+        var web = objects.Single(o => (string?)o["kind"] == "Deployment" && (string?)o["metadata"]!["name"] == $"{Id}-web");
+        var container = web["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        var keyRef = container["env"]!.AsArray().Single(e => (string?)e!["name"] == "TEST_SECRET_KEY")!["valueFrom"]!["secretKeyRef"]!;
+        Assert.Equal(("test-secret", "TEST_SECRET_KEY", "true"), ((string?)keyRef["name"], (string?)keyRef["key"], (string?)keyRef["optional"]));
+        Assert.Contains("optional: true\n", Manifests(Render(Kind("secrets:\n  test-secret: [TEST_SECRET_KEY]\n"))), StringComparison.Ordinal);
+        Assert.Equal("""[{"secretRef":{"name":"all-keys","optional":"true"}}]""", container["envFrom"]!.ToJsonString());
+    }
+
+    [Fact]
     public void A_config_key_no_pod_consumes_changes_no_hash()
     {
         var without = Objects(Render(Kind()));

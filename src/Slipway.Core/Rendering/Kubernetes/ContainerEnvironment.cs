@@ -86,7 +86,8 @@ internal static class ContainerEnvironment
                 entries.Add((key, new JsonObject
                 {
                     ["name"] = key,
-                    ["valueFrom"] = new JsonObject { ["secretKeyRef"] = new JsonObject { ["name"] = secret.Name, ["key"] = key } },
+                    // Optional, as laconic-so's envFrom: a Secret not created yet must not keep every pod in CreateContainerConfigError.
+                    ["valueFrom"] = new JsonObject { ["secretKeyRef"] = new JsonObject { ["name"] = secret.Name, ["key"] = key, ["optional"] = true } },
                 }));
             }
         }

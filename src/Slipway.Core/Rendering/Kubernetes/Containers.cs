@@ -32,7 +32,7 @@ internal static class Containers
 
         if (ContainerEnvironment.Entries(context, file, service, hash) is { Count: > 0 } env) container["env"] = env;
         var envFrom = spec.Kubernetes.Secrets.Where(s => s.Keys.Count == 0)
-            .Select(s => (JsonNode)new JsonObject { ["secretRef"] = new JsonObject { ["name"] = s.Name } }).ToArray();
+            .Select(s => (JsonNode)new JsonObject { ["secretRef"] = new JsonObject { ["name"] = s.Name, ["optional"] = true } }).ToArray();
         if (envFrom.Length > 0) container["envFrom"] = new JsonArray(envFrom);
 
         if (Ports(context, service) is { Count: > 0 } ports) container["ports"] = ports;

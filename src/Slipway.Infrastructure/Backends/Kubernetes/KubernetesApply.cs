@@ -27,6 +27,7 @@ internal sealed class KubernetesApply(KubernetesTarget target)
         await target.ConnectAsync(options.PerformClusterManagement, options.Progress, cancellationToken);
         await new NamespaceOwnership(target).CheckAsync(ns.Name, options.Progress, cancellationToken);
         if (manifests.Any(o => o.Kind == "PersistentVolume")) await ReleaseVolumesAsync(options.Progress, cancellationToken);
+        await WarnMissingSecretsAsync(ns.Name, cancellationToken);
         var existingJobs = await ExistingJobsAsync(ns.Name, cancellationToken);
         var pullSecret = target.PullSecret(ns, warn: true);
         var batch = Batch(manifests, pullSecret, existingJobs, options.ImagePins);
@@ -111,6 +112,32 @@ internal sealed class KubernetesApply(KubernetesTarget target)
             var name = item.GetProperty("metadata").GetProperty("name").GetString()!;
             progress?.Invoke($"persistentvolume/{name} was released by a deleted claim; making it claimable again");
             await target.Kubectl.RequireAsync($"patch persistentvolume {name}", ["patch", "persistentvolume", name, "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/spec/claimRef\"}]"], cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The spec's secrets are the operator's to create: pods reference them as optional (they start without them), so
+    /// each one missing is said before anything is applied, with the command that creates it.
+    /// </summary>
+    private async Task WarnMissingSecretsAsync(string ns, CancellationToken cancellationToken)
+    {
+        var wanted = target.Session.Spec.Kubernetes.Secrets;
+        if (wanted.Count == 0) return;
+        var live = await target.Kubectl.RunAsync(["get", "secrets", "-n", ns, "-o", "name"], cancellationToken);
+        if (!live.Succeeded && !Tools.Kubectl.IsNotFound(live))
+        {
+            target.Options.Warn($"could not list the Secrets of namespace {ns} to check the spec's secrets: {live.Tail()}");
+            return;
+        }
+
+        var present = live.Succeeded ? KubernetesTarget.Lines(live.StandardOutput).ToHashSet(StringComparer.Ordinal) : [];
+        foreach (var secret in wanted.Where(s => !present.Contains($"secret/{s.Name}")))
+        {
+            var keys = secret.Keys.Count > 0 ? secret.Keys : ["KEY"];
+            var literals = string.Join(" ", keys.Select(k => $"--from-literal={k}=..."));
+            target.Options.Warn(
+                $"Secret {secret.Name} ({secret.Location}) does not exist in namespace {ns} yet: the pods start without {(secret.Keys.Count > 0 ? string.Join(", ", secret.Keys) : "its keys")}; "
+                + $"create it with 'kubectl -n {ns} create secret generic {secret.Name} {literals}', then run restart");
         }
     }
 

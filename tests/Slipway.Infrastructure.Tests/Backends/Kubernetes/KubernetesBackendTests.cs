@@ -90,6 +90,24 @@ public sealed class KubernetesBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_says_which_spec_secrets_do_not_exist_yet_with_the_command_before_anything_is_applied()
+    {
+        var backend = Backend();
+        File.AppendAllText(Path.Combine(_d, "spec.yml"), "secrets:\n  test-secret: [TEST_SECRET_KEY]\n  present: []\n");
+        backend = Create();
+        FreshCluster();
+        _runner.On(K("get", "secrets")).Returns(0, "secret/present\n");
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        var warning = Assert.Single(_warnings);
+        Assert.Contains("Secret test-secret", warning);
+        Assert.Contains($"kubectl -n {Ns} create secret generic test-secret --from-literal=TEST_SECRET_KEY=...", warning);
+        var calls = _runner.Calls.Select(c => string.Join(' ', Argv(c))).ToList();
+        Assert.True(calls.FindIndex(c => c.Contains(" get secrets -n shop-ns -o name", StringComparison.Ordinal)) < calls.FindIndex(c => c.Contains(" apply ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Start_sends_the_namespace_first_then_the_pull_secret_then_manifests_and_jobs_on_stdin()
     {
         var backend = Backend();
