@@ -12,7 +12,9 @@ namespace Slipway.IntegrationTests.Kubernetes;
 /// start / restart / stop / volumes / namespace ownership against a real cluster (SLIPWAY_TEST_KUBECONFIG). The
 /// deployment directories are written by hand in the renderer's file contract, so these tests exercise the kubectl
 /// driving alone. The image (default busybox:1.36, override with SLIPWAY_TEST_K8S_IMAGE) must be pullable by the cluster.
-/// Every test uses its own namespace and deletes it at the end.
+/// The claims name no StorageClass, so the cluster needs a default one (kind and most distributions have it; a bare
+/// kubeadm cluster does not: install one, e.g. local-path-provisioner, and mark it default). Every test checks that
+/// first and fails with what is missing instead of timing out. Every test uses its own namespace and deletes it at the end.
 /// </summary>
 [Collection("kubernetes")]
 public sealed class KubernetesEndToEndTests : IDisposable
@@ -37,7 +39,7 @@ public sealed class KubernetesEndToEndTests : IDisposable
 
     private static string Id(string ns) => $"slipway-e2e{ns[^8..]}";
 
-    private KubernetesBackend Deploy(string folder, string ns, bool withConfigMap = true)
+    private KubernetesBackend Deploy(string folder, string ns, bool withConfigMap = true, string extraEnv = "")
     {
         var d = _workspace.Combine(folder);
         var id = Id(ns);
@@ -46,10 +48,19 @@ public sealed class KubernetesEndToEndTests : IDisposable
         _workspace.WriteFile($"{folder}/deployment.yml", $"cluster-id: {id}\ndeployment-id: {id}\nstack-source: \"/stacks/e2e\"\n");
         _workspace.WriteFile($"{folder}/spec.yml", $"stack: ./stack\ndeploy-to: k8s\nnamespace: {ns}\n");
         _workspace.WriteFile($"{folder}/stack.yml", "name: e2e\npods:\n  - web\n");
-        _workspace.WriteFile($"{folder}/k8s/manifests.yml", Manifests(d, ns, id, withConfigMap));
+        _workspace.WriteFile($"{folder}/k8s/manifests.yml", Manifests(d, ns, id, withConfigMap).Replace("                  ports:\n", extraEnv + "                  ports:\n", StringComparison.Ordinal));
         var backend = new KubernetesBackend(DeploymentSession.Open(d), ToolPaths.Default.With(_runner), new KubernetesBackendOptions { GetEnvironment = Environment.GetEnvironmentVariable });
         _cleanup.Add((backend, ns));
+        RequireDefaultStorageClass(backend);
         return backend;
+    }
+
+    /// <summary>What these tests need of the cluster besides the image: a default StorageClass for their claims.</summary>
+    private static void RequireDefaultStorageClass(KubernetesBackend backend)
+    {
+        var classes = backend.Kubectl.RunAsync(["get", "storageclasses", "-o", "jsonpath={.items[*].metadata.annotations.storageclass\\.kubernetes\\.io/is-default-class}"], CancellationToken.None).GetAwaiter().GetResult();
+        Assert.True(classes.Succeeded && classes.StandardOutput.Contains("true", StringComparison.Ordinal),
+            $"the cluster in {KubernetesFactAttribute.Kubeconfig} has no default StorageClass, which these tests' claims need: install one (e.g. local-path-provisioner) and mark it default ({classes.StandardError.Trim()})");
     }
 
     private static string Labels(string indent, string id, bool pod = false) =>
@@ -193,6 +204,23 @@ public sealed class KubernetesEndToEndTests : IDisposable
 
         Assert.DoesNotContain($"configmap/{Id(ns)}-extra", await KubectlAsync(backend, "get", "configmaps", "-n", ns, "-o", "name"));
         Assert.Equal($"persistentvolumeclaim/{Id(ns)}-data", await KubectlAsync(backend, "get", "persistentvolumeclaims", "-n", ns, "-o", "name"));
+        await backend.StopAsync(new StopOptions { DeleteVolumes = true, DeleteNamespace = true }, CancellationToken.None);
+    }
+
+    [KubernetesFact]
+    public async Task A_pod_that_cannot_get_its_config_fails_the_start_at_once_not_at_the_timeout()
+    {
+        var ns = $"slipway-e2e-{_suffix}";
+        // A required reference to a Secret nobody created: the server's pods sit in CreateContainerConfigError.
+        var backend = Deploy("d1", ns, extraEnv: "                  env:\n                    - name: TEST_SECRET_KEY\n                      valueFrom:\n                        secretKeyRef: {name: test-secret, key: TEST_SECRET_KEY}\n");
+        var started = DateTimeOffset.UtcNow;
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.ApplyAsync(Start, CancellationToken.None));
+
+        Assert.Equal(FailureReason.DeploymentFailed, error.Reason);
+        Assert.Contains("CreateContainerConfigError", error.Message);
+        Assert.Contains("test-secret", error.Message);
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromMinutes(2), "failed only after " + (DateTimeOffset.UtcNow - started));
         await backend.StopAsync(new StopOptions { DeleteVolumes = true, DeleteNamespace = true }, CancellationToken.None);
     }
 

@@ -44,11 +44,8 @@ internal sealed class KubernetesApply(KubernetesTarget target)
             await target.Kubectl.RequireAsync("rollout restart", ["rollout", "restart", "-n", ns.Name, .. deployments.Select(d => $"deployment/{d.Name}")], cancellationToken);
         }
 
-        if (!options.Wait) return;
-        foreach (var deployment in deployments)
-        {
-            await WaitForRolloutAsync(ns.Name, deployment.Name, deadline, options, cancellationToken);
-        }
+        if (!options.Wait || deployments.Count == 0) return;
+        await WaitHealthyAsync(ns.Name, deadline, options, cancellationToken);
     }
 
     /// <summary>The one stdin of an apply: the Namespace first, the pull secret before the pods need it, then the rest and the jobs not run yet.</summary>
@@ -148,21 +145,37 @@ internal sealed class KubernetesApply(KubernetesTarget target)
         return KubernetesTarget.Lines(result.StandardOutput).ToHashSet(StringComparer.Ordinal);
     }
 
-    private async Task WaitForRolloutAsync(string ns, string name, DateTimeOffset deadline, ApplyOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits, when asked to, as verify does: until every rollout is done and every container ready, failing at once on
+    /// a state Kubernetes retries without hope (CreateContainerConfigError, ImagePullBackOff, CrashLoopBackOff, a claim
+    /// no volume can bind), which <c>kubectl rollout status</c> would sit out to the timeout.
+    /// </summary>
+    private async Task WaitHealthyAsync(string ns, DateTimeOffset deadline, ApplyOptions options, CancellationToken cancellationToken)
     {
-        var remaining = deadline - target.Options.Clock.GetUtcNow();
-        var seconds = Math.Max(1, (int)Math.Ceiling(remaining.TotalSeconds));
-        options.Progress?.Invoke($"waiting for deployment/{name} to roll out");
-        var result = await target.Kubectl.RunAsync(["rollout", "status", $"deployment/{name}", "-n", ns, $"--timeout={seconds}s"], cancellationToken,
-            timeout: TimeSpan.FromSeconds(seconds + 30), progress: options.Progress);
-        if (result.Succeeded) return;
-        var timedOut = result.TimedOut
-            || result.StandardError.Contains("timed out", StringComparison.OrdinalIgnoreCase)
-            || result.StandardError.Contains("exceeded its progress deadline", StringComparison.Ordinal);
-        throw new SlipwayException(timedOut ? FailureReason.VerifyTimeout : FailureReason.DeploymentFailed,
-            timedOut
-                ? $"deployment/{name} in namespace {ns} did not finish rolling out within {(int)options.WaitTimeout.TotalSeconds}s:\n{result.Tail()}"
-                : $"kubectl rollout status deployment/{name} failed (exit code {result.ExitCode}):\n{result.Tail()}",
-            $"see why with 'slipway deployment --dir {target.Directory} status' and 'logs'; or raise --wait-timeout");
+        var health = new KubernetesHealth(target);
+        var hint = $"see why with 'slipway deployment --dir {target.Directory} status' and 'diagnose'";
+        while (true)
+        {
+            var snapshot = await health.SnapshotAsync(cancellationToken);
+            var failed = snapshot.Services.Where(s => s.Condition == ServiceCondition.Failed).Select(s => $"{s.Service} ({s.Name}): {s.State}")
+                .Concat(snapshot.FailedRollouts).ToList();
+            if (failed.Count > 0)
+            {
+                throw new SlipwayException(FailureReason.DeploymentFailed, $"the deployment in namespace {ns} cannot become ready:\n  " + string.Join("\n  ", failed), hint);
+            }
+
+            var waiting = snapshot.Services.Where(s => s.Condition != ServiceCondition.Ready).Select(s => $"{s.Service} ({s.Health ?? s.State})")
+                .Concat(snapshot.PendingRollouts).ToList();
+            if (snapshot.Services.Count > 0 && waiting.Count == 0) return;
+            if (target.Options.Clock.GetUtcNow() >= deadline)
+            {
+                throw new SlipwayException(FailureReason.VerifyTimeout,
+                    $"the deployment in namespace {ns} did not finish rolling out within {(int)options.WaitTimeout.TotalSeconds}s: {(waiting.Count == 0 ? "no pods" : string.Join(", ", waiting))}",
+                    hint + "; or raise --wait-timeout");
+            }
+
+            options.Progress?.Invoke(waiting.Count == 0 ? "waiting for pods" : "waiting for " + string.Join(", ", waiting));
+            await target.Options.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        }
     }
 }

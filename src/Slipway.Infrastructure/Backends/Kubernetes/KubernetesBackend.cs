@@ -11,6 +11,7 @@ namespace Slipway.Infrastructure.Backends.Kubernetes;
 internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools, KubernetesBackendOptions options) : IDeploymentBackend
 {
     private readonly KubernetesTarget _target = new(session, tools, options);
+    private KubernetesHealth? _health;
 
     /// <summary>The deployment's kubectl (its kubeconfig or kind context).</summary>
     public Kubectl Kubectl => _target.Kubectl;
@@ -41,14 +42,8 @@ internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools
         return PodStatus.ParsePods(result.StandardOutput);
     }
 
-    /// <summary>The pods, and the Deployments still rolling out: an apply that did not wait leaves that to here.</summary>
-    public async Task<HealthSnapshot> HealthAsync(CancellationToken cancellationToken)
-    {
-        var ns = _target.Namespace;
-        var deployments = await _target.Kubectl.RequireAsync("get deployments", ["get", "deployments.apps", "-n", ns, "-l", _target.Selector, "-o", "json"], cancellationToken);
-        var (pending, failed) = PodStatus.ParseRollouts(deployments.StandardOutput);
-        return new HealthSnapshot(await StatusAsync(cancellationToken), pending, failed);
-    }
+    /// <summary>The pods, the Deployments still rolling out and the claims still pending: an apply that did not wait leaves that to here.</summary>
+    public Task<HealthSnapshot> HealthAsync(CancellationToken cancellationToken) => (_health ??= new KubernetesHealth(_target)).SnapshotAsync(cancellationToken);
 
     public Task<string> DiagnoseAsync(int tailLines, CancellationToken cancellationToken) => new KubernetesAccess(_target).DiagnoseAsync(tailLines, cancellationToken);
 

@@ -58,7 +58,7 @@ public sealed class KindBackendTests : IDisposable
         _runner.On(K("get", "namespace")).Returns(1, stderr: "Error from server (NotFound): namespaces \"shop-ns\" not found\n");
         _runner.On(K("apply")).Returns(0);
         _runner.On(K("get", OwnedKinds)).Returns(0);
-        _runner.On(K("rollout", "status")).Returns(0);
+        KubernetesSample.Healthy(_runner, K);
     }
 
     [Fact]

@@ -63,13 +63,13 @@ public sealed class KubernetesBackendTests : IDisposable
         _runner.On(K("apply")).Returns(0, "namespace/shop-ns serverside-applied\n");
         _runner.On(K("get", OwnedKinds)).Returns(0, liveObjects);
         _runner.On(K("delete")).Returns(0);
-        _runner.On(K("rollout", "status")).Returns(0, "deployment successfully rolled out\n");
+        KubernetesSample.Healthy(_runner, K);
     }
 
     private ProcessSpec ApplyCall() => _runner.Single(c => c.Arguments.Contains("apply"));
 
     [Fact]
-    public async Task Start_checks_the_namespace_applies_once_prunes_and_waits_for_every_deployment()
+    public async Task Start_checks_the_namespace_applies_once_prunes_and_waits_until_every_rollout_is_done_and_every_container_ready()
     {
         var backend = Backend();
         FreshCluster(Live([.. Declared, $"configmap/{Id}-old", $"service/{Id}-gone"]));
@@ -83,8 +83,9 @@ public sealed class KubernetesBackendTests : IDisposable
             K("apply", "--server-side", "--field-manager=slipway", "-f", "-"),
             K("get", OwnedKinds, "-n", Ns, "-l", Selector, "-o", "name"),
             K("delete", "-n", Ns, "--wait=true", "--ignore-not-found", $"configmap/{Id}-old", $"service/{Id}-gone"),
-            K("rollout", "status", $"deployment/{Id}-web", "-n", Ns, "--timeout=300s"),
-            K("rollout", "status", $"deployment/{Id}-worker", "-n", Ns, "--timeout=300s"),
+            K("get", "deployments.apps", "-n", Ns, "-l", Selector, "-o", "json"),
+            K("get", "pods", "-n", Ns, "-l", Selector, "-o", "json"),
+            K("get", "persistentvolumeclaims", "-n", Ns, "-l", Selector, "-o", "json"),
         ], _runner.Calls.Select(Argv));
         Assert.All(_runner.Calls, c => Assert.Equal(_d, c.WorkingDirectory));
     }
@@ -309,24 +310,90 @@ public sealed class KubernetesBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task A_rollout_that_times_out_is_a_verify_timeout_naming_the_deployment()
+    public async Task A_rollout_that_times_out_is_a_verify_timeout_naming_what_it_waited_for()
     {
         var backend = Backend();
+        var clock = new ManualClock();
+        backend = new KubernetesBackend(DeploymentSession.Open(_d), ToolPaths.Default.With(_runner), new KubernetesBackendOptions
+        {
+            GetEnvironment = name => _environment.GetValueOrDefault(name),
+            Clock = clock,
+            Delay = (d, _) => { clock.Advance(d); return Task.CompletedTask; },
+        });
         _runner.On(K("get", "namespace")).Returns(1, stderr: NotFound);
         _runner.On(K("get", "jobs.batch")).Returns(0);
         _runner.On(K("apply")).Returns(0);
         _runner.On(K("get", OwnedKinds)).Returns(0);
-        _runner.On(K("rollout", "status", $"deployment/{Id}-web")).Returns(1,
-            "Waiting for deployment \"x\" rollout to finish: 0 of 1 updated replicas are available...\n", "error: timed out waiting for the condition\n");
+        _runner.On(K("get", "deployments.apps")).Returns(0, KubernetesSample.RolledOut.Replace("\"availableReplicas\":1}}]", "\"availableReplicas\":0}}]", StringComparison.Ordinal));
+        _runner.On(K("get", "pods")).Returns(0, KubernetesSample.ReadyPods.Replace("\"name\":\"worker\",\"ready\":true", "\"name\":\"worker\",\"ready\":false", StringComparison.Ordinal));
+        _runner.On(K("get", "persistentvolumeclaims")).Returns(0, KubernetesSample.BoundClaims);
 
         var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.ApplyAsync(Options() with { WaitTimeout = TimeSpan.FromSeconds(45) }, CancellationToken.None));
 
         Assert.Equal(FailureReason.VerifyTimeout, error.Reason);
-        Assert.Contains($"deployment/{Id}-web", error.Message);
-        Assert.Contains("45s", error.Message);
-        var rollout = _runner.Single(c => c.Arguments.Contains("rollout"));
-        Assert.Contains("--timeout=45s", rollout.Arguments);
-        Assert.True(rollout.Timeout > TimeSpan.FromSeconds(45));
+        Assert.Contains("within 45s", error.Message);
+        Assert.Contains("worker (not ready)", error.Message);
+        Assert.Contains($"deployment/{Id}-worker: 0 of 1 updated replicas are available", error.Message);
+        Assert.True(clock.GetUtcNow() - ManualClock.Start >= TimeSpan.FromSeconds(45));
+    }
+
+    [Fact]
+    public async Task A_pod_in_CreateContainerConfigError_fails_the_waiting_apply_at_once_with_the_kubelets_words()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "pods")).Returns(0, """
+            {"items":[{"metadata":{"name":"web-1","uid":"1"},"spec":{"containers":[{"name":"web"}]},
+              "status":{"phase":"Pending","containerStatuses":[{"name":"web","ready":false,
+                "state":{"waiting":{"reason":"CreateContainerConfigError","message":"secret \"test-secret\" not found"}}}]}}]}
+            """);
+        _runner.On(K("get", "deployments.apps")).Returns(0, KubernetesSample.RolledOut.Replace("\"availableReplicas\":1}}]", "\"availableReplicas\":0}}]", StringComparison.Ordinal));
+
+        FreshCluster();
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.ApplyAsync(Options(), CancellationToken.None));
+
+        Assert.Equal(FailureReason.DeploymentFailed, error.Reason);
+        Assert.Contains("web (web-1): waiting: CreateContainerConfigError: secret \"test-secret\" not found", error.Message);
+        Assert.Single(_runner.Calls, c => c.Arguments.Contains("pods"));
+        Assert.DoesNotContain(_runner.Calls, c => c.Arguments.Contains("rollout"));
+    }
+
+    [Fact]
+    public async Task A_claim_the_cluster_cannot_provision_fails_health_at_once_with_the_claims_event()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "deployments.apps")).Returns(0, KubernetesSample.RolledOut);
+        _runner.On(K("get", "pods")).Returns(0, "{\"items\":[]}");
+        _runner.On(K("get", "persistentvolumeclaims")).Returns(0, "{\"items\":[{\"metadata\":{\"name\":\"" + Id + "-web-data\"},\"status\":{\"phase\":\"Pending\"}}]}");
+        // The real server's event for a claim without a StorageClass on a cluster without a default one.
+        _runner.On(K("get", "events", "-n", Ns, "--field-selector", "involvedObject.kind=PersistentVolumeClaim")).Returns(0, $$"""
+            {"items":[{"involvedObject":{"kind":"PersistentVolumeClaim","name":"{{Id}}-web-data"},"reason":"FailedBinding","type":"Normal",
+              "message":"no persistent volumes available for this claim and no storage class is set","lastTimestamp":"2026-11-30T10:00:00Z"}]}
+            """);
+
+        var health = await backend.HealthAsync(CancellationToken.None);
+
+        var failed = Assert.Single(health.FailedRollouts);
+        Assert.StartsWith($"persistentvolumeclaim/{Id}-web-data is pending: no persistent volumes available for this claim and no storage class is set", failed);
+        Assert.Contains("no default StorageClass", failed);
+    }
+
+    [Fact]
+    public async Task A_claim_waiting_for_its_volume_is_pending_not_failed()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "deployments.apps")).Returns(0, KubernetesSample.RolledOut);
+        _runner.On(K("get", "pods")).Returns(0, "{\"items\":[]}");
+        _runner.On(K("get", "persistentvolumeclaims")).Returns(0, "{\"items\":[{\"metadata\":{\"name\":\"" + Id + "-web-data\"},\"status\":{\"phase\":\"Pending\"}}]}");
+        _runner.On(K("get", "events")).Returns(0, $$"""
+            {"items":[{"involvedObject":{"kind":"PersistentVolumeClaim","name":"{{Id}}-web-data"},"reason":"WaitForFirstConsumer",
+              "message":"waiting for first consumer to be created before binding","lastTimestamp":"2026-11-30T10:00:00Z"}]}
+            """);
+
+        var health = await backend.HealthAsync(CancellationToken.None);
+
+        Assert.Empty(health.FailedRollouts);
+        Assert.Equal([$"persistentvolumeclaim/{Id}-web-data is pending: waiting for first consumer to be created before binding"], health.PendingRollouts);
     }
 
     [Fact]
@@ -355,6 +422,7 @@ public sealed class KubernetesBackendTests : IDisposable
                 "conditions":[{"type":"Progressing","status":"False","reason":"ProgressDeadlineExceeded"}]}}]}
             """);
         _runner.On(K("get", "pods")).Returns(0, "{\"items\":[]}");
+        _runner.On(K("get", "persistentvolumeclaims")).Returns(0, KubernetesSample.BoundClaims);
 
         var health = await backend.HealthAsync(CancellationToken.None);
 

@@ -31,6 +31,30 @@ internal static class KubernetesSample
         return d;
     }
 
+    /// <summary>get deployments -o json of a finished rollout of both pods.</summary>
+    public static readonly string RolledOut =
+        "{\"items\":[" + string.Join(",", new[] { "web", "worker" }.Select(p =>
+            $"{{\"metadata\":{{\"name\":\"{Id}-{p}\",\"generation\":1}},\"spec\":{{\"replicas\":1}},\"status\":{{\"observedGeneration\":1,\"replicas\":1,\"updatedReplicas\":1,\"availableReplicas\":1}}}}")) + "]}";
+
+    /// <summary>get pods -o json: every container of both pods running and ready.</summary>
+    public const string ReadyPods = """
+        {"items":[
+          {"metadata":{"name":"web-1","uid":"1"},"spec":{"containers":[{"name":"web"},{"name":"sidecar"}]},
+           "status":{"phase":"Running","containerStatuses":[{"name":"web","ready":true,"state":{"running":{}}},{"name":"sidecar","ready":true,"state":{"running":{}}}]}},
+          {"metadata":{"name":"worker-1","uid":"2"},"spec":{"containers":[{"name":"worker"}]},
+           "status":{"phase":"Running","containerStatuses":[{"name":"worker","ready":true,"state":{"running":{}}}]}}]}
+        """;
+
+    public static readonly string BoundClaims = $"{{\"items\":[{{\"metadata\":{{\"name\":\"{Id}-web-data\"}},\"status\":{{\"phase\":\"Bound\"}}}}]}}";
+
+    /// <summary>The three reads of one health look, all healthy.</summary>
+    public static void Healthy(FakeProcessRunner runner, Func<string[], string[]> k)
+    {
+        runner.On(k(["get", "deployments.apps"])).Returns(0, RolledOut);
+        runner.On(k(["get", "pods"])).Returns(0, ReadyPods);
+        runner.On(k(["get", "persistentvolumeclaims"])).Returns(0, BoundClaims);
+    }
+
     private static string Labels(string indent, string? pod = null, string? service = null) =>
         $"{indent}app.kubernetes.io/managed-by: slipway\n{indent}slipway.io/deployment-id: {Id}\n{indent}slipway.io/stack: shop\n"
         + (pod is null ? "" : $"{indent}slipway.io/pod: {pod}\n")
@@ -151,4 +175,16 @@ internal static class KubernetesSample
                 - name: migrate
                   image: shop/web:local
         """;
+}
+
+/// <summary>A clock that moves only when told to (the backend's delay advances it).</summary>
+internal sealed class ManualClock : TimeProvider
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 30, 10, 0, 0, TimeSpan.Zero);
+
+    private DateTimeOffset _now = Start;
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
 }
