@@ -23,6 +23,7 @@ internal static class Program
         var ui = new ConsoleUi(System.Console.Out, System.Console.Error, ConsoleUi.DetectInteractive())
         {
             HasTerminal = !System.Console.IsInputRedirected && !System.Console.IsOutputRedirected,
+            OutputIsTerminal = !System.Console.IsOutputRedirected,
         };
         var exit = await new SlipwayCli(ui, new SystemProcessRunner(), host, trace: trace).RunAsync(args);
         if (trace is not null)

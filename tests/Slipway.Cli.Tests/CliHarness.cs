@@ -26,9 +26,19 @@ internal sealed class CliHarness : IDisposable
     /// <summary>When set, runs are traced into it as SLIPWAY_TRACE would.</summary>
     public Slipway.Infrastructure.Tracing.RunTrace? Trace { get; set; }
 
+    /// <summary>The subcommands of <c>deployment</c>, in the order help lists them.</summary>
+    public IReadOnlyList<string> DeploymentCommandNames()
+    {
+        var cli = new SlipwayCli(new ConsoleUi(TextWriter.Null, TextWriter.Null, interactive: false), Runner, new HostSettings { CurrentDirectory = Workspace.Path, RepositoryBase = Workspace.Combine("repos") });
+        return [.. cli.Root.Subcommands.Single(c => c.Name == "deployment").Subcommands.Select(c => c.Name)];
+    }
+
     public string Path(params string[] parts) => Workspace.Combine(parts);
 
-    public async Task<CliRun> RunAsync(params string[] args)
+    public Task<CliRun> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    /// <summary>A run whose cancellation token stands for Ctrl+C / SIGTERM.</summary>
+    public async Task<CliRun> RunAsync(CancellationToken cancellationToken, params string[] args)
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
@@ -38,7 +48,7 @@ internal sealed class CliHarness : IDisposable
             RepositoryBase = Workspace.Combine("repos"),
             GetEnvironment = Environment.GetEnvironmentVariable,
         }, probe: Probe, trace: Trace);
-        var exit = await cli.RunAsync(args);
+        var exit = await cli.RunAsync(args, cancellationToken);
         return new CliRun(exit, output.ToString(), error.ToString());
     }
 

@@ -56,6 +56,10 @@ public sealed class HelloLifecycleTests(DockerFixture fixture)
         Assert.Contains("<span id=\"starts\">3</span>", await Http.GetOkAsync(url, "/"));
 
         await d.RunAsync("logs", "-n", "5", "web");
+        // Piped (as here), the log lines carry no terminal codes: compose writes ESC[2K before each even with --ansi never.
+        var counterLogs = (await d.RunAsync("logs", "counter")).StandardOutput;
+        Assert.Contains("hello counter: start number 3 recorded", counterLogs);
+        Assert.DoesNotContain('\u001b', counterLogs);
         await d.RunAsync("exec", "counter", "cat", "/data/starts.log");
         var failing = await SlipwayCommand.RunFailingAsync("deployment", "--dir", d.Directory, "exec", "web", "false");
         Assert.Equal(1, failing.ExitCode); // busybox false exits 1, and exec passes it through

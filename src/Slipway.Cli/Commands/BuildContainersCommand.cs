@@ -27,7 +27,7 @@ internal static class BuildContainersCommand
             var build = new BuildContainers(env);
             var plan = build.Prepare(new BuildContainersRequest
             {
-                StackArgument = parse.GetValue(cli.Stack),
+                StackArgument = cli.StackValue(parse),
                 SpecFile = parse.GetValue(specFile),
                 Include = (parse.GetValue(include) ?? []).SelectMany(i => i.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
                 ForceRebuild = parse.GetValue(force),

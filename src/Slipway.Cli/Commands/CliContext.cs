@@ -11,11 +11,13 @@ internal sealed class CliContext(ConsoleUi ui)
 {
     // Options are per CLI instance, never static: System.CommandLine links an option to its parent commands, and
     // shared instances raced when several command trees were built at once (parallel tests).
-    public Option<string?> Stack { get; } = new("--stack")
-    {
-        Description = "The stack: a path to a folder holding stack.yml, or the name of a stack shipped with Slipway",
-        Recursive = true,
-    };
+    /// <summary>--stack before the command (laconic-so's place): <c>slipway --stack S deploy init</c>.</summary>
+    public Option<string?> Stack { get; } = new("--stack") { Description = StackDescription };
+
+    /// <summary>--stack after <c>deploy</c> or <c>build-containers</c>; not offered by <c>deployment</c>, whose D names its stack.</summary>
+    public Option<string?> StackBelow { get; } = new("--stack") { Description = StackDescription, Recursive = true };
+
+    private const string StackDescription = "The stack: a path to a folder holding stack.yml, or the name of a stack shipped with Slipway";
 
     public Option<bool> Debug { get; } = new("--debug") { Description = "Show stack traces, every child command and its output", Recursive = true };
 
@@ -27,6 +29,9 @@ internal sealed class CliContext(ConsoleUi ui)
     public Option<string> Dir { get; } = new("--dir") { Description = "The deployment directory", Required = true, Recursive = true };
 
     public ConsoleUi Ui { get; } = ui;
+
+    /// <summary>The --stack given before or after the command.</summary>
+    public string? StackValue(ParseResult parse) => parse.GetValue(StackBelow) ?? parse.GetValue(Stack);
 
     /// <summary>Built by <see cref="SlipwayCli"/> once the command line is parsed (the runner may log to the console then).</summary>
     public SlipwayEnvironment Environment { get; set; } = null!;
@@ -78,7 +83,7 @@ internal sealed class CliContext(ConsoleUi ui)
 
     /// <summary>A <c>deployment --dir D</c> action: the deployment directory names its stack, so --stack is refused.</summary>
     public Task<int> DeploymentAsync(ParseResult parse, Func<SlipwayEnvironment, string, Task<int>> action) =>
-        GuardAsync(parse, env => parse.GetValue(Stack) is not null
+        GuardAsync(parse, env => StackValue(parse) is not null
             ? throw new SlipwayException(FailureReason.InvalidInput, "--stack can't be given with the deployment command: the deployment directory names its stack")
             : action(env, parse.GetValue(Dir)!));
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Invocation;
 using Slipway.Cli.Commands.Deploy;
 using Slipway.Cli.Commands.Deployment;
 using Slipway.Cli.Console;
@@ -34,9 +33,14 @@ internal sealed class SlipwayCli
             _context.Quiet,
             _context.Verbose,
         };
-        Root.Subcommands.Add(DeployCommand.Create(_context));
+        // --stack belongs to the commands that read a stack (deploy, build-containers), not to `deployment`, whose D names its stack.
+        var deploy = DeployCommand.Create(_context);
+        deploy.Options.Add(_context.StackBelow);
+        Root.Subcommands.Add(deploy);
         Root.Subcommands.Add(DeploymentCommand.Create(_context));
-        Root.Subcommands.Add(BuildContainersCommand.Create(_context));
+        var build = BuildContainersCommand.Create(_context);
+        build.Options.Add(_context.StackBelow);
+        Root.Subcommands.Add(build);
         Root.Subcommands.Add(VersionCommand.Create(_context));
     }
 
@@ -49,11 +53,8 @@ internal sealed class SlipwayCli
         var ui = _context.Ui;
         if (parse.Errors.Count > 0)
         {
-            if (parse.Action is ParseErrorAction errorAction) errorAction.ShowHelp = false;
-
-            // A usage error is human text, typo suggestions included: all of it goes to stderr so stdout stays machine-readable.
-            await parse.InvokeAsync(new InvocationConfiguration { Output = ui.Error, Error = ui.Error, EnableDefaultExceptionHandler = false }, cancellationToken);
-            ui.Error.WriteLine("see 'slipway --help'");
+            // A usage error is human text, typo suggestions included: it goes to stderr so stdout stays machine-readable.
+            ui.Error.WriteLine(UsageErrors.Describe(parse));
             return ExitCodes.UsageError;
         }
 

@@ -34,6 +34,9 @@ internal sealed class ConsoleUi : IReporter
     /// <summary>Both stdin and stdout are a terminal: exec may give the command a TTY.</summary>
     public bool HasTerminal { get; init; }
 
+    /// <summary>stdout is a terminal: a tool may write there itself; otherwise its lines pass through Slipway without control codes.</summary>
+    public bool OutputIsTerminal { get; init; }
+
     /// <summary>Set from <c>--quiet</c> once the command line is parsed.</summary>
     public bool Quiet { get; set; }
 

@@ -32,9 +32,23 @@ public static class StackResolver
             return local;
         }
 
-        throw new SlipwayException(FailureReason.NotFound, $"stack '{value}' does not exist: it is neither a stack shipped with Slipway nor a directory",
-            "give the path of a directory holding stack.yml");
+        var shipped = ShippedStackNames(shippedStackRoots, files);
+        var hint = Yaml.DidYouMean.Suggest(value, shipped) is { } near
+            ? $"did you mean '{near}'? (shipped stacks: {string.Join(", ", shipped)})"
+            : shipped.Count > 0 ? $"give the path of a directory holding stack.yml, or a shipped stack: {string.Join(", ", shipped)}" : "give the path of a directory holding stack.yml";
+        throw new SlipwayException(FailureReason.NotFound, $"stack '{value}' does not exist: it is neither a stack shipped with Slipway nor a directory", hint);
     }
+
+    /// <summary>The names under the shipped roots that hold a stack.yml, sorted.</summary>
+    public static IReadOnlyList<string> ShippedStackNames(IEnumerable<string> shippedStackRoots, IHostFiles files) =>
+        shippedStackRoots
+            .Where(files.DirectoryExists)
+            .SelectMany(root => files.FilesUnder(root)
+                .Where(f => Path.GetFileName(f) == "stack.yml" && Path.GetDirectoryName(Path.GetDirectoryName(f)) == Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))))
+            .Select(f => Path.GetFileName(Path.GetDirectoryName(f))!)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     public static bool IsPath(string value) =>
         value.Contains('/') || value.StartsWith('.') || value.StartsWith('~');

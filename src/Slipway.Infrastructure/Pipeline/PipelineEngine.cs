@@ -107,8 +107,7 @@ public sealed class PipelineEngine(PipelineOptions options)
             log.Note($"stage {record.Name}: started");
             try
             {
-                var index = run.Stages.IndexOf(record) + 1;
-                var outcome = await options.Reporter.StepAsync($"[{index}/{run.Stages.Count}] {record.Name}", progress =>
+                var outcome = await options.Reporter.StepAsync($"{Counter(run, record)} {record.Name}", progress =>
                 {
                     context.Progress = progress;
                     return stage.RunAsync(context, cancellationToken);
@@ -222,6 +221,24 @@ public sealed class PipelineEngine(PipelineOptions options)
         run.State = RunState.Succeeded;
         context.Save();
         return new RunOutcome(run, context.Log.Path) { FinalServices = context.LastServices ?? await context.Backend.StatusAsync(cancellationToken) };
+    }
+
+    /// <summary>
+    /// <c>[3/6]</c> within the plan the run started with; the stages a failure adds count on their own
+    /// (<c>[rollback 2/3]</c>), so the counter never jumps from [5/6] to [7/9].
+    /// </summary>
+    internal static string Counter(RunRecord run, StageRecord stage)
+    {
+        static bool OnFailurePath(StageRecord s) => s.Name is StageNames.Diagnose or StageNames.RollbackApply or StageNames.RollbackVerify;
+        var path = run.Stages.Where(OnFailurePath).ToList();
+        if (!OnFailurePath(stage))
+        {
+            var plan = run.Stages.Where(s => !OnFailurePath(s)).ToList();
+            return $"[{plan.IndexOf(stage) + 1}/{plan.Count}]";
+        }
+
+        var label = path.Any(s => s.Name == StageNames.RollbackApply) ? "rollback" : "after the failure";
+        return $"[{label} {path.IndexOf(stage) + 1}/{path.Count}]";
     }
 
     private static string HintWith(RunRecord run, string hint) => run.FailureHint is { } first ? $"{first}\n{hint}" : hint;

@@ -33,8 +33,8 @@ public sealed class SystemProcessRunner : IProcessRunner
         cancellationToken.ThrowIfCancellationRequested();
 
         using var process = new Process { StartInfo = CreateStartInfo(spec) };
-        var stdout = new CapturedLines();
-        var stderr = new CapturedLines();
+        var stdout = new CapturedLines { Keep = spec.CaptureOutput };
+        var stderr = new CapturedLines { Keep = spec.CaptureOutput };
 
         // Created before Start so that an invalid timeout is rejected before there is a child to clean up.
         using var timeout = new CancellationTokenSource(spec.Timeout ?? Timeout.InfiniteTimeSpan);
@@ -237,6 +237,8 @@ public sealed class SystemProcessRunner : IProcessRunner
 
         public ExceptionDispatchInfo? CallbackFailure { get; set; }
 
+        public bool Keep { get; init; } = true;
+
         public bool TryAppend(string line)
         {
             lock (_gate)
@@ -246,7 +248,7 @@ public sealed class SystemProcessRunner : IProcessRunner
                     return false;
                 }
 
-                _text.Append(line).Append('\n');
+                if (Keep) _text.Append(line).Append('\n');
                 return true;
             }
         }

@@ -44,6 +44,15 @@ public sealed partial class Docker(IProcessRunner runner, string executable = "d
     public async Task<int> InheritAsync(IReadOnlyList<string> args, CancellationToken cancellationToken) =>
         (await Runner.RunAsync(Spec(args) with { Inherit = true }, cancellationToken)).ExitCode;
 
+    /// <summary>Runs without a time limit, each output line (terminal codes taken out) to a callback and nothing kept.</summary>
+    public async Task<int> StreamAsync(IReadOnlyList<string> args, Action<string> output, Action<string> error, CancellationToken cancellationToken) =>
+        (await Runner.RunAsync(Spec(args) with
+        {
+            OnStandardOutput = line => output(TerminalText.Strip(line)),
+            OnStandardError = line => error(TerminalText.Strip(line)),
+            CaptureOutput = false,
+        }, cancellationToken)).ExitCode;
+
     /// <summary><c>docker ps --all</c> of the containers carrying a label, one JSON object per line.</summary>
     public async Task<string> ListContainersAsync(string label, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Processes;
 
 namespace Slipway.Infrastructure.Tools;
@@ -74,13 +75,15 @@ internal sealed class DockerCompose(Docker docker, ComposeProject project)
         if (!result.Succeeded) throw Failure("stop", result, FailureReason.DeploymentFailed);
     }
 
-    public Task<int> LogsAsync(bool follow, int? tail, IReadOnlyList<string> services, CancellationToken cancellationToken)
+    public Task<int> LogsAsync(LogsOptions options, CancellationToken cancellationToken)
     {
         var command = new List<string> { "logs", "--no-color" };
-        if (follow) command.Add("--follow");
-        if (tail is { } n) command.AddRange(["--tail", n.ToString(CultureInfo.InvariantCulture)]);
-        command.AddRange(services);
-        return Docker.InheritAsync(ProjectArguments(command), cancellationToken);
+        if (options.Follow) command.Add("--follow");
+        if (options.Tail is { } n) command.AddRange(["--tail", n.ToString(CultureInfo.InvariantCulture)]);
+        command.AddRange(options.Services);
+        return options.Output is { } output
+            ? Docker.StreamAsync(ProjectArguments(command), output, options.Error ?? (_ => { }), cancellationToken)
+            : Docker.InheritAsync(ProjectArguments(command), cancellationToken);
     }
 
     public Task<ProcessResult> PortAsync(string service, string port, CancellationToken cancellationToken) =>

@@ -30,6 +30,15 @@ internal sealed class Kubectl(IProcessRunner runner, string executable, IReadOnl
     public async Task<int> InheritAsync(IReadOnlyList<string> command, CancellationToken cancellationToken) =>
         (await runner.RunAsync(Spec(command, null) with { Inherit = true }, cancellationToken)).ExitCode;
 
+    /// <summary>Runs without a time limit, each output line (terminal codes taken out) to a callback and nothing kept.</summary>
+    public async Task<int> StreamAsync(IReadOnlyList<string> command, Action<string> output, Action<string> error, CancellationToken cancellationToken) =>
+        (await runner.RunAsync(Spec(command, null) with
+        {
+            OnStandardOutput = line => output(TerminalText.Strip(line)),
+            OnStandardError = line => error(TerminalText.Strip(line)),
+            CaptureOutput = false,
+        }, cancellationToken)).ExitCode;
+
     /// <summary>Runs and throws a <see cref="SlipwayException"/> with kubectl's own words when it fails.</summary>
     public async Task<ProcessResult> RequireAsync(string what, IReadOnlyList<string> command, CancellationToken cancellationToken, FailureReason reason = FailureReason.DeploymentFailed,
         string? standardInput = null, TimeSpan? timeout = null)

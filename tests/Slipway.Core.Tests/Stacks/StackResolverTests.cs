@@ -86,4 +86,16 @@ public sealed class StackResolverTests : IDisposable
         Assert.Equal(FailureReason.NotFound, error.Reason);
         Assert.Contains("'ghost'", error.Message);
     }
+
+    [Fact]
+    public void A_mistyped_shipped_stack_name_gets_a_did_you_mean_and_the_shipped_names()
+    {
+        _workspace.WriteFile("shipped/hello/stack.yml", "pods: [web]\n");
+        _workspace.WriteFile("shipped/webapp/stack.yml", "pods: [web]\n");
+
+        var error = Assert.Throws<SlipwayException>(() => StackResolver.Resolve("helo", _workspace.Combine("work"), [_workspace.Combine("shipped")], new DiskHostFiles()));
+
+        Assert.Equal(FailureReason.NotFound, error.Reason);
+        Assert.Equal("did you mean 'hello'? (shipped stacks: hello, webapp)", error.Hint);
+    }
 }

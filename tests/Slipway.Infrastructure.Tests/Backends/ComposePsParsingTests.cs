@@ -25,20 +25,17 @@ public sealed class ComposePsParsingTests
     }
 
     [Fact]
-    public void Published_ports_of_both_address_families_and_unpublished_ports_are_read()
+    public void Published_ports_of_both_address_families_are_read_and_a_port_only_exposed_is_left_out()
     {
         var web = Assert.Single(DockerPs.Parse(Web));
 
-        Assert.Equal(
-            [new PublishedPort("0.0.0.0", 8080, 80, "tcp"), new PublishedPort("::", 8080, 80, "tcp"), new PublishedPort("", 0, 443, "tcp")],
-            web.Ports);
+        Assert.Equal([new PublishedPort("0.0.0.0", 8080, 80, "tcp"), new PublishedPort("::", 8080, 80, "tcp")], web.Ports);
         Assert.Equal("0.0.0.0:8080->80/tcp", web.Ports[0].ToString());
-        Assert.Equal("443/tcp", web.Ports[2].ToString());
     }
 
     [Theory]
     [InlineData("127.0.0.1:8000-8001->9000-9001/udp", "127.0.0.1:8000->9000/udp|127.0.0.1:8001->9001/udp")]
-    [InlineData("53/udp", "53/udp")]
+    [InlineData("53/udp, 127.0.0.1:53->53/tcp", "127.0.0.1:53->53/tcp")]
     [InlineData("0.0.0.0:32768->80/tcp", "0.0.0.0:32768->80/tcp")]
     public void Port_text_forms_are_expanded(string text, string expected)
     {

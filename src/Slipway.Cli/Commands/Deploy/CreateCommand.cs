@@ -7,7 +7,7 @@ namespace Slipway.Cli.Commands.Deploy;
 
 internal static class CreateCommand
 {
-    public static Command Create(CliContext cli)
+    public static Command Create(CliContext cli, Option<string> deployTo)
     {
         var spec = new Option<string>("--spec-file") { Description = "The spec to deploy", Required = true };
         var dir = new Option<string>("--deployment-dir") { Description = "The deployment directory to create", DefaultValueFactory = _ => "deployment-001" };
@@ -15,9 +15,16 @@ internal static class CreateCommand
         var command = new Command("create", "Create (or --update) a deployment directory from a spec") { spec, dir, update };
         command.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
         {
+            if (parse.GetResult(deployTo) is { Implicit: false })
+            {
+                // The spec is the one record of where a deployment runs; an option that silently disagreed with it would be ignored.
+                cli.Ui.Fail($"--deploy-to is for deploy init; deploy create takes the target from the spec's 'deploy-to' key (set it in {parse.GetValue(spec)}); see 'slipway deploy create --help'");
+                return ExitCodes.UsageError;
+            }
+
             var request = new CreateRequest
             {
-                StackArgument = parse.GetValue(cli.Stack),
+                StackArgument = cli.StackValue(parse),
                 SpecFile = parse.GetValue(spec)!,
                 DeploymentDirectory = parse.GetValue(dir)!,
                 Update = parse.GetValue(update),

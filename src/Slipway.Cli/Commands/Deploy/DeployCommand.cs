@@ -10,7 +10,7 @@ internal static class DeployCommand
     {
         var deployTo = new Option<string>("--deploy-to")
         {
-            Description = "Where the stack runs: compose, k8s or k8s-kind",
+            Description = "Where the stack runs: compose, k8s or k8s-kind (deploy init writes it into the spec; create takes it from the spec)",
             DefaultValueFactory = _ => "compose",
             Recursive = true,
         };
@@ -18,7 +18,7 @@ internal static class DeployCommand
         var deploy = new Command("deploy", "Write a spec for a stack, and create deployment directories from specs") { deployTo };
         deploy.Aliases.Add("deploy-system");
         deploy.Subcommands.Add(InitCommand.Create(cli, deployTo));
-        deploy.Subcommands.Add(CreateCommand.Create(cli));
+        deploy.Subcommands.Add(CreateCommand.Create(cli, deployTo));
         return deploy;
     }
 }

@@ -26,7 +26,7 @@ internal static class InitCommand
         {
             var request = new InitRequest
             {
-                StackArgument = parse.GetValue(cli.Stack)
+                StackArgument = cli.StackValue(parse)
                     ?? throw new SlipwayException(FailureReason.InvalidInput, "--stack is required: slipway --stack PATH deploy init --output spec.yml"),
                 Output = parse.GetValue(output)!,
                 DeployTo = DeployTargets.Parse(parse.GetValue(deployTo))!.Value,

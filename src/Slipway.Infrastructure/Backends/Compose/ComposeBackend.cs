@@ -93,7 +93,7 @@ internal sealed class ComposeBackend : IDeploymentBackend
     public Task LoadImagesAsync(IReadOnlyList<string> images, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<int> LogsAsync(LogsOptions options, CancellationToken cancellationToken) =>
-        Compose.LogsAsync(options.Follow, options.Tail, options.Services, cancellationToken);
+        Compose.LogsAsync(options, cancellationToken);
 
     public async Task<string> PortAsync(string service, string port, CancellationToken cancellationToken)
     {

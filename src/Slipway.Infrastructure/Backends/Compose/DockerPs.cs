@@ -42,7 +42,11 @@ internal static class DockerPs
         return match.Success ? match.Groups[1].Value : null;
     }
 
-    /// <summary><c>0.0.0.0:32773->80/tcp, [::]:32773->80/tcp, 53/udp, 127.0.0.1:8000-8001->8000-8001/tcp</c>.</summary>
+    /// <summary>
+    /// The published ports of <c>0.0.0.0:32773->80/tcp, [::]:32773->80/tcp, 53/udp, 127.0.0.1:8000-8001->8000-8001/tcp</c>.
+    /// An entry without a host side (<c>53/udp</c>) is only exposed (an image's EXPOSE): nothing on the host reaches it, so
+    /// ps and status do not show it as a port.
+    /// </summary>
     public static IReadOnlyList<PublishedPort> ParsePorts(string text)
     {
         var ports = new List<PublishedPort>();
@@ -52,11 +56,7 @@ internal static class DockerPs
             var protocol = slash < 0 ? "tcp" : entry[(slash + 1)..];
             var body = slash < 0 ? entry : entry[..slash];
             var arrow = body.IndexOf("->", StringComparison.Ordinal);
-            if (arrow < 0)
-            {
-                ports.AddRange(Range(body).Select(target => new PublishedPort("", 0, target, protocol)));
-                continue;
-            }
+            if (arrow < 0) continue;
 
             var host = body[..arrow];
             var colon = host.LastIndexOf(':');

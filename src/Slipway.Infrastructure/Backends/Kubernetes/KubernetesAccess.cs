@@ -18,16 +18,20 @@ internal sealed class KubernetesAccess(KubernetesTarget target)
         string[] common = ["--prefix", $"--tail={(options.Tail ?? -1).ToString(CultureInfo.InvariantCulture)}", "--max-log-requests=50", .. options.Follow ? new[] { "--follow", "--ignore-errors" } : []];
         if (options.Services.Count == 0)
         {
-            return await target.Kubectl.InheritAsync(["logs", "-n", ns, "-l", target.Selector, "--all-containers", .. common], cancellationToken);
+            return await Run(["logs", "-n", ns, "-l", target.Selector, "--all-containers", .. common]);
         }
 
         var runs = options.Services.Select(service =>
         {
             var pod = KubernetesTarget.PodOf(manifests, service);
-            return target.Kubectl.InheritAsync(["logs", "-n", ns, "-l", $"{target.Selector},{SlipwayLabels.PodLabel}={pod.TemplateLabel(SlipwayLabels.PodLabel)}", "-c", service, .. common], cancellationToken);
+            return Run(["logs", "-n", ns, "-l", $"{target.Selector},{SlipwayLabels.PodLabel}={pod.TemplateLabel(SlipwayLabels.PodLabel)}", "-c", service, .. common]);
         }).ToList();
         var codes = await Task.WhenAll(runs);
         return codes.Max();
+
+        Task<int> Run(IReadOnlyList<string> command) => options.Output is { } output
+            ? target.Kubectl.StreamAsync(command, output, options.Error ?? (_ => { }), cancellationToken)
+            : target.Kubectl.InheritAsync(command, cancellationToken);
     }
 
     public async Task<string> PortAsync(string service, string port, CancellationToken cancellationToken)
