@@ -19,6 +19,12 @@ internal static class SharedOptions
 
     public static TimeSpan Seconds(this ParseResult parse, Option<int> option) => TimeSpan.FromSeconds(parse.GetValue(option));
 
+    /// <summary>A run's <c>--wait-timeout</c>: given, it wins over the spec's <c>rollout.timeout</c>; absent, the spec's (default 300 s) applies.</summary>
+    public static Option<int?> RolloutTimeout() =>
+        new("--wait-timeout") { Description = "Seconds apply and verify may take together (default: the spec's rollout.timeout, else 300); wins over rollout.timeout" };
+
+    public static TimeSpan? Seconds(this ParseResult parse, Option<int?> option) => parse.GetValue(option) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+
     public static Option<bool> BreakLock() =>
         new("--break-lock") { Description = "Replace a stale lock (its process is gone) instead of refusing" };
 }

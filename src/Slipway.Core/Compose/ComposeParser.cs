@@ -108,6 +108,7 @@ public static partial class ComposeParser
             CapDrop = ScalarList(map, "cap_drop"),
             Profiles = ScalarList(map, "profiles"),
             NetworkMode = Scalar(map, "network_mode"),
+            ContainerName = Scalar(map, "container_name"),
             Expose = map.Get("expose") is YamlSequenceNode expose ? expose.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList() : [],
             Tmpfs = map.Get("tmpfs") switch
             {

@@ -46,6 +46,9 @@ public sealed record ComposeService(string Name, SourceLocation Location)
 
     public string? NetworkMode { get; init; }
 
+    /// <summary><c>container_name:</c>; a service with one cannot run two containers at once.</summary>
+    public string? ContainerName { get; init; }
+
     /// <summary><c>expose:</c> entries as written.</summary>
     public IReadOnlyList<string> Expose { get; init; } = [];
 

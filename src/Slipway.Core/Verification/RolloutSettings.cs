@@ -1,4 +1,5 @@
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Specs;
 
 namespace Slipway.Core.Verification;
 
@@ -18,7 +19,10 @@ public sealed record RolloutSettings
 
     public RolloutStrategy Strategy { get; init; } = RolloutStrategy.StopFirst;
 
-    /// <summary>How long apply may wait for the deployment to become healthy.</summary>
+    /// <summary>
+    /// How long apply and verify together may take (a start-first cutover included); the command's
+    /// <c>--wait-timeout</c>, when given, wins over it.
+    /// </summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Put the last good revision back when verify fails.</summary>
@@ -26,6 +30,12 @@ public sealed record RolloutSettings
 
     /// <summary>Revisions kept in D/.slipway/revisions; older ones are pruned.</summary>
     public int HistoryLimit { get; init; } = 10;
+
+    /// <summary>
+    /// <c>rollout.volume-safe</c>: services whose volumes two containers may use at once, so start-first applies to them
+    /// too (by default a service with a data volume stays stop-first).
+    /// </summary>
+    public IReadOnlyList<Located<string>> VolumeSafe { get; init; } = [];
 
     public SourceLocation? Location { get; init; }
 

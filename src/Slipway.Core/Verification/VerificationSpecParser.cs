@@ -1,4 +1,5 @@
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Specs;
 using Slipway.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
@@ -8,7 +9,7 @@ namespace Slipway.Core.Verification;
 internal static class VerificationSpecParser
 {
     private static readonly string[] VerifyKeys = ["service", "http", "tcp", "port", "expect", "timeout"];
-    private static readonly string[] RolloutKeys = ["strategy", "timeout", "auto-rollback", "history-limit"];
+    private static readonly string[] RolloutKeys = ["strategy", "timeout", "auto-rollback", "history-limit", "volume-safe"];
     private static readonly string[] HookKeys = ["pre-deploy", "post-deploy"];
 
     public static IReadOnlyList<VerifyCheck> ParseVerify(YamlMap spec)
@@ -117,6 +118,8 @@ internal static class VerificationSpecParser
 
         if (rollout.Bool("auto-rollback") is { } autoRollback) settings = settings with { AutoRollback = autoRollback };
         if (rollout.Int("history-limit", 1, 1000) is { } limit) settings = settings with { HistoryLimit = limit };
+        var safe = rollout.StringList("volume-safe", allowSingle: true);
+        if (safe.Count > 0) settings = settings with { VolumeSafe = safe.Select(s => new Located<string>(s.Value, s.Location)).ToList() };
         return settings;
     }
 

@@ -22,4 +22,23 @@ public sealed record ApplyOptions
     public bool PerformClusterManagement { get; init; }
 
     public Action<string>? Progress { get; init; }
+
+    /// <summary>
+    /// When apply and verify together must be done (the run's rollout timeout, from apply's start): a start-first
+    /// cutover waits for its new containers until then. Null: <see cref="WaitTimeout"/> from now.
+    /// </summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>The spec's verify checks of one service against a start-first candidate's own addresses; null: none are run.</summary>
+    public CandidateCheck? CheckCandidate { get; init; }
 }
+
+/// <summary>
+/// Runs the spec's verify checks of <paramref name="service"/> (none: passes) against a new container that is not serving
+/// yet, whose address for a check <paramref name="address"/> gives, within <paramref name="budget"/>.
+/// </summary>
+public delegate Task<CandidateVerdict> CandidateCheck(string service, Func<Core.Verification.VerifyCheck, CancellationToken, Task<string>> address, TimeSpan budget,
+    CancellationToken cancellationToken);
+
+/// <summary>A candidate's checks: passed, or the first failure on one line.</summary>
+public sealed record CandidateVerdict(bool Passed, int Checks, string Detail);

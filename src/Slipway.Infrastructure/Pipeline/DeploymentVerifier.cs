@@ -19,4 +19,10 @@ public sealed class DeploymentVerifier(IProbe probe, TimeSpan pollInterval)
     internal Task<VerifyReport> CheckAsync(DeploymentSession session, IDeploymentBackend backend, TimeSpan budget, TimeProvider clock,
         Action<string> progress, CancellationToken cancellationToken) =>
         new VerifyRunner(probe, clock) { Secrets = session.SecretValues }.RunAsync(session.Spec.Verify, backend, progress, cancellationToken, budget);
+
+    /// <summary>Some of the spec's checks against the addresses <paramref name="address"/> gives (a start-first candidate's own ports).</summary>
+    internal Task<VerifyReport> CheckAsync(DeploymentSession session, IReadOnlyList<Core.Verification.VerifyCheck> checks,
+        Func<Core.Verification.VerifyCheck, CancellationToken, Task<string>> address, TimeSpan budget, TimeProvider clock, Action<string> progress,
+        CancellationToken cancellationToken) =>
+        new VerifyRunner(probe, clock) { Secrets = session.SecretValues }.RunAsync(checks, address, progress, cancellationToken, budget);
 }

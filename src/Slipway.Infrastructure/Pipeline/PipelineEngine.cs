@@ -46,7 +46,7 @@ public sealed class PipelineEngine(PipelineOptions options)
             {
                 Services = request.Services,
                 ForceRecreate = request.ForceRecreate,
-                WaitTimeoutSeconds = (int)Math.Ceiling(request.WaitTimeout.TotalSeconds),
+                WaitTimeoutSeconds = (int)Math.Ceiling((request.WaitTimeout ?? session.Spec.Rollout.Timeout).TotalSeconds),
                 PerformClusterManagement = request.PerformClusterManagement,
                 ToRevision = request.ToRevision,
                 ServiceImages = request.ServiceImages,

@@ -65,7 +65,20 @@ public sealed class RunContext
     /// <summary>The containers or pods as the last health poll of this run saw them.</summary>
     public IReadOnlyList<ServiceState>? LastServices { get; set; }
 
+    /// <summary>The run's rollout timeout: <c>--wait-timeout</c> when the command was given one, else the spec's <c>rollout.timeout</c>.</summary>
     public TimeSpan WaitTimeout => TimeSpan.FromSeconds(Run.Parameters.WaitTimeoutSeconds);
+
+    /// <summary>
+    /// When the apply of this process and the verify after it must be done: set as an apply starts. A run resumed at
+    /// verify has none, and its verify gets the whole timeout again.
+    /// </summary>
+    public DateTimeOffset? RolloutDeadline { get; private set; }
+
+    /// <summary>Starts the rollout clock of an apply (a rollback's apply starts its own); returns the deadline.</summary>
+    public DateTimeOffset StartRolloutClock() => (RolloutDeadline = Clock.GetUtcNow() + WaitTimeout).Value;
+
+    /// <summary>What is left for verify: until the rollout deadline, or the whole timeout when no apply ran in this process.</summary>
+    public TimeSpan RolloutBudget() => RolloutDeadline is { } deadline ? deadline - Clock.GetUtcNow() : WaitTimeout;
 
     /// <summary>D was rewritten (a sync, a restore): open it again, make its backend again, and redact any new secret from here on.</summary>
     public void Reload()

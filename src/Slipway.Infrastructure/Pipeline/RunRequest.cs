@@ -11,7 +11,8 @@ public sealed record RunRequest(string Command)
 
     public bool ForceRecreate { get; init; }
 
-    public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>How long apply and verify together may take; null: the spec's <c>rollout.timeout</c> (default 5m). Given, it wins over the spec.</summary>
+    public TimeSpan? WaitTimeout { get; init; }
 
     public bool PerformClusterManagement { get; init; }
 

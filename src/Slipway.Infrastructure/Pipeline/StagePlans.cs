@@ -28,16 +28,16 @@ public sealed class StagePlans
     {
         var build = new BuildStage(images);
         var push = new PushStage(images);
-        var apply = new ApplyStage();
+        var apply = new ApplyStage(verifier);
         var verify = new VerifyStage(verifier);
         var record = new RecordStage();
         return new StagePlans
         {
             Start = [new PrepareStage(), build, push, apply, verify, record],
             Restart = [new SyncAndPrepareStage(sync), build, push, apply, verify, record],
-            Rollback = [new RollbackPrepareStage(), new SkippedStage(StageNames.Build, "images come from the revision"), new RevisionImagesStage(), new RevisionApplyStage(), verify, record],
+            Rollback = [new RollbackPrepareStage(), new SkippedStage(StageNames.Build, "images come from the revision"), new RevisionImagesStage(), new RevisionApplyStage(verifier), verify, record],
             Diagnose = new DiagnoseStage(diagnoseTailLines),
-            RollbackApply = new FailureRollbackApplyStage(),
+            RollbackApply = new FailureRollbackApplyStage(verifier),
             RollbackVerify = new VerifyStage(verifier, rollingBack: true),
         };
     }

@@ -9,6 +9,9 @@ internal sealed record ComposeUp
 
     public bool ForceRecreate { get; init; }
 
+    /// <summary><c>--no-deps</c>: only the services named, not what they depend on.</summary>
+    public bool NoDeps { get; init; }
+
     public IReadOnlyList<string> Services { get; init; } = [];
 
     /// <summary>One more compose file given on stdin (<c>--file -</c>), e.g. image pins a plan must not write to disk.</summary>

@@ -61,6 +61,7 @@ internal sealed class DockerCompose(Docker docker, ComposeProject project)
         if (up.Wait) command.AddRange(["--wait", "--wait-timeout", ((int)up.WaitTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture)]);
         command.Add("--remove-orphans");
         if (up.ForceRecreate) command.Add("--force-recreate");
+        if (up.NoDeps) command.Add("--no-deps");
         command.AddRange(up.Services);
         var args = Arguments(files, command).ToList();
         if (dryRun) args.Insert(1, "--dry-run");

@@ -1,4 +1,6 @@
+using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Specs;
 using Slipway.Core.Verification;
 using Slipway.Infrastructure.Deployments;
 
@@ -9,7 +11,8 @@ internal static class DeploymentChecks
 {
     /// <summary>
     /// Placeholders in config.env, keys the pod compose files (and overrides) require that are missing or empty, and
-    /// verify checks naming services the deployment does not have. Errors only; empty means ready.
+    /// verify checks naming services the deployment does not have; on compose, a start-first rollout that cannot be done
+    /// (errors) and services kept stop-first (warnings).
     /// </summary>
     public static IReadOnlyList<Diagnostic> Prepare(DeploymentSession deployment)
     {
@@ -30,6 +33,13 @@ internal static class DeploymentChecks
         var services = files.SelectMany(f => f.Services).Select(s => s.Name).Distinct().ToList();
         var problems = PrepareChecks.Check(config, required).ToList();
         problems.AddRange(PrepareChecks.CheckVerifyServices(spec.Verify, services));
+
+        // On one Docker host Slipway itself runs start-first, so it refuses what cannot run twice and says what stays stop-first.
+        if (spec.DeployTo == DeployTarget.Compose)
+        {
+            problems.AddRange(RolloutPlan.For([.. files.SelectMany(f => f.Services)], spec.Rollout).Problems);
+        }
+
         return problems;
     }
 }

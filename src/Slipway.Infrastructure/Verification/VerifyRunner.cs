@@ -25,11 +25,19 @@ internal sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = nu
     public IReadOnlyList<string> Secrets { get; init; } = [];
 
     /// <param name="budget">The most any check may take (what is left of the run's wait): a check's own timeout is cut to it.</param>
-    public async Task<VerifyReport> RunAsync(IReadOnlyList<VerifyCheck> checks, IDeploymentBackend backend, Action<string>? progress, CancellationToken cancellationToken,
+    public Task<VerifyReport> RunAsync(IReadOnlyList<VerifyCheck> checks, IDeploymentBackend backend, Action<string>? progress, CancellationToken cancellationToken,
         TimeSpan? budget = null)
     {
-        ArgumentNullException.ThrowIfNull(checks);
         ArgumentNullException.ThrowIfNull(backend);
+        return RunAsync(checks, (check, ct) => ResolveAsync(check, backend, ct), progress, cancellationToken, budget);
+    }
+
+    /// <summary>The same checks against the addresses <paramref name="address"/> gives for each (HOST:PORT).</summary>
+    public async Task<VerifyReport> RunAsync(IReadOnlyList<VerifyCheck> checks, Func<VerifyCheck, CancellationToken, Task<string>> address, Action<string>? progress,
+        CancellationToken cancellationToken, TimeSpan? budget = null)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        ArgumentNullException.ThrowIfNull(address);
         var gate = new Lock();
         void Report(string line)
         {
@@ -41,11 +49,12 @@ internal sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = nu
         }
 
         var limit = budget is { } b && b < TimeSpan.Zero ? TimeSpan.Zero : budget;
-        var results = await Task.WhenAll(checks.Select(c => RunCheckAsync(c, limit is { } l && l < c.Timeout ? l : c.Timeout, backend, Report, cancellationToken)));
+        var results = await Task.WhenAll(checks.Select(c => RunCheckAsync(c, limit is { } l && l < c.Timeout ? l : c.Timeout, address, Report, cancellationToken)));
         return new VerifyReport(results);
     }
 
-    private async Task<CheckResult> RunCheckAsync(VerifyCheck check, TimeSpan timeout, IDeploymentBackend backend, Action<string> progress, CancellationToken cancellationToken)
+    private async Task<CheckResult> RunCheckAsync(VerifyCheck check, TimeSpan timeout, Func<VerifyCheck, CancellationToken, Task<string>> resolve, Action<string> progress,
+        CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         TimeSpan Elapsed() => _time.GetElapsedTime(started);
@@ -64,7 +73,7 @@ internal sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = nu
             string? previous = detail;
             try
             {
-                address ??= await ResolveAsync(check, backend, cancellationToken);
+                address ??= await resolve(check, cancellationToken);
                 var (host, port) = HostAndPort(address);
                 ProbeOutcome outcome;
                 if (check.Kind == ProbeKind.Http)
@@ -156,5 +165,6 @@ internal sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = nu
 
     private string Redact(string text) => SecretRedactor.Redact(text, Secrets);
 
-    private sealed class UnresolvableCheckException(string message) : Exception(message);
+    /// <summary>A check that can never be probed as written (asking again cannot help).</summary>
+    internal sealed class UnresolvableCheckException(string message) : Exception(message);
 }

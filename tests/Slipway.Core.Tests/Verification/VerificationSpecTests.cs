@@ -109,6 +109,18 @@ public sealed class VerificationSpecTests
         Assert.Equal(new SourceLocation("spec.yml", 3, 3), spec.Rollout.Location);
     }
 
+    [Fact]
+    public void Rollout_volume_safe_is_a_list_of_services_or_one_service()
+    {
+        var (list, diagnostics) = Parse("rollout:\n  volume-safe: [cache, uploads]");
+        var (single, _) = Parse("rollout:\n  volume-safe: cache");
+
+        Assert.Empty(diagnostics.Items);
+        Assert.Equal(["cache", "uploads"], list.Rollout.VolumeSafe.Select(v => v.Value));
+        Assert.Equal(new SourceLocation("spec.yml", 3, 17), list.Rollout.VolumeSafe[0].Location);
+        Assert.Equal(["cache"], single.Rollout.VolumeSafe.Select(v => v.Value));
+    }
+
     [Theory]
     [InlineData("rollout:\n  strategy: blue-green", DiagnosticCodes.InvalidValue, 3, 13)]
     [InlineData("rollout:\n  strategy: start-frist", DiagnosticCodes.InvalidValue, 3, 13)]

@@ -10,7 +10,7 @@ internal static class RestartCommand
 {
     public static Command Create(CliContext cli)
     {
-        var timeout = SharedOptions.WaitTimeout();
+        var timeout = SharedOptions.RolloutTimeout();
         var force = new Option<bool>("--force-recreate") { Description = "Recreate every container even when nothing changed" };
         var image = new Option<string[]>("--image") { Description = "SERVICE=IMAGE: run this image for the service (this run and until replaced)", AllowMultipleArgumentsPerToken = false };
         var breakLock = SharedOptions.BreakLock();

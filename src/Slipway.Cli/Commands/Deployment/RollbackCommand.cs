@@ -10,7 +10,7 @@ internal static class RollbackCommand
     public static Command Create(CliContext cli)
     {
         var to = new Option<int?>("--to-revision") { Description = "The revision to put back (default: the good revision before the current one)" };
-        var timeout = SharedOptions.WaitTimeout();
+        var timeout = SharedOptions.RolloutTimeout();
         var breakLock = SharedOptions.BreakLock();
         var command = new Command("rollback", "Re-apply a recorded revision's files and images, and verify it (volumes are never rolled back)") { to, timeout, breakLock };
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>

@@ -11,7 +11,7 @@ internal static class StartCommand
     {
         var services = new Argument<string[]>("services") { Arity = ArgumentArity.ZeroOrMore, Description = "Only these services (default: all)" };
         var cluster = new ClusterManagement("Create the kind cluster if needed (k8s-kind)");
-        var timeout = SharedOptions.WaitTimeout();
+        var timeout = SharedOptions.RolloutTimeout();
         var breakLock = SharedOptions.BreakLock();
         var command = new Command("start", "Run prepare, build, push, apply, verify, record; roll back to the last good revision if unhealthy")
         {

@@ -1,3 +1,4 @@
+using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Files;
@@ -37,7 +38,15 @@ internal sealed class ComposeBackend : IDeploymentBackend
     /// <summary>Compose files name the stack's image itself.</summary>
     public IReadOnlyList<string> PinKeys(string stackImage) => [stackImage];
 
-    public Task ApplyAsync(ApplyOptions options, CancellationToken cancellationToken)
+    /// <summary>How each service is replaced (rollout.strategy, with the services that cannot start first left stop-first).</summary>
+    public RolloutPlan Rollout => RolloutPlan.For([.. _session.PodFiles.Concat(_session.Overrides).SelectMany(f => f.Services)], _session.Spec.Rollout);
+
+    /// <summary>
+    /// The start-first services are rolled first, each new container beside its old one (<see cref="StartFirstRollout"/>);
+    /// then one <c>compose up</c> brings everything else to D (stop-first: compose's own recreate), finding the rolled
+    /// services already at their configuration.
+    /// </summary>
+    public async Task ApplyAsync(ApplyOptions options, CancellationToken cancellationToken)
     {
         var up = Up(options);
         if (ComposePins.Override(_session, options.ImagePins) is { } pins)
@@ -46,7 +55,14 @@ internal sealed class ComposeBackend : IDeploymentBackend
             up = up with { ExtraFiles = [ImagePinsFile] };
         }
 
-        return Compose.UpAsync(up, options.Progress, cancellationToken);
+        var scope = options.Services.Count > 0 ? options.Services : _session.PodServices;
+        var startFirst = scope.Where(Rollout.StartFirst.Contains).ToList();
+        var rolled = await new StartFirstRollout(Compose, TimeProvider.System).RunAsync([.. Compose.Project.Files, .. up.ExtraFiles], startFirst, options, cancellationToken);
+
+        // --force-recreate would recreate the rolled services stop-first: the rest are named instead, each on its own.
+        if (rolled.Count > 0 && up.ForceRecreate) up = up with { Services = [.. scope.Except(rolled, StringComparer.Ordinal)], NoDeps = true };
+        if (up.Services.Count == 0 && rolled.Count > 0 && up.ForceRecreate) return;
+        await Compose.UpAsync(up, options.Progress, cancellationToken);
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ using Slipway.Infrastructure.Verification;
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>apply: the spec's pre-deploy hooks, then the backend brings the deployment to D with the run's pins, without waiting (verify waits).</summary>
-internal sealed class ApplyStage : IStage
+internal sealed class ApplyStage(DeploymentVerifier verifier) : IStage
 {
     public string Name => StageNames.Apply;
 
@@ -13,7 +13,7 @@ internal sealed class ApplyStage : IStage
     {
         await SpecHookRunner.RunAsync(context.Session, SpecHookPhase.PreDeploy, context.Runner, context.Progress, cancellationToken);
         var pins = context.Run.EffectivePins;
-        await ApplyAsync(context, pins, cancellationToken);
+        await ApplyAsync(context, verifier, pins, cancellationToken);
         return StageOutcome.Done(ImagesNote(pins));
     }
 
@@ -21,18 +21,34 @@ internal sealed class ApplyStage : IStage
     public static string? ImagesNote(IReadOnlyDictionary<string, string> pins) =>
         pins.Count == 0 ? null : "images: " + string.Join(", ", pins.Select(p => $"{p.Key} → {p.Value}"));
 
-    public static Task ApplyAsync(RunContext context, IReadOnlyDictionary<string, string> pins, CancellationToken cancellationToken, bool allServices = false)
+    /// <summary>
+    /// Applies D with <paramref name="pins"/>; starts the run's rollout clock (<see cref="RunContext.RolloutDeadline"/>),
+    /// which the verify after it shares, and lets a start-first cutover run the spec's checks on its new containers.
+    /// </summary>
+    public static Task ApplyAsync(RunContext context, DeploymentVerifier verifier, IReadOnlyDictionary<string, string> pins, CancellationToken cancellationToken,
+        bool allServices = false)
     {
         var parameters = context.Run.Parameters;
+        var deadline = context.StartRolloutClock();
+        var session = context.Session;
         return context.Backend.ApplyAsync(new ApplyOptions
         {
             Wait = false,
             ForceRecreate = !allServices && parameters.ForceRecreate,
             Services = allServices ? [] : parameters.Services,
             WaitTimeout = context.WaitTimeout,
+            Deadline = deadline,
             ImagePins = pins,
             PerformClusterManagement = parameters.PerformClusterManagement,
             Progress = context.Progress,
+            CheckCandidate = async (service, address, budget, ct) =>
+            {
+                var checks = session.Spec.Verify.Where(c => c.Service == service).ToList();
+                if (checks.Count == 0) return new CandidateVerdict(true, 0, "no verify checks");
+                var report = await verifier.CheckAsync(session, checks, address, budget, context.Clock, context.Progress, ct);
+                foreach (var result in report.Results) context.Log.Note($"start-first {service}: verify {result.DescribeOneLine()}");
+                return new CandidateVerdict(report.Passed, checks.Count, report.Passed ? $"{checks.Count} check(s) passed" : report.Failures[0].DescribeOneLine());
+            },
         }, cancellationToken);
     }
 }

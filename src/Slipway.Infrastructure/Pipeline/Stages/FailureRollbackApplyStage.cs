@@ -3,7 +3,7 @@ using Slipway.Core.Diagnostics;
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>The failure path's rollback-apply: the last good revision's files and images put back and applied to the whole deployment.</summary>
-internal sealed class FailureRollbackApplyStage : IStage
+internal sealed class FailureRollbackApplyStage(DeploymentVerifier verifier) : IStage
 {
     public string Name => StageNames.RollbackApply;
 
@@ -13,7 +13,7 @@ internal sealed class FailureRollbackApplyStage : IStage
         var revision = context.Revisions.Restore(target);
         context.Reload();
         await PushStage.LoadAsync(context, revision.ImagePins, cancellationToken);
-        await ApplyStage.ApplyAsync(context, revision.ImagePins, cancellationToken, allServices: true);
+        await ApplyStage.ApplyAsync(context, verifier, revision.ImagePins, cancellationToken, allServices: true);
         return StageOutcome.Done($"revision {target} re-applied (files and images; volumes untouched)");
     }
 }

@@ -4,7 +4,7 @@ using Slipway.Infrastructure.Verification;
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>rollback's apply: the revision's files put back into D and its pins taken as the run's, then applied like any other.</summary>
-internal sealed class RevisionApplyStage : IStage
+internal sealed class RevisionApplyStage(DeploymentVerifier verifier) : IStage
 {
     public string Name => StageNames.Apply;
 
@@ -18,7 +18,7 @@ internal sealed class RevisionApplyStage : IStage
         context.Reload();
         await SpecHookRunner.RunAsync(context.Session, SpecHookPhase.PreDeploy, context.Runner, context.Progress, cancellationToken);
         var pins = run.EffectivePins;
-        await ApplyStage.ApplyAsync(context, pins, cancellationToken);
+        await ApplyStage.ApplyAsync(context, verifier, pins, cancellationToken);
         return StageOutcome.Done(ApplyStage.ImagesNote(pins));
     }
 }

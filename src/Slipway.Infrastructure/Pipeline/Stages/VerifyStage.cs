@@ -5,7 +5,7 @@ namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>
 /// verify: the backend's wait for health (rollouts done, every container ready), then the spec's HTTP/TCP checks, both
-/// within the run's wait timeout; then the spec's post-deploy hooks. The failure path's rollback-verify is the same
+/// within what the apply before it left of the run's rollout timeout (apply and verify share one budget); then the spec's post-deploy hooks. The failure path's rollback-verify is the same
 /// wait and checks over the whole deployment, without hooks.
 /// </summary>
 internal sealed class VerifyStage(DeploymentVerifier verifier, bool rollingBack = false) : IStage
@@ -16,12 +16,14 @@ internal sealed class VerifyStage(DeploymentVerifier verifier, bool rollingBack 
     {
         var started = context.Clock.GetUtcNow();
         var services = rollingBack ? [] : context.Run.Parameters.Services;
-        var health = await verifier.WaitHealthyAsync(context.Backend, services, context.WaitTimeout, context.Clock, context.Progress, cancellationToken);
+        var timeout = context.RolloutBudget();
+        if (timeout <= TimeSpan.Zero) timeout = TimeSpan.FromSeconds(1);
+        var health = await verifier.WaitHealthyAsync(context.Backend, services, timeout, context.Clock, context.Progress, cancellationToken);
         foreach (var line in health.Lines) context.Log.Note($"health: {line}");
         context.LastServices = health.Services;
         if (!health.Healthy) throw HealthWait.Failure(health, "the deployment is not healthy");
 
-        var budget = context.WaitTimeout - (context.Clock.GetUtcNow() - started);
+        var budget = timeout - (context.Clock.GetUtcNow() - started);
         var session = context.Session;
         var checks = await verifier.CheckAsync(session, context.Backend, budget, context.Clock, context.Progress, cancellationToken);
         foreach (var result in checks.Results) context.Log.Note($"verify: {result.DescribeOneLine()}");
