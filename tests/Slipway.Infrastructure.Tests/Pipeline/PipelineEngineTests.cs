@@ -68,6 +68,20 @@ public sealed class PipelineEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task The_spec_rollout_timeout_bounds_the_run_unless_the_command_gives_a_wait_timeout_which_wins()
+    {
+        WriteRollout("  timeout: 42s\n");
+
+        var fromSpec = (await Engine().RunAsync(_d, new RunRequest(RunRequest.Start), CancellationToken.None)).Run;
+        var fromCommand = (await Engine().RunAsync(_d, Start(waitSeconds: 7), CancellationToken.None)).Run;
+
+        Assert.Equal(42, fromSpec.Parameters.WaitTimeoutSeconds);
+        Assert.Equal(7, fromCommand.Parameters.WaitTimeoutSeconds);
+        Assert.Equal(TimeSpan.FromSeconds(7), _backend.Applies[^1].WaitTimeout);
+        Assert.NotNull(_backend.Applies[^1].Deadline);
+    }
+
+    [Fact]
     public async Task Start_runs_every_stage_in_order_and_records_each_before_it_runs()
     {
         string? seenDuringApply = null;
