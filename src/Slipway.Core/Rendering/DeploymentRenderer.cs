@@ -66,6 +66,7 @@ public static class DeploymentRenderer
                 ConfigHashKey = inputs.ConfigHashKey ?? throw new ArgumentException("a Kubernetes render needs the config hash key", nameof(inputs)),
             });
             files.AddRange(kubernetes.Files);
+            if (inputs.HelmChart) files.AddRange(HelmChart.Render(kubernetes, bundle.Stack.Name, inputs.DeploymentId));
             volumes = kubernetes.Volumes.Select(v => v with { Seeded = seeds.Any(s => s.Volume == v.Name) }).ToList();
             warnings = [.. warnings, .. kubernetes.Warnings];
             folders = kubernetes.Directories;

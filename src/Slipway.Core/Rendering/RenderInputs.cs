@@ -35,6 +35,9 @@ public sealed record RenderInputs
     /// <summary>Kubernetes targets: the deployment's secret key for the pod templates' config hash (D/.slipway/config-hash-key).</summary>
     public byte[]? ConfigHashKey { get; init; }
 
+    /// <summary>Kubernetes targets: also write D/chart, a Helm chart of the same objects (deploy create --helm-chart).</summary>
+    public bool HelmChart { get; init; }
+
     /// <summary>Every file the render reads: stack config folders, volume paths, and on Kubernetes binds, spec configmaps and env files.</summary>
     public required IHostFiles HostFiles { get; init; }
 }

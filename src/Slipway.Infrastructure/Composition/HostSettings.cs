@@ -43,7 +43,8 @@ public sealed record HostSettings
                 Docker: Get("SLIPWAY_DOCKER") ?? "docker",
                 Kubectl: Get("SLIPWAY_KUBECTL") ?? "kubectl",
                 Kind: Get("SLIPWAY_KIND") ?? "kind",
-                Git: Get("SLIPWAY_GIT") ?? "git"),
+                Git: Get("SLIPWAY_GIT") ?? "git",
+                Helm: Get("SLIPWAY_HELM") ?? "helm"),
             GetEnvironment = Environment.GetEnvironmentVariable,
             TracePath = Get("SLIPWAY_TRACE"),
         };

@@ -1,4 +1,5 @@
 using Slipway.Core.Deployments;
+using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Infrastructure.Files;
 
 namespace Slipway.Infrastructure.Deployments;
@@ -98,6 +99,24 @@ internal static class DeploymentWriter
         Directory.CreateDirectory(Path.Combine(directory, DeploymentLayout.StateFolder, "logs"));
         CreateVolumeDirectories(rendered);
         return new UpdateReport(added, changed, unchanged, backedUp);
+    }
+
+    /// <summary>
+    /// D/chart is rendered whole: when the new chart differs from D's in any file (or in its file list), D's moves to
+    /// chart.bak/ so no stale or .bak file is left among the templates (Helm would render those too).
+    /// </summary>
+    public static void SetAsideChangedChart(string directory, RenderedDeployment rendered)
+    {
+        var chart = Path.Combine(directory, HelmChart.Folder);
+        if (!Directory.Exists(chart)) return;
+        var files = rendered.Files.Where(f => f.RelativePath.StartsWith(HelmChart.Folder + "/", StringComparison.Ordinal)).ToList();
+        var onDisk = Directory.GetFiles(chart, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(directory, p).Replace('\\', '/')).Order(StringComparer.Ordinal);
+        var same = onDisk.SequenceEqual(files.Select(f => f.RelativePath).Order(StringComparer.Ordinal))
+            && files.All(f => File.ReadAllBytes(Path.Combine(directory, f.RelativePath)).AsSpan().SequenceEqual(f.Content));
+        if (same) return;
+        var bak = chart + ".bak";
+        if (Directory.Exists(bak)) Directory.Delete(bak, recursive: true);
+        Directory.Move(chart, bak);
     }
 
     /// <summary>Writes the config hash key, owner-only; for a deployment directory made before it existed.</summary>

@@ -24,6 +24,9 @@ public sealed record CreateRequest
     public required string DeploymentDirectory { get; init; }
 
     public bool Update { get; init; }
+
+    /// <summary>Also write D/chart (Kubernetes targets); an update renders the chart again whenever D has one.</summary>
+    public bool HelmChart { get; init; }
 }
 
 public sealed record CreateResult(DeploymentFile Deployment, RenderedDeployment Rendered, UpdateReport? Update, IReadOnlyList<Diagnostic> Warnings, string? HookOutput);
@@ -86,6 +89,13 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         var diagnostics = new DiagnosticBag();
         var spec = SpecParser.Parse(System.Text.Encoding.UTF8.GetString(specBytes), specPath, diagnostics);
         diagnostics.ThrowIfErrors();
+        var helmChart = request.HelmChart || (existing is not null && Directory.Exists(Path.Combine(layout.Directory, HelmChart.Folder)));
+        if (helmChart && !spec.DeployTo.IsKubernetes())
+        {
+            throw new SlipwayException(FailureReason.InvalidInput, $"--helm-chart needs a Kubernetes deployment, and {request.SpecFile} deploys to {spec.DeployTo.ToName()}",
+                "set 'deploy-to: k8s' (or k8s-kind) in the spec, or drop --helm-chart");
+        }
+
         var stackDirectory = ResolveStack(request, spec);
         var stack = Stack.Load(stackDirectory, _files, diagnostics);
         var envEntries = ReadEnvFiles(spec, diagnostics);
@@ -118,6 +128,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             KubeConfig = await ReadKubeConfigAsync(spec, cancellationToken),
             HostFiles = _files,
             ConfigHashKey = configHashKey,
+            HelmChart = helmChart,
         });
         var services = bundle.Pods.SelectMany(p => p.Compose.Services.Select(svc =>
                 (svc.Name, File: DeploymentLayout.PodComposePath(p.Name), Image: spec.ImageOverrides.TryGetValue(svc.Name, out var o) ? o.Value : svc.Image)))
@@ -145,6 +156,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         {
             // Stored before the manifests that carry hashes made with it.
             if (plan.ConfigHashKeyIsNew) DeploymentWriter.WriteConfigHashKey(layout.Directory, plan.ConfigHashKey);
+            DeploymentWriter.SetAsideChangedChart(layout.Directory, plan.Rendered);
             report = DeploymentWriter.WriteUpdate(layout.Directory, plan.Rendered);
         }
 

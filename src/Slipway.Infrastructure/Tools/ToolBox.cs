@@ -14,4 +14,6 @@ public sealed class ToolBox(ToolPaths paths, IProcessRunner runner)
     public Git Git { get; } = new(runner, paths.Git);
 
     public Kind Kind { get; } = new(runner, paths.Kind);
+
+    public Helm Helm { get; } = new(runner, paths.Helm);
 }

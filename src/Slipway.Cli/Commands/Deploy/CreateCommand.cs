@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Slipway.Core.Kubernetes;
+using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Core.Specs;
 using Slipway.Infrastructure.Operations;
 
@@ -12,7 +13,8 @@ internal static class CreateCommand
         var spec = new Option<string>("--spec-file") { Description = "The spec to deploy", Required = true };
         var dir = new Option<string>("--deployment-dir") { Description = "The deployment directory to create", DefaultValueFactory = _ => "deployment-001" };
         var update = new Option<bool>("--update") { Description = "Re-render an existing deployment directory from the spec (changed files kept as .bak)" };
-        var command = new Command("create", "Create (or --update) a deployment directory from a spec") { spec, dir, update };
+        var helm = new Option<bool>("--helm-chart") { Description = "Also write D/chart: a Helm chart of the objects Slipway applies (Kubernetes targets)" };
+        var command = new Command("create", "Create (or --update) a deployment directory from a spec") { spec, dir, update, helm };
         command.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
         {
             if (parse.GetResult(deployTo) is { Implicit: false })
@@ -28,6 +30,7 @@ internal static class CreateCommand
                 SpecFile = parse.GetValue(spec)!,
                 DeploymentDirectory = parse.GetValue(dir)!,
                 Update = parse.GetValue(update),
+                HelmChart = parse.GetValue(helm),
             };
             var result = await new DeployCreate(env).RunAsync(request, ct);
             var ui = cli.Ui;
@@ -57,6 +60,11 @@ internal static class CreateCommand
             {
                 ui.Info("create hook:");
                 foreach (var line in result.HookOutput.TrimEnd().Split('\n')) ui.Detail(line);
+            }
+
+            if (result.Rendered.Files.Any(f => f.RelativePath.StartsWith(HelmChart.Folder + "/", StringComparison.Ordinal)))
+            {
+                ui.Info($"helm chart: {request.DeploymentDirectory}/{HelmChart.Folder} (helm template/install it, or let slipway start apply the same objects)");
             }
 
             ui.Info($"next: slipway deployment --dir {request.DeploymentDirectory} start");

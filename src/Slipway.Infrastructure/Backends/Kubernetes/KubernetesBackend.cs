@@ -8,7 +8,7 @@ namespace Slipway.Infrastructure.Backends.Kubernetes;
 /// Runs a deployment on Kubernetes by driving kubectl (and kind for k8s-kind) over the manifests deploy create rendered
 /// into D/k8s. Each verb lives in its own part (apply, plan, stop, jobs, access); this class is the contract.
 /// </summary>
-internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools, KubernetesBackendOptions options) : IDeploymentBackend
+internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools, KubernetesBackendOptions options) : IDeploymentBackend, IHelmJobRunner
 {
     private readonly KubernetesTarget _target = new(session, tools, options);
     private KubernetesHealth? _health;
@@ -58,5 +58,14 @@ internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools
     public Task<int> ExecAsync(string service, IReadOnlyList<string> command, bool interactive, CancellationToken cancellationToken) =>
         new KubernetesAccess(_target).ExecAsync(service, command, interactive, cancellationToken);
 
-    public Task<int> RunJobAsync(string job, CancellationToken cancellationToken) => new KubernetesJobs(_target).RunAsync(job, cancellationToken);
+    public Task<int> RunJobAsync(string job, CancellationToken cancellationToken) => new KubernetesJobs(_target).RunAsync(job, null, cancellationToken);
+
+    /// <summary>The Job rendered by helm from D/chart as release <paramref name="release"/>, then run as any job.</summary>
+    public async Task<int> RunHelmJobAsync(string job, string release, CancellationToken cancellationToken)
+    {
+        var chart = Path.Combine(session.Layout.Directory, HelmChart.Folder);
+        var setJson = "jobs=" + System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, Dictionary<string, bool>> { [job] = new() { ["enabled"] = true } });
+        var yaml = await tools.Helm.TemplateAsync(release, chart, HelmChart.JobTemplate(job), setJson, cancellationToken);
+        return await new KubernetesJobs(_target).RunAsync(job, KubernetesManifests.Parse(yaml, $"helm template {release} {chart} --show-only {HelmChart.JobTemplate(job)}"), cancellationToken);
+    }
 }

@@ -3,10 +3,13 @@ using Slipway.Core.Diagnostics;
 
 namespace Slipway.Infrastructure.Backends.Kubernetes;
 
-/// <summary>run-job on Kubernetes: the Job object re-created from D/k8s/jobs, waited for, its logs shown, its exit code returned.</summary>
+/// <summary>
+/// run-job on Kubernetes: the Job object re-created from D/k8s/jobs (or from what helm rendered of D/chart), waited
+/// for, its logs shown, its exit code returned.
+/// </summary>
 internal sealed class KubernetesJobs(KubernetesTarget target)
 {
-    public async Task<int> RunAsync(string job, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(string job, IReadOnlyList<ManifestObject>? rendered, CancellationToken cancellationToken)
     {
         var stack = target.Session.Stack;
         if (!stack.Jobs.Contains(job))
@@ -18,7 +21,7 @@ internal sealed class KubernetesJobs(KubernetesTarget target)
         var kubectl = target.Kubectl;
         var ns = target.NamespaceOf(target.LoadManifests());
         var file = Path.Combine(target.JobsFolder, $"{job}.yml");
-        var jobObjects = KubernetesManifests.Load(file);
+        var jobObjects = rendered ?? KubernetesManifests.Load(file);
         var jobObject = jobObjects.FirstOrDefault(o => o.Kind == "Job")
             ?? throw new SlipwayException(FailureReason.InvalidInput, $"{file} has no Job object", "re-render it with 'slipway deploy create --update'");
         await target.ConnectAsync(performClusterManagement: false, null, cancellationToken);

@@ -783,6 +783,26 @@ public sealed class KubernetesBackendTests : IDisposable
         Assert.Contains("migrate", error.Hint);
     }
 
+    [Fact]
+    public async Task Run_job_with_a_helm_release_applies_the_job_helm_renders_from_the_chart()
+    {
+        var backend = Backend();
+        Directory.CreateDirectory(Path.Combine(_d, "chart"));
+        const string FromHelm = $"---\n# Source: shop/templates/migrate-job.yaml\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {Id}-job-migrate\n  namespace: {Ns}\n  labels:\n    rendered-by: helm\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: migrate\n          image: shop/web:1\n";
+        _runner.On("helm", "template").Returns(0, FromHelm);
+        _runner.On(K("get", "namespace")).Returns(0, NamespaceJson(_d));
+        _runner.On(K("delete")).Returns(0);
+        _runner.On(K("apply")).Returns(0);
+        _runner.On(K("get", $"job.batch/{Id}-job-migrate")).Returns(0, "{\"status\":{\"conditions\":[{\"type\":\"Complete\",\"status\":\"True\"}]}}");
+        _runner.On(K("logs")).Returns(0);
+
+        Assert.Equal(0, await backend.RunHelmJobAsync("migrate", "shop-prod", CancellationToken.None));
+
+        Assert.Equal(["helm", "template", "shop-prod", Path.Combine(_d, "chart"), "--show-only", "templates/migrate-job.yaml", "--set-json", "jobs={\"migrate\":{\"enabled\":true}}"], Argv(_runner.Calls[0]));
+        var job = Assert.Single(KubernetesManifests.Parse(ApplyCall().StandardInput!, "stdin"), o => o.Kind == "Job");
+        Assert.Contains("rendered-by: helm", KubernetesManifests.Serialize([job]));
+    }
+
     // ---- plan, diagnose ----
 
     [Fact]
