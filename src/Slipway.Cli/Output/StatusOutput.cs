@@ -25,6 +25,6 @@ internal static class StatusOutput
         }
 
         ui.Table(["SERVICE", "CONTAINER", "STATE", "HEALTH", "PORTS"],
-            states.Select(s => (IReadOnlyList<string>)[s.Service, s.Name, s.State, s.Health ?? "-", s.Ports.Count == 0 ? "-" : string.Join(", ", s.Ports)]));
+            states.Select(s => (IReadOnlyList<string>)[s.Service, s.Name.Length == 0 ? "-" : s.Name, s.State, s.Health ?? "-", s.Ports.Count == 0 ? "-" : string.Join(", ", s.Ports)]));
     }
 }

@@ -19,4 +19,19 @@ public enum ServiceCondition
 public sealed record ServiceState(string Service, string Name, string Id, string State, string? Health, IReadOnlyList<PublishedPort> Ports)
 {
     public ServiceCondition Condition { get; init; } = ServiceCondition.Starting;
+
+    /// <summary>The state word of a service D expects that has no container or pod at all.</summary>
+    public const string MissingState = "missing";
+
+    /// <summary>
+    /// <paramref name="states"/> plus one row per service of <paramref name="expected"/> that has none, in
+    /// <paramref name="condition"/>. A deployment with nothing at all is stopped, not broken: it gets no rows.
+    /// </summary>
+    public static IReadOnlyList<ServiceState> WithMissing(IReadOnlyList<ServiceState> states, IReadOnlyList<string> expected, ServiceCondition condition)
+    {
+        if (states.Count == 0) return states;
+        var present = states.Select(s => s.Service).ToHashSet(StringComparer.Ordinal);
+        var missing = expected.Where(s => !present.Contains(s)).Select(s => new ServiceState(s, "", "", MissingState, null, []) { Condition = condition }).ToList();
+        return missing.Count == 0 ? states : [.. states.Concat(missing).OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal)];
+    }
 }

@@ -19,7 +19,7 @@ public static class HealthWait
         {
             var snapshot = await backend.HealthAsync(cancellationToken);
             var states = snapshot.Services.Where(s => services.Count == 0 || services.Contains(s.Service)).ToList();
-            var lines = states.Select(s => $"{s.Service} ({s.Name}): {s.State}{(s.Health is null ? "" : $", {s.Health}")}").ToList();
+            var lines = states.Select(s => $"{s.Service}{(s.Name.Length == 0 ? "" : $" ({s.Name})")}: {s.State}{(s.Health is null ? "" : $", {s.Health}")}").ToList();
             var failed = states.Where(s => s.Condition == ServiceCondition.Failed).ToList();
             if (failed.Count > 0 || snapshot.FailedRollouts.Count > 0)
             {

@@ -255,7 +255,22 @@ public sealed class ComposeBackendTests : IDisposable
         var states = await backend.StatusAsync(CancellationToken.None);
 
         Assert.Equal(["docker", "ps", "--all", "--no-trunc", "--filter", $"label=com.docker.compose.project={backend.ProjectName}", "--format", "{{json .}}"], Argv(OnlyCall()));
-        Assert.Equal(new ServiceState("web", "shop-web-1", "abc", "running", "healthy", []) { Condition = ServiceCondition.Ready }, states.Single() with { Ports = [] });
+        Assert.Equal(new ServiceState("web", "shop-web-1", "abc", "running", "healthy", []) { Condition = ServiceCondition.Ready }, states.Single(s => s.Service == "web") with { Ports = [] });
+    }
+
+    [Fact]
+    public async Task Status_lists_a_service_D_defines_without_a_container_as_missing_and_failed()
+    {
+        var backend = Backend();
+        var session = DeploymentSession.Open(_d);
+        _runner.On("docker", "ps").Returns(0, """{"ID":"abc","Labels":"com.docker.compose.service=web","Names":"shop-web-1","Ports":"","State":"running","Status":"Up 2 seconds"}""" + "\n");
+
+        var states = await backend.StatusAsync(CancellationToken.None);
+
+        var missing = session.ExpectedServices.Where(s => s != "web").ToList();
+        Assert.NotEmpty(missing);
+        Assert.Equal(missing.Order(StringComparer.Ordinal), states.Where(s => s.State == ServiceState.MissingState).Select(s => s.Service));
+        Assert.All(states.Where(s => s.State == ServiceState.MissingState), s => Assert.Equal(ServiceCondition.Failed, s.Condition));
     }
 
     [Fact]

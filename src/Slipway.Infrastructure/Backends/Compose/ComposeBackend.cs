@@ -94,10 +94,12 @@ internal sealed class ComposeBackend : IDeploymentBackend
 
     /// <summary>
     /// One <c>docker ps</c> filtered by the project label: the same containers <c>compose ps</c> lists, at a quarter of
-    /// the cost (it runs after every start, so it counts against start's overhead over raw compose).
+    /// the cost (it runs after every start, so it counts against start's overhead over raw compose). A service D
+    /// expects without a container is listed as missing, and failed: <c>up</c> creates every container before it returns.
     /// </summary>
     public async Task<IReadOnlyList<ServiceState>> StatusAsync(CancellationToken cancellationToken) =>
-        DockerPs.Parse(await Compose.Docker.ListContainersAsync(ProjectLabel, cancellationToken));
+        ServiceState.WithMissing(DockerPs.Parse(await Compose.Docker.ListContainersAsync(ProjectLabel, cancellationToken)), _session.ExpectedServices,
+            ServiceCondition.Failed);
 
     /// <summary>Compose has no rollout beyond its containers: <c>up</c> returns once they are created and started.</summary>
     public async Task<HealthSnapshot> HealthAsync(CancellationToken cancellationToken) => HealthSnapshot.Of(await StatusAsync(cancellationToken));

@@ -25,13 +25,19 @@ internal sealed class ComposeDiagnosis(Docker docker, string project)
         if (states.Count == 0) text.AppendLine("  (none)");
         foreach (var s in states)
         {
-            text.AppendLine($"  {s.Service}: {s.Name} {s.State}{(s.Health is null ? "" : $" ({s.Health})")}");
+            text.AppendLine($"  {s.Service}: {(s.Name.Length == 0 ? "" : s.Name + " ")}{s.State}{(s.Health is null ? "" : $" ({s.Health})")}");
         }
 
         var troubled = states.Where(s => s.Condition != ServiceCondition.Ready).ToList();
         foreach (var s in troubled)
         {
             text.AppendLine();
+            if (s.State == ServiceState.MissingState)
+            {
+                text.AppendLine($"service {s.Service}: missing: D defines it but it has no container (removed by hand?); a start or restart creates it again");
+                continue;
+            }
+
             text.AppendLine($"service {s.Service} ({s.Name}): {s.State}{(s.Health is null ? "" : $", health {s.Health}")}");
             var inspect = await docker.InspectAsync("{{if not .State.Running}}exit code {{.State.ExitCode}}{{if .State.Error}}, error {{.State.Error}}{{end}}{{end}}{{if .State.Health}}{{range .State.Health.Log}}\nhealth check exit {{.ExitCode}}: {{.Output}}{{end}}{{end}}", s.Id, cancellationToken);
             text.AppendLine(Indent(inspect.Succeeded ? inspect.StandardOutput : $"docker inspect failed: {inspect.Tail(3)}"));
