@@ -4,7 +4,9 @@ namespace Slipway.Infrastructure.Operations;
 
 /// <param name="LastRun">D's latest run, when there is one.</param>
 /// <param name="Lock">Who holds D's lock now, and whether that process is gone.</param>
-public sealed record DiagnoseResult(RunRecord? LastRun, LockOwner? Lock, bool LockIsStale, string Diagnosis);
+/// <param name="Diagnosis">The backend's diagnosis of the live state now.</param>
+/// <param name="RunDiagnosis">The diagnosis the last run wrote when it failed (kept with the run: after a rollback the live state is healthy).</param>
+public sealed record DiagnoseResult(RunRecord? LastRun, LockOwner? Lock, bool LockIsStale, string Diagnosis, string? RunDiagnosis = null);
 
 /// <summary><c>deployment --dir D diagnose</c>: the last run, the lock, and the backend's diagnosis of the live state.</summary>
 public sealed class Diagnose(SlipwayEnvironment env)
@@ -14,6 +16,10 @@ public sealed class Diagnose(SlipwayEnvironment env)
         var session = env.OpenDeployment(directory);
         var holder = DeploymentLock.Holder(session.Layout);
         var diagnosis = await env.Backend(session).DiagnoseAsync(tailLines, cancellationToken);
-        return new DiagnoseResult(new RunStore(session.Layout).Latest(), holder, holder is not null && DeploymentLock.IsStale(holder), diagnosis);
+        var runs = new RunStore(session.Layout);
+        var last = runs.Latest();
+        var kept = last is null ? null : runs.DiagnosisFile(last.Id);
+        var runDiagnosis = kept is not null && File.Exists(kept) ? (await File.ReadAllTextAsync(kept, cancellationToken)).TrimEnd() : null;
+        return new DiagnoseResult(last, holder, holder is not null && DeploymentLock.IsStale(holder), diagnosis, runDiagnosis);
     }
 }

@@ -14,6 +14,9 @@ public sealed class RunStore(DeploymentLayout layout)
 
     public string FileOf(string runId) => Path.Combine(Directory(runId), "run.json");
 
+    /// <summary>The diagnosis the failure path wrote for a run (the state when it failed), when it has one.</summary>
+    public string DiagnosisFile(string runId) => Path.Combine(Directory(runId), "diagnosis.txt");
+
     public void Save(RunRecord run) =>
         AtomicFile.WriteText(FileOf(run.Id), JsonSerializer.Serialize(run, StateJson.Default.RunRecord) + "\n");
 

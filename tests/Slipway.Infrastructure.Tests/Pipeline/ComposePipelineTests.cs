@@ -123,7 +123,7 @@ public sealed class ComposePipelineTests : IDisposable
         _runner.On("docker", "ps").Returns(0,
             $$"""{"ID":"aaaaaaaaaaaa1111","Names":"{{Id}}-web-1","State":"running","Status":"Up 9 seconds (unhealthy)","Labels":"com.docker.compose.project={{Id}},com.docker.compose.service=web","Ports":""}""" + "\n"
             + $$"""{"ID":"bbbbbbbbbbbb2222","Names":"{{Id}}-worker-1","State":"running","Status":"Up 9 seconds","Labels":"com.docker.compose.project={{Id}},com.docker.compose.service=worker","Ports":""}""" + "\n");
-        _runner.On("docker", "inspect").Returns(0, "\nhealth check exit 1: wget: server returned error: HTTP/1.1 500\n");
+        _runner.On("docker", "inspect").Returns(0, """{"Status":"running","Running":true,"ExitCode":0,"Health":{"Status":"unhealthy","Log":[{"ExitCode":1,"Output":"wget: server returned error: HTTP/1.1 500\n"}]}}""");
         _runner.On("docker", "logs", "--tail", "20", "aaaaaaaaaaaa").Returns(0, $"connecting with {SampleDeployment.Password}\nlistening\n");
 
         var text = await _backend.DiagnoseAsync(20, CancellationToken.None);

@@ -79,6 +79,17 @@ public sealed class PipelineTests(DockerFixture fixture)
             Assert.Contains("service web", logText);
             Assert.Contains("health check exit 1", logText);
             Assert.Contains("last 50 log lines", logText);
+            // The console names the cause: the distinct health-check result once with a count, the container's last log
+            // lines, and stage numbers that do not jump (the rollback counts on its own).
+            Assert.Matches(@"health check exit 1 \(\d+ times\): \(no output\)", bad.StandardError);
+            Assert.Contains("| hello web: serving on :80", bad.StandardError);
+            Assert.Contains("[rollback 3/3] rollback-verify", bad.StandardError);
+            Assert.DoesNotContain("/9]", bad.StandardError);
+            // After the rollback the live state is healthy; diagnose still shows why the run failed.
+            var diagnose = (await d.RunAsync("diagnose")).StandardOutput;
+            Assert.Matches(@"(?m)^when run \S+ failed:$", diagnose);
+            Assert.Matches(@"health check exit 1 \(\d+ times\)", diagnose);
+            Assert.Contains("\nnow:\n", diagnose);
             var failed = LatestRun(d);
             Assert.Equal("rolled-back", failed.GetProperty("state").GetString());
             Assert.Equal(

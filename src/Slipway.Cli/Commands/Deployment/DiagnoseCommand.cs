@@ -23,6 +23,15 @@ internal static class DiagnoseCommand
             }
 
             if (result.Lock is { } holder) ui.Result($"lock: held by {holder}{(result.LockIsStale ? " (stale: that process is gone)" : "")}");
+            if (result.RunDiagnosis is { } failed)
+            {
+                ui.Result("");
+                ui.Result($"when run {result.LastRun!.Id} failed:");
+                ui.Result(failed);
+                ui.Result("");
+                ui.Result("now:");
+            }
+
             ui.Result(result.Diagnosis);
             return ExitCodes.Success;
         }));

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Tools;
 
@@ -39,8 +40,8 @@ internal sealed class ComposeDiagnosis(Docker docker, string project)
             }
 
             text.AppendLine($"service {s.Service} ({s.Name}): {s.State}{(s.Health is null ? "" : $", health {s.Health}")}");
-            var inspect = await docker.InspectAsync("{{if not .State.Running}}exit code {{.State.ExitCode}}{{if .State.Error}}, error {{.State.Error}}{{end}}{{end}}{{if .State.Health}}{{range .State.Health.Log}}\nhealth check exit {{.ExitCode}}: {{.Output}}{{end}}{{end}}", s.Id, cancellationToken);
-            text.AppendLine(Indent(inspect.Succeeded ? inspect.StandardOutput : $"docker inspect failed: {inspect.Tail(3)}"));
+            var inspect = await docker.InspectAsync("{{json .State}}", s.Id, cancellationToken);
+            text.AppendLine(Indent(inspect.Succeeded ? string.Join('\n', StateLines(inspect.StandardOutput)) : $"docker inspect failed: {inspect.Tail(3)}"));
             var logs = await docker.LogsAsync(tailLines, s.Id, cancellationToken);
             text.AppendLine($"  last {tailLines} log lines:");
             text.AppendLine(Indent(logs.StandardOutput + logs.StandardError, "    | "));
@@ -48,6 +49,49 @@ internal sealed class ComposeDiagnosis(Docker docker, string project)
 
         if (troubled.Count == 0 && states.Count > 0) text.AppendLine("every container is running and none is unhealthy");
         return text.ToString().TrimEnd();
+    }
+
+    /// <summary>
+    /// What the engine says of one container: a stopped one's exit code and error; a running one's health checks, each
+    /// distinct output once with how often it came (the engine keeps the last five, often all the same). A stopped
+    /// container's health log is left out: those checks ran before it stopped and say nothing about why.
+    /// </summary>
+    internal static IEnumerable<string> StateLines(string stateJson)
+    {
+        JsonElement state;
+        try
+        {
+            state = JsonDocument.Parse(stateJson).RootElement;
+        }
+        catch (JsonException)
+        {
+            return [stateJson.Trim()];
+        }
+
+        var lines = new List<string>();
+        var running = state.TryGetProperty("Running", out var r) && r.ValueKind == JsonValueKind.True;
+        if (!running)
+        {
+            var exit = state.TryGetProperty("ExitCode", out var e) && e.ValueKind == JsonValueKind.Number ? e.GetInt32() : 0;
+            var oom = state.TryGetProperty("OOMKilled", out var o) && o.ValueKind == JsonValueKind.True;
+            var error = state.TryGetProperty("Error", out var er) ? er.GetString() : null;
+            lines.Add($"exit code {exit}{(oom ? " (killed: out of memory)" : "")}{(string.IsNullOrEmpty(error) ? "" : $", error {error}")}");
+            return lines;
+        }
+
+        if (!state.TryGetProperty("Health", out var health) || health.ValueKind != JsonValueKind.Object) return lines;
+        if (!health.TryGetProperty("Log", out var log) || log.ValueKind != JsonValueKind.Array) return lines;
+        var checks = log.EnumerateArray()
+            .Select(entry => (Exit: entry.TryGetProperty("ExitCode", out var x) && x.ValueKind == JsonValueKind.Number ? x.GetInt32() : -1,
+                Output: string.Join(" / ", (entry.TryGetProperty("Output", out var text) ? text.GetString() ?? "" : "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))))
+            .ToList();
+        foreach (var group in checks.GroupBy(c => c).OrderBy(g => checks.IndexOf(g.Key)))
+        {
+            var times = group.Count() == 1 ? "" : $" ({group.Count()} times)";
+            lines.Add($"health check exit {group.Key.Exit}{times}: {(group.Key.Output.Length == 0 ? "(no output)" : group.Key.Output)}");
+        }
+
+        return lines;
     }
 
     private static string Indent(string text, string prefix = "    ") =>

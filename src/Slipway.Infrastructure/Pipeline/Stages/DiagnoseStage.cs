@@ -25,6 +25,8 @@ internal sealed class DiagnoseStage(int tailLines) : IStage
         }
 
         context.Log.Note("diagnosis:\n" + diagnosis);
+        // Kept with the run: after the rollback the live state is healthy again, and 'diagnose' must still show why this run failed.
+        Files.AtomicFile.WriteText(new RunStore(context.Session.Layout).DiagnosisFile(run.Id), diagnosis + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite);
         context.Reporter.Warn($"{run.Failure}");
         foreach (var line in Summary(diagnosis)) context.Reporter.Detail(line);
         context.Reporter.Detail("full diagnosis: " + context.Log.Path);
@@ -42,9 +44,39 @@ internal sealed class DiagnoseStage(int tailLines) : IStage
             + (run.RollbackTarget is { } target ? $"; rolling back to revision {target}" : ""));
     }
 
-    /// <summary>The lines of a diagnosis worth printing: the container states and health-check results, not the log tails.</summary>
-    private static IEnumerable<string> Summary(string diagnosis) =>
-        diagnosis.Split('\n')
-            .Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('|') && !l.TrimStart().StartsWith("last ", StringComparison.Ordinal))
-            .Take(20);
+    /// <summary>Log lines per troubled service on the console; the run log has the full tail.</summary>
+    internal const int ConsoleLogLines = 5;
+
+    /// <summary>
+    /// The lines of a diagnosis worth printing: the container states, the health-check results and each troubled
+    /// service's last few log lines (where a container usually says why it failed).
+    /// </summary>
+    internal static IEnumerable<string> Summary(string diagnosis)
+    {
+        var lines = new List<string>();
+        var logs = new List<string>();
+        foreach (var line in diagnosis.Split('\n').Append(""))
+        {
+            var trimmed = line.TrimStart();
+            if (trimmed.StartsWith('|'))
+            {
+                logs.Add(line.TrimEnd());
+                continue;
+            }
+
+            if (logs.Count > 0)
+            {
+                lines.Add($"  last {Math.Min(ConsoleLogLines, logs.Count)} log lines:");
+                lines.AddRange(logs.TakeLast(ConsoleLogLines));
+                logs.Clear();
+            }
+
+            if (trimmed.Length > 0 && !(trimmed.StartsWith("last ", StringComparison.Ordinal) && trimmed.EndsWith("log lines:", StringComparison.Ordinal)))
+            {
+                lines.Add(line.TrimEnd());
+            }
+        }
+
+        return lines.Take(60);
+    }
 }
