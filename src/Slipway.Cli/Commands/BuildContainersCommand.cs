@@ -11,6 +11,8 @@ internal static class BuildContainersCommand
     public static Command Create(CliContext cli)
     {
         var include = new Option<string[]>("--include") { Description = "Only these containers (comma-separated or repeated)" };
+        var exclude = new Option<string[]>("--exclude") { Description = "Not these containers (comma-separated or repeated)" };
+        var continueOnError = new Option<bool>("--continue-on-error") { Description = "After a failed build, build the remaining images (the command still fails)" };
         var force = new Option<bool>("--force-rebuild") { Description = "Build without the cache, even when an image with the exact tag exists" };
         var buildArg = new Option<string[]>("--build-arg") { Description = "KEY=VALUE passed to docker build as --build-arg (repeatable)" };
         var extra = new Option<string?>("--extra-build-args") { Description = "Extra arguments for docker build (laconic-so's flag; word-split)" };
@@ -20,7 +22,7 @@ internal static class BuildContainersCommand
         var output = SharedOptions.Output();
         var command = new Command("build-containers", "Build the images the stack defines, tagged with the stack's git revision (and <name>:local)")
         {
-            include, force, buildArg, extra, push, registry, specFile, output,
+            include, exclude, continueOnError, force, buildArg, extra, push, registry, specFile, output,
         };
         command.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
         {
@@ -29,7 +31,10 @@ internal static class BuildContainersCommand
             {
                 StackArgument = cli.StackValue(parse),
                 SpecFile = parse.GetValue(specFile),
-                Include = (parse.GetValue(include) ?? []).SelectMany(i => i.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
+                Include = List(parse.GetValue(include)),
+                Exclude = List(parse.GetValue(exclude)),
+                ContinueOnError = parse.GetValue(continueOnError),
+                Debug = parse.GetValue(cli.Debug),
                 ForceRebuild = parse.GetValue(force),
                 BuildArgs = parse.GetValue(buildArg) ?? [],
                 ExtraBuildArgs = parse.GetValue(extra),
@@ -48,4 +53,7 @@ internal static class BuildContainersCommand
         }));
         return command;
     }
+
+    private static List<string> List(string[]? values) =>
+        (values ?? []).SelectMany(i => i.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 }

@@ -4,6 +4,21 @@ internal sealed record BuildRequest
 {
     public IReadOnlyList<string> Include { get; init; } = [];
 
+    /// <summary>Containers not to build (laconic-so's --exclude).</summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>Record a failed image and build the next one (the command still fails at the end).</summary>
+    public bool ContinueOnError { get; init; }
+
+    /// <summary>The dev root: CERC_REPO_BASE_DIR for build scripts, and where a container without a build folder is built from.</summary>
+    public string RepositoryBase { get; init; } = "";
+
+    /// <summary>--debug: CERC_SCRIPT_DEBUG=true for build scripts.</summary>
+    public bool Debug { get; init; }
+
+    /// <summary>The operator's DOCKER_BUILDKIT (scripts get "0", laconic-so's default, when it is unset).</summary>
+    public string? DockerBuildKit { get; init; }
+
     /// <summary>Build without the cache, and even when an image with the exact tag already exists.</summary>
     public bool ForceRebuild { get; init; }
 

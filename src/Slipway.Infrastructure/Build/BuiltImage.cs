@@ -15,4 +15,7 @@ public sealed record BuiltImage(string Container, string StackImage, string Refe
 
     /// <summary>The registry digest (<c>sha256:…</c>) once pushed, when the registry reported one.</summary>
     public string? Digest { get; init; }
+
+    /// <summary>Something the operator should know about how the image was made (e.g. the script tagged only :local).</summary>
+    public string? Note { get; init; }
 }

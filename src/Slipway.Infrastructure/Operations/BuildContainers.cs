@@ -16,6 +16,14 @@ public sealed record BuildContainersRequest
 
     public IReadOnlyList<string> Include { get; init; } = [];
 
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>Build the next image after a failed one; the command still fails (and pushes nothing) at the end.</summary>
+    public bool ContinueOnError { get; init; }
+
+    /// <summary>The global --debug: CERC_SCRIPT_DEBUG=true for build scripts.</summary>
+    public bool Debug { get; init; }
+
     public bool ForceRebuild { get; init; }
 
     public IReadOnlyList<string> BuildArgs { get; init; } = [];
@@ -104,19 +112,34 @@ public sealed class BuildContainers(SlipwayEnvironment env)
         }
 
         var tools = env.ToolBox;
-        var images = await env.Reporter.StepAsync($"build {stack.Name} images", progress =>
-            new ContainerBuilder(tools.Docker, tools.Git).BuildAsync(stack, new BuildRequest
+        var results = await env.Reporter.StepAsync($"build {stack.Name} images", progress =>
+            new ContainerBuilder(tools.Docker, tools.Git).BuildAllAsync(stack, new BuildRequest
             {
                 Include = request.Include,
+                Exclude = request.Exclude,
+                ContinueOnError = request.ContinueOnError,
                 ForceRebuild = request.ForceRebuild,
                 BuildArgs = request.BuildArgs,
                 ExtraBuildArgs = request.ExtraBuildArgs,
+                RepositoryBase = env.RepositoryBase,
+                Debug = request.Debug,
+                DockerBuildKit = env.GetEnvironment("DOCKER_BUILDKIT"),
             }, (container, line) => progress($"{container}: {line}"), cancellationToken));
-        foreach (var image in images)
+        foreach (var image in results.Built)
         {
             env.Reporter.Info($"built {image.StackImage} as {image.Reference} ({(image.Reused ? "existing image reused" : $"{image.Duration.TotalSeconds:0.0}s")})");
+            if (image.Note is { } note) env.Reporter.Info($"{image.Container}: {note}");
             if (image.Revision is { } revision) env.Reporter.Detail($"tag {revision.Tag}: {revision.Description}");
         }
+
+        if (results.Failed.Count > 0)
+        {
+            // --continue-on-error carried on past these; the command still fails, and pushes nothing.
+            throw new SlipwayException(FailureReason.DeploymentFailed,
+                $"{results.Failed.Count} of {results.Failed.Count + results.Built.Count} images failed to build: " + string.Join("; ", results.Failed.Select(f => $"{f.Container}: {f.Message.Split('\n')[0]}")));
+        }
+
+        var images = results.Built;
 
         if (push is not null)
         {

@@ -77,6 +77,7 @@ public sealed record SlipwayEnvironment
         Reporter = Reporter,
         Clock = Clock,
         GetEnvironment = GetEnvironment,
+        RepositoryBase = RepositoryBase,
         Trace = Trace,
     });
 }

@@ -93,7 +93,10 @@ public sealed class PipelineEngine(PipelineOptions options)
     private async Task<RunOutcome> DriveAsync(DeploymentSession session, RunRecord run, FileCommandLog log, CancellationToken cancellationToken)
     {
         run.Logs.Add(log.Path);
-        var context = new RunContext(session, run, log, options.Runner, options.Tools, options.CreateBackend, options.Reporter, options.Clock, options.GetEnvironment);
+        var context = new RunContext(session, run, log, options.Runner, options.Tools, options.CreateBackend, options.Reporter, options.Clock, options.GetEnvironment)
+        {
+            RepositoryBase = options.RepositoryBase,
+        };
         log.Note($"run {run.Id}: {run.Command} of {session.Layout.Directory} ({run.Owner}@{run.Host}, pid {Environment.ProcessId})");
         options.Trace?.Mark("run recorded");
 

@@ -23,5 +23,8 @@ public sealed record PipelineOptions
 
     public Func<string, string?> GetEnvironment { get; init; } = _ => null;
 
+    /// <summary>The dev root (CERC_REPO_BASE_DIR) the build stage's scripts and default builds use.</summary>
+    public string RepositoryBase { get; init; } = "";
+
     public Tracing.RunTrace? Trace { get; init; }
 }

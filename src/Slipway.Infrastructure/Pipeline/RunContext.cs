@@ -59,6 +59,9 @@ public sealed class RunContext
     /// <summary>Where a variable the spec names (registry-credentials' token-env) is read, when it is needed.</summary>
     public Func<string, string?> GetEnvironment { get; }
 
+    /// <summary>The dev root (CERC_REPO_BASE_DIR).</summary>
+    public string RepositoryBase { get; init; } = "";
+
     /// <summary>The live line of the stage being run (the latest child output, or a stage's own message).</summary>
     public Action<string> Progress { get; set; } = _ => { };
 

@@ -25,15 +25,20 @@ internal sealed class StackImages : IImageBuilder
         var diagnostics = new DiagnosticBag();
         var stack = Stack.Load(stackDirectory, new DiskHostFiles(), diagnostics);
         diagnostics.ThrowIfErrors();
-        var buildable = stack.Definition.Containers.Where(c => stack.ContainerBuildDirectory(c) is not null).ToList();
+        var buildable = stack.Definition.Containers.Where(c => ContainerBuilder.CanBuild(stack, c, context.RepositoryBase)).ToList();
         foreach (var missing in stack.Definition.Containers.Except(buildable))
         {
-            context.Log.Note($"build: {missing} has no container-build folder; the image is used as the compose files name it");
+            context.Log.Note($"build: {missing} has no container-build folder and no Dockerfile in {ContainerBuilder.DefaultBuildDirectory(missing, context.RepositoryBase)}; the image is used as the compose files name it");
         }
 
         if (buildable.Count == 0) return [];
-        var built = await new ContainerBuilder(context.Tools.Docker, context.Tools.Git).BuildAsync(stack, new BuildRequest { Include = buildable },
-            (container, line) => context.Progress($"{container}: {line}"), cancellationToken);
+        var built = await new ContainerBuilder(context.Tools.Docker, context.Tools.Git).BuildAsync(stack, new BuildRequest
+        {
+            Include = buildable,
+            RepositoryBase = context.RepositoryBase,
+            DockerBuildKit = context.GetEnvironment("DOCKER_BUILDKIT"),
+        }, (container, line) => context.Progress($"{container}: {line}"), cancellationToken);
+        foreach (var note in built.Where(b => b.Note is not null)) context.Reporter.Info($"{note.Container}: {note.Note}");
         return built.Select(b => new ImagePin(b.StackImage, b.Reference)).ToList();
     }
 

@@ -100,16 +100,5 @@ internal sealed class ImagePublisher(Docker docker)
     }
 
     /// <summary><c>&lt;registry&gt;/&lt;repository&gt;:&lt;tag&gt;</c>; a registry host already in the local name is replaced.</summary>
-    public static string RemoteReference(string registry, string localReference)
-    {
-        var name = localReference;
-        var slash = name.IndexOf('/');
-        if (slash > 0)
-        {
-            var first = name[..slash];
-            if (first.Contains('.') || first.Contains(':') || first == "localhost") name = name[(slash + 1)..];
-        }
-
-        return NormalizeRegistry(registry) + "/" + name;
-    }
+    public static string RemoteReference(string registry, string localReference) => RegistryImages.Under(NormalizeRegistry(registry), localReference);
 }

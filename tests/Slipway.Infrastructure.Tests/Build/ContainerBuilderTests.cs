@@ -52,34 +52,88 @@ public sealed class ContainerBuilderTests : IDisposable
 
     private IReadOnlyList<string> BuildCalls() => _runner.Calls.Where(c => !c.Arguments.Take(2).SequenceEqual(["image", "inspect"]) && c.Arguments.FirstOrDefault() != "tag").Select(c => c.Display()).ToList();
 
+    /// <summary>The script exits 0; afterwards the images <paramref name="tags"/> exist (one id for all).</summary>
+    private void ScriptMakes(string script, params string[] tags)
+    {
+        _runner.On(script).Returns(0);
+        _runner.On("docker", "image", "inspect").Returns(1, stderr: "Error: No such image").Once();
+        _runner.On("docker", "image", "inspect").Returns(tags.Length == 0 ? 1 : 0, stdout: tags.Length == 0 ? "" : "sha256:1 " + string.Join(' ', tags) + "\n");
+    }
+
     [Fact]
-    public async Task A_build_script_runs_in_its_folder_with_the_immutable_tag_and_laconic_variables()
+    public async Task A_build_script_runs_in_its_folder_with_every_variable_of_laconic_sos_contract()
     {
         var stack = HelloStack();
         var directory = _workspace.Combine("hello", "container-build", "slipway-hello");
         var script = Path.Combine(directory, "build.sh");
-        _runner.On(script).Returns(0);
+        ScriptMakes(script, "slipway/hello:0123456789ab");
+        _runner.On("docker", "tag").Returns(0);
 
-        var built = await BuildAsync(stack);
+        var built = await new ContainerBuilder(new Docker(_runner, "docker"), new Git(_runner)).BuildAsync(stack,
+            new BuildRequest { Revision = Revision, RepositoryBase = "/home/me/cerc", Debug = true }, null, CancellationToken.None);
 
         var call = _runner.Single(c => c.FileName == script);
         Assert.Empty(call.Arguments);
         Assert.Equal(directory, call.WorkingDirectory);
+        var env = call.Environment!;
+        var (uid, gid) = BuildContract.HostIds();
         Assert.Equal(
-            new Dictionary<string, string?>
-            {
-                ["SLIPWAY_IMAGE_TAG"] = "slipway/hello:0123456789ab",
-                ["SLIPWAY_BUILD_ARGS"] = "",
-                ["SLIPWAY_FORCE_REBUILD"] = null,
-                ["CERC_DEFAULT_CONTAINER_IMAGE_TAG"] = "slipway/hello:0123456789ab",
-                ["CERC_CONTAINER_EXTRA_BUILD_ARGS"] = "",
-                ["CERC_FORCE_REBUILD"] = null,
-                ["CERC_CONTAINER_BASE_DIR"] = directory,
-            },
-            call.Environment);
+            ("slipway/hello:0123456789ab", "", null, "slipway/hello:local", "", null, "/home/me/cerc", uid, gid, "0", "true"),
+            (env["SLIPWAY_IMAGE_TAG"], env["SLIPWAY_BUILD_ARGS"], env["SLIPWAY_FORCE_REBUILD"], env["CERC_DEFAULT_CONTAINER_IMAGE_TAG"], env["CERC_CONTAINER_EXTRA_BUILD_ARGS"],
+                env["CERC_FORCE_REBUILD"], env["CERC_REPO_BASE_DIR"], env["CERC_HOST_UID"], env["CERC_HOST_GID"], env["DOCKER_BUILDKIT"], env["CERC_SCRIPT_DEBUG"]));
+        Assert.Matches("^[0-9]+$", uid);
+        // The stack ships no build-base.sh: the base dir was a temporary view of container-build/ with Slipway's, gone now.
+        Assert.NotEqual(Path.GetDirectoryName(directory), env["CERC_CONTAINER_BASE_DIR"]);
+        Assert.False(Directory.Exists(env["CERC_CONTAINER_BASE_DIR"]));
+        Assert.True(Directory.Exists(directory));
         var image = Assert.Single(built);
-        Assert.Equal(("slipway/hello", "slipway/hello:local", "slipway/hello:0123456789ab", false), (image.Container, image.StackImage, image.Reference, image.Reused));
+        Assert.Equal(("slipway/hello", "slipway/hello:local", "slipway/hello:0123456789ab", false, null), (image.Container, image.StackImage, image.Reference, image.Reused, image.Note));
         Assert.Equal("docker tag slipway/hello:0123456789ab slipway/hello:local", _runner.CallLines()[^1]);
+    }
+
+    [Fact]
+    public void The_contract_base_dir_is_the_stacks_container_build_root_when_it_ships_build_base_sh()
+    {
+        var root = _workspace.Combine("so", "container-build");
+        _workspace.WriteFile("so/container-build/build-base.sh", "# the stack's own\n");
+
+        using var contract = BuildContract.For(root);
+
+        Assert.Equal(root, contract.BaseDirectory);
+        Assert.True(contract.ShipsBuildBase);
+    }
+
+    [Fact]
+    public void Without_its_own_build_base_sh_the_base_dir_shows_every_build_folder_plus_slipways_build_base_and_default_build()
+    {
+        _workspace.WriteFile("so/container-build/cerc-foo/Dockerfile", "FROM scratch\n");
+        _workspace.WriteFile("so/container-build/default-build.sh", "# the stack's own\n");
+
+        string view;
+        using (var contract = BuildContract.For(_workspace.Combine("so", "container-build")))
+        {
+            view = contract.BaseDirectory;
+            Assert.False(contract.ShipsBuildBase);
+            Assert.Equal("FROM scratch\n", File.ReadAllText(Path.Combine(view, "cerc-foo", "Dockerfile")));
+            Assert.Equal("# the stack's own\n", File.ReadAllText(Path.Combine(view, "default-build.sh")));
+            Assert.Contains("build_command_args+=\" --no-cache\"", File.ReadAllText(Path.Combine(view, "build-base.sh")), StringComparison.Ordinal);
+        }
+
+        Assert.False(Directory.Exists(view));
+        Assert.True(File.Exists(_workspace.Combine("so", "container-build", "cerc-foo", "Dockerfile"))); // the links went, not their targets
+    }
+
+    [Fact]
+    public async Task A_script_that_tags_only_the_local_image_gets_that_image_tagged_immutable_and_says_so()
+    {
+        var stack = HelloStack();
+        ScriptMakes(_workspace.Combine("hello", "container-build", "slipway-hello", "build.sh"), "slipway/hello:local");
+
+        var image = Assert.Single(await BuildAsync(stack));
+
+        Assert.Equal("slipway/hello:0123456789ab", image.Reference);
+        Assert.Equal("its build.sh tagged only slipway/hello:local; Slipway tagged that image slipway/hello:0123456789ab", image.Note);
+        Assert.Equal("docker tag slipway/hello:local slipway/hello:0123456789ab", _runner.CallLines()[^1]); // and not tagged back
     }
 
     [Fact]
@@ -101,6 +155,7 @@ public sealed class ContainerBuilderTests : IDisposable
     {
         var stack = HelloStack();
         _runner.On(Path.Combine(_workspace.Combine("hello", "container-build", "slipway-hello"), "build.sh")).Returns(0);
+        _runner.On("docker", "image", "inspect").Returns(0, stdout: "sha256:1 slipway/hello:0123456789ab\n");
 
         await BuildAsync(stack, new BuildRequest { ForceRebuild = true, BuildArgs = ["B=2"], ExtraBuildArgs = "--build-arg A=1" });
 
@@ -313,17 +368,62 @@ public sealed class ContainerBuilderTests : IDisposable
     }
 
     [Fact]
-    public async Task A_build_script_that_does_not_tag_the_immutable_reference_is_told_which_variable_to_use()
+    public async Task A_build_script_that_exits_0_but_makes_no_image_is_a_failure_naming_both_tags()
     {
         var stack = HelloStack();
-        _runner.On(_workspace.Combine("hello", "container-build", "slipway-hello", "build.sh")).Returns(0);
-        _runner.On("docker", "tag").Returns(1, stderr: "Error response from daemon: No such image: slipway/hello:0123456789ab");
+        ScriptMakes(_workspace.Combine("hello", "container-build", "slipway-hello", "build.sh"));
 
         var ex = await Assert.ThrowsAsync<SlipwayException>(() => BuildAsync(stack));
 
         Assert.Equal(FailureReason.DeploymentFailed, ex.Reason);
-        Assert.Contains("No such image", ex.Message);
-        Assert.Equal("the build.sh of slipway/hello must tag the image it builds with $SLIPWAY_IMAGE_TAG (slipway/hello:0123456789ab)", ex.Hint);
+        Assert.Equal("the build.sh of slipway/hello succeeded but made no image: neither slipway/hello:0123456789ab nor slipway/hello:local exists", ex.Message);
+        Assert.Equal("tag the image it builds with $CERC_DEFAULT_CONTAINER_IMAGE_TAG or $SLIPWAY_IMAGE_TAG", ex.Hint);
+    }
+
+    [Fact]
+    public async Task Exclude_leaves_out_the_named_containers_and_an_unknown_name_is_not_found()
+    {
+        var stack = ShopStack();
+        _runner.On("docker", "build").Returns(0);
+
+        var built = await BuildAsync(stack, new BuildRequest { Exclude = ["shop/web"] });
+
+        Assert.Equal(["shop/worker"], built.Select(b => b.Container));
+        var ex = await Assert.ThrowsAsync<SlipwayException>(() => BuildAsync(stack, new BuildRequest { Exclude = ["shop/nope"] }));
+        Assert.Equal("--exclude names shop/nope, which the stack does not list under containers", ex.Message);
+    }
+
+    [Fact]
+    public async Task Continue_on_error_builds_the_next_image_after_a_failure_and_reports_both()
+    {
+        var stack = ShopStack();
+        _runner.OnContaining(BuildDir("shop-web")).Returns(1, stderr: "boom");
+        _runner.On("docker", "build").Returns(0);
+        DockerAnswers();
+
+        var results = await new ContainerBuilder(new Docker(_runner, "docker"), new Git(_runner)).BuildAllAsync(stack,
+            new BuildRequest { Revision = Revision, ContinueOnError = true }, null, CancellationToken.None);
+
+        Assert.Equal(["shop/worker"], results.Built.Select(b => b.Container));
+        var failure = Assert.Single(results.Failed);
+        Assert.Equal("shop/web", failure.Container);
+        Assert.Contains("building shop/web failed (exit code 1)", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_container_without_a_build_folder_is_built_from_its_dev_root_repository_like_laconic_sos_default_build()
+    {
+        var stack = ShopStack("  - shop/worker\n  - cerc/act-runner\n");
+        var repo = _workspace.Combine("cerc", "act-runner");
+        _workspace.WriteFile("cerc/act-runner/Dockerfile", "FROM scratch\n");
+        _runner.On("docker", "build").Returns(0);
+
+        var built = await BuildAsync(stack, new BuildRequest { Include = ["cerc/act-runner"], RepositoryBase = _workspace.Combine("cerc") });
+
+        Assert.Equal("cerc/act-runner:0123456789ab", Assert.Single(built).Reference);
+        Assert.Contains($"docker build --tag cerc/act-runner:0123456789ab --file {repo}/Dockerfile {repo}", BuildCalls());
+        Assert.True(ContainerBuilder.CanBuild(stack, "cerc/act-runner", _workspace.Combine("cerc")));
+        Assert.False(ContainerBuilder.CanBuild(stack, "cerc/act-runner", _workspace.Combine("elsewhere")));
     }
 
     [Theory]

@@ -39,7 +39,8 @@ public static class KubernetesRenderer
 
     /// <summary>
     /// The image a container runs: the spec's image-overrides win; otherwise the compose image, and with image-registry a
-    /// locally built image (tag <c>local</c>) is pulled from that registry as <c>&lt;registry&gt;/&lt;name&gt;:local</c>.
+    /// locally built image (tag <c>local</c>) is pulled from that registry as <c>&lt;registry&gt;/&lt;name&gt;:local</c>, named as
+    /// a push names it (<see cref="RegistryImages.Under"/>: the image's org kept).
     /// Image pins (stack reference → immutable reference) must be keyed by this result.
     /// </summary>
     public static string ResolveImage(string image, Spec spec, bool overridden)
@@ -48,7 +49,7 @@ public static class KubernetesRenderer
         var slash = image.LastIndexOf('/');
         var colon = image.LastIndexOf(':');
         if (colon <= slash || image[(colon + 1)..] != "local") return image;
-        return $"{registry.Value.TrimEnd('/')}/{image[(slash + 1)..]}";
+        return RegistryImages.Under(registry.Value, image);
     }
 
     public static KubernetesRendering Render(KubernetesInputs inputs)
