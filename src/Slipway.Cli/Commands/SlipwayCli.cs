@@ -38,6 +38,7 @@ internal sealed class SlipwayCli
         deploy.Options.Add(_context.StackBelow);
         Root.Subcommands.Add(deploy);
         Root.Subcommands.Add(DeploymentCommand.Create(_context));
+        Root.Subcommands.Add(Fleet.FleetCommand.Create(_context));
         var build = BuildContainersCommand.Create(_context);
         build.Options.Add(_context.StackBelow);
         Root.Subcommands.Add(build);

@@ -7,8 +7,12 @@ namespace Slipway.Cli.Output;
 [JsonSerializable(typeof(IReadOnlyList<ServiceJson>))]
 [JsonSerializable(typeof(IReadOnlyList<RevisionJson>))]
 [JsonSerializable(typeof(PlanJson))]
+[JsonSerializable(typeof(RunJson))]
 [JsonSerializable(typeof(IReadOnlyList<BuiltImageJson>))]
 internal sealed partial class OutputJson : JsonSerializerContext;
+
+/// <summary>How a start, restart, resume or rollback ended (--output json).</summary>
+internal sealed record RunJson(string Run, string Command, string State, int? Revision, int? FailedRevision, string? Message, string? Hint, string Log, int ExitCode);
 
 internal sealed record PortJson(string HostIp, int HostPort, int TargetPort, string Protocol);
 

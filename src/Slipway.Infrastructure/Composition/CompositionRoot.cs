@@ -30,6 +30,7 @@ public static class CompositionRoot
             RepositoryBase = host.RepositoryBase,
             ShippedStackRoots = host.ShippedStackRoots,
             Tools = host.Tools,
+            Ssh = host.Ssh,
             Backends = backends,
             GetEnvironment = host.GetEnvironment,
             SecretBytes = host.SecretBytes,

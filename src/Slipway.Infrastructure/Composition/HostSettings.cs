@@ -16,6 +16,9 @@ public sealed record HostSettings
 
     public ToolPaths Tools { get; init; } = ToolPaths.Default;
 
+    /// <summary>SLIPWAY_SSH (the ssh executable) and SLIPWAY_SSH_CONFIG (an ssh -F file; default: the operator's ~/.ssh/config).</summary>
+    public Fleet.SshSettings Ssh { get; init; } = new();
+
     /// <summary>Where variables the spec names (registry-credentials' token-env) are read.</summary>
     public Func<string, string?> GetEnvironment { get; init; } = _ => null;
 
@@ -45,6 +48,7 @@ public sealed record HostSettings
                 Kind: Get("SLIPWAY_KIND") ?? "kind",
                 Git: Get("SLIPWAY_GIT") ?? "git",
                 Helm: Get("SLIPWAY_HELM") ?? "helm"),
+            Ssh = new Fleet.SshSettings(Get("SLIPWAY_SSH") ?? "ssh", Get("SLIPWAY_SSH_CONFIG")),
             GetEnvironment = Environment.GetEnvironmentVariable,
             TracePath = Get("SLIPWAY_TRACE"),
         };

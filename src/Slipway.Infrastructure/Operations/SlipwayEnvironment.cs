@@ -31,6 +31,9 @@ public sealed record SlipwayEnvironment
 
     public ToolPaths Tools { get; init; } = ToolPaths.Default;
 
+    /// <summary>How the fleet runs the system OpenSSH client.</summary>
+    public Fleet.SshSettings Ssh { get; init; } = new();
+
     /// <summary>The backends, by deploy target.</summary>
     public BackendCatalog Backends { get; init; } = new([]);
 

@@ -39,7 +39,7 @@ public class FleetHosts : IAsyncLifetime
 
     public FleetHost this[int index] => Hosts[index - 1];
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await CleanUpAbandonedAsync();
         Root = Directory.CreateTempSubdirectory("swfl-").FullName;
@@ -55,7 +55,7 @@ public class FleetHosts : IAsyncLifetime
         Hosts = Enumerable.Range(1, Count).Select(i => new FleetHost(this, i)).ToList();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await DownAsync();
     }

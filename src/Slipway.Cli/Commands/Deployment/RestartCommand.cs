@@ -14,9 +14,10 @@ internal static class RestartCommand
         var force = new Option<bool>("--force-recreate") { Description = "Recreate every container even when nothing changed" };
         var image = new Option<string[]>("--image") { Description = "SERVICE=IMAGE: run this image for the service (this run and until replaced)", AllowMultipleArgumentsPerToken = false };
         var breakLock = SharedOptions.BreakLock();
+        var output = SharedOptions.Output();
         var command = new Command("restart", "Sync D from its sources and roll out what changed (prepare … verify, record; rollback when unhealthy)")
         {
-            timeout, force, image, breakLock,
+            timeout, force, image, breakLock, output,
         };
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
         {
@@ -27,7 +28,7 @@ internal static class RestartCommand
                 ServiceImages = ParseImages(parse.GetValue(image) ?? []),
                 BreakLock = parse.GetValue(breakLock),
             }, ct);
-            return RunOutput.Print(cli.Ui, result);
+            return RunOutput.Print(cli.Ui, result, parse.IsJson(output));
         }));
         return command;
     }

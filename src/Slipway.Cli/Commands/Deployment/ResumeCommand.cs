@@ -9,9 +9,10 @@ internal static class ResumeCommand
     public static Command Create(CliContext cli)
     {
         var breakLock = SharedOptions.BreakLock();
-        var command = new Command("resume", "Finish an interrupted run (killed, Ctrl+C) from its first unfinished stage") { breakLock };
+        var output = SharedOptions.Output();
+        var command = new Command("resume", "Finish an interrupted run (killed, Ctrl+C) from its first unfinished stage") { breakLock, output };
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
-            RunOutput.Print(cli.Ui, await new Resume(env).RunAsync(dir, parse.GetValue(breakLock), ct))));
+            RunOutput.Print(cli.Ui, await new Resume(env).RunAsync(dir, parse.GetValue(breakLock), ct), parse.IsJson(output))));
         return command;
     }
 }

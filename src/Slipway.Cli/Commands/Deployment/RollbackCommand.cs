@@ -12,7 +12,8 @@ internal static class RollbackCommand
         var to = new Option<int?>("--to-revision") { Description = "The revision to put back (default: the good revision before the current one)" };
         var timeout = SharedOptions.RolloutTimeout();
         var breakLock = SharedOptions.BreakLock();
-        var command = new Command("rollback", "Re-apply a recorded revision's files and images, and verify it (volumes are never rolled back)") { to, timeout, breakLock };
+        var output = SharedOptions.Output();
+        var command = new Command("rollback", "Re-apply a recorded revision's files and images, and verify it (volumes are never rolled back)") { to, timeout, breakLock, output };
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
         {
             var result = await new Rollback(env).RunAsync(dir, new RunRequest(RunRequest.Rollback)
@@ -21,7 +22,7 @@ internal static class RollbackCommand
                 WaitTimeout = parse.Seconds(timeout),
                 BreakLock = parse.GetValue(breakLock),
             }, ct);
-            return RunOutput.Print(cli.Ui, result);
+            return RunOutput.Print(cli.Ui, result, parse.IsJson(output));
         }));
         return command;
     }

@@ -13,9 +13,10 @@ internal static class StartCommand
         var cluster = new ClusterManagement("Create the kind cluster if needed (k8s-kind)");
         var timeout = SharedOptions.RolloutTimeout();
         var breakLock = SharedOptions.BreakLock();
+        var output = SharedOptions.Output();
         var command = new Command("start", "Run prepare, build, push, apply, verify, record; roll back to the last good revision if unhealthy")
         {
-            services, cluster.Perform, cluster.Skip, timeout, breakLock,
+            services, cluster.Perform, cluster.Skip, timeout, breakLock, output,
         };
         command.Aliases.Add("up");
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
@@ -27,7 +28,7 @@ internal static class StartCommand
                 PerformClusterManagement = cluster.IsOn(parse),
                 BreakLock = parse.GetValue(breakLock),
             }, ct);
-            return RunOutput.Print(cli.Ui, result);
+            return RunOutput.Print(cli.Ui, result, parse.IsJson(output));
         }));
         return command;
     }

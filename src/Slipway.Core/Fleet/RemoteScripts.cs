@@ -1,0 +1,103 @@
+using System.Text;
+
+namespace Slipway.Core.Fleet;
+
+/// <summary>
+/// The shell commands the orchestrator sends over SSH (ssh runs them with the host's login shell). Every value from the
+/// inventory is single-quoted except <see cref="FleetHost.Slipway"/>, which is the operator's command line on purpose.
+/// Output protocol of the prepare script: lines <c>@check DEPLOYMENT|- NAME ok|fail|warn DETAIL</c>, and the plan of each
+/// existing deployment between <c>@plan DEPLOYMENT</c> and <c>@end</c>.
+/// </summary>
+public static class RemoteScripts
+{
+    public static string Quote(string value) => "'" + value.Replace("'", "'\\''") + "'";
+
+    /// <summary><c>env K=V ...</c> for the host's variables (empty when it has none).</summary>
+    public static string Env(FleetHost host) =>
+        host.Vars.Count == 0 ? "" : "env " + string.Join(' ', host.Vars.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => Quote(v.Key + "=" + v.Value))) + " ";
+
+    public static string Slipway(FleetHost host, string arguments) => Env(host) + host.Slipway + " " + arguments;
+
+    /// <summary>Checks a host can take the deployments (tools, repository at a fast-forward of the commit, env files) and gathers their plans; changes nothing but a git fetch.</summary>
+    public static string Prepare(FleetTarget target, string commit)
+    {
+        var host = target.Host;
+        var s = new StringBuilder();
+        s.AppendLine("check() { printf '@check %s %s %s %s\\n' \"$1\" \"$2\" \"$3\" \"$(printf '%s' \"$4\" | tr '\\n' ' ' | cut -c1-300)\"; }");
+        s.AppendLine("if v=$(docker version --format '{{.Server.Version}}' 2>&1); then check - docker ok \"engine $v\"; else check - docker fail \"$v\"; fi");
+        s.AppendLine("if v=$(docker compose version --short 2>&1); then check - compose ok \"compose $v\"; else check - compose fail \"docker compose: $v\"; fi");
+        s.AppendLine($"if v=$({Slipway(host, "version")} 2>&1); then check - slipway ok \"$v\"; else check - slipway fail \"$v\"; fi");
+        s.AppendLine($"repo={Quote(host.Repo)}; commit={Quote(commit)}");
+        s.AppendLine("repo_ok=0");
+        s.AppendLine("if ! git -C \"$repo\" rev-parse --git-dir >/dev/null 2>&1; then check - repo fail \"no clone of the operator repository at $repo (fleet onboard shows how)\";");
+        s.AppendLine("else");
+        s.AppendLine("  head=$(git -C \"$repo\" rev-parse HEAD 2>/dev/null)");
+        s.AppendLine("  git -C \"$repo\" cat-file -e \"$commit^{commit}\" 2>/dev/null || out=$(git -C \"$repo\" fetch --quiet 2>&1) || check - fetch warn \"git fetch: $out\"");
+        s.AppendLine("  if ! git -C \"$repo\" cat-file -e \"$commit^{commit}\" 2>/dev/null; then check - repo fail \"commit ${commit%${commit#????????????}} is not in $repo after a fetch: push it first\";");
+        s.AppendLine("  elif [ -n \"$(git -C \"$repo\" status --porcelain --untracked-files=no 2>&1)\" ]; then check - repo fail \"$repo has uncommitted changes to tracked files\";");
+        s.AppendLine("  elif ! git -C \"$repo\" merge-base --is-ancestor \"$head\" \"$commit\"; then check - repo fail \"$repo is at ${head%${head#????????????}}, which is not an ancestor of the wanted commit: it diverged\";");
+        s.AppendLine("  else repo_ok=1; n=$(git -C \"$repo\" diff --name-only \"$head\" \"$commit\" | wc -l); check - repo ok \"${head%${head#????????????}} -> ${commit%${commit#????????????}} ($n files change)\"; fi");
+        s.AppendLine("fi");
+        foreach (var file in host.EnvFiles)
+        {
+            s.AppendLine($"if [ -r {Quote(file)} ]; then check - env-file ok {Quote(file)}; else check - env-file fail {Quote(file + " is missing (host-local, never copied: create it on the host)")}; fi");
+        }
+
+        foreach (var d in target.Deployments)
+        {
+            var name = Quote(d.Name);
+            s.AppendLine($"if [ $repo_ok = 1 ]; then if git -C \"$repo\" cat-file -e \"$commit\":{Quote(d.Spec)} 2>/dev/null; then check {name} spec ok {Quote(d.Spec)}; else check {name} spec fail {Quote(d.Spec + " is not in the repository at the wanted commit")}; fi; fi");
+            foreach (var file in d.EnvFiles)
+            {
+                s.AppendLine($"if [ -r {Quote(file)} ]; then check {name} env-file ok {Quote(file)}; else check {name} env-file fail {Quote(file + " is missing (host-local, never copied: create it on the host)")}; fi");
+            }
+
+            s.AppendLine($"if [ -e {Quote(d.Dir + "/deployment.yml")} ]; then");
+            s.AppendLine($"  t=$(mktemp); echo '@plan {d.Name}'; if {Slipway(host, "deployment --dir " + Quote(d.Dir) + " plan --output json")} 2>\"$t\"; then echo '@end'; check {name} plan ok 'planned'; else echo '@end'; check {name} plan fail \"$(tail -n 3 \"$t\")\"; fi; rm -f \"$t\"");
+            s.AppendLine($"elif [ -d {Quote(ParentOf(d.Dir))} ]; then check {name} dir ok {Quote(d.Dir + " does not exist yet: deploy creates it")};");
+            s.AppendLine($"else check {name} dir fail {Quote(ParentOf(d.Dir) + " does not exist (fleet onboard --apply creates it)")}; fi");
+        }
+
+        return s.ToString();
+    }
+
+    /// <summary>
+    /// One host's run of a deployment: the repository moves to the commit (a fast-forward prepare checked), then
+    /// <c>restart</c> (or <c>deploy create</c> + <c>start</c> when D does not exist yet). Prints the run's JSON on stdout.
+    /// </summary>
+    public static string Deploy(FleetHost host, FleetDeployment d, string commit)
+    {
+        var dir = Quote(d.Dir);
+        return $"git -C {Quote(host.Repo)} merge --ff-only --quiet {Quote(commit)} >&2 || exit 4\n"
+            + $"if [ -e {Quote(d.Dir + "/deployment.yml")} ]; then {Slipway(host, $"deployment --dir {dir} restart --output json")}\n"
+            + $"else {Slipway(host, $"deploy create --spec-file {Quote(host.Repo + "/" + d.Spec)} --deployment-dir {dir}")} >&2 || exit $?; {Slipway(host, $"deployment --dir {dir} start --output json")}; fi";
+    }
+
+    /// <summary>A single-host verb on a deployment: <c>resume</c>, <c>rollback</c>, <c>diagnose</c>, <c>status</c> ...</summary>
+    public static string Verb(FleetHost host, FleetDeployment d, string verb) =>
+        Slipway(host, $"deployment --dir {Quote(d.Dir)} {verb}");
+
+    /// <summary>What a new node has and lacks: lines <c>@check NAME ok|fail DETAIL</c>.</summary>
+    public static string Onboard(FleetHost host, IReadOnlyList<FleetDeployment> deployments)
+    {
+        var s = new StringBuilder();
+        s.AppendLine("check() { printf '@check - %s %s %s\\n' \"$1\" \"$2\" \"$(printf '%s' \"$3\" | tr '\\n' ' ' | cut -c1-300)\"; }");
+        s.AppendLine("if v=$(docker version --format '{{.Server.Version}}' 2>&1); then check docker ok \"engine $v\"; else check docker fail \"$v\"; fi");
+        s.AppendLine("if v=$(docker compose version --short 2>&1); then check compose ok \"compose $v\"; else check compose fail \"$v\"; fi");
+        s.AppendLine("if v=$(git --version 2>&1); then check git ok \"$v\"; else check git fail \"$v\"; fi");
+        s.AppendLine($"if v=$({Slipway(host, "version")} 2>&1); then check slipway ok \"$v\"; else check slipway fail \"$v\"; fi");
+        s.AppendLine($"if git -C {Quote(host.Repo)} rev-parse --git-dir >/dev/null 2>&1; then check repo ok \"$(git -C {Quote(host.Repo)} remote get-url origin 2>/dev/null)\"; else check repo fail {Quote("no clone at " + host.Repo)}; fi");
+        foreach (var parent in deployments.Select(d => ParentOf(d.Dir)).Distinct(StringComparer.Ordinal))
+        {
+            s.AppendLine($"if [ -d {Quote(parent)} ]; then check dir ok {Quote(parent)}; else check dir fail {Quote(parent + " does not exist")}; fi");
+        }
+
+        return s.ToString();
+    }
+
+    public static string ParentOf(string path)
+    {
+        var slash = path.TrimEnd('/').LastIndexOf('/');
+        return slash <= 0 ? "/" : path[..slash];
+    }
+}
