@@ -14,8 +14,17 @@ public sealed class FleetStore(string inventoryFile)
 
     public void Save(FleetRun run)
     {
+        Create();
         System.IO.Directory.CreateDirectory(Runs);
         AtomicFile.WriteText(Path.Combine(Runs, run.Id + ".json"), JsonSerializer.Serialize(run, FleetJson.Default.FleetRun));
+    }
+
+    /// <summary>The state folder, kept out of the operator repository's commits by its own .gitignore.</summary>
+    private void Create()
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var ignore = Path.Combine(Directory, ".gitignore");
+        if (!File.Exists(ignore)) File.WriteAllText(ignore, "# Slipway's fleet run records and lock: orchestrator state, not source.\n*\n");
     }
 
     /// <summary>The newest fleet run (ids sort by time), or null.</summary>
@@ -44,7 +53,7 @@ public sealed class FleetStore(string inventoryFile)
     /// <summary>Takes the fleet lock (one fleet run at a time per inventory); a lock whose process is gone is taken over.</summary>
     public FleetLock Lock(string command, string runId, Action<string> warn)
     {
-        System.IO.Directory.CreateDirectory(Directory);
+        Create();
         var path = Path.Combine(Directory, "lock");
         var me = new FleetLockOwner(Environment.ProcessId, Environment.MachineName, command, runId, DateTimeOffset.UtcNow);
         var text = JsonSerializer.Serialize(me, FleetJson.Default.FleetLockOwner);

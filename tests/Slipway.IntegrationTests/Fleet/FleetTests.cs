@@ -31,7 +31,7 @@ public sealed class FleetTests(FleetFixture fleet) : IClassFixture<FleetFixture>
     public async Task A_three_host_rollout_deploys_every_host_and_records_each_hosts_run()
     {
         var s = await FleetScenario.CreateAsync(fleet);
-        await s.FleetAsync(0, "deploy", "--yes");
+        await s.FleetAsync(0, "deploy", "--yes", "--parallel", "3");
         Assert.Equal(["v1", "v1", "v1"], await s.GreetingsAsync());
 
         await s.CommitGreetingAsync("v2");
@@ -56,7 +56,7 @@ public sealed class FleetTests(FleetFixture fleet) : IClassFixture<FleetFixture>
     public async Task An_unhealthy_host_rolls_back_and_stops_the_rollout_leaving_later_hosts_untouched()
     {
         var s = await FleetScenario.CreateAsync(fleet);
-        await s.FleetAsync(0, "deploy", "--yes");
+        await s.FleetAsync(0, "deploy", "--yes", "--parallel", "3");
         // host2's own override makes v2 unhealthy there only (host-local, never in the repository).
         var overrides = fleet[2].Local(Path.Combine(s.HostDir, "overrides"));
         Directory.CreateDirectory(overrides);
@@ -89,7 +89,7 @@ public sealed class FleetTests(FleetFixture fleet) : IClassFixture<FleetFixture>
     public async Task An_unreachable_host_at_prepare_refuses_the_rollout_and_nothing_is_applied_anywhere()
     {
         var s = await FleetScenario.CreateAsync(fleet);
-        await s.FleetAsync(0, "deploy", "--yes");
+        await s.FleetAsync(0, "deploy", "--yes", "--parallel", "3");
         await s.CommitGreetingAsync("v2");
         await fleet.StopSshAsync(3);
         try
@@ -140,7 +140,7 @@ public sealed class FleetTests(FleetFixture fleet) : IClassFixture<FleetFixture>
     public async Task Host_local_overrides_apply_only_on_their_host()
     {
         var s = await FleetScenario.CreateAsync(fleet);
-        await s.FleetAsync(0, "deploy", "--yes");
+        await s.FleetAsync(0, "deploy", "--yes", "--parallel", "3");
         var overrides = fleet[3].Local(Path.Combine(s.HostDir, "overrides"));
         Directory.CreateDirectory(overrides);
         await File.WriteAllTextAsync(Path.Combine(overrides, "local.yml"), "services:\n  web:\n    environment:\n      GREETING: host3-local\n");
@@ -156,7 +156,7 @@ public sealed class FleetTests(FleetFixture fleet) : IClassFixture<FleetFixture>
     public async Task Fleet_rollback_puts_every_host_of_the_last_fleet_run_back_on_its_previous_good_revision()
     {
         var s = await FleetScenario.CreateAsync(fleet);
-        await s.FleetAsync(0, "deploy", "--yes");
+        await s.FleetAsync(0, "deploy", "--yes", "--parallel", "3");
         await s.CommitGreetingAsync("v2");
         await s.FleetAsync(0, "deploy", "--yes", "--parallel", "3");
         Assert.Equal(["v2", "v2", "v2"], await s.GreetingsAsync());
@@ -173,7 +173,7 @@ public sealed class FleetTests(FleetFixture fleet) : IClassFixture<FleetFixture>
     public async Task Fleet_resume_after_the_orchestrator_is_killed_mid_rollout_finishes_the_remaining_hosts()
     {
         var s = await FleetScenario.CreateAsync(fleet);
-        await s.FleetAsync(0, "deploy", "--yes");
+        await s.FleetAsync(0, "deploy", "--yes", "--parallel", "3");
         await s.CommitGreetingAsync("v2");
 
         using (var child = ChildCli.Start("fleet", "--inventory", s.Inventory, "deploy", "--yes"))
@@ -218,7 +218,7 @@ public sealed class FleetTests(FleetFixture fleet) : IClassFixture<FleetFixture>
     public async Task Fleet_plan_reports_each_hosts_checks_and_plan_and_an_unreachable_host_as_such()
     {
         var s = await FleetScenario.CreateAsync(fleet);
-        await s.FleetAsync(0, "deploy", "--yes");
+        await s.FleetAsync(0, "deploy", "--yes", "--parallel", "3");
         await s.CommitGreetingAsync("v2");
         await fleet.StopSshAsync(2);
         CliResult plan;
