@@ -27,6 +27,9 @@ public sealed record CreateRequest
 
     /// <summary>Also write D/chart (Kubernetes targets); an update renders the chart again whenever D has one.</summary>
     public bool HelmChart { get; init; }
+
+    /// <summary>--update: replace a stale lock of D (its process gone) instead of refusing.</summary>
+    public bool BreakLock { get; init; }
 }
 
 public sealed record CreateResult(DeploymentFile Deployment, RenderedDeployment Rendered, UpdateReport? Update, IReadOnlyList<Diagnostic> Warnings, string? HookOutput);
@@ -54,8 +57,16 @@ public sealed class DeployCreate(SlipwayEnvironment env)
 
     private readonly DiskHostFiles _files = new();
 
-    public async Task<CreateResult> RunAsync(CreateRequest request, CancellationToken cancellationToken) =>
-        await WriteAsync(await RenderAsync(request, cancellationToken), cancellationToken);
+    /// <summary>An --update of an existing D takes its lock (refused during a run); a restart's sync renders and writes under its run's lock.</summary>
+    public async Task<CreateResult> RunAsync(CreateRequest request, CancellationToken cancellationToken)
+    {
+        var layout = new DeploymentLayout(env.Resolve(request.DeploymentDirectory));
+        using var held = request.Update && File.Exists(layout.DeploymentFile)
+            ? Pipeline.DeploymentLock.ForCommand(layout, "deploy create --update", request.BreakLock, env.Clock)
+            : null;
+        if (held?.Replaced is { } stale) env.Reporter.Warn($"broke the stale lock of {stale}");
+        return await WriteAsync(await RenderAsync(request, cancellationToken), cancellationToken);
+    }
 
     /// <summary>Reads and checks every input and renders D in memory: nothing is written, no hook runs.</summary>
     public async Task<CreatePlan> RenderAsync(CreateRequest request, CancellationToken cancellationToken)

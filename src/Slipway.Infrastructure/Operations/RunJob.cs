@@ -1,10 +1,11 @@
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Infrastructure.Backends;
+using Slipway.Infrastructure.Pipeline;
 
 namespace Slipway.Infrastructure.Operations;
 
-/// <summary><c>deployment --dir D run-job NAME</c>: one of the stack's jobs to completion, logged; a failed job is a failed command.</summary>
+/// <summary><c>deployment --dir D run-job NAME</c>: one of the stack's jobs to completion under D's lock, logged; a failed job is a failed command.</summary>
 public sealed class RunJob(SlipwayEnvironment env)
 {
     public async Task RunAsync(string directory, string job, CancellationToken cancellationToken, string? helmRelease = null)
@@ -16,6 +17,7 @@ public sealed class RunJob(SlipwayEnvironment env)
                 "write one with 'slipway deploy create --update --helm-chart --spec-file SPEC --deployment-dir D', or drop --helm-release");
         }
 
+        using var held = DeploymentLock.ForCommand(session.Layout, "run-job", breakStale: false, env.Clock);
         env.Reporter.Info($"Running job: {job}");
         await CommandLogs.RunAsync(env, session, "run-job", async runner =>
         {

@@ -1,4 +1,5 @@
 using Slipway.Infrastructure.Backends;
+using Slipway.Infrastructure.Pipeline;
 
 namespace Slipway.Infrastructure.Operations;
 
@@ -9,16 +10,30 @@ public sealed record StopRequest
     public bool DeleteNamespace { get; init; }
 
     public bool PerformClusterManagement { get; init; }
+
+    /// <summary>Replace a stale lock (its process gone) instead of refusing.</summary>
+    public bool BreakLock { get; init; }
 }
 
-/// <summary><c>deployment --dir D stop</c>: the backend takes the deployment down; volumes stay unless --delete-volumes, which lists what went.</summary>
+/// <summary>
+/// <c>deployment --dir D stop</c>: under D's lock (a stop during a run is refused), the backend takes the deployment
+/// down; volumes stay unless --delete-volumes, which lists what went. An interrupted run is abandoned: a later
+/// <c>resume</c> must not bring back what the operator stopped.
+/// </summary>
 public sealed class Stop(SlipwayEnvironment env)
 {
-    public Task<StopOutcome> RunAsync(string directory, StopRequest request, CancellationToken cancellationToken)
+    public async Task<StopOutcome> RunAsync(string directory, StopRequest request, CancellationToken cancellationToken)
     {
         var session = env.OpenDeployment(directory);
         var id = session.Identity.DeploymentId;
-        return CommandLogs.RunAsync(env, session, "stop", runner =>
+        using var held = DeploymentLock.ForCommand(session.Layout, "stop", request.BreakLock, env.Clock);
+        if (held.Replaced is { } stale) env.Reporter.Warn($"broke the stale lock of {stale}");
+        if (new RunStore(session.Layout).AbandonInterrupted("stop", env.Clock.GetUtcNow()) is { } interrupted)
+        {
+            env.Reporter.Warn($"run {interrupted.Id} ({interrupted.Command}) was interrupted and is abandoned by this stop");
+        }
+
+        return await CommandLogs.RunAsync(env, session, "stop", runner =>
             env.Reporter.StepAsync($"stop {id}", progress => env.Backend(session, runner).StopAsync(new StopOptions
             {
                 DeleteVolumes = request.DeleteVolumes,

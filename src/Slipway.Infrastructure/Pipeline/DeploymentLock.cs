@@ -81,6 +81,23 @@ internal sealed class DeploymentLock : IDisposable
         throw new SlipwayException(FailureReason.Locked, $"could not take the lock {path}: it keeps changing hands");
     }
 
+    /// <summary>
+    /// D's lock for a command that changes D or the live deployment outside a run (stop, deploy create --update,
+    /// run-job). It is refused at once, never waited for: a command queued behind a restart would act on what the
+    /// restart is changing (a stop would be undone by the restart's rollback, an update would rewrite D mid-run).
+    /// </summary>
+    public static DeploymentLock ForCommand(DeploymentLayout layout, string command, bool breakStale, TimeProvider clock)
+    {
+        try
+        {
+            return Acquire(layout, command, RunStore.NewId(clock.GetUtcNow(), command), breakStale, clock: clock);
+        }
+        catch (SlipwayException ex) when (ex.Reason == FailureReason.Locked)
+        {
+            throw new SlipwayException(FailureReason.Locked, $"{command} refused, nothing was changed: {ex.Message}", ex.Hint);
+        }
+    }
+
     /// <summary>The current holder of D's lock, or null.</summary>
     public static LockOwner? Holder(DeploymentLayout layout) => Read(PathOf(layout));
 

@@ -23,13 +23,9 @@ public sealed class PipelineEngine(PipelineOptions options)
         options.Trace?.Mark("locked");
         if (held.Replaced is { } stale) options.Reporter.Warn($"broke the stale lock of {stale}");
 
-        if (runs.Latest() is { State: RunState.Running } interrupted)
+        // Its lock is gone (released or broken): it will never finish, and this run supersedes it.
+        if (runs.AbandonInterrupted($"run {id}", now) is { } interrupted)
         {
-            // Its lock is gone (released or broken): it will never finish, and this run supersedes it.
-            interrupted.State = RunState.Failed;
-            interrupted.Failure = $"interrupted at stage {interrupted.Next?.Name ?? "?"}; superseded by run {id}";
-            interrupted.FinishedAt = now;
-            runs.Save(interrupted);
             options.Reporter.Warn($"run {interrupted.Id} ({interrupted.Command}) was interrupted and is abandoned; 'resume' would have finished it");
         }
 

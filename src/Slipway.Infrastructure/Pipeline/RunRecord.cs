@@ -9,6 +9,9 @@ public enum RunState
     Failed,
     RolledBack,
     RollbackFailed,
+
+    /// <summary>Ended by Ctrl+C or SIGTERM between or during stages: its record was saved and its lock released; <c>resume</c> finishes it.</summary>
+    Interrupted,
 }
 
 /// <summary>D/.slipway/runs/&lt;run-id&gt;/run.json: one run of the pipeline, rewritten atomically as each stage starts and when the run ends.</summary>

@@ -51,6 +51,20 @@ public sealed class RunStore(DeploymentLayout layout)
         return newest is null ? null : Load(newest);
     }
 
+    /// <summary>
+    /// Marks D's latest run failed when it was interrupted (killed, or ended by a signal) and never finished: the lock is
+    /// ours now, so it never will, and what <paramref name="by"/> does supersedes it. Returns it when it was.
+    /// </summary>
+    public RunRecord? AbandonInterrupted(string by, DateTimeOffset now)
+    {
+        if (Latest() is not { State: RunState.Running or RunState.Interrupted } interrupted) return null;
+        interrupted.State = RunState.Failed;
+        interrupted.Failure = $"interrupted at stage {interrupted.Next?.Name ?? "?"}; superseded by {by}";
+        interrupted.FinishedAt = now;
+        Save(interrupted);
+        return interrupted;
+    }
+
     /// <summary>A sortable id: UTC time to the millisecond, the command, and a random suffix.</summary>
     public static string NewId(DateTimeOffset now, string command) =>
         $"{now.UtcDateTime:yyyyMMdd-HHmmssfff}-{command}-{Guid.NewGuid().ToString("N")[..4]}";

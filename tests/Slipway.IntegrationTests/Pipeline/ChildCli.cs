@@ -84,6 +84,22 @@ public sealed class ChildCli : IDisposable
         }
     }
 
+    /// <summary>Waits for the CLI to exit on its own; returns its exit code (fails the test at the timeout).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the CLI did not exit within {timeout}:\n{Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
     /// <summary>
     /// SIGKILL to the CLI alone (by PID). Its children (docker compose) are orphaned and finish on their own, as they
     /// would on a real host; this waits until they are gone so the next command does not race them.

@@ -14,7 +14,8 @@ internal static class CreateCommand
         var dir = new Option<string>("--deployment-dir") { Description = "The deployment directory to create", DefaultValueFactory = _ => "deployment-001" };
         var update = new Option<bool>("--update") { Description = "Re-render an existing deployment directory from the spec (changed files kept as .bak)" };
         var helm = new Option<bool>("--helm-chart") { Description = "Also write D/chart: a Helm chart of the objects Slipway applies (Kubernetes targets)" };
-        var command = new Command("create", "Create (or --update) a deployment directory from a spec") { spec, dir, update, helm };
+        var breakLock = new Option<bool>("--break-lock") { Description = "--update: replace a stale lock of D (its process is gone) instead of refusing" };
+        var command = new Command("create", "Create (or --update) a deployment directory from a spec; --update is refused while a run holds D's lock") { spec, dir, update, helm, breakLock };
         command.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
         {
             if (parse.GetResult(deployTo) is { Implicit: false })
@@ -31,6 +32,7 @@ internal static class CreateCommand
                 DeploymentDirectory = parse.GetValue(dir)!,
                 Update = parse.GetValue(update),
                 HelmChart = parse.GetValue(helm),
+                BreakLock = parse.GetValue(breakLock),
             };
             var result = await new DeployCreate(env).RunAsync(request, ct);
             var ui = cli.Ui;

@@ -12,7 +12,11 @@ internal static class StopCommand
         var preserve = new Option<bool>("--preserve-volumes") { Description = "Keep volumes (the default)" };
         var cluster = new ClusterManagement("Also delete the kind cluster (k8s-kind)");
         var deleteNamespace = new Option<bool>("--delete-namespace") { Description = "Also delete the namespace (k8s)" };
-        var command = new Command("stop", "Stop the deployment; volumes are kept unless --delete-volumes") { deleteVolumes, preserve, cluster.Perform, cluster.Skip, deleteNamespace };
+        var breakLock = SharedOptions.BreakLock();
+        var command = new Command("stop", "Stop the deployment; volumes are kept unless --delete-volumes; refused while a run holds the lock")
+        {
+            deleteVolumes, preserve, cluster.Perform, cluster.Skip, deleteNamespace, breakLock,
+        };
         command.Aliases.Add("down");
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
         {
@@ -27,6 +31,7 @@ internal static class StopCommand
                 DeleteVolumes = delete,
                 DeleteNamespace = parse.GetValue(deleteNamespace),
                 PerformClusterManagement = cluster.IsOn(parse),
+                BreakLock = parse.GetValue(breakLock),
             }, ct);
             if (delete)
             {
