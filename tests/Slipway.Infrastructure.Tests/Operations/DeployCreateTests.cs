@@ -388,7 +388,7 @@ public sealed class DeployCreateTests : IDisposable
             ["data/notes.txt"] = "data"u8.ToArray(),
             ["overrides/docker-compose.override.yml"] = "services: {}\n"u8.ToArray(),
             [".slipway/logs/old.log"] = "old log"u8.ToArray(),
-            [".slipway/lock"] = "owner"u8.ToArray(),
+            [".slipway/marker"] = "state"u8.ToArray(),
             ["deployment.yml"] = File.ReadAllBytes(Path.Combine(D, "deployment.yml")).Concat("# hand edit\n"u8.ToArray()).ToArray(),
         };
         foreach (var (relative, bytes) in markers)
