@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Fleet benchmark (figures, not a test): `slipway fleet deploy` over 3 real hosts (network namespaces with their own sshd
+# and dockerd, tests/Slipway.IntegrationTests/Fleet/fleet-hosts.sh) against the sum of the per-host `restart` runs it
+# drives, run by hand over ssh in the same session; and `--parallel 3` against host by host.
+#
+#   bench/fleet.sh [ROUNDS]        (default 3 rounds; each round commits a new greeting three times)
+#
+# SLIPWAY_BENCH_CLI: the Slipway command for the orchestrator and the hosts (default: ./slipway, the ReadyToRun launcher,
+# built when stale). Needs root (ip netns), docker (the example image slipway/hello:local is built when missing).
+# Everything it starts is stopped by PID and its namespaces removed on exit (also on Ctrl-C).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+rounds=${1:-3}
+hosts_script="$root/tests/Slipway.IntegrationTests/Fleet/fleet-hosts.sh"
+fail() { echo "bench: FAILED: $*" >&2; exit 1; }
+
+if [ -z "${SLIPWAY_BENCH_CLI:-}" ]; then
+  "$root/slipway" version >/dev/null || fail "./slipway version"
+  cli="$root/artifacts/slipway/slipway"
+else
+  cli=$SLIPWAY_BENCH_CLI
+fi
+docker image inspect slipway/hello:local >/dev/null 2>&1 || $cli --stack "$root/stacks/hello" build-containers >&2 || fail "build-containers"
+
+R=$(mktemp -d /tmp/swfl-XXXXXX)
+cleanup() { "$hosts_script" down "$R" >&2 || true; rm -rf "$R"; }
+trap cleanup EXIT
+"$hosts_script" up "$R" 3 || fail "fleet-hosts.sh up"
+export SLIPWAY_SSH_CONFIG="$R/ssh_config"
+for i in 1 2 3; do docker save slipway/hello:local | ssh -F "$R/ssh_config" "host$i" docker load >/dev/null; done
+printf '#!/bin/sh\nexec %s "$@"\n' "$cli" >"$R/bin/slipway"; chmod +x "$R/bin/slipway"
+
+# The operator repository: a bare remote every host reaches, the orchestrator's clone, a clone on each host.
+git init -q --bare --initial-branch=main "$R/ops.git"
+git clone -q "$R/ops.git" "$R/ops" 2>/dev/null
+cd "$R/ops"
+git config user.name bench; git config user.email bench@slipway.invalid; git config commit.gpgsign false
+mkdir -p stacks/web/compose deployments/web
+printf 'version: "1.0"\nname: web\npods:\n  - web\n' >stacks/web/stack.yml
+cat >stacks/web/compose/docker-compose-web.yml <<'EOF'
+services:
+  web:
+    image: slipway/hello:local
+    command: ["web"]
+    init: true
+    environment:
+      GREETING: ${GREETING:-unset}
+    healthcheck:
+      test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:80/"]
+      interval: 1s
+      timeout: 3s
+      retries: 30
+EOF
+spec() { printf 'stack: ../../stacks/web\ndeploy-to: compose\nconfig:\n  GREETING: %s\n' "$1" >deployments/web/spec.yml; }
+spec v0
+cat >fleet.yml <<EOF
+repo: $R/host/ops
+slipway: $R/bin/slipway
+hosts:
+  host1: {labels: [web]}
+  host2: {labels: [web]}
+  host3: {labels: [web]}
+deployments:
+  web:
+    spec: deployments/web/spec.yml
+    dir: $R/host/deployments/web
+    labels: [web]
+EOF
+git add -A; git commit -qm v0; git push -q -u origin main 2>/dev/null
+for i in 1 2 3; do ssh -F "$R/ssh_config" "host$i" "mkdir -p $R/host/deployments && git clone -q $R/ops.git $R/host/ops"; done
+$cli fleet deploy --yes --parallel 3 >/dev/null 2>&1 || fail "first fleet deploy"
+
+now() { date +%s.%N; }
+commit() { spec "$1"; git commit -qam "$1"; git push -q 2>/dev/null; }
+seq_t=() par_t=() sum_t=()
+for r in $(seq 1 "$rounds"); do
+  commit "seq-$r"; t0=$(now); $cli fleet deploy --yes >/dev/null 2>&1 || fail "fleet deploy (round $r)"; seq_t+=("$(echo "$(now) - $t0" | bc)")
+  commit "par-$r"; t0=$(now); $cli fleet deploy --yes --parallel 3 >/dev/null 2>&1 || fail "fleet deploy --parallel 3 (round $r)"; par_t+=("$(echo "$(now) - $t0" | bc)")
+  commit "raw-$r"; total=0
+  for i in 1 2 3; do
+    t0=$(now)
+    ssh -F "$R/ssh_config" "host$i" "$R/bin/slipway deployment --dir $R/host/deployments/web restart" >/dev/null 2>&1 || fail "restart on host$i (round $r)"
+    total=$(echo "$total + $(now) - $t0" | bc)
+  done
+  sum_t+=("$total")
+done
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+ms=$(median "${seq_t[@]}"); mp=$(median "${par_t[@]}"); mr=$(median "${sum_t[@]}")
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $rounds rounds; cli: $cli"
+printf '%-58s %8s s\n' "fleet deploy, 3 hosts, host by host (median)" "$ms"
+printf '%-58s %8s s\n' "sum of the 3 per-host restarts over ssh (median)" "$mr"
+printf '%-58s %8s s\n' "fleet deploy --parallel 3 (median)" "$mp"
+printf 'ratio fleet deploy / sum of restarts: %s (target <= 1.15: SSH, prepare and gathering add <= 15%%)\n' "$(echo "scale=3; $ms / $mr" | bc)"
+printf 'ratio --parallel 3 / host by host:    %s\n' "$(echo "scale=3; $mp / $ms" | bc)"
