@@ -42,6 +42,10 @@ internal sealed class SlipwayCli
         var build = BuildContainersCommand.Create(_context);
         build.Options.Add(_context.StackBelow);
         Root.Subcommands.Add(build);
+        var setupRepositories = RepositoryCommands.SetupRepositories(_context);
+        setupRepositories.Options.Add(_context.StackBelow);
+        Root.Subcommands.Add(setupRepositories);
+        Root.Subcommands.Add(RepositoryCommands.FetchStack(_context));
         Root.Subcommands.Add(VersionCommand.Create(_context));
     }
 
