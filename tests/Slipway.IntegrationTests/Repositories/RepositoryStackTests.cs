@@ -1,0 +1,82 @@
+using Slipway.IntegrationTests.Infrastructure;
+using Slipway.TestKit;
+
+namespace Slipway.IntegrationTests.Repositories;
+
+/// <summary>
+/// A stand-in of laconic-so's act-runner stack: its pod's compose file lives in one repository (cerc-io/hosting,
+/// path act-runner) and its image is built by a stock-shaped build.sh from another (act_runner) in the dev root.
+/// </summary>
+[Collection(DockerCollection.Name)]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class RepositoryStackTests
+{
+    private const string Image = "slipway-it/act-runner";
+
+    [Fact]
+    public async Task A_stack_whose_pod_and_image_come_from_repositories_deploys_once_they_are_set_up_and_follows_a_pull()
+    {
+        await using var ws = new Workspace();
+        using var temp = new TempWorkspace();
+        await using var git = await LocalGitHosts.StartAsync(temp);
+        await git.RepositoryAsync("git.vdb.to", "cerc-io", "hosting", new()
+        {
+            ["act-runner/docker-compose.yml"] = $"services:\n  act-runner:\n    image: {Image}:local\n    command: [\"/bin/busybox\", \"sleep\", \"3600\"]\n",
+        });
+        var runner = await git.RepositoryAsync("git.vdb.to", "cerc-io", "act_runner", new()
+        {
+            ["Dockerfile"] = "FROM scratch\nCOPY busybox /bin/busybox\nCOPY greeting /greeting\n",
+            ["greeting"] = "runner v1\n",
+        });
+        File.Copy("/bin/busybox", runner.Combine("busybox"));
+        await runner.CommitAndPushAsync("busybox");
+        var root = Path.Combine(ws.Path, "so");
+        Directory.CreateDirectory(Path.Combine(root, "stacks", "act-runner"));
+        await File.WriteAllTextAsync(Path.Combine(root, "stacks", "act-runner", "stack.yml"), $"""
+            version: "1.1"
+            name: act-runner
+            repos:
+              - git.vdb.to/cerc-io/hosting
+              - git.vdb.to/cerc-io/act_runner
+            containers:
+              - {Image}
+            pods:
+              - name: act-runner
+                repository: cerc-io/hosting
+                path: act-runner
+            """);
+        var buildDir = Path.Combine(root, "container-build", "slipway-it-act-runner");
+        Directory.CreateDirectory(buildDir);
+        var script = Path.Combine(buildDir, "build.sh");
+        await File.WriteAllTextAsync(script,
+            "#!/usr/bin/env bash\nsource ${CERC_CONTAINER_BASE_DIR}/build-base.sh\n" +
+            $"docker build -t {Image}:local ${{build_command_args}} -f ${{CERC_REPO_BASE_DIR}}/act_runner/Dockerfile ${{CERC_REPO_BASE_DIR}}/act_runner\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var stack = Path.Combine(root, "stacks", "act-runner");
+        try
+        {
+            // Before the repositories are set up, deploy init cannot find the pod.
+            var early = await SlipwayCommand.RunFailingAsync("--stack", stack, "deploy", "init", "--output", ws.Combine("early.yml"));
+            Assert.Contains("act-runner", early.StandardError);
+
+            await SlipwayCommand.RunAsync("--stack", stack, "setup-repositories");
+            var spec = await ws.InitAsync(stack, "spec.yml");
+            var d = await ws.CreateAsync(spec, "d");
+            await d.RunAsync("start");
+            Assert.Equal("runner v1\n", await Docker.OutputAsync("compose", "--project-name", d.DeploymentId, "exec", "-T", "act-runner", "/bin/busybox", "cat", "/greeting"));
+
+            // A new commit upstream, pulled into the dev root: the next start builds a new image (the script's tag
+            // includes the repositories' state) and runs it.
+            runner.Write("greeting", "runner v2\n");
+            await runner.CommitAndPushAsync("v2");
+            await SlipwayCommand.RunAsync("--stack", stack, "setup-repositories", "--pull");
+            await d.RunAsync("start");
+            Assert.Equal("runner v2\n", await Docker.OutputAsync("compose", "--project-name", d.DeploymentId, "exec", "-T", "act-runner", "/bin/busybox", "cat", "/greeting"));
+        }
+        finally
+        {
+            var tags = Docker.Lines(await Docker.OutputAsync("image", "ls", "--format", "{{.Repository}}:{{.Tag}}", Image));
+            if (tags.Count > 0) await Docker.RunAsync(["image", "rm", "--force", .. tags]);
+        }
+    }
+}
