@@ -28,6 +28,11 @@ internal sealed record FileJson(string Path, string Change);
 
 internal sealed record VolumeJson(string Name, string DataLivesIn, string SurvivesPodRestart, string SurvivesStop, string SurvivesDeleteVolumes, string SurvivesClusterDeletion);
 
-internal sealed record PlanJson(int? CurrentRevision, IReadOnlyList<ChangeJson> Changes, IReadOnlyList<FileJson> Files, IReadOnlyList<VolumeJson> Volumes);
+internal sealed record PlanJson(int? CurrentRevision, IReadOnlyList<ChangeJson> Changes, IReadOnlyList<FileJson> Files, IReadOnlyList<VolumeJson> Volumes)
+{
+    public IReadOnlyList<ImageChangeJson> Images { get; init; } = [];
+}
+
+internal sealed record ImageChangeJson(string StackImage, string? Current, string Next, string Why, bool Dirty);
 
 internal sealed record BuiltImageJson(string Container, string StackImage, string Reference, string? Revision, bool Reused, string? Digest);

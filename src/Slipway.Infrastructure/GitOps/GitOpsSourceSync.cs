@@ -24,7 +24,10 @@ internal sealed class GitOpsSourceSync(SlipwayEnvironment env) : ISourceSync
     {
         var result = await RunAsync(context.Session, context.Runner, serviceImages, cancellationToken);
         var pins = result.Sync.ImagePins().Select(p => new ImagePin(p.Key, p.Value)).ToList();
-        return new SourceSyncResult(pins, result.Lines, result.Sync.SharedImageWarnings());
+        return new SourceSyncResult(pins, result.Sync.Changes, result.Sync.SharedImageWarnings())
+        {
+            Pulls = [.. result.Pull.Repositories.Select(r => "git: " + r.Describe())],
+        };
     }
 
     /// <param name="serviceImages">The run's <c>--image SERVICE=IMAGE</c> overrides (service → image).</param>

@@ -1,4 +1,8 @@
 using Slipway.Core.Deployments;
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Stacks;
+using Slipway.Infrastructure.Build;
+using Slipway.Infrastructure.Files;
 using Slipway.Core.Kubernetes;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Deployments;
@@ -9,7 +13,17 @@ namespace Slipway.Infrastructure.Operations;
 /// <summary>One file of D against the current revision's snapshot: added, changed or removed.</summary>
 public sealed record FileChange(string Path, string Change);
 
-public sealed record PlanResult(int? CurrentRevision, IReadOnlyList<PlannedChange> Changes, IReadOnlyList<FileChange> Files, IReadOnlyList<VolumePlacement> Volumes);
+/// <summary>A stack image the build stage would build anew: its build folder is at another revision than the image running now.</summary>
+/// <param name="Current">The image the current revision runs (null: none recorded).</param>
+/// <param name="Next">The immutable reference the next build makes.</param>
+/// <param name="Why">Where the build folder is now (a commit, uncommitted changes, a content hash).</param>
+public sealed record ImageChange(string StackImage, string? Current, string Next, string Why, bool Dirty);
+
+public sealed record PlanResult(int? CurrentRevision, IReadOnlyList<PlannedChange> Changes, IReadOnlyList<FileChange> Files, IReadOnlyList<VolumePlacement> Volumes)
+{
+    /// <summary>Images start would rebuild (a changed build folder), which compose's own dry run cannot see.</summary>
+    public IReadOnlyList<ImageChange> Images { get; init; } = [];
+}
 
 /// <summary><c>deployment --dir D plan</c>: what a start would change against the live state, the files changed since the current revision, where volumes live. Writes nothing.</summary>
 public sealed class Plan(SlipwayEnvironment env)
@@ -22,7 +36,43 @@ public sealed class Plan(SlipwayEnvironment env)
         var pins = current?.ImagePins ?? new Dictionary<string, string>();
         var changes = await env.Reporter.StepAsync("plan", _ => env.Backend(session).PlanAsync(new ApplyOptions { ImagePins = pins }, cancellationToken));
         var volumes = KubernetesVolumes.Placements(session.Spec, session.DeclaredVolumes, session.Layout.Directory, session.Identity.DeploymentId);
-        return new PlanResult(current?.Number, changes, FileChanges(session, store, current), volumes);
+        var images = await ImageChangesAsync(session, current, cancellationToken);
+        return new PlanResult(current?.Number, changes, FileChanges(session, store, current), volumes) { Images = images };
+    }
+
+    /// <summary>
+    /// Each buildable stack image whose build folder now has another revision (so another immutable tag) than the image
+    /// the current revision runs: the build stage of a start would build it and the apply would recreate its services.
+    /// </summary>
+    private async Task<IReadOnlyList<ImageChange>> ImageChangesAsync(DeploymentSession session, RevisionRecord? current, CancellationToken cancellationToken)
+    {
+        var stackDirectory = session.Identity.StackSource;
+        if (!Directory.Exists(stackDirectory)) return [];
+        var diagnostics = new DiagnosticBag();
+        var stack = Stack.Load(stackDirectory, new DiskHostFiles(), diagnostics);
+        if (diagnostics.HasErrors) return [];
+        var resolver = new StackRevisionResolver(env.ToolBox.Git);
+        var changes = new List<ImageChange>();
+        foreach (var container in stack.Definition.Containers)
+        {
+            if (stack.ContainerBuildDirectory(container) is not { } folder) continue;
+            var revision = await resolver.ResolveAsync(stack, cancellationToken, folder);
+            var next = ContainerBuilder.ImmutableReference(container, revision.Tag);
+            var stackImage = ContainerBuilder.LocalTag(container);
+            string? running = null;
+            current?.ImagePins.TryGetValue(stackImage, out running);
+            if (running is not null && TagOf(running) == revision.Tag) continue;
+            changes.Add(new ImageChange(stackImage, running, next, revision.Description, revision.Kind == RevisionKind.GitDirty));
+        }
+
+        return changes;
+    }
+
+    private static string TagOf(string reference)
+    {
+        var name = reference[(reference.LastIndexOf('/') + 1)..];
+        var colon = name.LastIndexOf(':');
+        return colon < 0 ? "" : name[(colon + 1)..];
     }
 
     /// <summary>D's rendered files against the current revision's snapshot: added, changed, removed.</summary>

@@ -11,4 +11,9 @@ public interface ISourceSync
 }
 
 /// <summary>What a sync did: image pins for this run and human lines on what changed in D (for the log and output).</summary>
-public sealed record SourceSyncResult(IReadOnlyList<ImagePin> Pins, IReadOnlyList<string> Changes, IReadOnlyList<string> Warnings);
+/// <param name="Changes">One line per file of D the sync added or changed (only those count as changes).</param>
+public sealed record SourceSyncResult(IReadOnlyList<ImagePin> Pins, IReadOnlyList<string> Changes, IReadOnlyList<string> Warnings)
+{
+    /// <summary>One line per repository pulled: old..new commit, or already up to date.</summary>
+    public IReadOnlyList<string> Pulls { get; init; } = [];
+}

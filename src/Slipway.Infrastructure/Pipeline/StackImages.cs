@@ -39,6 +39,13 @@ internal sealed class StackImages : IImageBuilder
             DockerBuildKit = context.GetEnvironment("DOCKER_BUILDKIT"),
         }, (container, line) => context.Progress($"{container}: {line}"), cancellationToken);
         foreach (var note in built.Where(b => b.Note is not null)) context.Reporter.Info($"{note.Container}: {note.Note}");
+        foreach (var image in built.Where(b => b.Revision?.Kind == RevisionKind.GitDirty))
+        {
+            // A -dirty- tag names content no commit holds: the deploy cannot be reproduced from git.
+            context.Reporter.Warn($"{image.Reference} was built from a build folder with uncommitted changes ({image.Revision!.Description}); "
+                + "commit (or stash) them and run again for a clean, reproducible tag");
+        }
+
         return built.Select(b => new ImagePin(b.StackImage, b.Reference)).ToList();
     }
 

@@ -38,3 +38,23 @@ public sealed class StageCounterTests
         Assert.Equal("[after the failure 1/1]", PipelineEngine.Counter(run, run.Stages[6]));
     }
 }
+
+public sealed class ApplyStageEventTests
+{
+    [Theory]
+    [InlineData(" Container d1-web-1  Recreated", "web", "recreated")]
+    [InlineData("Container d1-db-migrate-1  Created", "db-migrate", "created")]
+    public void Compose_container_events_name_the_service_and_what_happened(string line, string service, string action)
+    {
+        Assert.Equal((service, action), Slipway.Infrastructure.Pipeline.Stages.ApplyStage.ContainerEvent(line, "d1"));
+    }
+
+    [Theory]
+    [InlineData(" Container d1-web-1  Running")]
+    [InlineData(" Container d1-web-1  Recreate")]
+    [InlineData("Network d1_default  Created")]
+    public void Other_progress_lines_are_not_events(string line)
+    {
+        Assert.Null(Slipway.Infrastructure.Pipeline.Stages.ApplyStage.ContainerEvent(line, "d1"));
+    }
+}

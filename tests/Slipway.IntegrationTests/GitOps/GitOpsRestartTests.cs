@@ -123,7 +123,13 @@ public sealed class GitOpsRestartTests(ITestOutputHelper output)
         await author.CommitAndPushAsync("greeting v3");
         var restart = await d.RunAsync("restart");
 
-        Assert.Contains("synced D", restart.StandardError);
+        // The run says what the pull did, which files of D changed, and which services were recreated.
+        Assert.Matches(@"git: stack\+spec \S+: \S+ fast-forwarded [0-9a-f]{12} -> [0-9a-f]{12} from ", restart.StandardError);
+        Assert.Contains("D: changed config.env (previous kept as config.env.bak)", restart.StandardError);
+        Assert.Contains("D: changed spec.yml (previous kept as spec.yml.bak)", restart.StandardError);
+        Assert.Contains("synced D: 2 files of D changed", restart.StandardError);
+        Assert.Contains("recreated web", restart.StandardError);
+        Assert.DoesNotContain("recreated counter", restart.StandardError);
         Assert.Contains("greeting from the restart command", await Http.GetOkAsync(await d.UrlAsync("web", 80), "/"));
         var after = await HelloCopy.ContainersAsync(d.DeploymentId);
         Assert.NotEqual(before["web"], after["web"]);

@@ -16,19 +16,33 @@ internal static class PlanCommand
         {
             var plan = await new Plan(env).RunAsync(dir, ct);
             var ui = cli.Ui;
+            foreach (var image in plan.Images.Where(i => i.Dirty))
+            {
+                ui.Warn($"the build folder of {image.StackImage} has uncommitted changes: the image would be tagged -dirty-; commit them for a clean, reproducible tag");
+            }
+
             if (parse.IsJson(output))
             {
                 ui.Result(JsonSerializer.Serialize(new PlanJson(plan.CurrentRevision,
                     plan.Changes.Select(c => new ChangeJson(c.Kind, c.Name, c.Action, c.Detail)).ToList(),
                     plan.Files.Select(f => new FileJson(f.Path, f.Change)).ToList(),
-                    plan.Volumes.Select(v => new VolumeJson(v.Name, v.Where, v.SurvivesPodRestart, v.SurvivesStop, v.SurvivesDeleteVolumes, v.SurvivesClusterDeletion)).ToList()),
+                    plan.Volumes.Select(v => new VolumeJson(v.Name, v.Where, v.SurvivesPodRestart, v.SurvivesStop, v.SurvivesDeleteVolumes, v.SurvivesClusterDeletion)).ToList())
+                {
+                    Images = plan.Images.Select(i => new ImageChangeJson(i.StackImage, i.Current, i.Next, i.Why, i.Dirty)).ToList(),
+                },
                     OutputJson.Default.PlanJson));
                 return ExitCodes.Success;
             }
 
             var changing = plan.Changes.Where(c => c.Action != "unchanged").ToList();
-            if (changing.Count == 0) ui.Result("No changes: the live state matches D");
-            else ui.Table(["KIND", "NAME", "ACTION"], changing.Select(c => (IReadOnlyList<string>)[c.Kind, c.Name, c.Action]));
+            if (changing.Count == 0 && plan.Images.Count == 0) ui.Result("No changes: the live state matches D");
+            else if (changing.Count > 0) ui.Table(["KIND", "NAME", "ACTION"], changing.Select(c => (IReadOnlyList<string>)[c.Kind, c.Name, c.Action]));
+            foreach (var image in plan.Images)
+            {
+                // Compose's dry run cannot see a changed build folder: the build stage makes a new tag, and apply recreates its services.
+                ui.Result($"image {image.StackImage}: would be rebuilt as {image.Next} ({image.Why}){(image.Current is null ? "" : $"; now running {image.Current}")}");
+            }
+
             if (plan.CurrentRevision is not { } current)
             {
                 ui.Info("no revision recorded yet: every file of D is new");

@@ -13,8 +13,38 @@ internal sealed class ApplyStage(DeploymentVerifier verifier) : IStage
     {
         await SpecHookRunner.RunAsync(context.Session, SpecHookPhase.PreDeploy, context.Runner, context.Progress, cancellationToken);
         var pins = context.Run.EffectivePins;
-        await ApplyAsync(context, verifier, pins, cancellationToken);
-        return StageOutcome.Done(ImagesNote(pins));
+        var project = context.Session.Identity.DeploymentId;
+        var touched = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var progress = context.Progress;
+        context.Progress = line =>
+        {
+            if (ContainerEvent(line, project) is { } e) touched[e.Service] = e.Action;
+            progress(line);
+        };
+        try
+        {
+            await ApplyAsync(context, verifier, pins, cancellationToken);
+        }
+        finally
+        {
+            context.Progress = progress;
+        }
+
+        var services = touched.Count == 0 ? null : string.Join(", ", touched.Select(t => $"{t.Value} {t.Key}"));
+        var note = string.Join("; ", new[] { services, ImagesNote(pins) }.OfType<string>());
+        return StageOutcome.Done(note.Length == 0 ? null : note);
+    }
+
+    /// <summary>compose's <c>Container P-web-1  Recreated</c> (or <c>Created</c>) as (web, recreated): which services this apply replaced.</summary>
+    internal static (string Service, string Action)? ContainerEvent(string line, string project)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(line.Trim(), @"^Container (\S+)\s+(Recreated|Created)$");
+        if (!match.Success) return null;
+        var name = match.Groups[1].Value;
+        var service = name.StartsWith(project + "-", StringComparison.Ordinal) ? name[(project.Length + 1)..] : name;
+        var dash = service.LastIndexOf('-');
+        if (dash > 0 && service[(dash + 1)..].All(char.IsAsciiDigit)) service = service[..dash];
+        return (service, match.Groups[2].Value.ToLowerInvariant());
     }
 
     /// <summary>The stage's note: which images the pins replaced (none: no note).</summary>

@@ -10,10 +10,23 @@ internal sealed class SyncAndPrepareStage(ISourceSync sync) : IStage
         var run = context.Run;
         var result = await sync.SyncAsync(context, run.Parameters.ServiceImages, cancellationToken);
         foreach (var warning in result.Warnings) context.Reporter.Warn(warning);
-        foreach (var change in result.Changes) context.Log.Note($"sync: {change}");
+        foreach (var pull in result.Pulls)
+        {
+            context.Log.Note($"sync: {pull}");
+            context.Reporter.Detail(pull);
+        }
+
+        foreach (var change in result.Changes)
+        {
+            context.Log.Note($"sync: {change}");
+            context.Reporter.Detail($"D: {change}");
+        }
+
         context.Reload();
         run.OverridePins = context.BackendPins(result.Pins);
         await PrepareStage.CheckAsync(context, cancellationToken);
-        return StageOutcome.Done(result.Changes.Count == 0 ? "D is in sync with its sources" : $"synced D: {result.Changes.Count} change(s)");
+        return StageOutcome.Done(result.Changes.Count == 0
+            ? "D is in sync with its sources: no file of D changed"
+            : $"synced D: {result.Changes.Count} file{(result.Changes.Count == 1 ? "" : "s")} of D changed");
     }
 }
