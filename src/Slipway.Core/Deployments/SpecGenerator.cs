@@ -2,6 +2,7 @@ using Slipway.Core.Compose;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
+using Slipway.Core.Verification;
 using Slipway.Core.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -78,7 +79,56 @@ public static partial class SpecGenerator
         if (hookSpec is not null) MergeHook(spec, hookSpec);
 
         // YamlDotNet writes an empty value as "key: "; the trailing blank would be committed with the spec.
-        return NullValueTrailingBlank().Replace(YamlDocuments.Save(spec), "$1:");
+        var text = NullValueTrailingBlank().Replace(YamlDocuments.Save(spec), "$1:");
+        var set = config.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return text + StackVariablesComment(bundle, set);
+    }
+
+    /// <summary>
+    /// The config keys the stack's compose files use and the spec does not set, as commented entries with their default
+    /// and whether they are required: what start would otherwise be the first to ask for.
+    /// </summary>
+    internal static string StackVariablesComment(StackBundle bundle, IReadOnlySet<string> set)
+    {
+        var variables = new SortedDictionary<string, (bool Required, string? Default, string Where)>(StringComparer.Ordinal);
+        foreach (var file in bundle.All)
+        {
+            var required = RequiredVariables.Find(file.Compose).ToDictionary(v => v.Name, StringComparer.Ordinal);
+            foreach (var scalar in YamlDocuments.Scalars(file.Compose.Root).Where(x => x.Value?.Contains('$') == true))
+            {
+                foreach (var name in Interpolation.ReferencedVariables(scalar.Value!).Where(n => !set.Contains(n)))
+                {
+                    var isRequired = required.ContainsKey(name);
+                    var fallback = DefaultOf(scalar.Value!, name);
+                    var where = $"{System.IO.Path.GetFileName(file.Compose.Path)}:{scalar.Start.Line}";
+                    if (!variables.TryGetValue(name, out var known))
+                    {
+                        variables[name] = (isRequired, fallback, where);
+                    }
+                    else if (isRequired && !known.Required)
+                    {
+                        variables[name] = known with { Required = true };
+                    }
+                }
+            }
+        }
+
+        if (variables.Count == 0) return "";
+        var lines = new System.Text.StringBuilder();
+        lines.Append("# Config keys the stack's compose files use that this spec does not set (add them under config:)\n");
+        foreach (var (name, v) in variables)
+        {
+            var what = v.Required ? "required" : v.Default is null ? "optional, empty when unset" : $"optional, default '{v.Default}'";
+            lines.Append($"#   {name}: \"{(v.Required ? "" : v.Default)}\"  # {what} ({v.Where})\n");
+        }
+
+        return lines.ToString();
+    }
+
+    private static string? DefaultOf(string text, string name)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text, @"\$\{" + System.Text.RegularExpressions.Regex.Escape(name) + @":?-([^}]*)\}");
+        return match.Success ? match.Groups[1].Value : null;
     }
 
     private static void AddVolumeDefaults(YamlMappingNode spec, StackBundle bundle, DeployTarget target)

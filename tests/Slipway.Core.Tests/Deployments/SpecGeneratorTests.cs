@@ -296,4 +296,24 @@ public sealed class SpecGeneratorTests : IDisposable
 
         Golden.AssertMatches(text, "SpecGenerator/test-k8s-kind.spec.yml");
     }
+
+    [Fact]
+    public void Init_lists_the_compose_variables_the_spec_does_not_set_with_default_and_whether_required()
+    {
+        var text = Generate(Options());
+
+        Assert.Contains("# Config keys the stack's compose files use that this spec does not set (add them under config:)\n", text);
+        Assert.Contains("#   CERC_SCRIPT_DEBUG: \"\"  # required (docker-compose-test.yml:", text);
+        Assert.Contains("#   CERC_TEST_PARAM_1: \"FAILED\"  # optional, default 'FAILED' (docker-compose-test.yml:", text);
+        Reparse(text);
+    }
+
+    [Fact]
+    public void A_variable_the_operator_set_is_not_listed_again()
+    {
+        var text = Generate(Options(config: ("CERC_TEST_PARAM_1", "PASSED")));
+
+        Assert.DoesNotContain("#   CERC_TEST_PARAM_1", text);
+        Assert.Contains("#   CERC_SCRIPT_DEBUG", text);
+    }
 }
