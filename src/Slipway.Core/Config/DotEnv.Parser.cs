@@ -64,6 +64,16 @@ public static partial class DotEnv
             }
 
             var keyStart = i;
+            if (_text.IndexOf('=', i, lineEnd - i) < 0)
+            {
+                // Env files hold secrets: a line that is not KEY=value may be a pasted secret, so its text is not quoted.
+                var afterName = i;
+                while (afterName < lineEnd && IsKeyChar(_text[afterName])) afterName++;
+                Error(keyStart, "this line has no '=': every line of an env file is KEY=value (the line is not shown: it may hold a secret)",
+                    afterName < lineEnd && _text[afterName] == ':' ? "write KEY=value, not KEY: value" : "compose would copy a bare KEY from the environment; write KEY=value");
+                return lineEnd;
+            }
+
             while (i < lineEnd && IsKeyChar(_text[i]))
             {
                 i++;
@@ -252,7 +262,7 @@ public static partial class DotEnv
                 _lookup?.Invoke(name) ?? (_indexByKey.TryGetValue(name, out var index) ? _entries[index].Value : null));
             foreach (var error in result.Errors)
             {
-                Error(at + error.Column - 1, error.Message);
+                Error(at + error.Column - 1, WithoutValue(error.Message));
             }
 
             foreach (var name in result.Unset)
@@ -303,6 +313,24 @@ public static partial class DotEnv
             }
 
             return (line + 1, index - _lineStarts[line] + 1);
+        }
+
+        /// <summary>An interpolation message that quotes nothing of the value (env-file values are secrets); variable names stay.</summary>
+        private static string WithoutValue(string message)
+        {
+            if (message.StartsWith("required variable ", StringComparison.Ordinal))
+            {
+                var colon = message.IndexOf(": ", StringComparison.Ordinal);
+                return colon < 0 ? message : message[..colon];
+            }
+
+            return message switch
+            {
+                _ when message.StartsWith("unterminated", StringComparison.Ordinal) => "unterminated '${' in the value: missing '}'",
+                _ when message.StartsWith("empty variable name", StringComparison.Ordinal) => "empty variable name '${}' in the value",
+                _ when message.StartsWith("invalid variable name", StringComparison.Ordinal) => "invalid variable name in the value: a name starts with a letter or '_'",
+                _ => "invalid interpolation in the value: expected '}', ':-', '-', ':?', '?', ':+' or '+' after a variable name (other shell expansions are not supported)",
+            };
         }
 
         private void Error(int index, string message, string? hint = null)

@@ -1,44 +1,78 @@
 using Slipway.Core.Diagnostics;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Core.Yaml;
 
 /// <summary>Loads YAML text into nodes that keep their marks, so every later finding can name file:line:column.</summary>
-internal static class YamlDocuments
+public static class YamlDocuments
 {
+    /// <summary>
+    /// How many nodes a document may have once its aliases are expanded. Far above any real stack, spec or compose
+    /// file; an alias bomb ("billion laughs") reaches it within a few levels and is refused before anything walks it.
+    /// </summary>
+    public const int MaxExpandedNodes = 100_000;
+
     /// <summary>The root node of a single-document file, or null (with a diagnostic) when the text is not valid YAML.</summary>
     public static YamlNode? Load(string text, string file, DiagnosticBag diagnostics)
     {
+        var documents = LoadAll(text, file, diagnostics);
+        if (documents is null || documents.Count == 0)
+        {
+            return null;
+        }
+
+        if (documents.Count > 1)
+        {
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, "only one YAML document is allowed in this file", documents[1].At(file));
+        }
+
+        return documents[0];
+    }
+
+    /// <summary>
+    /// The root node of every document (a multi-document file), or null with a diagnostic when the text is not valid
+    /// YAML or a document's aliases expand beyond <see cref="MaxExpandedNodes"/>.
+    /// </summary>
+    public static IReadOnlyList<YamlNode>? LoadAll(string text, string file, DiagnosticBag diagnostics)
+    {
+        var parser = new TrackingParser(new Parser(new StringReader(text)));
+        var stream = new YamlStream();
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
-            if (stream.Documents.Count == 0)
-            {
-                return null;
-            }
-
-            if (stream.Documents.Count > 1)
-            {
-                var second = stream.Documents[1].RootNode;
-                diagnostics.Error(DiagnosticCodes.YamlSyntax, "only one YAML document is allowed in this file", second.At(file));
-            }
-
-            return stream.Documents[0].RootNode;
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             diagnostics.Error(DiagnosticCodes.YamlSyntax, Describe(ex), TabIndentation(text, ex, file) ?? new SourceLocation(file, (int)ex.Start.Line, (int)ex.Start.Column));
             return null;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // YamlDotNet's scanner throws these (not a YamlException) on some malformed input, e.g. an unclosed
+            // flow sequence followed by a new key: still bad input, reported where the reader stopped.
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, parser.OpenFlow is { } open
+                ? $"invalid YAML: the flow {(open.Sequence ? "sequence '['" : "mapping '{'")} opened here is not closed"
+                : "invalid YAML: this file could not be read past here", parser.OpenFlow is { } at ? Location(file, at.Start) : Location(file, parser.Last));
+            return null;
+        }
+
+        var roots = new List<YamlNode>();
+        foreach (var document in stream.Documents)
+        {
+            if (ExpandsTooFar(document.RootNode, file, diagnostics)) return null;
+            roots.Add(document.RootNode);
+        }
+
+        return roots;
     }
 
     /// <summary>
     /// Loads a file whose root must be a mapping. Reports an empty file (<paramref name="emptyMessage"/>) or another
     /// root shape (<paramref name="notMappingMessage"/>) and returns null then.
     /// </summary>
-    public static YamlMap? LoadMapping(string text, string file, DiagnosticBag diagnostics, string context, string emptyMessage, string notMappingMessage)
+    internal static YamlMap? LoadMapping(string text, string file, DiagnosticBag diagnostics, string context, string emptyMessage, string notMappingMessage)
     {
         var root = Load(text, file, diagnostics);
         switch (root)
@@ -80,6 +114,84 @@ internal static class YamlDocuments
         YamlMappingNode map => map.Children.SelectMany(kv => Scalars(kv.Value)),
         _ => [],
     };
+
+    /// <summary>
+    /// True (with a diagnostic) when the tree, aliases expanded, has more than <see cref="MaxExpandedNodes"/> nodes or
+    /// an alias that contains itself. Counted once per distinct node, so the check is linear in the text.
+    /// </summary>
+    private static bool ExpandsTooFar(YamlNode root, string file, DiagnosticBag diagnostics)
+    {
+        var sizes = new Dictionary<YamlNode, long>(ReferenceEqualityComparer.Instance);
+        var open = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        var cyclic = false;
+        long Size(YamlNode node)
+        {
+            if (sizes.TryGetValue(node, out var known)) return known;
+            if (!open.Add(node))
+            {
+                cyclic = true;
+                return MaxExpandedNodes + 1L;
+            }
+
+            var size = 1L;
+            var children = node switch
+            {
+                YamlSequenceNode seq => seq.Children,
+                YamlMappingNode map => map.Children.SelectMany(kv => new[] { kv.Key, kv.Value }),
+                _ => [],
+            };
+            foreach (var child in children)
+            {
+                size = Math.Min(size + Size(child), MaxExpandedNodes + 1L);
+                if (size > MaxExpandedNodes) break;
+            }
+
+            open.Remove(node);
+            sizes[node] = size;
+            return size;
+        }
+
+        if (Size(root) <= MaxExpandedNodes) return false;
+        diagnostics.Error(DiagnosticCodes.YamlSyntax, cyclic
+            ? "invalid YAML: an alias refers to the node that contains it"
+            : $"invalid YAML: aliases ('*name') expand this document to more than {MaxExpandedNodes:N0} nodes; write the values out or use fewer nested aliases", root.At(file));
+        return true;
+    }
+
+    private static SourceLocation Location(string file, Mark mark) => new(file, Math.Max(1, (int)mark.Line), Math.Max(1, (int)mark.Column));
+
+    /// <summary>Remembers where the last event ended and which flow collections are open, to place a scanner failure.</summary>
+    private sealed class TrackingParser(IParser inner) : IParser
+    {
+        private readonly Stack<(bool Sequence, Mark Start)> _flows = new();
+
+        public Mark Last { get; private set; } = Mark.Empty;
+
+        public (bool Sequence, Mark Start)? OpenFlow => _flows.Count > 0 ? _flows.Peek() : null;
+
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            var moved = inner.MoveNext();
+            switch (inner.Current)
+            {
+                case SequenceStart { Style: SequenceStyle.Flow } s:
+                    _flows.Push((true, s.Start));
+                    break;
+                case MappingStart { Style: MappingStyle.Flow } m:
+                    _flows.Push((false, m.Start));
+                    break;
+                // No block collection can sit inside a flow one, so while a flow is open every end closes it.
+                case SequenceEnd or MappingEnd when _flows.Count > 0:
+                    _flows.Pop();
+                    break;
+            }
+
+            if (inner.Current is { } current) Last = current.End;
+            return moved;
+        }
+    }
 
     public static SourceLocation At(this YamlNode node, string file) =>
         new(file, (int)node.Start.Line, (int)node.Start.Column);

@@ -22,7 +22,7 @@ public sealed record DeploymentIdentity(DeploymentFile File, string ComposeProje
     /// <summary>Reads D's identity; adopts a laconic-so directory on first sight (writing the record, and saying so in <see cref="AdoptionNote"/>).</summary>
     public static DeploymentIdentity Read(DeploymentLayout layout)
     {
-        var file = DeploymentFile.Parse(System.IO.File.ReadAllText(layout.DeploymentFile), layout.DeploymentFile);
+        var file = DeploymentFile.Parse(InputFile.ReadText(layout.DeploymentFile), layout.DeploymentFile);
         var record = AdoptionRecord(layout);
         var adoptedBefore = System.IO.File.Exists(record);
         var laconic = file.LooksWrittenByLaconicSo && (adoptedBefore || !Directory.Exists(layout.State));

@@ -1,3 +1,4 @@
+using Slipway.Infrastructure.Files;
 using Slipway.Core.Compose;
 using Slipway.Core.Config;
 using Slipway.Core.Deployments;
@@ -159,10 +160,10 @@ public sealed class DeploymentSession
 
         var identity = DeploymentIdentity.Read(layout);
         var diagnostics = new DiagnosticBag();
-        var spec = SpecParser.Parse(File.ReadAllText(layout.Spec), layout.Spec, diagnostics);
-        var stack = StackParser.Parse(File.ReadAllText(layout.StackFile), layout.StackFile, diagnostics);
+        var spec = SpecParser.Parse(InputFile.ReadText(layout.Spec), layout.Spec, diagnostics);
+        var stack = StackParser.Parse(InputFile.ReadText(layout.StackFile), layout.StackFile, diagnostics);
         diagnostics.ThrowIfErrors();
-        var config = File.Exists(layout.ConfigEnv) ? DotEnv.Parse(File.ReadAllText(layout.ConfigEnv)).Entries : [];
+        var config = File.Exists(layout.ConfigEnv) ? DotEnv.Parse(InputFile.ReadText(layout.ConfigEnv)).Entries : [];
         var literals = spec.Config.Where(c => !GeneratedSecret.ContainsToken(c.Value)).ToDictionary(c => c.Key, c => c.Value);
         var secrets = config
             .Where(c => !literals.TryGetValue(c.Key, out var literal) || literal != c.Value)
@@ -188,7 +189,7 @@ public sealed class DeploymentSession
     private static ComposeFile ReadCompose(string path, IReadOnlyDictionary<string, string> config)
     {
         var diagnostics = new DiagnosticBag();
-        var file = ComposeParser.Parse(File.ReadAllText(path), path, diagnostics, key => config.TryGetValue(key, out var v) ? v : null);
+        var file = ComposeParser.Parse(InputFile.ReadText(path), path, diagnostics, key => config.TryGetValue(key, out var v) ? v : null);
         if (diagnostics.Items.FirstOrDefault(d => d.Code == DiagnosticCodes.YamlSyntax) is { } syntax) throw new InvalidInputException(syntax);
         return file;
     }
@@ -201,7 +202,7 @@ public sealed class DeploymentSession
     {
         if (Identity.SpecSource is not { } path || !File.Exists(path)) return new SourceSpec(null, []);
         var diagnostics = new DiagnosticBag();
-        var spec = SpecParser.Parse(File.ReadAllText(path), path, diagnostics);
+        var spec = SpecParser.Parse(InputFile.ReadText(path), path, diagnostics);
         return new SourceSpec(diagnostics.HasErrors ? null : spec, diagnostics.Sorted());
     }
 }

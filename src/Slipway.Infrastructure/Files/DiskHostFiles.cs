@@ -11,7 +11,7 @@ internal sealed class DiskHostFiles : IHostFiles
 
     public byte[] ReadBytes(string path) => File.ReadAllBytes(path);
 
-    public string ReadText(string path) => File.ReadAllText(path);
+    public string ReadText(string path) => InputFile.ReadText(path);
 
     public bool IsExecutable(string path) =>
         !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;

@@ -160,7 +160,7 @@ public sealed class BuildContainers(SlipwayEnvironment env)
             throw new SlipwayException(FailureReason.NotFound, $"spec file {path} does not exist");
         }
 
-        var spec = SpecParser.Parse(File.ReadAllText(path), path, diagnostics);
+        var spec = SpecParser.Parse(InputFile.ReadText(path), path, diagnostics);
         diagnostics.ThrowIfErrors();
         return (spec, path);
     }

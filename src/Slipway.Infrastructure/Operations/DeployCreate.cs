@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Slipway.Core.Files;
 using Slipway.Core.Config;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
@@ -96,9 +97,9 @@ public sealed class DeployCreate(SlipwayEnvironment env)
                 "use --update to re-render it from the spec, or choose another --deployment-dir");
         }
 
-        var specBytes = await File.ReadAllBytesAsync(specPath, cancellationToken);
+        var specBytes = InputFile.ReadBytes(specPath);
         var diagnostics = new DiagnosticBag();
-        var spec = SpecParser.Parse(System.Text.Encoding.UTF8.GetString(specBytes), specPath, diagnostics);
+        var spec = SpecParser.Parse(InputText.DecodeOrThrow(specBytes, specPath), specPath, diagnostics);
         diagnostics.ThrowIfErrors();
         var helmChart = request.HelmChart || (existing is not null && Directory.Exists(Path.Combine(layout.Directory, HelmChart.Folder)));
         if (helmChart && !spec.DeployTo.IsKubernetes())
@@ -113,7 +114,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         var bundle = StackBundle.Load(stack, env.RepositoryBase, DeploymentRenderer.ConfigLookup(spec, envEntries), diagnostics);
 
         var previous = existing is not null && File.Exists(layout.ConfigEnv)
-            ? DotEnv.Parse(await File.ReadAllTextAsync(layout.ConfigEnv, cancellationToken)).Entries.ToDictionary(e => e.Key, e => e.Value)
+            ? DotEnv.Parse(InputFile.ReadText(layout.ConfigEnv)).Entries.ToDictionary(e => e.Key, e => e.Value)
             : new Dictionary<string, string>();
         var (configHashKey, keyIsNew) = await ConfigHashKeyAsync(layout, existing is not null, cancellationToken);
         var now = env.Clock.GetUtcNow();

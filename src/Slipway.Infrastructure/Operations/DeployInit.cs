@@ -119,13 +119,7 @@ public sealed class DeployInit(SlipwayEnvironment env)
             return [];
         }
 
-        var result = DotEnv.Parse(File.ReadAllText(path));
-        foreach (var error in result.Errors)
-        {
-            diagnostics.Error(DiagnosticCodes.DotEnv, error.Message, new SourceLocation(path, error.Line, error.Column));
-        }
-
-        return result.Entries.Select(e => new KeyValuePair<string, string>(e.Key, e.Value)).ToList();
+        return DotEnvFile.Read(InputFile.ReadBytes(path), path, diagnostics).Select(e => new KeyValuePair<string, string>(e.Key, e.Value)).ToList();
     }
 
     /// <summary>

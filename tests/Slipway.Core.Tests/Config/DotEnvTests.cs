@@ -155,10 +155,10 @@ public sealed class DotEnvTests
     }
 
     [Theory]
-    [InlineData("A", 1, 2, "missing '=' after key 'A' (compose would copy a bare key from the environment; write KEY=value)")]
-    [InlineData("OK=1\n  LONELY  ", 2, 11, "missing '=' after key 'LONELY' (compose would copy a bare key from the environment; write KEY=value)")]
-    [InlineData("export A", 1, 9, "missing '=' after key 'A' (compose would copy a bare key from the environment; write KEY=value)")]
-    [InlineData("A: 1", 1, 2, "invalid character ':' in key 'A:...' (write KEY=value, not KEY: value)")]
+    [InlineData("A", 1, 1, "this line has no '=': every line of an env file is KEY=value (the line is not shown: it may hold a secret) (compose would copy a bare KEY from the environment; write KEY=value)")]
+    [InlineData("OK=1\n  LONELY  ", 2, 3, "this line has no '=': every line of an env file is KEY=value (the line is not shown: it may hold a secret) (compose would copy a bare KEY from the environment; write KEY=value)")]
+    [InlineData("export A", 1, 8, "this line has no '=': every line of an env file is KEY=value (the line is not shown: it may hold a secret) (compose would copy a bare KEY from the environment; write KEY=value)")]
+    [InlineData("A: 1", 1, 1, "this line has no '=': every line of an env file is KEY=value (the line is not shown: it may hold a secret) (write KEY=value, not KEY: value)")]
     [InlineData("A B=1", 1, 3, "expected '=' after key 'A'")]
     [InlineData("=1", 1, 1, "missing key before '='")]
     [InlineData("1A=1", 1, 1, "invalid key '1A': a key starts with a letter or '_'")]
@@ -170,9 +170,9 @@ public sealed class DotEnvTests
     [InlineData("A=\"escaped end\\\"", 1, 3, "unterminated quoted value for key 'A': missing closing \"")]
     [InlineData("A='x' y", 1, 7, "unexpected text after the closing ' of key 'A' (quote the whole value, or start a comment with ' #')")]
     [InlineData("A=\"x\"y", 1, 6, "unexpected text after the closing \" of key 'A' (quote the whole value, or start a comment with ' #')")]
-    [InlineData("A=${NOPE:?is required}", 1, 3, "required variable 'NOPE' is unset or empty: is required")]
-    [InlineData("A=ab${", 1, 5, "unterminated '${' in '${': missing '}'")]
-    [InlineData("A=\"ab${\"", 1, 6, "unterminated '${' in '${': missing '}'")]
+    [InlineData("A=${NOPE:?is required}", 1, 3, "required variable 'NOPE' is unset or empty")]
+    [InlineData("A=ab${", 1, 5, "unterminated '${' in the value: missing '}'")]
+    [InlineData("A=\"ab${\"", 1, 6, "unterminated '${' in the value: missing '}'")]
     public void Malformed_lines_are_errors_with_line_and_column(string text, int line, int column, string message)
     {
         var result = DotEnv.Parse(text);

@@ -3,7 +3,7 @@ using Slipway.Core.Diagnostics;
 using Slipway.Core.Kubernetes;
 using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Infrastructure.Tools;
-using YamlDotNet.Core;
+using Slipway.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Infrastructure.Backends.Kubernetes;
@@ -85,17 +85,11 @@ internal sealed class KindCluster(Kind kind, Docker docker, string name, string 
     public IReadOnlyList<KindMount> RequiredMounts()
     {
         if (!File.Exists(ConfigFile)) return [];
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(File.ReadAllText(ConfigFile)));
-        }
-        catch (YamlException ex)
-        {
-            throw new SlipwayException(FailureReason.InvalidInput, $"{ConfigFile}:{ex.Start.Line}:{ex.Start.Column}: not valid YAML: {ex.Message}");
-        }
+        var diagnostics = new DiagnosticBag();
+        var documents = YamlDocuments.LoadAll(File.ReadAllText(ConfigFile), ConfigFile, diagnostics)
+            ?? throw new SlipwayException(FailureReason.InvalidInput, string.Join(Environment.NewLine, diagnostics.Items.Select(d => d.ToString())));
 
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root
+        if (documents.Count == 0 || documents[0] is not YamlMappingNode root
             || !root.Children.TryGetValue(new YamlScalarNode("nodes"), out var nodes) || nodes is not YamlSequenceNode nodeList)
         {
             return [];

@@ -1,5 +1,5 @@
 using Slipway.Core.Diagnostics;
-using YamlDotNet.Core;
+using Slipway.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Infrastructure.Backends.Kubernetes;
@@ -23,25 +23,22 @@ internal static class KubernetesManifests
 
     public static IReadOnlyList<ManifestObject> Parse(string text, string file)
     {
-        var stream = new YamlStream();
-        try
+        var diagnostics = new DiagnosticBag();
+        var documents = YamlDocuments.LoadAll(text, file, diagnostics);
+        if (documents is null)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            throw new SlipwayException(FailureReason.InvalidInput, $"{file}:{ex.Start.Line}:{ex.Start.Column}: not valid YAML: {ex.Message}",
+            throw new SlipwayException(FailureReason.InvalidInput, string.Join(Environment.NewLine, diagnostics.Items.Select(d => d.ToString())),
                 "re-render it with 'slipway deploy create --update'");
         }
 
         var objects = new List<ManifestObject>();
-        foreach (var document in stream.Documents)
+        foreach (var node in documents)
         {
-            if (document.RootNode is not YamlMappingNode root)
+            if (node is not YamlMappingNode root)
             {
                 // An empty document between two '---' is allowed; anything else is not an object.
-                if (document.RootNode is YamlScalarNode { Value: null or "" }) continue;
-                throw Bad(file, document.RootNode, "a manifest document must be a mapping (one Kubernetes object)");
+                if (node is YamlScalarNode { Value: null or "" }) continue;
+                throw Bad(file, node, "a manifest document must be a mapping (one Kubernetes object)");
             }
 
             var apiVersion = root.Scalar("apiVersion");
