@@ -18,6 +18,9 @@ internal static class ExitCodes
     public const int DeploymentFailed = 9;
     public const int NotFound = 10;
     public const int Conflict = 11;
+    public const int PermissionDenied = 12;
+    public const int NoSpace = 13;
+    public const int PathMissing = 14;
     public const int Interrupted = 130;
 
     public static int For(FailureReason reason) => reason switch
@@ -30,6 +33,9 @@ internal static class ExitCodes
         FailureReason.NotFound => NotFound,
         FailureReason.Conflict => Conflict,
         FailureReason.Usage => UsageError,
+        FailureReason.PermissionDenied => PermissionDenied,
+        FailureReason.NoSpace => NoSpace,
+        FailureReason.PathMissing => PathMissing,
         _ => InternalError,
     };
 
@@ -56,6 +62,9 @@ internal static class ExitCodes
         (DeploymentFailed, "DeploymentFailed", "docker compose or kubectl failed while applying"),
         (NotFound, "NotFound", "a deployment directory, stack, service or job does not exist"),
         (Conflict, "Conflict", "the target already exists (e.g. deploy create into an existing directory)"),
+        (PermissionDenied, "PermissionDenied", "a file or folder Slipway needs may not be read or written (permissions, read-only file system)"),
+        (NoSpace, "NoSpace", "the disk or quota holding a file Slipway writes is full"),
+        (PathMissing, "PathMissing", "a folder Slipway reads or writes in does not exist (e.g. the parent of the deployment directory)"),
         (Interrupted, "Interrupted", "interrupted by Ctrl+C or SIGTERM"),
     ];
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Slipway.Cli.Console;
 using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Files;
 using Slipway.Infrastructure.Logging;
 using Slipway.Infrastructure.Operations;
 
@@ -67,7 +68,14 @@ internal sealed class CliContext(ConsoleUi ui)
             Ui.Fail("interrupted");
             return ExitCodes.Interrupted;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (FileSystemFailure.From(ex) is { } failure)
+        {
+            Ui.Fail(failure.Message);
+            if (failure.Hint is not null) Ui.Error.WriteLine($"hint: {failure.Hint}");
+            if (parse.GetValue(Debug)) Ui.Error.WriteLine(ex.ToString());
+            return ExitCodes.For(failure.Reason);
+        }
+        catch (IOException ex)
         {
             Ui.Fail(ex.Message);
             if (parse.GetValue(Debug)) Ui.Error.WriteLine(ex.ToString());

@@ -13,4 +13,8 @@ public enum FailureReason
 
     /// <summary>The command line names something D does not have (a service): found before anything runs.</summary>
     Usage,
+
+    PermissionDenied,
+    NoSpace,
+    PathMissing,
 }

@@ -1,4 +1,5 @@
 using Slipway.Core.Deployments;
+using Slipway.Core.Diagnostics;
 using Slipway.Core.Rendering.Kubernetes;
 using Slipway.Infrastructure.Files;
 
@@ -25,7 +26,7 @@ internal static class DeploymentWriter
         var parent = Path.GetDirectoryName(directory)!;
         if (!Directory.Exists(parent))
         {
-            throw new DirectoryNotFoundException($"the parent folder {parent} of the deployment directory does not exist");
+            throw new SlipwayException(FailureReason.PathMissing, $"the parent folder {parent} of the deployment directory does not exist", $"create it first (mkdir -p {parent}), or choose another --deployment-dir");
         }
 
         var staging = Path.Combine(parent, $".{Path.GetFileName(directory)}.creating-{Guid.NewGuid():N}");

@@ -116,6 +116,16 @@ public sealed class ChildCli : IDisposable
         }
     }
 
+    /// <summary>Runs the real binary to its end (its own runtimeconfig, so its message resources), returning exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToEndAsync(params string[] args)
+    {
+        using var child = Start(args);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await child._process.WaitForExitAsync(timeout.Token);
+        child._process.WaitForExit(); // flushes the asynchronous output readers
+        return (child._process.ExitCode, child.Output);
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
