@@ -14,12 +14,12 @@ public static partial class Names
     /// <summary>Environment variable names docker compose accepts in env files.</summary>
     public static bool IsValidEnvName(string name) => EnvName().IsMatch(name);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*\\z")]
     private static partial Regex StackName();
 
-    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
+    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*\\z")]
     private static partial Regex ComponentName();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*\\z")]
     private static partial Regex EnvName();
 }

@@ -69,12 +69,12 @@ internal static partial class KubeNames
     /// <summary>Eight hex digits of SHA-256: enough to keep sanitized names apart, short enough for 63 characters.</summary>
     public static string ShortHash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\z")]
     private static partial Regex DnsLabel();
 
-    [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")]
+    [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?\\z")]
     private static partial Regex QualifiedName();
 
-    [GeneratedRegex("^[-._a-zA-Z0-9]+$")]
+    [GeneratedRegex("^[-._a-zA-Z0-9]+\\z")]
     private static partial Regex ConfigKey();
 }

@@ -163,7 +163,7 @@ internal static class KubernetesSpecParser
 
         security.Bool("unlimited-memlock");
         var capabilities = security.StringList("capabilities");
-        foreach (var (cap, at) in capabilities.Where(c => !System.Text.RegularExpressions.Regex.IsMatch(c.Value, "^[A-Z_]+$")))
+        foreach (var (cap, at) in capabilities.Where(c => !System.Text.RegularExpressions.Regex.IsMatch(c.Value, @"^[A-Z_]+\z")))
         {
             map.Diagnostics.Error(DiagnosticCodes.InvalidValue, $"capability '{cap}' must be an uppercase Linux capability name such as NET_ADMIN", at);
         }

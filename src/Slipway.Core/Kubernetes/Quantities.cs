@@ -55,9 +55,9 @@ internal static partial class Quantities
         return decimal.Truncate(bytes).ToString("0", CultureInfo.InvariantCulture);
     }
 
-    [GeneratedRegex(@"^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$")]
+    [GeneratedRegex(@"^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?\z")]
     private static partial Regex Quantity();
 
-    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)\s*([bkmgtBKMGT]?)[bB]?$")]
+    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)\s*([bkmgtBKMGT]?)[bB]?\z")]
     private static partial Regex DockerSize();
 }

@@ -47,9 +47,9 @@ public static partial class Durations
         return string.Concat(parts);
     }
 
-    [GeneratedRegex(@"^(?<part>\d+(ms|h|m|s))+$")]
+    [GeneratedRegex(@"^(?<part>\d+(ms|h|m|s))+\z")]
     private static partial Regex Pattern();
 
-    [GeneratedRegex(@"^(?<n>\d+)(?<unit>ms|h|m|s)$")]
+    [GeneratedRegex(@"^(?<n>\d+)(?<unit>ms|h|m|s)\z")]
     private static partial Regex PartPattern();
 }

@@ -83,7 +83,7 @@ public static partial class PrepareChecks
     [GeneratedRegex(@"(?<![A-Za-z])change[-_]?me(?![A-Za-z])", RegexOptions.IgnoreCase)]
     private static partial Regex ChangeMe();
 
-    [GeneratedRegex(@"^<[^<>]+>$")]
+    [GeneratedRegex(@"^<[^<>]+>\z")]
     private static partial Regex WholeAngle();
 
     [GeneratedRegex(@"<[A-Za-z][A-Za-z0-9]*([-_ ][A-Za-z0-9]+)+>")]

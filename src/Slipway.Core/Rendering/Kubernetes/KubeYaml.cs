@@ -153,7 +153,7 @@ internal static partial class KubeYaml
         return true;
     }
 
-    [GeneratedRegex("^[A-Za-z_/][A-Za-z0-9_./-]*$")]
+    [GeneratedRegex("^[A-Za-z_/][A-Za-z0-9_./-]*\\z")]
     private static partial Regex PlainSafe();
 
     internal static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
