@@ -17,7 +17,17 @@ public sealed class Diagnose(SlipwayEnvironment env)
         var holder = DeploymentLock.Holder(session.Layout);
         var diagnosis = await env.Backend(session).DiagnoseAsync(tailLines, cancellationToken);
         var runs = new RunStore(session.Layout);
-        var last = runs.Latest();
+        RunRecord? last = null;
+        try
+        {
+            last = runs.Latest();
+        }
+        catch (DamagedRunException damaged)
+        {
+            // diagnose is where an operator looks when stuck: it names the damage and goes on with the rest.
+            env.Reporter.Warn($"{damaged.Message}; hint: {damaged.Hint}");
+        }
+
         var kept = last is null ? null : runs.DiagnosisFile(last.Id);
         var runDiagnosis = kept is not null && File.Exists(kept) ? (await File.ReadAllTextAsync(kept, cancellationToken)).TrimEnd() : null;
         return new DiagnoseResult(last, holder, holder is not null && DeploymentLock.IsStale(holder), diagnosis, runDiagnosis);

@@ -53,10 +53,18 @@ internal sealed class DeploymentLock : IDisposable
                 var aside = $"{path}.broken-{Guid.NewGuid():N}";
                 try
                 {
-                    File.Move(path, aside);
-                    File.Delete(aside);
+                    if (Directory.Exists(path))
+                    {
+                        Directory.Move(path, aside);
+                        Directory.Delete(aside, recursive: true);
+                    }
+                    else
+                    {
+                        File.Move(path, aside);
+                        File.Delete(aside);
+                    }
                 }
-                catch (FileNotFoundException)
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
                 {
                 }
 
@@ -126,14 +134,16 @@ internal sealed class DeploymentLock : IDisposable
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        File.WriteAllText(temp, JsonSerializer.Serialize(owner, StateJson.Default.LockOwner) + "\n");
         try
         {
+            // Inside the try: a write that fails half-way (disk full) must not leave its temp file behind.
+            File.WriteAllText(temp, JsonSerializer.Serialize(owner, StateJson.Default.LockOwner) + "\n");
+
             // Without overwrite, .NET links the file into place (link(2) fails when the name exists): atomic and exclusive.
             File.Move(temp, path, overwrite: false);
             return true;
         }
-        catch (IOException) when (File.Exists(path))
+        catch (IOException) when (File.Exists(path) || Directory.Exists(path))
         {
             return false;
         }
@@ -145,18 +155,21 @@ internal sealed class DeploymentLock : IDisposable
 
     private static LockOwner? Read(string path)
     {
+        // Only a hand edit (or disk trouble) makes a lock that is a folder, holds 'null' or is not JSON (the file is
+        // written whole before it appears): held by nobody alive, so a stale lock like any other.
+        var unreadable = new LockOwner("unknown", Environment.MachineName, 0, 0, DateTimeOffset.MinValue, "unknown", "unknown");
+        if (Directory.Exists(path)) return unreadable;
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(path), StateJson.Default.LockOwner);
+            return JsonSerializer.Deserialize(File.ReadAllText(path), StateJson.Default.LockOwner) ?? unreadable;
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
-            // Only a hand edit can produce this (the file is written whole before it appears): treat as held by nobody alive.
-            return new LockOwner("unknown", Environment.MachineName, 0, 0, DateTimeOffset.MinValue, "unknown", "unknown");
+            return unreadable;
         }
     }
 

@@ -23,6 +23,15 @@ public sealed class PipelineEngine(PipelineOptions options)
         options.Trace?.Mark("locked");
         if (held.Replaced is { } stale) options.Reporter.Warn($"broke the stale lock of {stale}");
 
+        try
+        {
+            runs.Latest();
+        }
+        catch (DamagedRunException damaged) when (request.BreakLock)
+        {
+            options.Reporter.Warn($"{damaged.Message}: moved to {runs.SetAside(damaged.RunId)} (--break-lock)");
+        }
+
         // Its lock is gone (released or broken): it will never finish, and this run supersedes it.
         if (runs.AbandonInterrupted($"run {id}", now) is { } interrupted)
         {

@@ -26,13 +26,24 @@ public sealed class RunStore(DeploymentLayout layout)
         try
         {
             return JsonSerializer.Deserialize(File.ReadAllText(file), StateJson.Default.RunRecord)
-                ?? throw new JsonException("empty document");
+                ?? throw new JsonException("the file holds null");
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
-            throw new SlipwayException(FailureReason.InvalidInput, $"{file} is not a valid run record: {ex.Message}",
-                "it is Slipway's state; move the run folder away if it was edited by hand");
+            throw new DamagedRunException(runId, file, ex.Message, SetAsideFolder);
         }
+    }
+
+    /// <summary>Where <see cref="SetAside"/> moves damaged runs: out of runs/, kept for a look.</summary>
+    public string SetAsideFolder => Path.Combine(layout.State, "runs-damaged");
+
+    /// <summary>Moves a run whose record cannot be read out of runs/ (to <see cref="SetAsideFolder"/>), so the next run can start.</summary>
+    public string SetAside(string runId)
+    {
+        System.IO.Directory.CreateDirectory(SetAsideFolder);
+        var target = Path.Combine(SetAsideFolder, $"{runId}-{Guid.NewGuid().ToString("N")[..6]}");
+        System.IO.Directory.Move(Directory(runId), target);
+        return target;
     }
 
     /// <summary>Run ids, oldest first (ids start with a UTC timestamp).</summary>
@@ -78,4 +89,12 @@ public sealed class RunStore(DeploymentLayout layout)
             System.IO.Directory.Delete(Directory(id), recursive: true);
         }
     }
+}
+
+/// <summary>A run record that cannot be read (hand edit, disk trouble): named, with the way out.</summary>
+public sealed class DamagedRunException(string runId, string file, string why, string setAsideFolder)
+    : SlipwayException(FailureReason.InvalidInput, $"the run record {file} cannot be read ({why})",
+        $"'deployment --dir D start --break-lock' (or restart/rollback --break-lock) moves that run to {setAsideFolder} and starts a new one; nothing else is touched")
+{
+    public string RunId { get; } = runId;
 }

@@ -251,6 +251,57 @@ public sealed class PipelineEngineTests : IDisposable
         Assert.Contains(reporter.Lines, l => l.StartsWith("warn: broke the stale lock of run 20200101-000000-start-dead", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("null")]
+    [InlineData("not json {")]
+    [InlineData("")]
+    [InlineData(null)] // a folder where the lock file belongs
+    public async Task A_lock_that_is_null_garbage_or_a_folder_is_a_stale_lock_like_any_other(string? content)
+    {
+        var lockPath = Path(".slipway", "lock");
+        Directory.CreateDirectory(Path(".slipway"));
+        if (content is null)
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(lockPath, "inside"));
+        }
+        else
+        {
+            File.WriteAllText(lockPath, content);
+        }
+
+        var refused = await Assert.ThrowsAsync<SlipwayException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
+        Assert.Equal(FailureReason.Locked, refused.Reason);
+        Assert.Contains("stale lock", refused.Message);
+        Assert.Contains("--break-lock", refused.Hint);
+
+        var run = (await Engine().RunAsync(_d, Start() with { BreakLock = true }, CancellationToken.None)).Run;
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.False(File.Exists(lockPath) || Directory.Exists(lockPath), "the run releases the lock it took");
+        Assert.Empty(Directory.GetFiles(Path(".slipway"), "lock.*"));
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("{ \"id\": ")]
+    public async Task An_unreadable_run_record_is_named_with_the_way_out_and_break_lock_sets_it_aside(string content)
+    {
+        await Engine().RunAsync(_d, Start(), CancellationToken.None);
+        var damaged = LatestRun().Id;
+        File.WriteAllText(Path(".slipway", "runs", damaged, "run.json"), content);
+
+        var refused = await Assert.ThrowsAsync<DamagedRunException>(() => Engine().RunAsync(_d, Start(), CancellationToken.None));
+        Assert.Contains("run.json", refused.Message);
+        Assert.Contains("--break-lock", refused.Hint);
+        await Assert.ThrowsAsync<DamagedRunException>(() => Engine().ResumeAsync(_d, breakLock: false, CancellationToken.None));
+
+        var reporter = new RecordingReporter();
+        var run = (await Engine(reporter: reporter).RunAsync(_d, Start() with { BreakLock = true }, CancellationToken.None)).Run;
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.Contains(reporter.Lines, l => l.StartsWith("warn: the run record", StringComparison.Ordinal) && l.Contains("runs-damaged"));
+        Assert.Single(Directory.GetDirectories(Path(".slipway", "runs-damaged")));
+    }
+
     [Fact]
     public async Task A_lock_from_another_host_is_never_called_stale_but_break_lock_takes_it()
     {
