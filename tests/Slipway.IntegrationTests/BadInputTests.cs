@@ -20,6 +20,29 @@ public sealed class BadInputTests
         Assert.False(Directory.Exists(ws.Combine("outside")), "the escaping volume folder must not be created");
     }
 
+    [Theory]
+    [InlineData("./overrides")]
+    [InlineData("./overrides/x")]
+    [InlineData("./compose")]
+    [InlineData("./config")]
+    [InlineData("./.slipway")]
+    [InlineData("./data/../overrides")]
+    [InlineData("./spec.yml")]
+    [InlineData("./deployment.yml")]
+    public async Task Create_with_a_volume_path_into_the_deployment_directorys_own_files_fails_with_exit_3_naming_the_volume(string path)
+    {
+        await using var ws = new Workspace();
+        var spec = await ws.InitAsync(Paths.HelloStack, "hello-spec.yml");
+        var text = await File.ReadAllTextAsync(spec);
+        await File.WriteAllTextAsync(spec, text.Replace("hello-data: \"./data/hello-data\"", $"hello-data: \"{path}\"", StringComparison.Ordinal));
+
+        var result = await CreateExpectingInvalidInput(ws, spec);
+        Assert.Contains("volume 'hello-data'", result.StandardError);
+        Assert.Contains("own files", result.StandardError);
+        Assert.Contains("hello-spec.yml:", result.StandardError);
+        FileSystemFailureTests.AssertPlainWords(result.StandardError);
+    }
+
     [Fact]
     public async Task Create_with_an_unknown_spec_key_fails_with_exit_3_naming_the_key_and_leaves_nothing()
     {

@@ -16,6 +16,19 @@ internal static class HostPaths
         return IsInside(deploymentDirectory, full) && full != Path.TrimEndingDirectorySeparator(Path.GetFullPath(deploymentDirectory)) ? full : null;
     }
 
+    /// <summary>
+    /// What in D a volume path would expose when it reaches into D's own files (rendered compose and config, overrides,
+    /// state, identity): a container could then rewrite what the next run applies. Null for D/data/... and for paths
+    /// outside D.
+    /// </summary>
+    public static string? IntoDeploymentFiles(string hostPath, string deploymentDirectory)
+    {
+        if (!IsInside(deploymentDirectory, hostPath)) return null;
+        var relative = Path.GetRelativePath(Path.GetFullPath(deploymentDirectory), Path.GetFullPath(hostPath)).Replace('\\', '/');
+        var first = relative.Split('/')[0];
+        return first is DeploymentLayout.DataFolder ? null : first;
+    }
+
     public static bool IsInside(string directory, string path)
     {
         var root = Path.GetFullPath(directory).TrimEnd('/') + "/";

@@ -17,8 +17,14 @@ public sealed record InitOptions
 
     public DeployTarget DeployTo { get; init; } = DeployTarget.Compose;
 
-    /// <summary>Config from <c>--config-file</c> then <c>--config</c>, in order (later wins).</summary>
+    /// <summary>Config from <c>--config</c>, in order (later wins); written into the spec.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Config { get; init; } = [];
+
+    /// <summary>
+    /// <c>env-files</c> to write (<c>--config-file</c>, relative to the spec's folder): its values are secrets and stay
+    /// in that host-local file; the spec, which goes to git, only names it.
+    /// </summary>
+    public IReadOnlyList<string> EnvFiles { get; init; } = [];
 
     public PortMappingMode PortMode { get; init; } = PortMappingMode.AnyVariableRandom;
 
@@ -56,6 +62,7 @@ public static partial class SpecGenerator
         }
 
         if (config.Children.Count > 0) spec.Add("config", config);
+        if (options.EnvFiles.Count > 0) spec.Add("env-files", new YamlSequenceNode(options.EnvFiles.Select(f => (YamlNode)Text(f))));
 
         var ports = new YamlMappingNode();
         var used = new HashSet<int>();

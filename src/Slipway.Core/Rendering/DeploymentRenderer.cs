@@ -160,6 +160,13 @@ public static class DeploymentRenderer
                     continue;
                 }
 
+                if (HostPaths.IntoDeploymentFiles(hostPath, deploymentDirectory) is { } own)
+                {
+                    diagnostics.Error(DiagnosticCodes.PathEscapes, $"volume '{volume.Name}' path '{path}' reaches into the deployment directory's own files ({own}); a container could rewrite what Slipway applies next", volume.Location,
+                        $"keep data volumes under ./data/ (e.g. ./data/{volume.Name}), or use an absolute path outside the deployment directory");
+                    continue;
+                }
+
                 // On k8s the path is on a cluster node, not on this machine.
                 if (spec.DeployTo != DeployTarget.K8s && !HostPaths.IsInside(deploymentDirectory, hostPath) && !files.DirectoryExists(hostPath))
                 {

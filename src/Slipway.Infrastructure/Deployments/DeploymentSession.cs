@@ -1,4 +1,3 @@
-using Slipway.Infrastructure.Files;
 using Slipway.Core.Compose;
 using Slipway.Core.Config;
 using Slipway.Core.Deployments;
@@ -6,6 +5,8 @@ using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Core.Yaml;
+using Slipway.Infrastructure.Files;
+using Slipway.Infrastructure.Registry;
 
 namespace Slipway.Infrastructure.Deployments;
 
@@ -29,11 +30,11 @@ public sealed class DeploymentSession
         Spec = spec;
         Stack = stack;
         Config = config;
-        SecretValues = secrets;
         PodFiles = podFiles;
         OverrideFiles = overrideFiles;
         Overrides = overrides;
         _sourceSpec = new Lazy<SourceSpec>(ReadSourceSpec);
+        SecretValues = [.. secrets, .. RegistryTokenValue()];
     }
 
     public DeploymentLayout Layout { get; }
@@ -61,8 +62,9 @@ public sealed class DeploymentSession
     public IReadOnlyList<DotEnvEntry> Config { get; }
 
     /// <summary>
-    /// Values that must never reach a log: generated secrets (<c>$generate:...$</c> in the spec) and everything that came
-    /// from env-files or credentials-files (keys of config.env the spec's config does not set to a literal).
+    /// Values that must never reach a log: generated secrets (<c>$generate:...$</c> in the spec), everything that came
+    /// from env-files or credentials-files (keys of config.env the spec's config does not set to a literal), and the
+    /// registry token (registry-credentials' token-env or token-file) when it can be read now.
     /// </summary>
     public IReadOnlyList<string> SecretValues { get; }
 
@@ -180,6 +182,23 @@ public sealed class DeploymentSession
             : [];
         var overrides = overrideFiles.Select(f => ReadCompose(f, values)).ToList();
         return new DeploymentSession(layout, identity, spec, stack, config, secrets, podFiles, overrideFiles, overrides);
+    }
+
+    /// <summary>
+    /// The registry token as the push will read it, so that every log and hook output redacts it even though D never
+    /// stores it. Unreadable now means nothing to redact (the push reports why it has no token).
+    /// </summary>
+    private IEnumerable<string> RegistryTokenValue()
+    {
+        if (Spec.RegistryCredentials is not { } credentials) return [];
+        try
+        {
+            return RegistryToken.Resolve(credentials, SpecDirectory, Environment.GetEnvironmentVariable) is { HasToken: true, Token: { } token } ? [token] : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 
     /// <summary>

@@ -49,9 +49,10 @@ public sealed class DeployInit(SlipwayEnvironment env)
         CheckTargetOptions(request);
         var diagnostics = new DiagnosticBag();
         var config = new List<KeyValuePair<string, string>>();
+        var fromFile = new List<KeyValuePair<string, string>>();
         if (request.ConfigFile is not null)
         {
-            config.AddRange(ReadDotEnv(env.Resolve(request.ConfigFile), diagnostics));
+            fromFile.AddRange(ReadDotEnv(env.Resolve(request.ConfigFile), diagnostics));
         }
 
         foreach (var pair in request.Config)
@@ -68,7 +69,7 @@ public sealed class DeployInit(SlipwayEnvironment env)
         diagnostics.ThrowIfErrors();
         var stackDirectory = StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, new DiskHostFiles());
         var stack = Stack.Load(stackDirectory, new DiskHostFiles(), diagnostics);
-        var values = config.ToDictionary(c => c.Key, c => c.Value);
+        var values = fromFile.Concat(config).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         var bundle = StackBundle.Load(stack, env.RepositoryBase, k => values.GetValueOrDefault(k), diagnostics);
 
         var hookResult = await new HookRunner(env.Runner).RunAsync(stack, "init",
@@ -84,12 +85,20 @@ public sealed class DeployInit(SlipwayEnvironment env)
             StackReference = reference,
             DeployTo = request.DeployTo,
             Config = config,
+            EnvFiles = request.ConfigFile is null ? [] : [RelativeReference(Path.GetDirectoryName(output)!, env.Resolve(request.ConfigFile))],
             PortMode = request.PortMode,
             KubeConfig = request.KubeConfig,
             ImageRegistry = request.ImageRegistry,
         }, hookSpec, env.Random);
 
         AtomicFile.WriteText(output, text);
+        if (request.ConfigFile is not null)
+        {
+            // The spec is committed to git; secrets never are. The file is named in env-files and read at create.
+            diagnostics.Warning(DiagnosticCodes.InvalidValue,
+                $"the values of {request.ConfigFile} are not copied into {request.Output}: the spec names the file in 'env-files' (keep it on this host, chmod 600, outside git)");
+        }
+
         return diagnostics.Sorted();
     }
 

@@ -6,7 +6,7 @@ using Slipway.Infrastructure.Tools;
 namespace Slipway.Infrastructure.Verification;
 
 /// <summary>
-/// env-files hold secrets and per-host values and belong on the host, outside git. This warns
+/// env-files (and a registry token file) hold secrets and per-host values and belong on the host, outside git. This warns
 /// when one is tracked by git or readable by every user of the machine. Warnings, not errors: the operator may have
 /// reasons, but should hear about it before the next push.
 /// </summary>
@@ -17,20 +17,22 @@ internal sealed class EnvFileHygiene(Git git)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var warnings = new List<Diagnostic>();
-        foreach (var file in spec.CredentialsFiles.Concat(spec.EnvFiles))
+        var files = spec.CredentialsFiles.Concat(spec.EnvFiles).Select(f => (f.Value, f.Location, What: "env file")).ToList();
+        if (spec.RegistryCredentials is { TokenFile: { } tokenFile } credentials) files.Add((tokenFile, credentials.Location, What: "registry token file"));
+        foreach (var (value, location, what) in files)
         {
-            var path = Path.GetFullPath(Path.Combine(spec.Directory, StackResolver.ExpandHome(file.Value)));
+            var path = Path.GetFullPath(Path.Combine(spec.Directory, StackResolver.ExpandHome(value)));
             if (!File.Exists(path)) continue;
             if (await git.IsTrackedAsync(path, cancellationToken))
             {
-                warnings.Add(Diagnostic.Warning(DiagnosticCodes.InvalidValue, $"env file {path} is tracked by git: its values would be in the repository's history",
-                    file.Location, $"git rm --cached {Path.GetFileName(path)}, add it to .gitignore, and rotate the secrets it held"));
+                warnings.Add(Diagnostic.Warning(DiagnosticCodes.InvalidValue, $"{what} {path} is tracked by git: its values would be in the repository's history",
+                    location, $"git rm --cached {Path.GetFileName(path)}, add it to .gitignore, and rotate the secrets it held"));
             }
 
             if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.OtherRead) != 0)
             {
-                warnings.Add(Diagnostic.Warning(DiagnosticCodes.InvalidValue, $"env file {path} is readable by every user of this machine",
-                    file.Location, $"chmod 600 {path}"));
+                warnings.Add(Diagnostic.Warning(DiagnosticCodes.InvalidValue, $"{what} {path} is readable by every user of this machine",
+                    location, $"chmod 600 {path}"));
             }
         }
 

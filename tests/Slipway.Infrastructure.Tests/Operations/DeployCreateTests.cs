@@ -203,13 +203,14 @@ public sealed class DeployCreateTests : IDisposable
     }
 
     [Fact]
-    public async Task A_volume_folder_that_cannot_be_created_removes_the_fresh_directory()
+    public async Task A_volume_folder_inside_a_file_of_the_deployment_directory_is_refused_and_leaves_nothing()
     {
-        // config.env is a file, so a volume folder below it cannot be made after D is in place.
+        // config.env is one of D's own files: a volume below it is refused before anything is written.
         SampleStack.Write(_workspace, "stack: ./stack\nvolumes:\n  web-data: ./config.env/web-data\n");
 
-        await Assert.ThrowsAnyAsync<IOException>(() => CreateAsync());
+        var ex = await Assert.ThrowsAsync<InvalidInputException>(() => CreateAsync());
 
+        Assert.Contains("own files (config.env)", ex.Message);
         AssertNothingLeftBehind();
     }
 

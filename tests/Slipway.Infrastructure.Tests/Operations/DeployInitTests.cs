@@ -120,14 +120,17 @@ public sealed class DeployInitTests : IDisposable
     }
 
     [Fact]
-    public async Task Config_file_values_come_first_and_config_pairs_override_them()
+    public async Task A_config_file_is_named_in_env_files_and_its_secret_values_never_reach_the_spec()
     {
-        _workspace.WriteFile("host.env", "GREETING=from-file\nONLY_FILE=file\n");
+        _workspace.WriteFile("host.env", "DB_PASSWORD=hunter2-sekrit\nONLY_FILE=file-sekrit\n");
 
-        await InitAsync(Request() with { ConfigFile = "host.env", Config = [new("GREETING", "from-flag"), new("ONLY_FLAG", "flag")] });
+        var warnings = await InitAsync(Request() with { ConfigFile = "host.env", Config = [new("GREETING", "from-flag")] });
 
-        var config = Config(Parse("new-spec.yml"));
-        Assert.Equal(new Dictionary<string, string> { ["GREETING"] = "from-flag", ["ONLY_FILE"] = "file", ["ONLY_FLAG"] = "flag" }, config);
+        var text = File.ReadAllText(_workspace.Combine("new-spec.yml"));
+        Assert.DoesNotContain("sekrit", text);
+        Assert.Contains("env-files:\n- \"./host.env\"", text);
+        Assert.Equal(new Dictionary<string, string> { ["GREETING"] = "from-flag" }, Config(Parse("new-spec.yml")));
+        Assert.Contains(warnings, w => w.Message.Contains("not copied into", StringComparison.Ordinal) && w.Message.Contains("env-files", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -48,6 +48,23 @@ public sealed class EnvFileHygieneTests : IDisposable
     }
 
     [Fact]
+    public async Task A_registry_token_file_readable_by_everyone_is_warned_about_like_an_env_file()
+    {
+        var path = _workspace.WriteFile("ops/registry.token", "tok\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var diagnostics = new DiagnosticBag();
+        var specPath = _workspace.WriteFile("ops/spec.yml", "stack: ./stack\nregistry-credentials:\n  server: r.example.org\n  username: bot\n  token-file: registry.token\n");
+        var spec = SpecParser.Parse(File.ReadAllText(specPath), specPath, diagnostics);
+        Assert.False(diagnostics.HasErrors);
+
+        var warnings = await new EnvFileHygiene(new Git(new SystemProcessRunner())).CheckAsync(spec, CancellationToken.None);
+
+        var warning = Assert.Single(warnings);
+        Assert.Equal($"registry token file {path} is readable by every user of this machine", warning.Message);
+        Assert.Equal($"chmod 600 {path}", warning.Hint);
+    }
+
+    [Fact]
     public async Task An_env_file_readable_by_everyone_is_warned_about()
     {
         var path = _workspace.WriteFile("ops/host.env", "TOKEN=abc\n");

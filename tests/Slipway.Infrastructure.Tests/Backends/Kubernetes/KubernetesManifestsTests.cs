@@ -59,7 +59,7 @@ public sealed class KubernetesManifestsTests
     [Theory]
     [InlineData("- just\n- a list\n", "must be a mapping")]
     [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n", "metadata.name")]
-    [InlineData("apiVersion: v1\nkind: [\n", "not valid YAML")]
+    [InlineData("apiVersion: v1\nkind: [\n", "invalid YAML")]
     public void Malformed_manifests_are_refused_with_file_and_line(string text, string expected)
     {
         var error = Assert.ThrowsAny<SlipwayException>(() => KubernetesManifests.Parse(text, "/d/k8s/manifests.yml"));
