@@ -16,8 +16,27 @@ internal sealed class DiskHostFiles : IHostFiles
     public bool IsExecutable(string path) =>
         !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
 
-    public IReadOnlyList<string> FilesUnder(string directory) =>
-        Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).ToList();
+    public IReadOnlyList<string> FilesUnder(string directory)
+    {
+        var found = new List<string>();
+        var pending = new Stack<string>([directory]);
+        while (pending.Count > 0)
+        {
+            foreach (var entry in new DirectoryInfo(pending.Pop()).EnumerateFileSystemInfos())
+            {
+                // A linked folder is listed, not entered: its target may be anywhere on the host.
+                if (entry.LinkTarget is null && entry is DirectoryInfo sub) pending.Push(sub.FullName);
+                else found.Add(entry.FullName);
+            }
+        }
+
+        return found;
+    }
+
+    public string? LinkTarget(string path) => new FileInfo(path).LinkTarget;
+
+    public bool IsPrivate(string path) =>
+        !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) == 0;
 
     public HostPathEntry Stat(string path)
     {

@@ -46,18 +46,35 @@ internal static class ConfigFolders
         foreach (var folder in folders)
         {
             var source = Path.Combine(configRoot, folder);
+            if (Link(source, configRoot, files, diagnostics)) continue;
             if (files.FileExists(source))
             {
-                yield return new RenderedFile($"config/{folder}", files.ReadBytes(source), Executable: files.IsExecutable(source));
+                yield return new RenderedFile($"config/{folder}", files.ReadBytes(source), Secret: files.IsPrivate(source), Executable: files.IsExecutable(source));
                 continue;
             }
 
             if (!files.DirectoryExists(source)) continue;
             foreach (var path in files.FilesUnder(source).Order(StringComparer.Ordinal))
             {
+                if (Link(path, configRoot, files, diagnostics)) continue;
                 var relative = Path.GetRelativePath(configRoot, path).Replace('\\', '/');
-                yield return new RenderedFile($"config/{relative}", files.ReadBytes(path), Executable: files.IsExecutable(path));
+
+                // A file only its owner may read (a key) stays so in D and in every revision.
+                yield return new RenderedFile($"config/{relative}", files.ReadBytes(path), Secret: files.IsPrivate(path), Executable: files.IsExecutable(path));
             }
         }
+    }
+
+    /// <summary>
+    /// True (with an error) when <paramref name="path"/> is a symbolic link. Links are never copied into D: one could
+    /// point anywhere on the host (/etc/shadow, a whole tree), and a copied target would lose what the link meant.
+    /// </summary>
+    private static bool Link(string path, string configRoot, IHostFiles files, DiagnosticBag diagnostics)
+    {
+        if (files.LinkTarget(path) is not { } target) return false;
+        var relative = "config/" + Path.GetRelativePath(configRoot, path).Replace('\\', '/');
+        diagnostics.Error(DiagnosticCodes.PathEscapes, $"the stack's {relative} is a symbolic link (to {target}); Slipway does not follow or copy links in config/",
+            new SourceLocation(path, 1, 1), "put the file itself into the stack's config/ folder");
+        return true;
     }
 }
