@@ -97,6 +97,20 @@ public sealed class StackTests : IDisposable
         Assert.Equal(file, stack.ComposeFile(pod, _workspace.Combine("repos")));
     }
 
+    [Theory]
+    [InlineData("git.vdb.to/cerc-io/webapp-deployment-status-api", "./", "repos/webapp-deployment-status-api/docker-compose.yml")] // webapp-deployer-backend
+    [InlineData("test-restart-pod-a", ".", "repos/test-restart-pod-a/docker-compose.yml")]                                        // test-restart-multi
+    [InlineData("cerc-io/hosting", "gitea", "repos/hosting/gitea/docker-compose.yml")]                                            // package-registry
+    public void Laconic_sos_bundled_repository_pods_are_found_in_the_dev_root(string repository, string path, string expected)
+    {
+        _workspace.WriteFile("s/stack.yml", "pods: [web]\n");
+        var file = _workspace.WriteFile(expected, "services: {}\n");
+        var stack = Stack.Load(_workspace.Combine("s"), new DiskHostFiles(), new DiagnosticBag());
+        var pod = new PodReference("p", new SourceLocation("stack.yml", 1, 1)) { Repository = repository, Path = path };
+
+        Assert.Equal(Path.GetFullPath(file), Path.GetFullPath(stack.ComposeFile(pod, _workspace.Combine("repos"))!));
+    }
+
     [Fact]
     public void Stack_name_defaults_to_the_directory_name()
     {
