@@ -42,6 +42,7 @@ internal static class DeploymentWriter
             WriteConfigHashKey(staging, configHashKey);
             Directory.CreateDirectory(Path.Combine(staging, DeploymentLayout.OverridesFolder));
             Directory.CreateDirectory(Path.Combine(staging, DeploymentLayout.StateFolder, "logs"));
+            FixFolderModes(staging);
             Directory.Move(staging, directory);
         }
         catch
@@ -124,6 +125,16 @@ internal static class DeploymentWriter
     public static void WriteConfigHashKey(string directory, byte[] key) =>
         AtomicFile.Write(new DeploymentLayout(directory).ConfigHashKey, key, SecretMode);
 
+    /// <summary>Every folder of a new D 0755, whatever the caller's umask: never writable by other users.</summary>
+    private static void FixFolderModes(string root)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        const UnixFileMode Folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(root, Folder);
+        foreach (var folder in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories)) File.SetUnixFileMode(folder, Folder);
+    }
+
     private static void WriteFile(string path, RenderedFile file) =>
         AtomicFile.Write(path, file.Content, file.Secret ? SecretMode : file.Executable ? ExecutableMode : null);
 
@@ -132,7 +143,12 @@ internal static class DeploymentWriter
     {
         foreach (var directory in rendered.Directories)
         {
+            // The folders this makes get 0755 whatever the umask (the first missing ancestor down to the volume).
+            var first = directory;
+            while (Path.GetDirectoryName(first) is { } parent && !Directory.Exists(parent)) first = parent;
+            var existed = Directory.Exists(first);
             Directory.CreateDirectory(directory);
+            if (!existed) FixFolderModes(first);
         }
 
         foreach (var seed in rendered.Seeds)

@@ -1,8 +1,13 @@
 namespace Slipway.Infrastructure.Files;
 
-/// <summary>Every state write goes through here: write a temp file beside the target, flush, then rename over it.</summary>
+/// <summary>
+/// Every state write goes through here: write a temp file beside the target, flush, then rename over it. The mode is
+/// set explicitly (0644 unless given), so what Slipway writes does not depend on the caller's umask.
+/// </summary>
 internal static class AtomicFile
 {
+    public const UnixFileMode DefaultMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
     public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -11,9 +16,9 @@ internal static class AtomicFile
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                if (mode is { } m && !OperatingSystem.IsWindows())
+                if (!OperatingSystem.IsWindows())
                 {
-                    File.SetUnixFileMode(temp, m);
+                    File.SetUnixFileMode(temp, mode ?? DefaultMode);
                 }
 
                 stream.Write(content);
