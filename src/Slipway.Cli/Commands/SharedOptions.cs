@@ -25,6 +25,9 @@ internal static class SharedOptions
 
     public static TimeSpan? Seconds(this ParseResult parse, Option<int?> option) => parse.GetValue(option) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
+    public static Option<bool> ForceConflicts() =>
+        new("--force-conflicts") { Description = "Kubernetes: take over fields another field manager owns (kubectl apply --force-conflicts); never done without it" };
+
     public static Option<bool> BreakLock() =>
         new("--break-lock") { Description = "Replace a stale lock (its process is gone) instead of refusing" };
 }

@@ -5,6 +5,9 @@ public sealed record ApplyOptions
     /// <summary>Recreate every container even when its configuration did not change.</summary>
     public bool ForceRecreate { get; init; }
 
+    /// <summary>Kubernetes: take over fields another field manager owns instead of failing on them (asked for explicitly only).</summary>
+    public bool ForceConflicts { get; init; }
+
     public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>

@@ -51,6 +51,7 @@ public sealed class PipelineEngine(PipelineOptions options)
             {
                 Services = request.Services,
                 ForceRecreate = request.ForceRecreate,
+                ForceConflicts = request.ForceConflicts,
                 WaitTimeoutSeconds = (int)Math.Ceiling((request.WaitTimeout ?? session.Spec.Rollout.Timeout).TotalSeconds),
                 PerformClusterManagement = request.PerformClusterManagement,
                 ToRevision = request.ToRevision,
@@ -155,7 +156,8 @@ public sealed class PipelineEngine(PipelineOptions options)
             run.Failure = $"{stage.Name} failed: {ex.Message}";
             run.FailureReason = ex.Reason.ToString();
             run.FailureHint = ex.Hint;
-            var target = context.Session.Spec.Rollout.AutoRollback ? context.Revisions.LastGood() : null;
+            // A conflict (fields or a namespace someone else owns) would stop the rollback's apply of the same objects too.
+            var target = context.Session.Spec.Rollout.AutoRollback && ex.Reason != FailureReason.Conflict ? context.Revisions.LastGood() : null;
             run.RollbackTarget = target?.Number;
             foreach (var rest in run.Stages.Where(s => s.State == StageState.Pending))
             {
@@ -215,9 +217,9 @@ public sealed class PipelineEngine(PipelineOptions options)
         {
             run.State = RunState.Failed;
             context.Save();
-            var why = context.Session.Spec.Rollout.AutoRollback
-                ? "there is no good revision to roll back to"
-                : "auto-rollback is off (rollout.auto-rollback: false)";
+            var why = !context.Session.Spec.Rollout.AutoRollback ? "auto-rollback is off (rollout.auto-rollback: false)"
+                : reason == FailureReason.Conflict ? "a rollback would meet the same conflict (it applies the same objects), so none was attempted"
+                : "there is no good revision to roll back to";
             return new RunOutcome(run, context.Log.Path)
             {
                 Message = $"{run.Command} failed ({run.Failure}); {why}, so the failed state is left in place for inspection",

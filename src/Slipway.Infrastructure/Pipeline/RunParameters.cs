@@ -7,6 +7,9 @@ public sealed class RunParameters
 
     public bool ForceRecreate { get; init; }
 
+    /// <summary>Kubernetes: the apply takes over fields another field manager owns.</summary>
+    public bool ForceConflicts { get; init; }
+
     public int WaitTimeoutSeconds { get; init; } = 300;
 
     public bool PerformClusterManagement { get; init; }

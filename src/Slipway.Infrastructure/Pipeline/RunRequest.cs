@@ -11,6 +11,9 @@ public sealed record RunRequest(string Command)
 
     public bool ForceRecreate { get; init; }
 
+    /// <summary>Kubernetes: take over fields another field manager owns (<c>--force-conflicts</c>); never by default.</summary>
+    public bool ForceConflicts { get; init; }
+
     /// <summary>How long apply and verify together may take; null: the spec's <c>rollout.timeout</c> (default 5m). Given, it wins over the spec.</summary>
     public TimeSpan? WaitTimeout { get; init; }
 

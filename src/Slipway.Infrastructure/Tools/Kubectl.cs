@@ -60,17 +60,22 @@ internal sealed class Kubectl(IProcessRunner runner, string executable, IReadOnl
     /// <c>kubectl apply --server-side --field-manager=slipway</c> of <paramref name="yaml"/>. Fields another field manager
     /// owns fail it as a Conflict that names them and says how to take them over; any other failure is DeploymentFailed.
     /// </summary>
-    public async Task ApplyAsync(string yaml, IReadOnlyList<string>? extraSecrets, TimeSpan timeout, CancellationToken cancellationToken, Action<string>? progress = null)
+    public async Task ApplyAsync(string yaml, IReadOnlyList<string>? extraSecrets, TimeSpan timeout, CancellationToken cancellationToken, Action<string>? progress = null,
+        bool forceConflicts = false)
     {
-        var applied = await RunAsync(["apply", "--server-side", "--field-manager=slipway", "-f", "-"], cancellationToken,
+        string[] command = forceConflicts
+            ? ["apply", "--server-side", "--field-manager=slipway", "--force-conflicts", "-f", "-"]
+            : ["apply", "--server-side", "--field-manager=slipway", "-f", "-"];
+        var applied = await RunAsync(command, cancellationToken,
             standardInput: yaml, timeout: timeout, extraSecrets: extraSecrets, progress: progress);
         if (applied.Succeeded) return;
         if (applied.StandardError.Contains("Apply failed with", StringComparison.Ordinal) && applied.StandardError.Contains("conflict", StringComparison.Ordinal))
         {
             throw new SlipwayException(FailureReason.Conflict,
                 $"kubectl apply found fields of this deployment's objects that another field manager owns:\n{ConflictLines(applied.StandardError)}",
-                "someone changed these objects with another tool (kubectl edit/apply, a controller); drop that change, or take the fields over once with "
-                + $"'kubectl {string.Join(' ', Connection)} apply --server-side --field-manager=slipway --force-conflicts -f <objects>'");
+                "someone changed these fields with another tool (kubectl edit/patch/scale, a controller such as an autoscaler): undo that change and run again, "
+                + "or let Slipway take the fields over with 'start --force-conflicts' (the other manager's values are then replaced by the spec's; "
+                + "a controller that keeps writing them will fight it, so remove the field from it or from the spec first)");
         }
 
         throw Failure("apply", applied, FailureReason.DeploymentFailed);

@@ -200,6 +200,35 @@ public sealed class PipelineEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_field_conflict_at_apply_is_not_rolled_back_into_the_same_conflict_and_says_why()
+    {
+        await Engine().RunAsync(_d, Start(), CancellationToken.None);
+        // What the real server answered after 'kubectl patch' of the Deployment's replicas.
+        _backend.OnApply = _ => throw new SlipwayException(FailureReason.Conflict,
+            "kubectl apply found fields of this deployment's objects that another field manager owns:\nerror: Apply failed with 1 conflict: conflict with \"kubectl-patch\" using apps/v1: .spec.replicas",
+            "undo that change, or 'start --force-conflicts'");
+
+        var outcome = await Engine().RunAsync(_d, Start(), CancellationToken.None);
+
+        Assert.Equal(RunState.Failed, outcome.State);
+        Assert.Equal(FailureReason.Conflict, outcome.Reason);
+        Assert.Contains("a rollback would meet the same conflict", outcome.Message);
+        Assert.Contains("\"kubectl-patch\" using apps/v1: .spec.replicas", outcome.Message);
+        Assert.Contains("--force-conflicts", outcome.Hint);
+        Assert.Equal(2, _backend.Applies.Count);
+        Assert.Equal("prepare:done build:skipped push:skipped apply:failed verify:skipped record:skipped diagnose:done", States(LatestRun()));
+    }
+
+    [Fact]
+    public async Task Force_conflicts_reaches_the_backends_apply_only_when_asked()
+    {
+        await Engine().RunAsync(_d, Start(), CancellationToken.None);
+        await Engine().RunAsync(_d, Start() with { ForceConflicts = true }, CancellationToken.None);
+
+        Assert.Equal([false, true], _backend.Applies.Select(a => a.ForceConflicts));
+    }
+
+    [Fact]
     public async Task Auto_rollback_off_leaves_the_failed_release_in_place()
     {
         await Engine().RunAsync(_d, Start(), CancellationToken.None);

@@ -15,9 +15,10 @@ internal static class RestartCommand
         var image = new Option<string[]>("--image") { Description = "SERVICE=IMAGE: run this image for the service (this run and until replaced)", AllowMultipleArgumentsPerToken = false };
         var breakLock = SharedOptions.BreakLock();
         var output = SharedOptions.Output();
+        var forceConflicts = SharedOptions.ForceConflicts();
         var command = new Command("restart", "Sync D from its sources and roll out what changed (prepare … verify, record; rollback when unhealthy)")
         {
-            timeout, force, image, breakLock, output,
+            timeout, force, image, breakLock, output, forceConflicts,
         };
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
         {
@@ -27,6 +28,7 @@ internal static class RestartCommand
                 ForceRecreate = parse.GetValue(force),
                 ServiceImages = ParseImages(parse.GetValue(image) ?? []),
                 BreakLock = parse.GetValue(breakLock),
+                ForceConflicts = parse.GetValue(forceConflicts),
             }, ct);
             return RunOutput.Print(cli.Ui, result, parse.IsJson(output));
         }));

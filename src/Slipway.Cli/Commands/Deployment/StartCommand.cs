@@ -14,9 +14,10 @@ internal static class StartCommand
         var timeout = SharedOptions.RolloutTimeout();
         var breakLock = SharedOptions.BreakLock();
         var output = SharedOptions.Output();
+        var forceConflicts = SharedOptions.ForceConflicts();
         var command = new Command("start", "Run prepare, build, push, apply, verify, record; roll back to the last good revision if unhealthy")
         {
-            services, cluster.Perform, cluster.Skip, timeout, breakLock, output,
+            services, cluster.Perform, cluster.Skip, timeout, breakLock, output, forceConflicts,
         };
         command.Aliases.Add("up");
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
@@ -27,6 +28,7 @@ internal static class StartCommand
                 WaitTimeout = parse.Seconds(timeout),
                 PerformClusterManagement = cluster.IsOn(parse),
                 BreakLock = parse.GetValue(breakLock),
+                ForceConflicts = parse.GetValue(forceConflicts),
             }, ct);
             return RunOutput.Print(cli.Ui, result, parse.IsJson(output));
         }));

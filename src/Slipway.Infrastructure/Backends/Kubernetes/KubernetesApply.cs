@@ -33,7 +33,7 @@ internal sealed class KubernetesApply(KubernetesTarget target)
         var batch = Batch(manifests, pullSecret, existingJobs, options.ImagePins);
 
         options.Progress?.Invoke($"applying {batch.Objects.Count} objects to namespace {ns.Name}");
-        await target.Kubectl.ApplyAsync(batch.Yaml, pullSecret?.SecretForms, TimeSpan.FromMinutes(5), cancellationToken, options.Progress);
+        await target.Kubectl.ApplyAsync(batch.Yaml, pullSecret?.SecretForms, TimeSpan.FromMinutes(5), cancellationToken, options.Progress, options.ForceConflicts);
 
         await PruneAsync(ns.Name, batch.Declared, options.Progress, cancellationToken);
 

@@ -17,32 +17,56 @@ internal sealed class KubernetesPlan(KubernetesTarget target)
 
         if (target.Cluster is null) target.RequireKubeconfig();
         var live = await new NamespaceOwnership(target).CheckAsync(ns.Name, null, cancellationToken);
-        var existingJobs = live is null ? new HashSet<string>() : await apply.ExistingJobsAsync(ns.Name, cancellationToken);
+        if (live is null)
+        {
+            // A server-side diff into a namespace that does not exist fails (NotFound); everything would be created.
+            var fresh = apply.Batch(manifests, pullSecret, new HashSet<string>(), options.ImagePins);
+            return fresh.Objects.Select(o => new PlannedChange(o.Kind, o.Name, "create", o.Kind == "Namespace" ? "does not exist yet" : $"namespace {ns.Name} does not exist yet")).ToList();
+        }
+
+        var existingJobs = await apply.ExistingJobsAsync(ns.Name, cancellationToken);
         var batch = apply.Batch(manifests, pullSecret, existingJobs, options.ImagePins);
+        var existing = await ExistingAsync(ns.Name, batch.Objects, cancellationToken);
         var diff = await target.Kubectl.DiffAsync(batch.Yaml, pullSecret?.SecretForms ?? [], cancellationToken);
-        var changes = ParseDiff(diff, batch.Objects).ToList();
+        var changes = ParseDiff(diff, batch.Objects, existing).ToList();
         changes.AddRange(target.LoadJobObjects().Where(o => o.Kind == "Job" && existingJobs.Contains(o.ResourceName))
             .Select(o => new PlannedChange(o.Kind, o.Name, "unchanged", "already ran; not recreated")));
-        if (live is not null)
+        foreach (var stale in await apply.StaleObjectsAsync(ns.Name, batch.Declared, cancellationToken))
         {
-            foreach (var stale in await apply.StaleObjectsAsync(ns.Name, batch.Declared, cancellationToken))
-            {
-                var slash = stale.IndexOf('/');
-                changes.Add(new PlannedChange(stale[..slash], stale[(slash + 1)..], "delete", "no longer declared"));
-            }
+            var slash = stale.IndexOf('/');
+            changes.Add(new PlannedChange(stale[..slash], stale[(slash + 1)..], "delete", "no longer declared"));
         }
 
         return changes;
     }
 
     /// <summary>
-    /// Reads the unified diff kubectl diff prints (one <c>diff -u -N LIVE/&lt;group.&gt;version.Kind.namespace.name MERGED/...</c>
-    /// section per changed object): a section that adds to an empty file is a create, any other an update, and an
-    /// object without a section is unchanged.
+    /// The objects of the batch that exist now (as <c>kubectl get -o name</c> names them), read from the cluster: what
+    /// decides create or update, since kubectl diff shows a masked Secret that does not exist as a one-line "null".
     /// </summary>
-    public static IEnumerable<PlannedChange> ParseDiff(string diff, IReadOnlyList<ManifestObject> objects)
+    private async Task<IReadOnlySet<string>> ExistingAsync(string ns, IReadOnlyList<ManifestObject> objects, CancellationToken cancellationToken)
     {
-        var sections = new Dictionary<string, (bool Create, int Added, int Removed)>(StringComparer.Ordinal);
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var o in objects.Where(o => o.Kind == "Namespace")) existing.Add(o.ResourceName);
+        var namespaced = await target.Kubectl.RequireAsync("get (objects of the plan)", ["get", KubernetesTarget.OwnedKinds + ",persistentvolumeclaims", "-n", ns, "-l", target.Selector, "-o", "name"], cancellationToken);
+        existing.UnionWith(KubernetesTarget.Lines(namespaced.StandardOutput));
+        if (objects.Any(o => o.Kind == "PersistentVolume"))
+        {
+            var volumes = await target.Kubectl.RequireAsync("get persistentvolumes", ["get", "persistentvolumes", "-l", target.Selector, "-o", "name"], cancellationToken);
+            existing.UnionWith(KubernetesTarget.Lines(volumes.StandardOutput));
+        }
+
+        return existing;
+    }
+
+    /// <summary>
+    /// Reads the unified diff kubectl diff prints (one <c>diff -u -N LIVE/&lt;group.&gt;version.Kind.namespace.name MERGED/...</c>
+    /// section per changed object): a changed object that does not exist yet (<paramref name="existing"/>) is a create,
+    /// one that exists an update, and an object without a section is unchanged.
+    /// </summary>
+    public static IEnumerable<PlannedChange> ParseDiff(string diff, IReadOnlyList<ManifestObject> objects, IReadOnlySet<string> existing)
+    {
+        var sections = new Dictionary<string, (int Added, int Removed)>(StringComparer.Ordinal);
         string? current = null;
         foreach (var line in diff.Split('\n'))
         {
@@ -50,13 +74,12 @@ internal sealed class KubernetesPlan(KubernetesTarget target)
             {
                 current = line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
                 current = current[(current.LastIndexOf('/') + 1)..];
-                sections[current] = (false, 0, 0);
+                sections[current] = (0, 0);
             }
             else if (current is not null)
             {
                 var s = sections[current];
-                if (line.StartsWith("@@ -0,0 ", StringComparison.Ordinal)) sections[current] = s with { Create = true };
-                else if (line.StartsWith('+') && !line.StartsWith("+++", StringComparison.Ordinal)) sections[current] = s with { Added = s.Added + 1 };
+                if (line.StartsWith('+') && !line.StartsWith("+++", StringComparison.Ordinal)) sections[current] = s with { Added = s.Added + 1 };
                 else if (line.StartsWith('-') && !line.StartsWith("---", StringComparison.Ordinal)) sections[current] = s with { Removed = s.Removed + 1 };
             }
         }
@@ -68,7 +91,8 @@ internal sealed class KubernetesPlan(KubernetesTarget target)
             var file = (o.Group.Length == 0 ? "" : o.Group + ".") + version + suffix;
             if (sections.TryGetValue(file, out var s))
             {
-                yield return new PlannedChange(o.Kind, o.Name, s.Create ? "create" : "update", s.Create ? null : $"+{s.Added} -{s.Removed} lines");
+                var create = !existing.Contains(o.ResourceName);
+                yield return new PlannedChange(o.Kind, o.Name, create ? "create" : "update", create ? null : $"+{s.Added} -{s.Removed} lines");
             }
             else
             {

@@ -1,3 +1,4 @@
+using Slipway.Core.Specs;
 using Slipway.Core.Verification;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Verification;
@@ -13,6 +14,11 @@ internal sealed class ApplyStage(DeploymentVerifier verifier) : IStage
     {
         await SpecHookRunner.RunAsync(context.Session, SpecHookPhase.PreDeploy, context.Runner, context.Progress, cancellationToken);
         var pins = context.Run.EffectivePins;
+        if (context.Run.Parameters.ForceConflicts && !context.Session.Target.IsKubernetes())
+        {
+            context.Reporter.Warn($"--force-conflicts does nothing on {context.Session.Target.ToName()}: only Kubernetes has field managers");
+        }
+
         var project = context.Session.Identity.DeploymentId;
         var touched = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var progress = context.Progress;
@@ -65,6 +71,7 @@ internal sealed class ApplyStage(DeploymentVerifier verifier) : IStage
         {
             Wait = false,
             ForceRecreate = !allServices && parameters.ForceRecreate,
+            ForceConflicts = parameters.ForceConflicts,
             Services = allServices ? [] : parameters.Services,
             WaitTimeout = context.WaitTimeout,
             Deadline = deadline,

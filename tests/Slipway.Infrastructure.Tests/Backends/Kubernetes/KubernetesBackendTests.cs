@@ -290,8 +290,20 @@ public sealed class KubernetesBackendTests : IDisposable
         Assert.Equal(FailureReason.Conflict, error.Reason);
         Assert.Contains("conflict with \"kubectl-edit\" using apps/v1: .spec.replicas", error.Message);
         Assert.DoesNotContain("Please review", error.Message);
-        Assert.Contains("--force-conflicts", error.Hint);
+        Assert.Contains("start --force-conflicts", error.Hint);
+        Assert.DoesNotContain("--force-conflicts", ApplyCall().Arguments);
         Assert.DoesNotContain(_runner.Calls, c => c.Arguments.Contains("rollout"));
+    }
+
+    [Fact]
+    public async Task Start_with_force_conflicts_takes_the_fields_over_in_its_apply()
+    {
+        var backend = Backend();
+        FreshCluster();
+
+        await backend.ApplyAsync(Options() with { ForceConflicts = true }, CancellationToken.None);
+
+        Assert.Equal(K("apply", "--server-side", "--field-manager=slipway", "--force-conflicts", "-f", "-"), Argv(ApplyCall()));
     }
 
     [Fact]
@@ -806,7 +818,7 @@ public sealed class KubernetesBackendTests : IDisposable
     // ---- plan, diagnose ----
 
     [Fact]
-    public async Task Plan_reads_kubectl_diff_into_creates_updates_unchanged_and_deletes()
+    public async Task Plan_reads_kubectl_diff_into_creates_updates_unchanged_and_deletes_judging_create_by_what_exists()
     {
         var backend = Backend();
         _runner.On(K("get", "namespace")).Returns(0, NamespaceJson(_d));
@@ -821,11 +833,20 @@ public sealed class KubernetesBackendTests : IDisposable
             diff -u -N /tmp/LIVE-1/v1.Secret.{Ns}.{Id}-registry /tmp/MERGED-1/v1.Secret.{Ns}.{Id}-registry
             --- /tmp/LIVE-1/v1.Secret.{Ns}.{Id}-registry	2025-01-01
             +++ /tmp/MERGED-1/v1.Secret.{Ns}.{Id}-registry	2025-01-01
-            @@ -0,0 +1,12 @@
+            @@ -1 +1,10 @@
+            -null
             +apiVersion: v1
             +data:
             +  .dockerconfigjson: '***'
+            diff -u -N /tmp/LIVE-1/v1.ConfigMap.{Ns}.{Id}-config /tmp/MERGED-1/v1.ConfigMap.{Ns}.{Id}-config
+            --- /tmp/LIVE-1/v1.ConfigMap.{Ns}.{Id}-config	2025-01-01
+            +++ /tmp/MERGED-1/v1.ConfigMap.{Ns}.{Id}-config	2025-01-01
+            @@ -0,0 +1,2 @@
+            +data:
+            +  GREETING: hello
             """);
+        // What exists decides create or update: kubectl shows the new, masked Secret as a one-line "null", not as an empty file.
+        _runner.On(K("get", OwnedKinds + ",persistentvolumeclaims")).Returns(0, Live([.. Declared.Where(d => !d.StartsWith("secret/", StringComparison.Ordinal)), $"persistentvolumeclaim/{Id}-web-data"]));
         _runner.On(K("get", OwnedKinds)).Returns(0, Live([.. Declared, $"configmap/{Id}-old"]));
 
         var changes = await backend.PlanAsync(new ApplyOptions(), CancellationToken.None);
@@ -834,7 +855,7 @@ public sealed class KubernetesBackendTests : IDisposable
         [
             new PlannedChange("Namespace", Ns, "unchanged"),
             new PlannedChange("Secret", $"{Id}-registry", "create"),
-            new PlannedChange("ConfigMap", $"{Id}-config", "unchanged"),
+            new PlannedChange("ConfigMap", $"{Id}-config", "update", "+2 -0 lines"),
             new PlannedChange("PersistentVolumeClaim", $"{Id}-web-data", "unchanged"),
             new PlannedChange("Service", $"{Id}-nodeport-web-8080-tcp", "unchanged"),
             new PlannedChange("Deployment", $"{Id}-web", "update", "+1 -1 lines"),
@@ -850,10 +871,30 @@ public sealed class KubernetesBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failing_diff_is_an_error_not_an_empty_plan()
+    public async Task Plan_before_the_first_start_shows_everything_as_create_without_a_diff_into_the_missing_namespace()
     {
         var backend = Backend();
         _runner.On(K("get", "namespace")).Returns(1, stderr: NotFound);
+        // The real server's answer to a server-side diff into a namespace that does not exist.
+        _runner.On(K("diff")).Returns(2, stderr: $"Error from server (NotFound): namespaces \"{Ns}\" not found\n");
+
+        var changes = await backend.PlanAsync(new ApplyOptions(), CancellationToken.None);
+
+        Assert.Equal(
+            ["Namespace", "Secret", "ConfigMap", "PersistentVolumeClaim", "Service", "Deployment", "Deployment", "Job"],
+            changes.Select(c => c.Kind));
+        Assert.All(changes, c => Assert.Equal("create", c.Action));
+        Assert.Contains($"namespace {Ns} does not exist yet", changes[1].Detail);
+        Assert.DoesNotContain(_runner.Calls, c => c.Arguments.Contains("diff"));
+    }
+
+    [Fact]
+    public async Task A_failing_diff_is_an_error_not_an_empty_plan()
+    {
+        var backend = Backend();
+        _runner.On(K("get", "namespace")).Returns(0, NamespaceJson(_d));
+        _runner.On(K("get", "jobs.batch")).Returns(0);
+        _runner.On(K("get", OwnedKinds + ",persistentvolumeclaims")).Returns(0);
         _runner.On(K("diff")).Returns(2, stderr: "error: unable to recognize \"STDIN\"\n");
 
         var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.PlanAsync(new ApplyOptions(), CancellationToken.None));
