@@ -145,12 +145,89 @@ public sealed class KubernetesRenderTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_bind_source_is_refused_at_create()
+    public void A_missing_absolute_bind_source_in_the_stack_is_refused_at_create()
     {
-        var error = Refused(Kind(), WebCompose.Replace("site.conf:/etc", "missing.conf:/etc"));
+        var error = Refused(Kind(), WebCompose.Replace("../config/web/site.conf", _workspace.Combine("stack", "config", "web", "missing.conf")));
 
         Assert.Contains("does not exist; Kubernetes needs its content now", error.Message);
     }
+
+    [Fact]
+    public void A_relative_bind_whose_source_does_not_exist_yet_warns_naming_it_and_is_read_at_start()
+    {
+        // ./foundry/workspace:/workspace, as five bundled laconic-so stacks have it: laconic-so defers it too.
+        var rendered = Render(Kind(), WebCompose.Replace("../config/web/site.conf:/etc/site.conf:ro", "./foundry/workspace:/workspace"));
+
+        var warning = Assert.Single(rendered.Warnings, w => w.Message.Contains("bind './foundry/workspace:/workspace'", StringComparison.Ordinal));
+        Assert.Contains("does not exist yet", warning.Message);
+        var objects = Objects(rendered);
+        var cm = objects.Single(o => (string?)o["kind"] == "ConfigMap" && (string?)o["metadata"]!["annotations"]?[SlipwayLabels.ConfigMapFolderAnnotation] is not null);
+        Assert.Equal(_workspace.Combine("stack", "compose", "foundry", "workspace"), (string?)cm["metadata"]!["annotations"]![SlipwayLabels.ConfigMapFolderAnnotation]);
+        Assert.NotNull(Template(objects, $"{Id}-web")["metadata"]!["annotations"]![SlipwayLabels.ConfigMapDigestAnnotation]);
+    }
+
+    [Fact]
+    public void An_absolute_bind_of_a_host_system_path_is_a_read_only_host_path_never_copied()
+    {
+        // host-metrics and node-exporter bind /proc, /sys and / of the host.
+        var rendered = Render(Kind(), WebCompose.Replace("../config/web/site.conf:/etc/site.conf:ro", "/proc:/host/proc:ro\n      - /:/rootfs:ro"));
+
+        var pod = Template(Objects(rendered), $"{Id}-web")["spec"]!;
+        Assert.Contains("""{"name":"host-proc","hostPath":{"path":"/proc"}}""", pod["volumes"]!.ToJsonString());
+        Assert.Contains("""{"name":"host-root","hostPath":{"path":"/"}}""", pod["volumes"]!.ToJsonString());
+        Assert.Contains("""{"name":"host-proc","mountPath":"/host/proc","readOnly":"true"}""", pod["containers"]![0]!["volumeMounts"]!.ToJsonString());
+        Assert.DoesNotContain(Objects(rendered), o => (string?)o["kind"] == "ConfigMap" && ((string?)o["metadata"]!["name"])!.Contains("proc", StringComparison.Ordinal));
+        Assert.Contains(rendered.Warnings, w => w.Message.Contains("node-local", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void User_root_is_uid_0_and_other_names_stay_refused()
+    {
+        var rendered = Render(Kind(), WebCompose.Replace("    image: shop/web:1.0.0", "    image: shop/web:1.0.0\n    user: root"));
+        Assert.Equal("0", (string?)Template(Objects(rendered), $"{Id}-web")["spec"]!["containers"]![0]!["securityContext"]!["runAsUser"]);
+
+        var error = Refused(Kind(), WebCompose.Replace("    image: shop/web:1.0.0", "    image: shop/web:1.0.0\n    user: grafana"));
+        Assert.Contains("must be numeric", error.Message);
+    }
+
+    [Fact]
+    public void Two_services_of_one_pod_on_the_same_port_are_refused_naming_both_and_the_port()
+    {
+        var web = WebCompose + "\n    ports:\n      - \"8545\"\n  geth-2:\n    image: shop/geth:1\n    ports:\n      - \"8545\"";
+
+        var error = Refused(Kind(), web);
+
+        Assert.Contains("services 'web' and 'geth-2' of pod 'web' both listen on port 8545/tcp", error.Message);
+        Assert.Contains("compose file of its own", error.Hint);
+    }
+
+    [Fact]
+    public void Start_first_is_a_rolling_update_without_unavailability_and_stop_first_the_default_is_recreate()
+    {
+        var startFirst = Objects(Render(Kind("rollout:\n  strategy: start-first\n")));
+        var stopFirst = Objects(Render(Kind()));
+
+        Assert.Equal("""{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":"0","maxSurge":"1"}}""", Deployment(startFirst, $"{Id}-web")["spec"]!["strategy"]!.ToJsonString());
+        Assert.Equal("""{"type":"Recreate"}""", Deployment(stopFirst, $"{Id}-web")["spec"]!["strategy"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Start_first_with_a_read_write_once_claim_is_recreate_and_says_why()
+    {
+        var web = WebCompose + "\n      - data:/data\nvolumes:\n  data:";
+
+        var rendered = Render(Kind("rollout:\n  strategy: start-first\nvolumes:\n  data: ./data/data\n"), web);
+
+        Assert.Equal("""{"type":"Recreate"}""", Deployment(Objects(rendered), $"{Id}-web")["spec"]!["strategy"]!.ToJsonString());
+        Assert.Equal("""{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":"0","maxSurge":"1"}}""", Deployment(Objects(rendered), $"{Id}-worker")["spec"]!["strategy"]!.ToJsonString());
+        var warning = Assert.Single(rendered.Warnings, w => w.Message.Contains("ReadWriteOnce", StringComparison.Ordinal));
+        Assert.Contains("pod 'web'", warning.Message);
+    }
+
+    private static JsonObject Deployment(List<JsonObject> objects, string name) =>
+        objects.Single(o => (string?)o["kind"] == "Deployment" && (string?)o["metadata"]!["name"] == name);
+
+    private static JsonObject Template(List<JsonObject> objects, string deployment) => Deployment(objects, deployment)["spec"]!["template"]!.AsObject();
 
     [Fact]
     public void A_relative_volume_path_is_refused_for_k8s_and_resolved_against_D_for_kind()

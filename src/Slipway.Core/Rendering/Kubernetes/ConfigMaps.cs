@@ -102,11 +102,34 @@ internal static class ConfigMaps
                 var source = context.Interpolate(mount.Source!);
                 var resolved = RenderContext.ResolveBind(file, source);
                 if (context.HostBinds.ContainsKey(resolved)) continue;
+                if (Path.IsPathRooted(source) && !HostPaths.IsInside(context.Inputs.Bundle.Stack.Directory, resolved) && !HostPaths.IsInside(context.Inputs.DeploymentDirectory, resolved))
+                {
+                    // A system path of the host (/proc, /sys, /, /dev): the node's own, mounted read-only, never copied.
+                    var nodeVolume = KubeNames.Label("host-" + (Sanitize(source.Trim('/')) is { Length: > 0 } s ? s : "root"));
+                    context.HostBinds[resolved] = new HostBind(nodeVolume, "", null) { NodePath = resolved };
+                    context.Diagnostics.Warning(DiagnosticCodes.NotApplicable,
+                        $"{what}: {resolved} is mounted read-only from the node the pod runs on (hostPath): node-local by nature, it shows that node's {resolved}, not this machine's", mount.Location);
+                    continue;
+                }
+
                 var entry = context.Inputs.HostFiles.Stat(resolved);
                 ConfigMapContent? data;
                 string? key = null;
                 switch (entry.Kind)
                 {
+                    case HostPathKind.Missing when !Path.IsPathRooted(source):
+                        // laconic-so defers this: the folder may be made after create. The ConfigMap is made from it at
+                        // each start, like a spec configmap's folder, and start fails if it is still missing then.
+                        context.Diagnostics.Warning(DiagnosticCodes.NotFound,
+                            $"{what}: the source {resolved} does not exist yet; it must exist (a folder of files) when the deployment starts, which reads it into a ConfigMap", mount.Location);
+                        var laterVolume = KubeNames.Label("host-path-" + Sanitize(source));
+                        var laterName = KubeNames.Label($"{context.Id}-{laterVolume}");
+                        var later = ConfigMap(context, laterName, ConfigMapContent.Empty, null);
+                        later["metadata"]!["annotations"] = new JsonObject { [SlipwayLabels.SourceAnnotation] = source, [SlipwayLabels.ConfigMapFolderAnnotation] = resolved };
+                        context.ConfigMaps[laterName] = later;
+                        context.FolderConfigMapDigests[laterName] = ConfigMapContent.Empty.Digest;
+                        context.HostBinds[resolved] = new HostBind(laterVolume, laterName, null);
+                        continue;
                     case HostPathKind.Missing:
                         context.Diagnostics.Error(DiagnosticCodes.NotFound, $"{what}: the source {resolved} does not exist; Kubernetes needs its content now to make a ConfigMap", mount.Location);
                         continue;

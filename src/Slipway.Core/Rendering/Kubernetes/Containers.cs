@@ -135,7 +135,8 @@ internal static class Containers
         if (service.User is { } user)
         {
             // "1000" or "1000:1000"; names cannot be resolved outside the image.
-            var parts = context.Interpolate(user).Split(':');
+            // root is UID/GID 0 in every image; other names stay refused.
+            var parts = context.Interpolate(user).Split(':').Select(p => p == "root" ? "0" : p).ToArray();
             if (parts.Length <= 2 && parts.All(p => long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
             {
                 security["runAsUser"] = long.Parse(parts[0], CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Kubernetes;
 using Slipway.Core.Stacks;
+using Slipway.Core.Verification;
 
 namespace Slipway.Core.Rendering.Kubernetes;
 
@@ -16,13 +17,30 @@ internal static class PodTemplates
         {
             ["replicas"] = context.Spec.Kubernetes.Replicas,
             ["selector"] = new JsonObject { ["matchLabels"] = context.Selector(pod.Name) },
-            // A ReadWriteOnce claim cannot be held by the old and the new pod at once.
-            ["strategy"] = usesClaims
-                ? new JsonObject { ["type"] = "Recreate" }
-                : new JsonObject { ["type"] = "RollingUpdate", ["rollingUpdate"] = new JsonObject { ["maxUnavailable"] = 0, ["maxSurge"] = 1 } },
+            ["strategy"] = Strategy(context, pod, usesClaims),
             ["template"] = template,
         };
         return deployment;
+    }
+
+    /// <summary>
+    /// rollout.strategy: start-first is a RollingUpdate that starts the new pod before the old one stops (maxUnavailable
+    /// 0, maxSurge 1); stop-first (the default) is Recreate. A pod with a ReadWriteOnce claim cannot surge (the old and
+    /// the new pod cannot both hold it), so it stays Recreate, and create says so.
+    /// </summary>
+    private static JsonObject Strategy(RenderContext context, StackComposeFile pod, bool usesClaims)
+    {
+        var rollout = context.Spec.Rollout;
+        if (rollout.Strategy == RolloutStrategy.StartFirst && usesClaims)
+        {
+            context.Diagnostics.Warning(DiagnosticCodes.NotApplicable,
+                $"pod '{pod.Name}' mounts a ReadWriteOnce volume claim, which the old and the new pod cannot hold at once: it is rolled out stop-first (Recreate) despite rollout.strategy start-first",
+                rollout.Location ?? pod.DeclaredAt, "keep the data in a separate pod, or accept the brief stop while it restarts");
+        }
+
+        return rollout.Strategy == RolloutStrategy.StartFirst && !usesClaims
+            ? new JsonObject { ["type"] = "RollingUpdate", ["rollingUpdate"] = new JsonObject { ["maxUnavailable"] = 0, ["maxSurge"] = 1 } }
+            : new JsonObject { ["type"] = "Recreate" };
     }
 
     public static JsonObject Job(RenderContext context, StackComposeFile job)
@@ -53,6 +71,8 @@ internal static class PodTemplates
             hostNetwork |= service.NetworkMode == "host";
             foreach (var key in service.ConsumedKeys(context.Config)) hash.Config(key, context.Config[key]);
         }
+
+        CheckSharedPorts(context, file, containers);
 
         // Every container gets the spec's secrets (all keys, or the listed ones).
         foreach (var secret in kubernetes.Secrets) hash.Secret(secret.Name, secret.Keys);
@@ -109,6 +129,27 @@ internal static class PodTemplates
         };
         var usesClaims = volumes.Any(v => v.Value!["persistentVolumeClaim"] is not null);
         return (template, usesClaims);
+    }
+
+    /// <summary>
+    /// The containers of one pod share one network namespace: two services of a compose file (one pod) listening on the
+    /// same port would collide, so it is refused at create, naming both (the API server only warns "duplicate port").
+    /// </summary>
+    private static void CheckSharedPorts(RenderContext context, StackComposeFile file, JsonArray containers)
+    {
+        var owners = new Dictionary<(int, string), string>();
+        for (var i = 0; i < containers.Count; i++)
+        {
+            var service = file.Compose.Services[i];
+            foreach (var port in containers[i]!["ports"]?.AsArray() ?? [])
+            {
+                var key = ((int)port!["containerPort"]!, (string)port["protocol"]!);
+                if (owners.TryAdd(key, service.Name) || owners[key] == service.Name) continue;
+                context.Diagnostics.Error(DiagnosticCodes.Conflict,
+                    $"services '{owners[key]}' and '{service.Name}' of pod '{file.Name}' both listen on port {key.Item1}/{key.Item2.ToLowerInvariant()}: on Kubernetes the services of one compose file are the containers of one pod, which share one network, so they would collide",
+                    service.Location, $"move '{service.Name}' into a compose file of its own (its own pod in the stack's pods list), or give it another port");
+            }
+        }
     }
 
     /// <summary>One term with every rule: the rules all hold (laconic-so ORed them as separate terms).</summary>

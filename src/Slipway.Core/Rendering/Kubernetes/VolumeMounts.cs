@@ -34,8 +34,16 @@ internal static class VolumeMounts
                     var resolved = RenderContext.ResolveBind(file, context.Interpolate(mount.Source!));
                     if (!context.HostBinds.TryGetValue(resolved, out var bind)) continue; // refused and reported already
                     volumeName = bind.VolumeName;
+                    if (bind.NodePath is { } nodePath)
+                    {
+                        AddVolume(volumes, volumeName, new JsonObject { ["hostPath"] = new JsonObject { ["path"] = nodePath } });
+                        m["readOnly"] = true;
+                        break;
+                    }
+
                     AddVolume(volumes, volumeName, ConfigMapVolume(context, bind.ConfigMapName));
-                    ConsumeConfigMap(context, bind.ConfigMapName, hash);
+                    if (context.FolderConfigMapDigests.TryGetValue(bind.ConfigMapName, out var laterDigest)) hash.FolderConfigMaps[bind.ConfigMapName] = laterDigest;
+                    else ConsumeConfigMap(context, bind.ConfigMapName, hash);
                     m["readOnly"] = true;
                     if (bind.FileKey is not null) m["subPath"] = bind.FileKey;
                     break;
