@@ -102,6 +102,7 @@ public static partial class ComposeParser
             Entrypoint = Words(map.Get("entrypoint")),
             Command = Words(map.Get("command")),
             WorkingDir = Scalar(map, "working_dir"),
+            Healthcheck = ParseHealthcheck(map),
             User = Scalar(map, "user"),
             Privileged = Scalar(map, "privileged") is "true" or "True",
             CapAdd = ScalarList(map, "cap_add"),
@@ -181,6 +182,27 @@ public static partial class ComposeParser
         YamlScalarNode s when !YamlMap.IsNull(s) => ShellWords.Split(s.Value ?? ""),
         _ => null,
     };
+
+    private static ComposeHealthcheck? ParseHealthcheck(YamlMap map)
+    {
+        if (map.Get("healthcheck") is not YamlMappingNode check) return null;
+        if (ScalarOf(check, "disable") is "true" or "True") return ComposeHealthcheck.Disabled;
+        var words = Child(check, "test") switch
+        {
+            YamlSequenceNode seq => seq.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList(),
+            YamlScalarNode s when !YamlMap.IsNull(s) => ["CMD-SHELL", s.Value ?? ""],
+            _ => [],
+        };
+        List<string> command = words switch
+        {
+            ["NONE", ..] => [],
+            ["CMD", .. var rest] => rest,
+            ["CMD-SHELL", .. var rest] => ["/bin/sh", "-c", string.Join(' ', rest)],
+            _ => [],
+        };
+        if (command.Count == 0) return ComposeHealthcheck.Disabled;
+        return new ComposeHealthcheck(command, ScalarOf(check, "interval"), ScalarOf(check, "timeout"), ScalarOf(check, "retries"), ScalarOf(check, "start_period"));
+    }
 
     private static ComposeResources? ParseResources(YamlMap map)
     {

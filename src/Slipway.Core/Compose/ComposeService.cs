@@ -32,6 +32,9 @@ public sealed record ComposeService(string Name, SourceLocation Location)
 
     public string? WorkingDir { get; init; }
 
+    /// <summary>compose <c>healthcheck</c>: null when absent; <see cref="ComposeHealthcheck.Disabled"/> for <c>disable: true</c> or <c>test: NONE</c>.</summary>
+    public ComposeHealthcheck? Healthcheck { get; init; }
+
     public string? User { get; init; }
 
     public bool Privileged { get; init; }

@@ -224,6 +224,19 @@ public sealed class KubernetesRenderTests : IDisposable
         Assert.Contains("pod 'web'", warning.Message);
     }
 
+    [Fact]
+    public void A_compose_healthcheck_is_an_exec_readiness_probe_with_its_timings_and_disable_is_honoured()
+    {
+        var web = WebCompose.Replace("    image: shop/web:1.0.0", "    image: shop/web:1.0.0\n    healthcheck:\n      test: [\"CMD-SHELL\", \"wget -q -O- localhost/health\"]\n      interval: 10s\n      timeout: 3s\n      retries: 5\n      start_period: 1m");
+        var worker = WorkerCompose.Replace("    image: shop/worker:1.0.0", "    image: shop/worker:1.0.0\n    healthcheck:\n      disable: true");
+
+        var objects = Objects(Render(Kind(), web, worker));
+
+        Assert.Equal("""{"exec":{"command":["/bin/sh","-c","wget -q -O- localhost/health"]},"periodSeconds":"10","timeoutSeconds":"3","failureThreshold":"5","initialDelaySeconds":"60"}""",
+            Template(objects, $"{Id}-web")["spec"]!["containers"]![0]!["readinessProbe"]!.ToJsonString());
+        Assert.Null(Template(objects, $"{Id}-worker")["spec"]!["containers"]![0]!["readinessProbe"]);
+    }
+
     private static JsonObject Deployment(List<JsonObject> objects, string name) =>
         objects.Single(o => (string?)o["kind"] == "Deployment" && (string?)o["metadata"]!["name"] == name);
 

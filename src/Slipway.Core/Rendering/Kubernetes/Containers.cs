@@ -5,6 +5,7 @@ using Slipway.Core.Diagnostics;
 using Slipway.Core.Kubernetes;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
+using Slipway.Core.Verification;
 
 namespace Slipway.Core.Rendering.Kubernetes;
 
@@ -38,7 +39,11 @@ internal static class Containers
         if (Ports(context, service) is { Count: > 0 } ports) container["ports"] = ports;
         if (VolumeMounts.Mounts(context, file, service, volumes, hash) is { Count: > 0 } mounts) container["volumeMounts"] = mounts;
         if (Resources(context, service) is { } resources) container["resources"] = resources;
-        if (context.ProxyPorts(service.Name).FirstOrDefault() is var probePort and > 0)
+        if (service.Healthcheck is { IsDisabled: false } check)
+        {
+            container["readinessProbe"] = HealthProbe(context, service, check);
+        }
+        else if (service.Healthcheck is null && context.ProxyPorts(service.Name).FirstOrDefault() is var probePort and > 0)
         {
             container["readinessProbe"] = new JsonObject
             {
@@ -51,6 +56,33 @@ internal static class Containers
 
         if (SecurityContext(context, service) is { Count: > 0 } security) container["securityContext"] = security;
         return container;
+    }
+
+    /// <summary>
+    /// A compose healthcheck as an exec readiness probe: interval → periodSeconds, timeout → timeoutSeconds, retries →
+    /// failureThreshold, start_period → initialDelaySeconds (compose defaults: 30s, 30s, 3, 0s). A pod is then ready
+    /// when compose would call it healthy, which verify waits for.
+    /// </summary>
+    private static JsonObject HealthProbe(RenderContext context, ComposeService service, ComposeHealthcheck check)
+    {
+        int Seconds(string? text, int fallback, string key)
+        {
+            if (text is null) return fallback;
+            if (Durations.TryParse(context.Interpolate(text), out var d)) return Math.Max(1, (int)Math.Ceiling(d.TotalSeconds));
+            context.Diagnostics.Warning(DiagnosticCodes.InvalidValue, $"service '{service.Name}': healthcheck {key} '{text}' is not a duration; the probe uses {fallback}s", service.Location);
+            return fallback;
+        }
+
+        var retries = check.Retries is { } r && int.TryParse(context.Interpolate(r), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 3;
+        var probe = new JsonObject
+        {
+            ["exec"] = new JsonObject { ["command"] = new JsonArray(check.Command.Select(w => (JsonNode)ContainerEnvironment.EscapeKube(context.Interpolate(w))).ToArray()) },
+            ["periodSeconds"] = Seconds(check.Interval, 30, "interval"),
+            ["timeoutSeconds"] = Seconds(check.Timeout, 30, "timeout"),
+            ["failureThreshold"] = retries,
+        };
+        if (check.StartPeriod is not null) probe["initialDelaySeconds"] = Seconds(check.StartPeriod, 0, "start_period");
+        return probe;
     }
 
     /// <summary>Every (port, protocol) of a service's target ports, one port per entry of a range.</summary>
