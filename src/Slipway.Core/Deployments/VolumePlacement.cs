@@ -22,13 +22,15 @@ public sealed record VolumePlacement(string Name, string? HostPath, bool Seeded)
     {
         (DeployTarget.Compose, not null) => $"host directory {HostPath}",
         (DeployTarget.Compose, null) => "Docker named volume",
+        (DeployTarget.Swarm, not null) => $"host directory {HostPath} on the node running the task (every node that may run it needs that path)",
+        (DeployTarget.Swarm, null) => "Docker named volume on the node running the task (per node: a task moved to another node starts empty)",
         (DeployTarget.K8sKind, not null) => $"host directory {HostPath} (kind node {NodePath})",
         (DeployTarget.K8sKind, null) => "kind node container (local-path provisioner)",
         (_, not null) => $"node directory {HostPath} (hostPath volume)",
         _ => "cluster storage (default StorageClass)",
     };
 
-    public string SurvivesPodRestart => Target == DeployTarget.K8s && HostPath is not null ? "same node only" : "yes";
+    public string SurvivesPodRestart => Target is DeployTarget.K8s or DeployTarget.Swarm ? "same node only" : "yes";
 
     public string SurvivesStop => "yes";
 
@@ -36,7 +38,7 @@ public sealed record VolumePlacement(string Name, string? HostPath, bool Seeded)
 
     public string SurvivesClusterDeletion => (Target, HostPath) switch
     {
-        (DeployTarget.Compose, _) => "-",
+        (DeployTarget.Compose or DeployTarget.Swarm, _) => "-",
         (DeployTarget.K8sKind, not null) => "yes",
         (DeployTarget.K8sKind, null) => "no",
         (_, not null) => "only with the node's disk",
@@ -47,5 +49,7 @@ public sealed record VolumePlacement(string Name, string? HostPath, bool Seeded)
         ? HostPath is not null
             ? $"{Name}: host directory {HostPath} (kept by stop and stop --delete-volumes)"
             : $"{Name}: Docker named volume (kept by stop; removed by stop --delete-volumes)"
+        : Target == DeployTarget.Swarm
+            ? $"{Name}: {Where}; task restart: {SurvivesPodRestart}; stop: {SurvivesStop}; stop --delete-volumes: {(HostPath is not null ? "yes (data kept)" : "no (this node's copy)")}"
         : $"{Name}: {Where}; pod restart: {SurvivesPodRestart}; stop: {SurvivesStop}; stop --delete-volumes: {SurvivesDeleteVolumes}; cluster deletion: {SurvivesClusterDeletion}";
 }

@@ -4,6 +4,7 @@ using Slipway.Core.Diagnostics;
 using Slipway.Core.Files;
 using Slipway.Core.Rendering.Compose;
 using Slipway.Core.Rendering.Kubernetes;
+using Slipway.Core.Rendering.Swarm;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Core.Yaml;
@@ -70,6 +71,24 @@ public static class DeploymentRenderer
             volumes = kubernetes.Volumes.Select(v => v with { Seeded = seeds.Any(s => s.Volume == v.Name) }).ToList();
             warnings = [.. warnings, .. kubernetes.Warnings];
             folders = kubernetes.Directories;
+        }
+
+        if (spec.DeployTo == DeployTarget.Swarm)
+        {
+            var stack = SwarmStackRenderer.Render(new SwarmInputs
+            {
+                Project = inputs.DeploymentId ?? throw new ArgumentException("a Swarm render needs the deployment-id", nameof(inputs)),
+                ComposeFiles = files.Where(f => bundle.Pods.Any(p => f.RelativePath == DeploymentLayout.PodComposePath(p.Name))).ToList(),
+                ConfigFiles = configFiles,
+                Lookup = lookup,
+                Strategy = spec.Rollout.Strategy,
+                DeploymentDirectory = inputs.DeploymentDirectory,
+            });
+
+            // The file holds config values (interpolated, as compose would resolve them): owner-only, like config.env.
+            files.Add(RenderedFile.Text(SwarmStackRenderer.StackPath, stack.Text, secret: true));
+            warnings = [.. warnings, .. stack.Warnings];
+            volumes = volumes.Select(v => v with { Target = DeployTarget.Swarm }).ToList();
         }
 
         return new RenderedDeployment

@@ -96,17 +96,17 @@ public static class SpecParser
     {
         foreach (var key in map.Keys)
         {
-            if (target == DeployTarget.Compose && KubernetesOnly.Contains(key))
+            if (!target.IsKubernetes() && KubernetesOnly.Contains(key))
             {
-                map.Diagnostics.Warning(DiagnosticCodes.NotApplicable, $"'{key}' applies to Kubernetes deployments only; compose ignores it", map.KeyLocation(key));
+                map.Diagnostics.Warning(DiagnosticCodes.NotApplicable, $"'{key}' applies to Kubernetes deployments only; {target.ToName()} ignores it", map.KeyLocation(key));
             }
         }
 
-        if (map.Map("network") is { } network && target == DeployTarget.Compose)
+        if (map.Map("network") is { } network && !target.IsKubernetes())
         {
             foreach (var key in new[] { "http-proxy", "acme-email" }.Where(network.Has))
             {
-                map.Diagnostics.Warning(DiagnosticCodes.NotApplicable, $"'network.{key}' applies to Kubernetes deployments only; compose ignores it", network.KeyLocation(key));
+                map.Diagnostics.Warning(DiagnosticCodes.NotApplicable, $"'network.{key}' applies to Kubernetes deployments only; {target.ToName()} ignores it", network.KeyLocation(key));
             }
         }
     }

@@ -45,6 +45,12 @@ public interface IDeploymentBackend
     /// <summary>Runs a command in a running service; returns the command's exit code.</summary>
     Task<int> ExecAsync(string service, IReadOnlyList<string> command, bool interactive, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// After record, once a verify passed: drops what only revisions no longer kept used (Swarm: config versions),
+    /// never what <paramref name="keptRevisionFiles"/> (each kept revision's copy of D) still names. Returns a note or null.
+    /// </summary>
+    Task<string?> RecordedAsync(IReadOnlyList<string> keptRevisionFiles, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     /// <summary>Runs one of the stack's jobs to completion; returns its exit code.</summary>
     Task<int> RunJobAsync(string job, CancellationToken cancellationToken);
 }

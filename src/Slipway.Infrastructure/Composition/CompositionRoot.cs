@@ -19,6 +19,7 @@ public static class CompositionRoot
         var backends = new BackendCatalog(
         [
             new ComposeBackendFactory(host.Tools),
+            new Backends.Swarm.SwarmBackendFactory(host.Tools),
             new KubernetesBackendFactory(host.Tools, new KubernetesBackendOptions { GetEnvironment = host.GetEnvironment, Warn = reporter.Warn, Clock = host.Clock }),
         ]);
         var environment = new SlipwayEnvironment

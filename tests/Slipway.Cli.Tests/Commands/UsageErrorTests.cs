@@ -25,7 +25,7 @@ public sealed class UsageErrorTests : IDisposable
     }
 
     [Theory]
-    [InlineData("error: --deploy-to must be one of compose, k8s, k8s-kind, not 'k9s' (did you mean 'k8s'?); see 'slipway deploy init --help'", "deploy", "--deploy-to", "k9s", "init")]
+    [InlineData("error: --deploy-to must be one of compose, k8s, k8s-kind, swarm, not 'k9s' (did you mean 'k8s'?); see 'slipway deploy init --help'", "deploy", "--deploy-to", "k9s", "init")]
     [InlineData("error: --output must be one of text, json, not 'yaml'; see 'slipway deployment status --help'", "deployment", "--dir", "D", "status", "--output", "yaml")]
     public async Task A_value_outside_the_choices_names_the_choices_on_one_line(string expected, params string[] args)
     {

@@ -41,13 +41,16 @@ public static class SlipwayCommand
         return result;
     }
 
-    public static async Task<CliResult> RunUncheckedAsync(params string[] args)
+    public static Task<CliResult> RunUncheckedAsync(params string[] args) => RunUncheckedAsync(HostSettings.FromEnvironment(), args);
+
+    /// <summary>Runs <c>slipway args</c> on another host's settings (another docker, e.g. the test swarm's) and asserts nothing.</summary>
+    public static async Task<CliResult> RunUncheckedAsync(HostSettings host, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var output = TextWriter.Synchronized(stdout);
         var error = TextWriter.Synchronized(stderr);
-        var cli = new SlipwayCli(new ConsoleUi(output, error, interactive: false), new SystemProcessRunner(), HostSettings.FromEnvironment());
+        var cli = new SlipwayCli(new ConsoleUi(output, error, interactive: false), new SystemProcessRunner(), host);
         using var timeout = new CancellationTokenSource(CommandTimeout);
         var watch = Stopwatch.StartNew();
         int exit;

@@ -5,7 +5,7 @@ internal sealed class RecordStage : IStage
 {
     public string Name => StageNames.Record;
 
-    public Task<StageOutcome> RunAsync(RunContext context, CancellationToken cancellationToken)
+    public async Task<StageOutcome> RunAsync(RunContext context, CancellationToken cancellationToken)
     {
         var run = context.Run;
         var store = context.Revisions;
@@ -29,6 +29,8 @@ internal sealed class RecordStage : IStage
 
         var pruned = store.Prune(context.Session.Spec.Rollout.HistoryLimit);
         if (pruned.Count > 0) note += $"; pruned revision{(pruned.Count == 1 ? "" : "s")} {string.Join(", ", pruned)}";
-        return Task.FromResult(StageOutcome.Done(note));
+        var kept = store.List().Select(r => Path.Combine(store.Directory(r.Number), "files")).ToList();
+        if (await context.Backend.RecordedAsync(kept, cancellationToken) is { } backendNote) note += "; " + backendNote;
+        return StageOutcome.Done(note);
     }
 }

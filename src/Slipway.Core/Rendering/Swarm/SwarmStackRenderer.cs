@@ -1,0 +1,269 @@
+using System.Security.Cryptography;
+using Slipway.Core.Compose;
+using Slipway.Core.Deployments;
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Verification;
+using Slipway.Core.Yaml;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Slipway.Core.Rendering.Swarm;
+
+/// <summary>What the Swarm stack file is rendered from: D's rendered pod compose files and config copies, and the spec's values.</summary>
+public sealed record SwarmInputs
+{
+    /// <summary>The stack's namespace and the prefix of its config objects: the deployment-id.</summary>
+    public required string Project { get; init; }
+
+    /// <summary>D's rendered pod compose files (paths relative to D).</summary>
+    public required IReadOnlyList<RenderedFile> ComposeFiles { get; init; }
+
+    /// <summary>D's copied config files (paths relative to D); a service binding one gets it as a <c>docker config</c>.</summary>
+    public required IReadOnlyList<RenderedFile> ConfigFiles { get; init; }
+
+    /// <summary>The deployment's config (config.env), for interpolation: the stack file holds the values, as compose would resolve them.</summary>
+    public required Func<string, string?> Lookup { get; init; }
+
+    public RolloutStrategy Strategy { get; init; } = RolloutStrategy.StopFirst;
+
+    /// <summary>D's absolute path: a relative bind that is not a config file becomes a bind of this path (swarm needs absolute ones).</summary>
+    public required string DeploymentDirectory { get; init; }
+}
+
+/// <summary>One <c>docker config</c> object the stack uses: named by its content, so a change is a new object and an unchanged one is reused.</summary>
+/// <param name="Name">The object's name: the project, a digest of the content, and the file's name.</param>
+/// <param name="File">The file in D it is created from (relative to D).</param>
+public sealed record SwarmConfig(string Name, string File);
+
+public sealed record SwarmStack(string Text, IReadOnlyList<SwarmConfig> Configs, IReadOnlyList<Diagnostic> Warnings);
+
+/// <summary>
+/// D/swarm/stack.yml for <c>docker stack deploy</c>: every pod's services in one file (version 3.8), values
+/// interpolated from config.env, each bound config file a <c>docker config</c> with a content-hashed name (declared
+/// external: Slipway creates and prunes the versions, so <c>stack rm</c> keeps the last good ones), and each service's
+/// <c>deploy.update_config</c> from rollout.strategy with <c>failure_action: pause</c> (Slipway rolls back the whole
+/// stack itself; swarm's per-service rollback would leave it mixed). Keys swarm does not run are left out with a warning.
+/// </summary>
+public static class SwarmStackRenderer
+{
+    public const string StackPath = "swarm/stack.yml";
+
+    /// <summary>The label on every config object Slipway creates for a deployment (its value: the deployment-id).</summary>
+    public const string DeploymentLabel = "io.slipway.deployment";
+
+    private static readonly string[] Dropped = ["build", "container_name", "depends_on", "network_mode", "links", "external_links"];
+
+    public static SwarmStack Render(SwarmInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var warnings = new List<Diagnostic>();
+        var services = new YamlMappingNode();
+        var volumes = new YamlMappingNode();
+        var networks = new YamlMappingNode();
+        var configs = new SortedDictionary<string, SwarmConfig>(StringComparer.Ordinal);
+        foreach (var file in inputs.ComposeFiles.OrderBy(f => f.RelativePath, StringComparer.Ordinal))
+        {
+            var root = Load(file);
+            var folder = Path.GetDirectoryName(file.RelativePath)!.Replace('\\', '/');
+            if (Child(root, "services") is YamlMappingNode fileServices)
+            {
+                foreach (var (key, value) in fileServices.Children)
+                {
+                    if (key is not YamlScalarNode { Value: { } name } || value is not YamlMappingNode service) continue;
+                    Interpolate(service, inputs.Lookup);
+                    foreach (var drop in Dropped.Where(d => service.Children.Remove(new YamlScalarNode(d))))
+                    {
+                        warnings.Add(Diagnostic.Warning(DiagnosticCodes.InvalidValue, $"service '{name}': '{drop}' is not used by docker stack deploy; left out of {StackPath}",
+                            new SourceLocation(file.RelativePath, (int)service.Start.Line, (int)service.Start.Column)));
+                    }
+
+                    RestartPolicy(service);
+                    Mounts(service, folder, inputs, configs);
+                    UpdateConfig(service, inputs.Strategy);
+                    services.Children[new YamlScalarNode(name)] = service;
+                }
+            }
+
+            Merge(Child(root, "volumes"), volumes, inputs.Lookup);
+            Merge(Child(root, "networks"), networks, inputs.Lookup);
+        }
+
+        var stack = new YamlMappingNode { { "version", new YamlScalarNode("3.8") { Style = ScalarStyle.DoubleQuoted } }, { "services", services } };
+        if (volumes.Children.Count > 0) stack.Add("volumes", volumes);
+        if (networks.Children.Count > 0) stack.Add("networks", networks);
+        if (configs.Count > 0)
+        {
+            var top = new YamlMappingNode();
+            foreach (var config in configs.Values.DistinctBy(c => c.Name).OrderBy(c => c.Name, StringComparer.Ordinal))
+            {
+                top.Add(config.Name, new YamlMappingNode { { "external", "true" }, { "name", config.Name } });
+            }
+
+            stack.Add("configs", top);
+        }
+
+        var text = "# Written by slipway from D's compose files for docker stack deploy. Do not edit: deploy create --update rewrites it.\n" + YamlDocuments.Save(stack);
+        return new SwarmStack(text, [.. configs.Values.DistinctBy(c => c.Name).OrderBy(c => c.Name, StringComparer.Ordinal)], warnings);
+    }
+
+    /// <summary>The config objects a rendered stack file declares (name → external object), read back for apply and pruning.</summary>
+    public static IReadOnlyList<string> ConfigNames(string stackText)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(stackText));
+        return stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root || Child(root, "configs") is not YamlMappingNode configs
+            ? []
+            : [.. configs.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "").Where(v => v.Length > 0)];
+    }
+
+    /// <summary>The name of a config file's object: <c>PROJECT-DIGEST-FILENAME</c>, at most 64 characters (swarm's limit).</summary>
+    public static string ConfigName(string project, RenderedFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var digest = Convert.ToHexStringLower(SHA256.HashData(file.Content))[..12];
+        var baseName = new string(Path.GetFileName(file.RelativePath).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+        var name = $"{project}-{digest}-{baseName}";
+        return name.Length <= 64 ? name : name[..64];
+    }
+
+    private static void Interpolate(YamlNode node, Func<string, string?> lookup)
+    {
+        foreach (var scalar in YamlDocuments.Scalars(node))
+        {
+            if (scalar.Value is not { } value || !value.Contains('$', StringComparison.Ordinal)) continue;
+            // docker stack deploy interpolates again: a literal $ left by compose's rules is written as $$.
+            scalar.Value = Interpolation.Apply(value, lookup).Value.Replace("$", "$$", StringComparison.Ordinal);
+            if (scalar.Style == ScalarStyle.Plain) scalar.Style = ScalarStyle.DoubleQuoted;
+        }
+    }
+
+    /// <summary>compose's <c>restart:</c> as swarm's <c>deploy.restart_policy</c> (swarm ignores the former).</summary>
+    private static void RestartPolicy(YamlMappingNode service)
+    {
+        if (Child(service, "restart") is not YamlScalarNode { Value: { } restart }) return;
+        service.Children.Remove(new YamlScalarNode("restart"));
+        var condition = restart switch
+        {
+            "no" => "none",
+            "on-failure" => "on-failure",
+            _ => "any",
+        };
+        var deploy = Deploy(service);
+        if (Child(deploy, "restart_policy") is null) deploy.Add("restart_policy", new YamlMappingNode { { "condition", condition } });
+    }
+
+    private static void UpdateConfig(YamlMappingNode service, RolloutStrategy strategy)
+    {
+        var deploy = Deploy(service);
+        if (Child(deploy, "update_config") is not YamlMappingNode update)
+        {
+            update = new YamlMappingNode();
+            deploy.Children[new YamlScalarNode("update_config")] = update;
+        }
+
+        update.Children[new YamlScalarNode("order")] = new YamlScalarNode(RolloutSettings.ToName(strategy));
+        update.Children[new YamlScalarNode("failure_action")] = new YamlScalarNode("pause");
+    }
+
+    /// <summary>
+    /// Binds of config files in D become configs (a folder: one per file under it); other relative binds become binds
+    /// of the absolute path in D (every node that runs the task needs it there); named volumes stay.
+    /// </summary>
+    private static void Mounts(YamlMappingNode service, string folder, SwarmInputs inputs, SortedDictionary<string, SwarmConfig> configs)
+    {
+        if (Child(service, "volumes") is not YamlSequenceNode mounts) return;
+        var kept = new YamlSequenceNode();
+        var serviceConfigs = new YamlSequenceNode();
+        foreach (var mount in mounts.Children)
+        {
+            var (source, target) = mount switch
+            {
+                YamlScalarNode { Value: { } text } => SplitShort(text),
+                YamlMappingNode map => ((Child(map, "source") as YamlScalarNode)?.Value, (Child(map, "target") as YamlScalarNode)?.Value),
+                _ => (null, null),
+            };
+            if (source is null || target is null || !source.StartsWith('.'))
+            {
+                kept.Add(mount);
+                continue;
+            }
+
+            var inD = Normalize(folder + "/" + source);
+            var files = inputs.ConfigFiles.Where(f => f.RelativePath == inD || f.RelativePath.StartsWith(inD + "/", StringComparison.Ordinal))
+                .OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList();
+            if (files.Count == 0)
+            {
+                var absolute = Path.Combine(inputs.DeploymentDirectory, inD).Replace('\\', '/');
+                kept.Add(mount is YamlScalarNode short1
+                    ? new YamlScalarNode(absolute + short1.Value![short1.Value!.IndexOf(':', StringComparison.Ordinal)..]) { Style = ScalarStyle.DoubleQuoted }
+                    : WithSource((YamlMappingNode)mount, absolute));
+                continue;
+            }
+
+            foreach (var file in files)
+            {
+                var name = ConfigName(inputs.Project, file);
+                configs[file.RelativePath] = new SwarmConfig(name, file.RelativePath);
+                var fileTarget = file.RelativePath == inD ? target : target.TrimEnd('/') + file.RelativePath[inD.Length..];
+                serviceConfigs.Add(new YamlMappingNode { { "source", name }, { "target", fileTarget } });
+            }
+        }
+
+        if (kept.Children.Count > 0) service.Children[new YamlScalarNode("volumes")] = kept;
+        else service.Children.Remove(new YamlScalarNode("volumes"));
+        if (serviceConfigs.Children.Count > 0) service.Children[new YamlScalarNode("configs")] = serviceConfigs;
+    }
+
+    private static YamlMappingNode WithSource(YamlMappingNode map, string source)
+    {
+        map.Children[new YamlScalarNode("source")] = new YamlScalarNode(source) { Style = ScalarStyle.DoubleQuoted };
+        return map;
+    }
+
+    private static (string? Source, string? Target) SplitShort(string text)
+    {
+        var parts = text.Split(':');
+        return parts.Length >= 2 ? (parts[0], parts[1]) : (null, parts[0]);
+    }
+
+    /// <summary>Resolves <c>..</c> and <c>.</c> in a path relative to D.</summary>
+    private static string Normalize(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == ".") continue;
+            if (part == ".." && parts.Count > 0) parts.RemoveAt(parts.Count - 1);
+            else parts.Add(part);
+        }
+
+        return string.Join('/', parts);
+    }
+
+    private static void Merge(YamlNode? from, YamlMappingNode into, Func<string, string?> lookup)
+    {
+        if (from is not YamlMappingNode map) return;
+        foreach (var (key, value) in map.Children)
+        {
+            Interpolate(value, lookup);
+            into.Children[key] = value;
+        }
+    }
+
+    private static YamlMappingNode Deploy(YamlMappingNode service)
+    {
+        if (Child(service, "deploy") is YamlMappingNode deploy) return deploy;
+        deploy = new YamlMappingNode();
+        service.Children[new YamlScalarNode("deploy")] = deploy;
+        return deploy;
+    }
+
+    private static YamlNode? Child(YamlMappingNode map, string key) => map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
+
+    private static YamlMappingNode Load(RenderedFile file)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(System.Text.Encoding.UTF8.GetString(file.Content)));
+        return stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root ? root : new YamlMappingNode();
+    }
+}

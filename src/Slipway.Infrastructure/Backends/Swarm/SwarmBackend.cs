@@ -1,0 +1,360 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Slipway.Core.Diagnostics;
+using Slipway.Core.Rendering.Swarm;
+using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.Files;
+using Slipway.Infrastructure.Tools;
+
+namespace Slipway.Infrastructure.Backends.Swarm;
+
+/// <summary>
+/// Runs a deployment as a Docker Swarm stack named by its deployment-id, from D/swarm/stack.yml (rendered by deploy
+/// create). Apply creates the config objects the file names (content-hashed, so only a changed file is a new object
+/// and only its services roll), then <c>docker stack deploy --with-registry-auth --prune</c>; health is convergence:
+/// every service's newest task per slot running at the new spec, a rejected or failed one or a paused update failing at
+/// once. Rollback is the pipeline's: the previous revision's stack file (and so its config names) deployed as one unit.
+/// </summary>
+internal sealed class SwarmBackend : IDeploymentBackend
+{
+    private readonly DeploymentSession _session;
+
+    public SwarmBackend(DeploymentSession session, Docker docker)
+    {
+        _session = session;
+        Docker = docker.Bound(session.Layout.Directory, new Dictionary<string, string?>(), session.SecretValues);
+    }
+
+    public Docker Docker { get; }
+
+    /// <summary>The stack's namespace: the deployment-id.</summary>
+    public string Stack => _session.Identity.DeploymentId;
+
+    public string StackFile => Path.Combine(_session.Layout.Directory, SwarmStackRenderer.StackPath);
+
+    /// <summary>Where the image pins of the last apply are written, as a second stack file.</summary>
+    public string ImagePinsFile => Path.Combine(_session.Layout.State, "swarm-images.yml");
+
+    public IReadOnlyDictionary<string, string> ServiceImages => _session.ServiceImages;
+
+    public IReadOnlyList<string> PinKeys(string stackImage) => [stackImage];
+
+    public async Task ApplyAsync(ApplyOptions options, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(StackFile))
+        {
+            throw new SlipwayException(FailureReason.NotFound, $"{StackFile} is missing", "run 'deploy create --update' to render the stack file");
+        }
+
+        await RequireSwarmAsync(cancellationToken);
+        await CreateConfigsAsync(cancellationToken);
+        var args = new List<string> { "stack", "deploy", "--with-registry-auth", "--prune", "--resolve-image", "never", "--compose-file", StackFile };
+        if (Compose.ComposePins.Override(_session, options.ImagePins) is { } pins)
+        {
+            AtomicFile.WriteText(ImagePinsFile, "version: \"3.8\"\n" + pins);
+            args.AddRange(["--compose-file", ImagePinsFile]);
+        }
+
+        args.Add(Stack);
+        var result = await Docker.RunAsync(args, cancellationToken, TimeSpan.FromMinutes(5), options.Progress);
+        if (!result.Succeeded) throw Docker.Failure("docker stack deploy", result, FailureReason.DeploymentFailed);
+    }
+
+    /// <summary>Each config object the stack file names, created from its file in D unless it exists (same name: same content).</summary>
+    private async Task CreateConfigsAsync(CancellationToken cancellationToken)
+    {
+        var text = await File.ReadAllTextAsync(StackFile, cancellationToken);
+        var existing = (await ListConfigsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in SwarmStackRenderer.ConfigNames(text).Where(n => !existing.Contains(n)))
+        {
+            var file = ConfigFileOf(name) ?? throw new SlipwayException(FailureReason.NotFound,
+                $"{StackFile} names config {name}, but no file in {_session.Layout.Directory} has that content", "run 'deploy create --update' to render the stack file again");
+            var create = await Docker.RunAsync(["config", "create", "--label", $"{SwarmStackRenderer.DeploymentLabel}={Stack}", name, file], cancellationToken, TimeSpan.FromMinutes(1));
+            if (!create.Succeeded && !create.StandardError.Contains("already exists", StringComparison.Ordinal))
+            {
+                throw Docker.Failure($"docker config create {name}", create, FailureReason.DeploymentFailed);
+            }
+        }
+    }
+
+    /// <summary>The file in D whose content the config name's digest is (the renderer named it so).</summary>
+    private string? ConfigFileOf(string name)
+    {
+        var config = Path.Combine(_session.Layout.Directory, "config");
+        if (!Directory.Exists(config)) return null;
+        return Directory.EnumerateFiles(config, "*", SearchOption.AllDirectories)
+            .FirstOrDefault(f => SwarmStackRenderer.ConfigName(Stack, new Core.Deployments.RenderedFile(Path.GetRelativePath(_session.Layout.Directory, f).Replace('\\', '/'),
+                File.ReadAllBytes(f))) == name);
+    }
+
+    private async Task<IReadOnlyList<string>> ListConfigsAsync(CancellationToken cancellationToken)
+    {
+        var result = await Docker.RunAsync(["config", "ls", "--filter", $"label={SwarmStackRenderer.DeploymentLabel}={Stack}", "--format", "{{.Name}}"], cancellationToken, TimeSpan.FromSeconds(30));
+        if (!result.Succeeded) throw Docker.Failure("docker config ls", result, FailureReason.DeploymentFailed);
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>
+    /// After a good verify and the revision prune: removes this deployment's config versions that neither D's stack file
+    /// nor any kept revision's names. Returns the names removed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PruneConfigsAsync(IEnumerable<string> keptStackFiles, CancellationToken cancellationToken)
+    {
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in keptStackFiles.Append(StackFile).Where(File.Exists))
+        {
+            keep.UnionWith(SwarmStackRenderer.ConfigNames(await File.ReadAllTextAsync(file, cancellationToken)));
+        }
+
+        var removed = new List<string>();
+        foreach (var name in (await ListConfigsAsync(cancellationToken)).Where(n => !keep.Contains(n)))
+        {
+            // A config a running task still uses cannot be removed; that is fine, the next prune takes it.
+            if ((await Docker.RunAsync(["config", "rm", name], cancellationToken, TimeSpan.FromSeconds(30))).Succeeded) removed.Add(name);
+        }
+
+        return removed;
+    }
+
+    public async Task<string?> RecordedAsync(IReadOnlyList<string> keptRevisionFiles, CancellationToken cancellationToken)
+    {
+        var removed = await PruneConfigsAsync(keptRevisionFiles.Select(k => Path.Combine(k, SwarmStackRenderer.StackPath)), cancellationToken);
+        return removed.Count == 0 ? null : $"pruned config version{(removed.Count == 1 ? "" : "s")} {string.Join(", ", removed)}";
+    }
+
+    private async Task RequireSwarmAsync(CancellationToken cancellationToken)
+    {
+        var info = await Docker.RunAsync(["info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}"], cancellationToken, TimeSpan.FromSeconds(30));
+        var words = info.StandardOutput.Trim().Split(' ');
+        if (!info.Succeeded || words[0] != "active" || words.ElementAtOrDefault(1) != "true")
+        {
+            throw new SlipwayException(FailureReason.PrerequisiteMissing,
+                info.Succeeded ? $"the Docker Engine is not a swarm manager (swarm state: {info.StandardOutput.Trim()})" : $"docker info failed: {info.Tail(3)}",
+                "deploy-to: swarm drives a swarm manager: 'docker swarm init' on this host, or point DOCKER_HOST at a manager");
+        }
+    }
+
+    public Task<IReadOnlyList<PlannedChange>> PlanAsync(ApplyOptions options, CancellationToken cancellationToken) =>
+        throw new SlipwayException(FailureReason.InvalidInput, "plan is not supported on deploy-to: swarm yet",
+            "docker stack deploy has no dry run; 'deployment status' shows what runs, D/swarm/stack.yml what a start would deploy");
+
+    public async Task<StopOutcome> StopAsync(StopOptions options, CancellationToken cancellationToken)
+    {
+        var rm = await Docker.RunAsync(["stack", "rm", Stack], cancellationToken, TimeSpan.FromMinutes(2), options.Progress);
+        if (!rm.Succeeded && !rm.StandardError.Contains("Nothing found in stack", StringComparison.Ordinal)) throw Docker.Failure("docker stack rm", rm, FailureReason.DeploymentFailed);
+
+        // stack rm returns before the tasks' containers are gone; volumes in use cannot be removed, networks linger.
+        for (var i = 0; i < 120; i++)
+        {
+            var left = await Docker.RunAsync(["ps", "--all", "--quiet", "--filter", $"label=com.docker.stack.namespace={Stack}"], cancellationToken, TimeSpan.FromSeconds(30));
+            if (left.Succeeded && left.StandardOutput.Trim().Length == 0) break;
+            await Task.Delay(500, cancellationToken);
+        }
+
+        var removed = new List<string>();
+        if (options.DeleteVolumes)
+        {
+            var volumes = await Docker.VolumesAsync($"com.docker.stack.namespace={Stack}", cancellationToken);
+            foreach (var volume in volumes)
+            {
+                var vrm = await Docker.RunAsync(["volume", "rm", volume], cancellationToken, TimeSpan.FromSeconds(30));
+                if (!vrm.Succeeded) throw Docker.Failure($"docker volume rm {volume}", vrm, FailureReason.DeploymentFailed);
+                removed.Add(volume);
+            }
+        }
+
+        return new StopOutcome(removed, _session.HostPathVolumes, "Docker volumes (on this node)",
+            "volumes kept (each on the node that ran its task) and the config versions of the kept revisions; 'stop --delete-volumes' removes this node's volumes");
+    }
+
+    public async Task<IReadOnlyList<ServiceState>> StatusAsync(CancellationToken cancellationToken) => (await SnapshotAsync(cancellationToken)).Services;
+
+    public Task<HealthSnapshot> HealthAsync(CancellationToken cancellationToken) => SnapshotAsync(cancellationToken);
+
+    /// <summary>Every service of the stack: its newest task per slot, its replicas, its update state.</summary>
+    private async Task<HealthSnapshot> SnapshotAsync(CancellationToken cancellationToken)
+    {
+        var services = await ServicesAsync(cancellationToken);
+        if (services.Count == 0) return HealthSnapshot.Of([]);
+        var ps = await Docker.RunAsync(["service", "ps", "--no-trunc", "--format", "{{json .}}", .. services.Select(s => s.FullName)], cancellationToken, TimeSpan.FromSeconds(30));
+        if (!ps.Succeeded) throw Docker.Failure("docker service ps", ps, FailureReason.DeploymentFailed);
+        return SwarmTasks.Snapshot(Stack, services, ps.StandardOutput);
+    }
+
+    private async Task<IReadOnlyList<SwarmService>> ServicesAsync(CancellationToken cancellationToken)
+    {
+        var ls = await Docker.RunAsync(["service", "ls", "--quiet", "--filter", $"label=com.docker.stack.namespace={Stack}"], cancellationToken, TimeSpan.FromSeconds(30));
+        if (!ls.Succeeded) throw Docker.Failure("docker service ls", ls, FailureReason.DeploymentFailed);
+        var ids = ls.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (ids.Length == 0) return [];
+        var inspect = await Docker.RunAsync(["service", "inspect", "--format", "{{json .}}", .. ids], cancellationToken, TimeSpan.FromSeconds(30));
+        if (!inspect.Succeeded) throw Docker.Failure("docker service inspect", inspect, FailureReason.DeploymentFailed);
+        return SwarmTasks.ParseServices(Stack, inspect.StandardOutput);
+    }
+
+    public async Task<string> DiagnoseAsync(int tailLines, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        try
+        {
+            foreach (var service in await ServicesAsync(cancellationToken))
+            {
+                text.AppendLine($"service {service.FullName}: {service.Replicas} replica(s){(service.UpdateState is null ? "" : $", update {service.UpdateState}: {service.UpdateMessage}")}");
+                var ps = await Docker.RunAsync(["service", "ps", "--no-trunc", "--format", "  {{.Name}} {{.CurrentState}} {{.Error}}", service.FullName], cancellationToken, TimeSpan.FromSeconds(30));
+                text.AppendLine(ps.StandardOutput.TrimEnd());
+                var logs = await Docker.RunAsync(["service", "logs", "--no-task-ids", "--tail", tailLines.ToString(CultureInfo.InvariantCulture), service.FullName], cancellationToken, TimeSpan.FromSeconds(30));
+                text.AppendLine($"  last {tailLines} log lines:");
+                foreach (var line in (logs.StandardOutput + logs.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries)) text.AppendLine("    | " + line.TrimEnd());
+            }
+        }
+        catch (SlipwayException ex)
+        {
+            text.AppendLine($"could not describe the stack: {ex.Message}");
+        }
+
+        return text.ToString().TrimEnd();
+    }
+
+    /// <summary>Images come from the engine (one node) or the registry the push stage pushed to: nothing to load.</summary>
+    public Task LoadImagesAsync(IReadOnlyList<string> images, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<int> LogsAsync(LogsOptions options, CancellationToken cancellationToken)
+    {
+        var names = options.Services.Count > 0 ? options.Services.Select(s => $"{Stack}_{s}").ToList() : (await ServicesAsync(cancellationToken)).Select(s => s.FullName).ToList();
+        var exit = 0;
+        foreach (var name in names)
+        {
+            var args = new List<string> { "service", "logs", "--no-task-ids" };
+            if (options.Follow) args.Add("--follow");
+            if (options.Tail is { } n) args.AddRange(["--tail", n.ToString(CultureInfo.InvariantCulture)]);
+            args.Add(name);
+            var code = await Docker.InheritAsync(args, cancellationToken);
+            if (code != 0) exit = code;
+        }
+
+        return exit;
+    }
+
+    public async Task<string> PortAsync(string service, string port, CancellationToken cancellationToken)
+    {
+        var match = (await ServicesAsync(cancellationToken)).FirstOrDefault(s => s.Name == service)
+            ?? throw new SlipwayException(FailureReason.NotFound, $"the stack has no service '{service}'", "check 'deployment ps'");
+        var published = match.Ports.FirstOrDefault(p => p.TargetPort.ToString(CultureInfo.InvariantCulture) == port && p.HostPort > 0)
+            ?? throw new SlipwayException(FailureReason.NotFound, $"service '{service}' publishes no port {port}", "list it under the service's ports (or network.ports in the spec)");
+        // The manager's own address as the swarm knows it: where a local client reaches a port it publishes.
+        var node = await Docker.RunAsync(["node", "inspect", "self", "--format", "{{.Status.Addr}}"], cancellationToken, TimeSpan.FromSeconds(30));
+        var address = node.Succeeded ? node.StandardOutput.Trim() : "";
+        if (address is "" or "0.0.0.0") address = "127.0.0.1";
+        return $"{address}:{published.HostPort.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>In a running task's container on this node; a task on another node is named, not reached.</summary>
+    public async Task<int> ExecAsync(string service, IReadOnlyList<string> command, bool interactive, CancellationToken cancellationToken)
+    {
+        var local = await Docker.RunAsync(["ps", "--quiet", "--filter", $"label=com.docker.swarm.service.name={Stack}_{service}", "--filter", "status=running"], cancellationToken, TimeSpan.FromSeconds(30));
+        var id = local.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        if (id is null)
+        {
+            throw new SlipwayException(FailureReason.NotFound, $"no task of service '{service}' runs on this node",
+                $"'docker service ps {Stack}_{service}' names the node of each task; run exec there (docker -H that node)");
+        }
+
+        return await Docker.InheritAsync(["exec", .. interactive ? new[] { "--interactive", "--tty" } : [], id, .. command], cancellationToken);
+    }
+
+    public Task<int> RunJobAsync(string job, CancellationToken cancellationToken) =>
+        throw new SlipwayException(FailureReason.InvalidInput, "run-job is not supported on deploy-to: swarm yet", "run the job with deploy-to: compose on a manager");
+}
+
+/// <summary>One service of the stack as <c>docker service inspect</c> gives it.</summary>
+internal sealed record SwarmService(string FullName, string Name, int Replicas, string? UpdateState, string? UpdateMessage, IReadOnlyList<PublishedPort> Ports, string SpecImage);
+
+/// <summary>Reads <c>docker service inspect</c> and <c>docker service ps</c> (JSON lines) into services and convergence.</summary>
+internal static class SwarmTasks
+{
+    public static IReadOnlyList<SwarmService> ParseServices(string stack, string inspectLines)
+    {
+        var services = new List<SwarmService>();
+        foreach (var line in inspectLines.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            var spec = root.GetProperty("Spec");
+            var full = spec.GetProperty("Name").GetString() ?? "";
+            var replicas = spec.TryGetProperty("Mode", out var mode) && mode.TryGetProperty("Replicated", out var replicated) && replicated.TryGetProperty("Replicas", out var r) ? r.GetInt32() : 1;
+            string? state = null, message = null;
+            if (root.TryGetProperty("UpdateStatus", out var update) && update.ValueKind == JsonValueKind.Object)
+            {
+                state = update.TryGetProperty("State", out var s) ? s.GetString() : null;
+                message = update.TryGetProperty("Message", out var m) ? m.GetString() : null;
+            }
+
+            var ports = new List<PublishedPort>();
+            if (root.TryGetProperty("Endpoint", out var endpoint) && endpoint.TryGetProperty("Ports", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var p in list.EnumerateArray())
+                {
+                    ports.Add(new PublishedPort("", p.TryGetProperty("PublishedPort", out var pub) ? pub.GetInt32() : 0, p.GetProperty("TargetPort").GetInt32(),
+                        p.TryGetProperty("Protocol", out var proto) ? proto.GetString() ?? "tcp" : "tcp"));
+                }
+            }
+
+            var image = spec.GetProperty("TaskTemplate").GetProperty("ContainerSpec").GetProperty("Image").GetString() ?? "";
+            services.Add(new SwarmService(full, full.StartsWith(stack + "_", StringComparison.Ordinal) ? full[(stack.Length + 1)..] : full, replicas, state, message, ports, image));
+        }
+
+        return services.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The newest task of each slot is the service's state there: running is ready, rejected or failed is failed (with
+    /// its error), anything else is on its way. A service converges when as many slots run as it has replicas, and no
+    /// update is still going on; a paused update (failure_action: pause) failed.
+    /// </summary>
+    public static HealthSnapshot Snapshot(string stack, IReadOnlyList<SwarmService> services, string psLines)
+    {
+        var states = new List<ServiceState>();
+        var newest = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var line in psLines.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var task = JsonDocument.Parse(line).RootElement;
+            var name = Text(task, "Name");
+            // docker service ps lists each slot's current task first, then its history with a leading "\_".
+            if (name.StartsWith(@"\_", StringComparison.Ordinal) || name.StartsWith(" ", StringComparison.Ordinal)) continue;
+            newest.TryAdd(name, task);
+        }
+
+        var pending = new List<string>();
+        var failed = new List<string>();
+        foreach (var service in services)
+        {
+            var tasks = newest.Where(t => t.Key.StartsWith(service.FullName + ".", StringComparison.Ordinal)).OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
+            var running = 0;
+            foreach (var (name, task) in tasks)
+            {
+                var current = Text(task, "CurrentState");
+                var desired = Text(task, "DesiredState");
+                var word = current.Split(' ', 2)[0].ToLowerInvariant();
+                var error = Text(task, "Error");
+                var condition = word == "running" && desired == "Running" ? ServiceCondition.Ready
+                    : word is "rejected" or "failed" ? ServiceCondition.Failed
+                    : ServiceCondition.Starting;
+                if (condition == ServiceCondition.Ready) running++;
+                if (desired == "Shutdown" && condition != ServiceCondition.Failed) continue; // an old task on its way out
+                var id = Text(task, "ID");
+                states.Add(new ServiceState(service.Name, name, id[..Math.Min(12, id.Length)], word, error.Length == 0 ? null : error, service.Ports) { Condition = condition });
+                if (condition == ServiceCondition.Failed) failed.Add($"{service.Name}: task {name} {word}: {(error.Length == 0 ? current : error)}");
+            }
+
+            if (service.UpdateState is "paused" or "rollback_paused") failed.Add($"{service.Name}: update {service.UpdateState}: {service.UpdateMessage}");
+            else if (service.UpdateState is "updating" or "rollback_started") pending.Add($"{service.Name} (updating)");
+            else if (running < service.Replicas) pending.Add($"{service.Name} ({running.ToString(CultureInfo.InvariantCulture)}/{service.Replicas.ToString(CultureInfo.InvariantCulture)} running)");
+        }
+
+        return new HealthSnapshot(states.OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).ToList(), pending, failed.Distinct().ToList());
+    }
+
+    private static string Text(JsonElement item, string name) =>
+        item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : "";
+}

@@ -1,0 +1,148 @@
+using System.Text.RegularExpressions;
+using Slipway.IntegrationTests.Infrastructure;
+
+namespace Slipway.IntegrationTests.Swarm;
+
+/// <summary>
+/// deploy-to: swarm on a real single-node swarm (its own dockerd, see <see cref="SwarmFixture"/>): first deploy,
+/// config-file changes that roll only their consumer and prune the versions no kept revision uses, an unhealthy
+/// release rolled back as a stack, and stop keeping volumes and the kept config versions.
+/// </summary>
+[Collection(DockerCollection.Name)]
+public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm) : IClassFixture<SwarmFixture>
+{
+    private static string StackSource => Path.Combine(Paths.RepositoryRoot, "tests", "Slipway.IntegrationTests", "Swarm", "Stacks", "swarm");
+
+    private Task<CliResult> RunAsync(TestDeployment d, int expected, params string[] command) => CheckAsync(expected, SlipwayCommand.RunUncheckedAsync(swarm.Host, ["deployment", "--dir", d.Directory, .. command]));
+
+    private static async Task<CliResult> CheckAsync(int expected, Task<CliResult> run)
+    {
+        var result = await run;
+        Assert.True(result.ExitCode == expected, $"expected exit code {expected}, got {result.ExitCode}:\n{result}");
+        return result;
+    }
+
+    /// <summary>service → the ID of its running task.</summary>
+    private async Task<Dictionary<string, string>> RunningTasksAsync(TestDeployment d)
+    {
+        var tasks = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var service in new[] { "web", "worker" })
+        {
+            var lines = Docker.Lines(await swarm.DockerOutputAsync("service", "ps", "--filter", "desired-state=running", "--format", "{{.ID}}", $"{d.DeploymentId}_{service}"));
+            tasks[service] = Assert.Single(lines);
+        }
+
+        return tasks;
+    }
+
+    private async Task<IReadOnlyList<string>> ConfigsAsync(TestDeployment d) =>
+        Docker.Lines(await swarm.DockerOutputAsync("config", "ls", "--filter", $"label=io.slipway.deployment={d.DeploymentId}", "--format", "{{.Name}}")).Order(StringComparer.Ordinal).ToList();
+
+    private static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>GET from the test swarm's node (the tests' own network namespace, over its veth), expecting 200.</summary>
+    private static async Task<string> GetAsync(string path)
+    {
+        using var response = await Client.GetAsync(new Uri($"http://{SwarmFixture.NodeAddress}:18081{path}"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode}\n{body}");
+        return body;
+    }
+
+    private static Task<string> PageAsync() => GetAsync("/");
+
+    private static async Task UpdateAsync(string spec, TestDeployment d)
+    {
+        await SlipwayCommand.RunAsync("deploy", "create", "--spec-file", spec, "--deployment-dir", d.Directory, "--update");
+    }
+
+    [Fact]
+    public async Task A_stack_deploys_rolls_only_the_consumer_of_a_changed_config_prunes_unused_versions_rolls_back_as_a_unit_and_stop_keeps_volumes()
+    {
+        Assert.Contains("built slipway/hello:local", docker.HelloBuild.StandardError);
+        await using var ws = new Workspace();
+        var stack = ws.Combine("stack");
+        CopyDirectory(StackSource, stack);
+        var spec = await ws.InitAsync(stack, "spec.yml", "--deploy-to", "swarm", "--config", "GREETING=v1,HEALTHY=yes");
+        // The stack's own host-mode port, not init's ingress one: the test node has no IPVS for the routing mesh.
+        var initial = await File.ReadAllTextAsync(spec);
+        var withoutPorts = Regex.Replace(initial, "(?m)^network:\n  ports:\n    web:\n    - \"18081:80\"\n", "");
+        Assert.NotEqual(initial, withoutPorts);
+        await File.WriteAllTextAsync(spec, withoutPorts);
+        await File.AppendAllTextAsync(spec, "rollout:\n  history-limit: 2\n  timeout: 90s\nverify:\n  - service: web\n    http: /motd.txt\n    port: 80\n");
+        var d = await ws.CreateAsync(spec, "d");
+        Assert.Contains("worker-data", d.CreateResult.StandardError + d.CreateResult.StandardOutput);
+        Assert.True(File.Exists(d.File("swarm", "stack.yml")));
+
+        // Revision 1: the first deploy converges and serves.
+        await RunAsync(d, 0, "start");
+        Assert.Contains("<h1>v1</h1>", await PageAsync());
+        Assert.Equal("motd v1\n", await GetAsync("/motd.txt"));
+        var first = await RunningTasksAsync(d);
+        var v1Configs = await ConfigsAsync(d);
+        Assert.Equal(2, v1Configs.Count);
+        var status = await RunAsync(d, 0, "status");
+        Assert.Contains("web", status.StandardOutput);
+        Assert.Contains("worker", status.StandardOutput);
+
+        // Revision 2: web's config file changes; only web rolls; revision 1 is kept, so its version stays.
+        await File.WriteAllTextAsync(Path.Combine(stack, "config", "swarm", "web.txt"), "motd v2\n");
+        await UpdateAsync(spec, d);
+        await RunAsync(d, 0, "start");
+        Assert.Equal("motd v2\n", await GetAsync("/motd.txt"));
+        var second = await RunningTasksAsync(d);
+        Assert.NotEqual(first["web"], second["web"]);
+        Assert.Equal(first["worker"], second["worker"]);
+        var v2Configs = await ConfigsAsync(d);
+        Assert.Equal(3, v2Configs.Count);
+        Assert.Superset(v1Configs.ToHashSet(), v2Configs.ToHashSet());
+
+        // Revision 3: another change; revision 1 leaves the history, and with it the first web.txt version.
+        await File.WriteAllTextAsync(Path.Combine(stack, "config", "swarm", "web.txt"), "motd v3\n");
+        await UpdateAsync(spec, d);
+        var third = await RunAsync(d, 0, "start");
+        var v3Configs = await ConfigsAsync(d);
+        var v1Web = Assert.Single(v1Configs.Except(v2Configs.Except(v1Configs)), c => c.EndsWith("web.txt", StringComparison.Ordinal));
+        Assert.DoesNotContain(v1Web, v3Configs);
+        Assert.Equal(3, v3Configs.Count);
+        Assert.Contains("pruned config version", third.StandardError + await File.ReadAllTextAsync(LogOf(third)));
+
+        // Revision 4 is unhealthy: verify fails, and revision 3's stack file and config names go back as one unit.
+        var spec4 = Regex.Replace(await File.ReadAllTextAsync(spec), "(?m)^  HEALTHY: .*$", "  HEALTHY: \"no\"");
+        await File.WriteAllTextAsync(spec, Regex.Replace(spec4, "(?m)^  GREETING: .*$", "  GREETING: \"v4\""));
+        await File.WriteAllTextAsync(Path.Combine(stack, "config", "swarm", "worker.txt"), "worker settings v4\n");
+        await UpdateAsync(spec, d);
+        var bad = await RunAsync(d, Cli.ExitCodes.RolledBack, "start");
+        Assert.Contains("rolled back to revision 3", bad.StandardError);
+        Assert.Contains("<h1>v1</h1>", await PageAsync());
+        Assert.Equal("motd v3\n", await GetAsync("/motd.txt"));
+        var env = await swarm.DockerOutputAsync("service", "inspect", "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}", $"{d.DeploymentId}_web");
+        Assert.Contains("HEALTHY=yes", env);
+        var configsAfterRollback = await swarm.DockerOutputAsync("service", "inspect", "--format", "{{range .Spec.TaskTemplate.ContainerSpec.Configs}}{{.ConfigName}} {{end}}", $"{d.DeploymentId}_worker");
+        Assert.DoesNotContain(configsAfterRollback.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), c => c.Length > 0 && !v3Configs.Contains(c));
+
+        // stop removes the stack and keeps the volume and the config versions of the kept revisions.
+        await RunAsync(d, 0, "stop");
+        Assert.Empty(Docker.Lines(await swarm.DockerOutputAsync("service", "ls", "--quiet", "--filter", $"label=com.docker.stack.namespace={d.DeploymentId}")));
+        Assert.Contains($"{d.DeploymentId}_worker-data", Docker.Lines(await swarm.DockerOutputAsync("volume", "ls", "--format", "{{.Name}}")));
+        Assert.Superset(v3Configs.ToHashSet(), (await ConfigsAsync(d)).ToHashSet());
+        Assert.NotEmpty(await ConfigsAsync(d));
+    }
+
+    private static string LogOf(CliResult result)
+    {
+        var log = Regex.Match(result.StandardError, @"(?m)(?:^log: |; log )(\S+)").Groups[1].Value.Trim();
+        Assert.True(log.Length > 0, $"no log path in:\n{result}");
+        return log;
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
