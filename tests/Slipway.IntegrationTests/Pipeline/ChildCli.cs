@@ -28,7 +28,10 @@ public sealed class ChildCli : IDisposable
         }
     }
 
-    public static ChildCli Start(params string[] args)
+    public static ChildCli Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>The CLI with <paramref name="environment"/> added to the test's (e.g. SLIPWAY_DOCKER for another engine).</summary>
+    public static ChildCli Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -38,6 +41,7 @@ public sealed class ChildCli : IDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "slipway.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment) start.Environment[key] = value;
         var process = new Process { StartInfo = start };
         var child = new ChildCli(process);
         process.OutputDataReceived += (_, e) => child.Append(e.Data);

@@ -129,6 +129,29 @@ public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm
         Assert.NotEmpty(await ConfigsAsync(d));
     }
 
+    [Fact]
+    public async Task A_swarm_start_killed_during_verify_is_finished_by_resume()
+    {
+        await using var ws = new Workspace();
+        var stack = ws.Combine("stack");
+        CopyDirectory(StackSource, stack);
+        var spec = await ws.InitAsync(stack, "spec.yml", "--deploy-to", "swarm", "--config", "GREETING=resumed,HEALTHY=yes");
+        await File.WriteAllTextAsync(spec, Regex.Replace(await File.ReadAllTextAsync(spec), "(?m)^network:\n  ports:\n    web:\n    - \"18081:80\"\n", ""));
+        var d = await ws.CreateAsync(spec, "d");
+
+        using (var child = Pipeline.ChildCli.Start(new Dictionary<string, string> { ["SLIPWAY_DOCKER"] = swarm.DockerWrapper }, "deployment", "--dir", d.Directory, "start"))
+        {
+            await child.WaitForStageAsync(d.Directory, "verify", TimeSpan.FromSeconds(90));
+            await child.KillAsync();
+        }
+
+        Assert.Equal("running", Pipeline.ChildCli.StageState(d.File(".slipway", "runs"), "verify"));
+        var resume = await RunAsync(d, 0, "resume");
+        Assert.Contains("at stage verify", resume.StandardError);
+        Assert.Contains("<h1>resumed</h1>", await PageAsync());
+        await RunAsync(d, 0, "stop");
+    }
+
     private static string LogOf(CliResult result)
     {
         var log = Regex.Match(result.StandardError, @"(?m)(?:^log: |; log )(\S+)").Groups[1].Value.Trim();
