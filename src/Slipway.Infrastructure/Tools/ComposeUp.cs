@@ -14,6 +14,9 @@ internal sealed record ComposeUp
 
     public IReadOnlyList<string> Services { get; init; } = [];
 
+    /// <summary>Remove containers of services the files no longer have; stack mode turns it off (a --cluster may hold other pods).</summary>
+    public bool RemoveOrphans { get; init; } = true;
+
     /// <summary>One more compose file given on stdin (<c>--file -</c>), e.g. image pins a plan must not write to disk.</summary>
     public string? StandardInputFile { get; init; }
 

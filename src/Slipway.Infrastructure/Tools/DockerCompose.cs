@@ -59,7 +59,7 @@ internal sealed class DockerCompose(Docker docker, ComposeProject project)
         if (up.StandardInputFile is not null) files.Add("-");
         var command = new List<string> { "up", "--detach" };
         if (up.Wait) command.AddRange(["--wait", "--wait-timeout", ((int)up.WaitTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture)]);
-        command.Add("--remove-orphans");
+        if (up.RemoveOrphans) command.Add("--remove-orphans");
         if (up.ForceRecreate) command.Add("--force-recreate");
         if (up.NoDeps) command.Add("--no-deps");
         command.AddRange(up.Services);
@@ -68,10 +68,11 @@ internal sealed class DockerCompose(Docker docker, ComposeProject project)
         return args;
     }
 
-    public async Task DownAsync(bool volumes, CancellationToken cancellationToken)
+    public async Task DownAsync(bool volumes, CancellationToken cancellationToken, int? timeoutSeconds = null)
     {
         var command = new List<string> { "down", "--remove-orphans" };
         if (volumes) command.Add("--volumes");
+        if (timeoutSeconds is { } t) command.AddRange(["--timeout", t.ToString(CultureInfo.InvariantCulture)]);
         var result = await Docker.RunAsync(ProjectArguments(command), cancellationToken);
         if (!result.Succeeded) throw Failure("stop", result, FailureReason.DeploymentFailed);
     }

@@ -15,10 +15,27 @@ internal static class DeployCommand
             Recursive = true,
         };
         deployTo.AcceptOnlyFromAmong(DeployTargets.Names.ToArray());
-        var deploy = new Command("deploy", "Write a spec for a stack, and create deployment directories from specs") { deployTo };
+        var group = new StackGroupOptions { DeployTo = deployTo };
+        var deploy = new Command("deploy", "Write a spec for a stack, create deployment directories from specs, or run a stack directly (stack mode: up, down, ps, ...)") { deployTo };
+        foreach (var option in group.All) deploy.Options.Add(option);
         deploy.Aliases.Add("deploy-system");
-        deploy.Subcommands.Add(InitCommand.Create(cli, deployTo));
-        deploy.Subcommands.Add(CreateCommand.Create(cli, deployTo));
+        var init = InitCommand.Create(cli, deployTo);
+        var create = CreateCommand.Create(cli, deployTo);
+        deploy.Subcommands.Add(init);
+        deploy.Subcommands.Add(create);
+        foreach (var command in StackModeCommands.Create(cli, group)) deploy.Subcommands.Add(command);
+        deploy.Subcommands.Add(K8sCommand.Create(cli));
+        // init and create take their pods from the stack and the spec: a stack-mode flag there would do nothing.
+        foreach (var verb in new[] { init, create })
+        {
+            verb.Validators.Add(result =>
+            {
+                foreach (var option in group.All.Where(o => result.GetResult(o) is { Implicit: false }))
+                {
+                    result.AddError($"{option.Name} is a stack-mode flag (deploy {option.Name} X up|down|ps|port|exec|logs); 'deploy {verb.Name}' does not take it");
+                }
+            });
+        }
         return deploy;
     }
 }

@@ -19,6 +19,8 @@ internal static class DeploymentCommand
             PortCommand.Create(cli),
             ExecCommand.Create(cli),
             RunJobCommand.Create(cli),
+            UpdateEnvsCommand.Create(cli),
+            PrepareCommand.Create(cli),
             RollbackCommand.Create(cli),
             ResumeCommand.Create(cli),
             HistoryCommand.Create(cli),

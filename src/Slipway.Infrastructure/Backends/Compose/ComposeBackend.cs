@@ -1,5 +1,7 @@
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Stacks;
+using Slipway.Infrastructure.Hooks;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Files;
 using Slipway.Infrastructure.Tools;
@@ -47,6 +49,24 @@ internal sealed class ComposeBackend : IDeploymentBackend
     /// services already at their configuration.
     /// </summary>
     public async Task ApplyAsync(ApplyOptions options, CancellationToken cancellationToken)
+    {
+        // The dict pods' pre and post start scripts (copied into D/pods/ by deploy create) frame the containers' apply.
+        await RunPodScriptsAsync(post: false, options.Progress, cancellationToken);
+        await ApplyContainersAsync(options, cancellationToken);
+        await RunPodScriptsAsync(post: true, options.Progress, cancellationToken);
+    }
+
+    private async Task RunPodScriptsAsync(bool post, Action<string>? progress, CancellationToken cancellationToken)
+    {
+        foreach (var pod in _session.Stack.Pods)
+        {
+            if (PodScripts.Command(pod, post) is not { } command) continue;
+            var script = Path.Combine(_session.Layout.Directory, PodScripts.RenderedPath(pod.Name, command));
+            await PodScriptRunner.RunAsync(Compose.Docker.Runner, pod.Name, script, post, ProjectName, progress, cancellationToken);
+        }
+    }
+
+    private async Task ApplyContainersAsync(ApplyOptions options, CancellationToken cancellationToken)
     {
         var up = Up(options);
         if (ComposePins.Override(_session, options.ImagePins) is { } pins)

@@ -48,6 +48,29 @@ internal sealed class KubernetesApply(KubernetesTarget target)
         await WaitHealthyAsync(ns.Name, deadline, options, cancellationToken);
     }
 
+    /// <summary>The kinds prepare applies: everything a pod needs to exist before it starts, and no workload.</summary>
+    private static readonly HashSet<string> PrepareKinds = ["Namespace", "PersistentVolume", "PersistentVolumeClaim", "ConfigMap", "Secret"];
+
+    /// <summary>
+    /// prepare: the same connection, ownership and released-volume steps as start, then one apply of the namespace, the
+    /// pull secret, PVs, PVCs, ConfigMaps and Secrets; no Deployment, Service, Ingress or Job, and no prune.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PrepareAsync(bool performClusterManagement, Action<string>? progress, CancellationToken cancellationToken)
+    {
+        var manifests = target.LoadManifests();
+        var ns = target.NamespaceOf(manifests);
+        await target.ConnectAsync(performClusterManagement, progress, cancellationToken);
+        await new NamespaceOwnership(target).CheckAsync(ns.Name, progress, cancellationToken);
+        if (manifests.Any(o => o.Kind == "PersistentVolume")) await ReleaseVolumesAsync(progress, cancellationToken);
+        var pullSecret = target.PullSecret(ns, warn: true);
+        var objects = new List<ManifestObject> { ns };
+        if (pullSecret is not null) objects.Add(pullSecret.Object);
+        objects.AddRange(manifests.Where(o => o.Kind != "Namespace" && PrepareKinds.Contains(o.Kind)));
+        progress?.Invoke($"applying {objects.Count} objects to namespace {ns.Name} (no workloads)");
+        await target.Kubectl.ApplyAsync(KubernetesManifests.Serialize(objects), pullSecret?.SecretForms, TimeSpan.FromMinutes(5), cancellationToken, progress);
+        return [.. objects.Select(o => $"{o.Kind} {o.Name}")];
+    }
+
     /// <summary>The one stdin of an apply: the Namespace first, the pull secret before the pods need it, then the rest and the jobs not run yet.</summary>
     public ApplyBatch Batch(IReadOnlyList<ManifestObject> manifests, RegistryPullSecret? pullSecret, IReadOnlySet<string> existingJobs, IReadOnlyDictionary<string, string> pins)
     {
