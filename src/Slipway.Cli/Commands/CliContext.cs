@@ -24,6 +24,10 @@ internal sealed class CliContext(ConsoleUi ui)
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print only results and errors", Recursive = true };
 
+    public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Run no child command (no git, build, compose or kubectl): say what would run. deploy up/down/exec/logs/create/setup", Recursive = true };
+
+    public Option<bool> LocalStack { get; } = new("--local-stack") { Description = "Repositories live beside the stack-orchestrator checkout the current directory is in (instead of CERC_REPO_BASE_DIR)", Recursive = true };
+
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Show every child command Slipway runs", Recursive = true };
 
     /// <summary>deployment --dir D.</summary>

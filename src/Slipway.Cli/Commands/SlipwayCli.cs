@@ -32,6 +32,8 @@ internal sealed class SlipwayCli
             _context.Debug,
             _context.Quiet,
             _context.Verbose,
+            _context.DryRun,
+            _context.LocalStack,
         };
         // --stack belongs to the commands that read a stack (deploy, build-containers), not to `deployment`, whose D names its stack.
         var deploy = DeployCommand.Create(_context);
@@ -74,7 +76,30 @@ internal sealed class SlipwayCli
             reporter = new TracingReporter(ui, _trace);
         }
 
-        _context.Environment = CompositionRoot.Build(_host, reporter, runner, _probe, _trace);
+        var host = _host;
+        if (parse.GetValue(_context.DryRun))
+        {
+            if (DryRunRefusal(parse) is { } refusal)
+            {
+                ui.Error.WriteLine(refusal);
+                return ExitCodes.UsageError;
+            }
+
+            runner = new DryRunProcessRunner(ui.Info);
+        }
+
+        if (parse.GetValue(_context.LocalStack))
+        {
+            if (LocalStackRoot(host.CurrentDirectory) is not { } root)
+            {
+                ui.Error.WriteLine($"--local-stack: the current directory {host.CurrentDirectory} is not inside a stack-orchestrator checkout");
+                return ExitCodes.UsageError;
+            }
+
+            host = host with { RepositoryBase = root };
+        }
+
+        _context.Environment = CompositionRoot.Build(host, reporter, runner, _probe, _trace);
         _trace?.Mark("composed");
         return await parse.InvokeAsync(new InvocationConfiguration
         {
@@ -83,6 +108,29 @@ internal sealed class SlipwayCli
             EnableDefaultExceptionHandler = false,
             ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
         }, cancellationToken);
+    }
+
+    /// <summary>The commands whose every effect is a child command (or that render without writing): the others would record a deployment that never ran.</summary>
+    private static readonly string[] DryRunVerbs = ["up", "down", "exec", "logs", "create", "setup"];
+
+    private static string? DryRunRefusal(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        var parent = (parse.CommandResult.Parent as System.CommandLine.Parsing.CommandResult)?.Command;
+        if (parent?.Name == "deploy" && DryRunVerbs.Contains(command.Name)) return null;
+        return $"--dry-run is supported by deploy {string.Join(", ", DryRunVerbs)}; not by '{command.Name}'"
+            + (parent?.Name == "deployment" ? " (see what a start would change with 'slipway deployment --dir D plan')" : "");
+    }
+
+    /// <summary>laconic-so's --local-stack dev root: the folder holding the stack-orchestrator checkout the current directory is in.</summary>
+    internal static string? LocalStackRoot(string currentDirectory)
+    {
+        for (var dir = new DirectoryInfo(currentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (dir.Name == "stack-orchestrator") return dir.Parent?.FullName;
+        }
+
+        return null;
     }
 
     private static string ExitCodeHelp() =>

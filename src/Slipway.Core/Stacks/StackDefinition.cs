@@ -37,4 +37,7 @@ public sealed record StackDefinition
     public IReadOnlyList<PodReference> Pods { get; init; } = [];
 
     public IReadOnlyList<string> Jobs { get; init; } = [];
+
+    /// <summary>The <c>config:</c> directives: values handed from one service to another after up.</summary>
+    public IReadOnlyList<ConfigDirective> Config { get; init; } = [];
 }

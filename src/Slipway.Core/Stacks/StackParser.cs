@@ -23,9 +23,10 @@ public static class StackParser
         }
 
         map.RejectUnknownKeys(KnownKeys.ToArray());
-        if (map.Has("config"))
+        var config = ParseConfig(map);
+        if (map.Has("npms"))
         {
-            diagnostics.Warning(DiagnosticCodes.NotImplemented, "stack 'config' directives (value propagation between containers) are not implemented yet; ignored", map.KeyLocation("config"));
+            diagnostics.Warning(DiagnosticCodes.NotImplemented, "'npms' is read but Slipway has no build-npms yet; the packages are not built", map.KeyLocation("npms"));
         }
 
         var name = map.String("name");
@@ -69,7 +70,34 @@ public static class StackParser
             Npms = map.StringList("npms").Select(x => x.Value).ToList(),
             Pods = pods,
             Jobs = jobs,
+            Config = config,
         };
+    }
+
+    /// <summary><c>config: {DEST: {DEST_VAR: "SOURCE.SOURCE_VAR"}}</c>, in file order.</summary>
+    private static List<ConfigDirective> ParseConfig(YamlMap map)
+    {
+        var directives = new List<ConfigDirective>();
+        if (map.Map("config", "'config'") is not { } config) return directives;
+        foreach (var destination in config.Keys)
+        {
+            if (config.Map(destination, $"config.{destination}") is not { } variables) continue;
+            foreach (var variable in variables.Keys)
+            {
+                var at = variables.ValueLocation(variable)!;
+                var source = variables.String(variable);
+                var dot = source?.IndexOf('.') ?? -1;
+                if (source is null || dot <= 0 || dot == source.Length - 1)
+                {
+                    map.Diagnostics.Error(DiagnosticCodes.WrongType, $"config.{destination}.{variable} must be \"SERVICE.VARIABLE\" (where the value comes from), not '{source}'", at);
+                    continue;
+                }
+
+                directives.Add(new ConfigDirective(destination, variable, source[..dot], source[(dot + 1)..], at));
+            }
+        }
+
+        return directives;
     }
 
     private static List<PodReference> ParsePods(YamlMap map)
@@ -99,10 +127,6 @@ public static class StackParser
                     PreStartCommand = podMap.String("pre_start_command"),
                     PostStartCommand = podMap.String("post_start_command"),
                 };
-                if (pod.PreStartCommand is not null || pod.PostStartCommand is not null)
-                {
-                    map.Diagnostics.Warning(DiagnosticCodes.NotImplemented, $"pod '{podName}': pre_start_command/post_start_command are not implemented yet; ignored", item.At(map.File));
-                }
             }
             else if (map.ScalarText(item, "each pod") is { } podName)
             {

@@ -26,9 +26,9 @@ internal sealed class HookRunner(IProcessRunner runner)
             throw new SlipwayException(FailureReason.InvalidInput, $"hook {path} is not executable", $"chmod +x {path}");
         }
 
-        var result = await runner.RunAsync(new ProcessSpec(path, [])
+        var result = await runner.RunAsync(new ProcessSpec(path, context.Arguments)
         {
-            WorkingDirectory = context.DeploymentDirectory ?? stack.Directory,
+            WorkingDirectory = context.WorkingDirectory ?? context.DeploymentDirectory ?? stack.Directory,
             Environment = context.ToEnvironment(stack, hook),
             Secrets = context.Secrets,
             Timeout = TimeSpan.FromMinutes(10),

@@ -26,6 +26,14 @@ public sealed record CreateRequest
 
     public bool Update { get; init; }
 
+    /// <summary>laconic-so's create-hook inputs: given to the hook as SLIPWAY_NETWORK_DIR / SLIPWAY_INITIAL_PEERS.</summary>
+    public string? NetworkDirectory { get; init; }
+
+    public string? InitialPeers { get; init; }
+
+    /// <summary>The create hook's arguments.</summary>
+    public IReadOnlyList<string> HookArguments { get; init; } = [];
+
     /// <summary>Also write D/chart (Kubernetes targets); an update renders the chart again whenever D has one.</summary>
     public bool HelmChart { get; init; }
 
@@ -43,6 +51,9 @@ public sealed record CreatePlan(DeploymentLayout Layout, Stack Stack, Spec Spec,
 
     /// <summary>The key the pod templates' config hashes were made with (never in any rendered file).</summary>
     public required byte[] ConfigHashKey { get; init; }
+
+    /// <summary>The request this plan was rendered for (its hook inputs), when it came from deploy create.</summary>
+    public CreateRequest? Request { get; init; }
 
     /// <summary>True when the key was made by this render and must be stored with what it writes.</summary>
     public bool ConfigHashKeyIsNew { get; init; }
@@ -152,6 +163,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             PodServices = services,
             ConfigHashKey = configHashKey,
             ConfigHashKeyIsNew = keyIsNew,
+            Request = request,
         };
     }
 
@@ -175,7 +187,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         string? hookOutput;
         try
         {
-            hookOutput = await RunCreateHookAsync(plan.Stack, layout, plan.Deployment, plan.Spec, plan.Rendered, cancellationToken);
+            hookOutput = await RunCreateHookAsync(plan, cancellationToken);
         }
         catch when (!plan.Update)
         {
@@ -259,9 +271,21 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         return entries;
     }
 
-    private async Task<string?> RunCreateHookAsync(Stack stack, DeploymentLayout layout, DeploymentFile deployment, Spec spec, RenderedDeployment rendered, CancellationToken cancellationToken)
+    private async Task<string?> RunCreateHookAsync(CreatePlan plan, CancellationToken cancellationToken)
     {
-        if (HookRunner.Find(stack, "create") is null) return null;
+        var (stack, layout, deployment, spec, rendered) = (plan.Stack, plan.Layout, plan.Deployment, plan.Spec, plan.Rendered);
+        var variables = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (plan.Request?.NetworkDirectory is { } network) variables["SLIPWAY_NETWORK_DIR"] = env.Resolve(network);
+        if (plan.Request?.InitialPeers is { } peers) variables["SLIPWAY_INITIAL_PEERS"] = peers;
+        if (HookRunner.Find(stack, "create") is null)
+        {
+            if (variables.Count > 0 || plan.Request?.HookArguments.Count > 0)
+            {
+                env.Reporter.Warn($"stack {stack.Name} has no create hook (hooks/create): --network-dir, --initial-peers and extra arguments are not used");
+            }
+
+            return null;
+        }
         using var log = FileCommandLog.ForCommand(layout.Logs, "create", env.Clock);
         var runner = new LoggingProcessRunner(env.Runner, log);
         var result = await new HookRunner(runner).RunAsync(stack, "create", new HookContext("create")
@@ -271,6 +295,8 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             SpecFile = spec.FilePath,
             DeployTo = spec.DeployTo.ToName(),
             Secrets = rendered.Secrets,
+            Variables = variables,
+            Arguments = plan.Request?.HookArguments ?? [],
         }, cancellationToken);
         return result?.StandardOutput;
     }

@@ -27,6 +27,9 @@ public sealed record StackDeployRequest
 
     /// <summary>--debug: CERC_SCRIPT_DEBUG=true for compose substitution, as laconic-so sets it.</summary>
     public bool Debug { get; init; }
+
+    /// <summary>--dry-run: the runner only tells what it would run, so nothing may be asked of compose (service names are not checked).</summary>
+    public bool DryRun { get; init; }
 }
 
 /// <summary>What a stack-mode command runs over: the stack, the pods taking part, and their compose project.</summary>
@@ -93,11 +96,19 @@ public sealed class StackDeploy(SlipwayEnvironment env)
     {
         var info = Open(request);
         var compose = Compose(info, request.Debug);
-        await CheckServicesAsync(compose, services, cancellationToken);
-        await RunPodScriptsAsync(info, post: false, cancellationToken);
+        if (!request.DryRun) await CheckServicesAsync(compose, services, cancellationToken);
+        await RunPodScriptsAsync(info, request, post: false, cancellationToken);
         // Stack mode has no verify stage: up returns once the containers are created and started, as laconic-so's.
         await compose.UpAsync(new ComposeUp { Services = services, Wait = false, RemoveOrphans = false }, line => env.Reporter.Detail(line), cancellationToken);
-        await RunPodScriptsAsync(info, post: true, cancellationToken);
+        await RunPodScriptsAsync(info, request, post: true, cancellationToken);
+        if (info.Stack.Definition.Config.Count > 0 && !request.DryRun)
+        {
+            // Only directives between services this up started: an excluded pod's service has nothing to give or take.
+            var running = services.Count > 0 ? services : await ServicesAsync(compose, cancellationToken);
+            var directives = info.Stack.Definition.Config.Where(d => running.Contains(d.Source) && running.Contains(d.Destination)).ToList();
+            await ConfigDirectives.RunAsync(compose, directives, line => env.Reporter.Detail(line), env.Clock, Task.Delay, cancellationToken);
+        }
+
         return info;
     }
 
@@ -137,7 +148,7 @@ public sealed class StackDeploy(SlipwayEnvironment env)
     public async Task<int> ExecAsync(StackDeployRequest request, string service, IReadOnlyList<string> command, bool interactive, CancellationToken cancellationToken)
     {
         var compose = Compose(Open(request), request.Debug);
-        await CheckServicesAsync(compose, [service], cancellationToken);
+        if (!request.DryRun) await CheckServicesAsync(compose, [service], cancellationToken);
         IReadOnlyList<string> argv = command is [var only] && only.Any(char.IsWhiteSpace) ? ["sh", "-c", only] : command;
         return await compose.ExecAsync(service, argv, interactive, cancellationToken);
     }
@@ -145,18 +156,18 @@ public sealed class StackDeploy(SlipwayEnvironment env)
     public async Task<int> LogsAsync(StackDeployRequest request, LogsOptions options, CancellationToken cancellationToken)
     {
         var compose = Compose(Open(request), request.Debug);
-        await CheckServicesAsync(compose, options.Services, cancellationToken);
+        if (!request.DryRun) await CheckServicesAsync(compose, options.Services, cancellationToken);
         return await compose.LogsAsync(options, cancellationToken);
     }
 
     /// <summary>The selected dict pods' pre (or post) start scripts, from the stack itself (there is no D to copy them to).</summary>
-    private async Task RunPodScriptsAsync(StackProjectInfo info, bool post, CancellationToken cancellationToken)
+    private async Task RunPodScriptsAsync(StackProjectInfo info, StackDeployRequest request, bool post, CancellationToken cancellationToken)
     {
         for (var i = 0; i < info.Pods.Count; i++)
         {
             if (PodScripts.Command(info.Pods[i], post) is not { } command) continue;
             var script = PodScripts.SourcePath(info.ComposeFiles[i], command);
-            if (!OperatingSystem.IsWindows() && File.Exists(script) && (File.GetUnixFileMode(script) & UnixFileMode.UserExecute) == 0)
+            if (!OperatingSystem.IsWindows() && !request.DryRun && File.Exists(script) && (File.GetUnixFileMode(script) & UnixFileMode.UserExecute) == 0)
             {
                 throw new SlipwayException(FailureReason.InvalidInput, $"pod '{info.Pods[i].Name}': {script} is not executable", $"chmod +x {script}");
             }
@@ -165,13 +176,18 @@ public sealed class StackDeploy(SlipwayEnvironment env)
         }
     }
 
+    private static async Task<IReadOnlyList<string>> ServicesAsync(DockerCompose compose, CancellationToken cancellationToken)
+    {
+        var result = await compose.Docker.RunAsync(compose.ProjectArguments("config", "--services"), cancellationToken, TimeSpan.FromSeconds(30));
+        if (!result.Succeeded) throw DockerCompose.Failure("config", result, FailureReason.InvalidInput);
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
     /// <summary>A service name none of the selected pods defines is refused before compose runs (with did-you-mean).</summary>
     private static async Task CheckServicesAsync(DockerCompose compose, IReadOnlyList<string> services, CancellationToken cancellationToken)
     {
         if (services.Count == 0) return;
-        var result = await compose.Docker.RunAsync(compose.ProjectArguments("config", "--services"), cancellationToken, TimeSpan.FromSeconds(30));
-        if (!result.Succeeded) throw DockerCompose.Failure("config", result, FailureReason.InvalidInput);
-        var known = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var known = await ServicesAsync(compose, cancellationToken);
         foreach (var service in services.Where(s => !known.Contains(s)))
         {
             throw new SlipwayException(FailureReason.Usage, $"no selected pod of the stack has a service '{service}'",

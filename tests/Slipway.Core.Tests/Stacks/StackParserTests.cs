@@ -54,7 +54,7 @@ public sealed class StackParserTests
     }
 
     [Fact]
-    public void Pre_and_post_start_commands_are_read_and_warned_about()
+    public void Pre_and_post_start_commands_are_read_without_a_warning()
     {
         var (stack, diagnostics) = Parse("""
             pods:
@@ -65,9 +65,7 @@ public sealed class StackParserTests
 
         Assert.Equal("pre.sh", stack.Pods[0].PreStartCommand);
         Assert.Equal("post.sh", stack.Pods[0].PostStartCommand);
-        var warning = Assert.Single(diagnostics.Items);
-        Assert.False(warning.IsError);
-        Assert.Equal(DiagnosticCodes.NotImplemented, warning.Code);
+        Assert.Empty(diagnostics.Items);
     }
 
     [Fact]
@@ -94,14 +92,15 @@ public sealed class StackParserTests
             pods: [web]
             """);
 
-        Assert.Empty(diagnostics.Items);
+        // npms are kept, but nothing builds them yet: said once.
+        Assert.Equal(DiagnosticCodes.NotImplemented, Assert.Single(diagnostics.Items).Code);
         Assert.Equal(["github.com/a/one", "github.com/a/two"], stack.Repos);
         Assert.Equal(["cerc/test-container", "cerc/other"], stack.Containers);
         Assert.Equal(["pkg"], stack.Npms);
     }
 
     [Fact]
-    public void Stack_config_directives_are_recognised_but_warned_about()
+    public void A_stack_config_directive_that_names_no_source_service_is_an_error_at_its_value()
     {
         var (_, diagnostics) = Parse("""
             pods: [web]
@@ -110,9 +109,9 @@ public sealed class StackParserTests
                 KEY: value
             """);
 
-        var warning = Assert.Single(diagnostics.Items);
-        Assert.Equal(DiagnosticCodes.NotImplemented, warning.Code);
-        Assert.Equal(new SourceLocation("stack.yml", 2, 1), warning.Location);
+        var error = Assert.Single(diagnostics.Items);
+        Assert.True(error.IsError);
+        Assert.Equal(new SourceLocation("stack.yml", 4, 10), error.Location);
     }
 
     [Theory]

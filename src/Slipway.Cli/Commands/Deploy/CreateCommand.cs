@@ -15,7 +15,10 @@ internal static class CreateCommand
         var update = new Option<bool>("--update") { Description = "Re-render an existing deployment directory from the spec (changed files kept as .bak)" };
         var helm = new Option<bool>("--helm-chart") { Description = "Also write D/chart: a Helm chart of the objects Slipway applies (Kubernetes targets)" };
         var breakLock = new Option<bool>("--break-lock") { Description = "--update: replace a stale lock of D (its process is gone) instead of refusing" };
-        var command = new Command("create", "Create (or --update) a deployment directory from a spec; --update is refused while a run holds D's lock") { spec, dir, update, helm, breakLock };
+        var networkDir = new Option<string?>("--network-dir") { Description = "Given to the stack's create hook as SLIPWAY_NETWORK_DIR (absolute)" };
+        var peers = new Option<string?>("--initial-peers") { Description = "Given to the stack's create hook as SLIPWAY_INITIAL_PEERS" };
+        var extra = new Argument<string[]>("extra") { Arity = ArgumentArity.ZeroOrMore, Description = "Arguments for the stack's create hook" };
+        var command = new Command("create", "Create (or --update) a deployment directory from a spec; --update is refused while a run holds D's lock") { spec, dir, update, helm, breakLock, networkDir, peers, extra };
         command.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
         {
             if (parse.GetResult(deployTo) is { Implicit: false })
@@ -33,7 +36,20 @@ internal static class CreateCommand
                 Update = parse.GetValue(update),
                 HelmChart = parse.GetValue(helm),
                 BreakLock = parse.GetValue(breakLock),
+                NetworkDirectory = parse.GetValue(networkDir),
+                InitialPeers = parse.GetValue(peers),
+                HookArguments = parse.GetValue(extra) ?? [],
             };
+            if (parse.GetValue(cli.DryRun))
+            {
+                // Rendered in memory only: no file of D is written and no hook runs.
+                var plan = await new DeployCreate(env).RenderAsync(request, ct);
+                cli.ShowWarnings(plan.Warnings);
+                cli.Ui.Info($"Dry run: would {(plan.Update ? "update" : "create")} {request.DeploymentDirectory} (deployment-id {plan.Deployment.DeploymentId}) with {plan.Rendered.Files.Count} files; nothing was written");
+                foreach (var file in plan.Rendered.Files) cli.Ui.Detail(file.RelativePath);
+                return ExitCodes.Success;
+            }
+
             var result = await new DeployCreate(env).RunAsync(request, ct);
             var ui = cli.Ui;
             cli.ShowWarnings(result.Warnings);

@@ -31,13 +31,14 @@ internal sealed class StackGroupOptions
             "slipway --stack S deploy init --deploy-to " + target + " --output spec.yml, then deploy create and deployment --dir D start")
         : new()
     {
-        StackArgument = parse.GetValue(cli.Stack) ?? throw new SlipwayException(FailureReason.InvalidInput, "--stack is required for stack-mode deploy commands",
+        StackArgument = cli.StackValue(parse) ?? throw new SlipwayException(FailureReason.InvalidInput, "--stack is required for stack-mode deploy commands",
             "name the stack: slipway --stack STACK deploy up (or use 'slipway deployment --dir D ...' for a deployment directory)"),
         Include = parse.GetValue(Include),
         Exclude = parse.GetValue(Exclude),
         EnvFile = parse.GetValue(EnvFile),
         Cluster = parse.GetValue(Cluster),
         Debug = parse.GetValue(cli.Debug),
+        DryRun = parse.GetValue(cli.DryRun),
     };
 }
 
@@ -54,7 +55,9 @@ internal static class StackModeCommands
         command.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
         {
             var info = await new StackDeploy(env).UpAsync(group.Request(cli, parse), parse.GetValue(services) ?? [], ct);
-            cli.Ui.Info($"up: project {info.ProjectName} ({string.Join(", ", info.Pods.Select(p => p.Name))})");
+            cli.Ui.Info(parse.GetValue(cli.DryRun)
+                ? $"Dry run: nothing was started (project {info.ProjectName})"
+                : $"up: project {info.ProjectName} ({string.Join(", ", info.Pods.Select(p => p.Name))})");
             return ExitCodes.Success;
         }));
         return command;
@@ -71,7 +74,9 @@ internal static class StackModeCommands
             var delete = parse.GetValue(deleteVolumes);
             if (delete && parse.GetValue(preserve)) throw new SlipwayException(FailureReason.InvalidInput, "--delete-volumes and --preserve-volumes contradict each other");
             var info = await new StackDeploy(env).DownAsync(group.Request(cli, parse), delete, parse.GetValue(timeout), ct);
-            cli.Ui.Info($"down: project {info.ProjectName}{(delete ? ", volumes removed" : ", volumes kept")}");
+            cli.Ui.Info(parse.GetValue(cli.DryRun)
+                ? $"Dry run: nothing was stopped (project {info.ProjectName})"
+                : $"down: project {info.ProjectName}{(delete ? ", volumes removed" : ", volumes kept")}");
             return ExitCodes.Success;
         }));
         return command;

@@ -54,6 +54,8 @@ internal sealed class ComposeBackend : IDeploymentBackend
         await RunPodScriptsAsync(post: false, options.Progress, cancellationToken);
         await ApplyContainersAsync(options, cancellationToken);
         await RunPodScriptsAsync(post: true, options.Progress, cancellationToken);
+        var directives = _session.Stack.Config.Where(d => options.Services.Count == 0 || (options.Services.Contains(d.Source) && options.Services.Contains(d.Destination))).ToList();
+        await ConfigDirectives.RunAsync(Compose, directives, options.Progress, TimeProvider.System, Task.Delay, cancellationToken);
     }
 
     private async Task RunPodScriptsAsync(bool post, Action<string>? progress, CancellationToken cancellationToken)
