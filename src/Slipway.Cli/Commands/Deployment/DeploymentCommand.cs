@@ -21,6 +21,7 @@ internal static class DeploymentCommand
             RunJobCommand.Create(cli),
             UpdateEnvsCommand.Create(cli),
             PrepareCommand.Create(cli),
+            PushImagesCommand.Create(cli),
             RollbackCommand.Create(cli),
             ResumeCommand.Create(cli),
             HistoryCommand.Create(cli),
