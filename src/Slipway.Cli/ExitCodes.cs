@@ -45,6 +45,7 @@ internal static class ExitCodes
         RunState.Succeeded => Success,
         RunState.RolledBack => RolledBack,
         RunState.RollbackFailed => RollbackFailed,
+        RunState.Interrupted => Interrupted,
         _ => For(outcome.Reason ?? FailureReason.DeploymentFailed),
     };
 

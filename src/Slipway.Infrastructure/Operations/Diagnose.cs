@@ -6,7 +6,15 @@ namespace Slipway.Infrastructure.Operations;
 /// <param name="Lock">Who holds D's lock now, and whether that process is gone.</param>
 /// <param name="Diagnosis">The backend's diagnosis of the live state now.</param>
 /// <param name="RunDiagnosis">The diagnosis the last run wrote when it failed (kept with the run: after a rollback the live state is healthy).</param>
-public sealed record DiagnoseResult(RunRecord? LastRun, LockOwner? Lock, bool LockIsStale, string Diagnosis, string? RunDiagnosis = null);
+public sealed record DiagnoseResult(RunRecord? LastRun, LockOwner? Lock, bool LockIsStale, string Diagnosis, string? RunDiagnosis = null)
+{
+    /// <summary>
+    /// The last run did not finish and nothing is running it: ended by a signal, or recorded as running while no live
+    /// process holds its lock (killed). <c>resume</c> finishes it.
+    /// </summary>
+    public bool LastRunInterrupted => LastRun is { State: RunState.Interrupted }
+        || (LastRun is { State: RunState.Running } run && (Lock is null || LockIsStale || Lock.RunId != run.Id));
+}
 
 /// <summary><c>deployment --dir D diagnose</c>: the last run, the lock, and the backend's diagnosis of the live state.</summary>
 public sealed class Diagnose(SlipwayEnvironment env)

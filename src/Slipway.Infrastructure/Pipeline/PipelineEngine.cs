@@ -68,7 +68,7 @@ public sealed class PipelineEngine(PipelineOptions options)
     {
         var run = new RunStore(session.Layout).Latest() ?? throw new SlipwayException(FailureReason.NotFound, $"{session.Layout.Directory} has no run to resume",
             "'deployment start' starts one");
-        if (run.State != RunState.Running)
+        if (run.State is not (RunState.Running or RunState.Interrupted))
         {
             throw new SlipwayException(FailureReason.NotFound,
                 $"nothing to resume: the last run {run.Id} ({run.Command}) finished: {Kebab(run.State)}{(run.Failure is null ? "" : $" ({run.Failure})")}",
@@ -78,6 +78,8 @@ public sealed class PipelineEngine(PipelineOptions options)
         using var held = DeploymentLock.Acquire(session.Layout, "resume", run.Id, breakLock, resumingRunId: run.Id, clock: options.Clock);
         if (held.Replaced is { } stale) options.Reporter.Warn($"the interrupted run's lock was stale (pid {stale.Pid} is gone): taken over");
         options.Reporter.Info($"resuming run {run.Id} ({run.Command}) at stage {run.Next?.Name}");
+        run.State = RunState.Running;
+        run.Failure = null;
         return await DriveAsync(session, run, "resume", cancellationToken);
     }
 
@@ -93,6 +95,21 @@ public sealed class PipelineEngine(PipelineOptions options)
             // A run that could not go on (no failure path took it) still points at its log.
             log.Attach(ex);
             throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM: the runner has killed the stage's children; the record says where the run stopped, and the
+            // lock is released on the way out, so resume (which runs the interrupted stage again) can finish it.
+            var stage = run.Next?.Name ?? "?";
+            run.State = RunState.Interrupted;
+            run.Failure = $"interrupted at stage {stage} (Ctrl+C or SIGTERM)";
+            new RunStore(session.Layout).Save(run);
+            log.Note($"run {run.Id}: interrupted at stage {stage}");
+            return new RunOutcome(run, log.Path)
+            {
+                Message = $"run {run.Id} ({run.Command}) interrupted at stage {stage}: it is not finished",
+                Hint = $"'slipway deployment --dir {session.Layout.Directory} resume' finishes it from stage {stage}",
+            };
         }
     }
 

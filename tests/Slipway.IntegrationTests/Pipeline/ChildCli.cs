@@ -88,6 +88,14 @@ public sealed class ChildCli : IDisposable
         }
     }
 
+    /// <summary>Sends a signal (TERM, INT) to the CLI alone, as a service manager or a terminal would.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     /// <summary>Waits for the CLI to exit on its own; returns its exit code (fails the test at the timeout).</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Slipway.Infrastructure.Operations;
+using Slipway.Infrastructure.Pipeline;
 
 namespace Slipway.Cli.Commands.Deployment;
 
@@ -16,10 +17,14 @@ internal static class DiagnoseCommand
             var ui = cli.Ui;
             if (result.LastRun is { } run)
             {
-                ui.Result($"last run {run.Id} ({run.Command}): {Kebab(run.State.ToString())}");
+                var state = !result.LastRunInterrupted ? Kebab(run.State.ToString())
+                    : run.State == RunState.Interrupted ? "interrupted (Ctrl+C or SIGTERM)"
+                    : "interrupted (its process is gone)";
+                ui.Result($"last run {run.Id} ({run.Command}): {state}");
                 ui.Result($"  stages: {string.Join(" → ", run.Stages.Select(s => $"{s.Name}:{Kebab(s.State.ToString())}"))}");
                 if (run.Failure is not null) ui.Result($"  failure: {run.Failure}");
                 if (run.Logs.Count > 0) ui.Result($"  log: {run.Logs[^1]}");
+                if (result.LastRunInterrupted) ui.Result($"  not finished: 'slipway deployment --dir {dir} resume' finishes it from stage {run.Next?.Name}");
             }
 
             if (result.Lock is { } holder) ui.Result($"lock: held by {holder}{(result.LockIsStale ? " (stale: that process is gone)" : "")}");
