@@ -28,7 +28,9 @@ public sealed class Stop(SlipwayEnvironment env)
         var id = session.Identity.DeploymentId;
         using var held = DeploymentLock.ForCommand(session.Layout, "stop", request.BreakLock, env.Clock);
         if (held.Replaced is { } stale) env.Reporter.Warn($"broke the stale lock of {stale}");
-        if (new RunStore(session.Layout).AbandonInterrupted("stop", env.Clock.GetUtcNow()) is { } interrupted)
+        var runs = new RunStore(session.Layout);
+        if (runs.Latest() is { State: RunState.Running } dead) await DeadRunChildren.SettleAsync(dead, env.Reporter, DeadRunChildren.DefaultWait, cancellationToken);
+        if (runs.AbandonInterrupted("stop", env.Clock.GetUtcNow()) is { } interrupted)
         {
             env.Reporter.Warn($"run {interrupted.Id} ({interrupted.Command}) was interrupted and is abandoned by this stop");
         }

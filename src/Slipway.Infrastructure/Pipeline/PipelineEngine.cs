@@ -32,7 +32,8 @@ public sealed class PipelineEngine(PipelineOptions options)
             options.Reporter.Warn($"{damaged.Message}: moved to {runs.SetAside(damaged.RunId)} (--break-lock)");
         }
 
-        // Its lock is gone (released or broken): it will never finish, and this run supersedes it.
+        // Its lock is gone (released or broken): it will never finish, and this run supersedes it once its children are gone.
+        if (runs.Latest() is { State: RunState.Running } dead) await DeadRunChildren.SettleAsync(dead, options.Reporter, DeadRunChildren.DefaultWait, cancellationToken);
         if (runs.AbandonInterrupted($"run {id}", now) is { } interrupted)
         {
             options.Reporter.Warn($"run {interrupted.Id} ({interrupted.Command}) was interrupted and is abandoned; 'resume' would have finished it");
@@ -78,6 +79,7 @@ public sealed class PipelineEngine(PipelineOptions options)
         using var held = DeploymentLock.Acquire(session.Layout, "resume", run.Id, breakLock, resumingRunId: run.Id, clock: options.Clock);
         if (held.Replaced is { } stale) options.Reporter.Warn($"the interrupted run's lock was stale (pid {stale.Pid} is gone): taken over");
         options.Reporter.Info($"resuming run {run.Id} ({run.Command}) at stage {run.Next?.Name}");
+        await DeadRunChildren.SettleAsync(run, options.Reporter, DeadRunChildren.DefaultWait, cancellationToken);
         run.State = RunState.Running;
         run.Failure = null;
         return await DriveAsync(session, run, "resume", cancellationToken);

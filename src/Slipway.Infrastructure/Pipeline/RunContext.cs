@@ -22,7 +22,7 @@ public sealed class RunContext
         _createBackend = createBackend;
         Run = run;
         Log = log;
-        Runner = new LoggingProcessRunner(runner, log);
+        Runner = new LoggingProcessRunner(new ChildRecordingProcessRunner(runner, Started, Ended), log);
         Tools = tools.With(Runner);
         Reporter = reporter;
         Clock = clock;
@@ -91,7 +91,26 @@ public sealed class RunContext
         Log.Redact(Session.SecretValues);
     }
 
-    public void Save() => Runs.Save(Run);
+    public void Save()
+    {
+        lock (Run.Children) Runs.Save(Run);
+    }
+
+    private void Started(int pid, ProcessSpec spec)
+    {
+        var command = string.Join(' ', new[] { Path.GetFileName(spec.FileName) }.Concat(spec.Arguments.Where(a => !a.StartsWith('-')).Take(2)));
+        lock (Run.Children)
+        {
+            Run.Children.Add(new ChildProcess(pid, DeploymentLock.ProcessStartOf(pid) ?? 0, command));
+            Runs.Save(Run);
+        }
+    }
+
+    // Not saved: the next save (the next stage, the run's end) drops it; a child that ended is never waited for.
+    private void Ended(int pid)
+    {
+        lock (Run.Children) Run.Children.RemoveAll(c => c.Pid == pid);
+    }
 
     /// <summary>Pins keyed as the backend's files name the images (see <see cref="IDeploymentBackend.PinKeys"/>).</summary>
     public Dictionary<string, string> BackendPins(IEnumerable<ImagePin> pins)

@@ -67,6 +67,12 @@ public sealed class RunRecord
     /// <summary>The failed stage's own hint (what to do), kept for the run's final message.</summary>
     public string? FailureHint { get; set; }
 
+    /// <summary>
+    /// The child commands this run has in flight (pid and its start time, /proc/PID/stat field 22): saved as each one
+    /// starts, so a run killed alone names the children it left running and resume can wait for them.
+    /// </summary>
+    public List<ChildProcess> Children { get; set; } = [];
+
     /// <summary>Log files of this run: the first run, then one per resume.</summary>
     public List<string> Logs { get; init; } = [];
 
@@ -86,3 +92,6 @@ public sealed class RunRecord
     [JsonIgnore]
     public StageRecord? Next => Stages.FirstOrDefault(s => s.State is StageState.Pending or StageState.Running);
 }
+
+/// <summary>A child command of a run: its pid, the pid's start time in clock ticks since boot, and what it runs.</summary>
+public sealed record ChildProcess(int Pid, long ProcessStart, string Command);

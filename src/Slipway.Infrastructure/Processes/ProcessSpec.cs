@@ -25,6 +25,9 @@ public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Argument
     /// <summary>Called with each line of stderr as it arrives (already redacted).</summary>
     public Action<string>? OnStandardError { get; init; }
 
+    /// <summary>Called with the child's pid as soon as it has started (before any output).</summary>
+    public Action<int>? OnStarted { get; init; }
+
     /// <summary>False: lines go only to the callbacks and the result's output is empty (a followed log may run for days).</summary>
     public bool CaptureOutput { get; init; } = true;
 

@@ -52,6 +52,8 @@ public sealed class SystemProcessRunner : IProcessRunner
             throw new ToolNotFoundException(spec.FileName, e);
         }
 
+        spec.OnStarted?.Invoke(process.Id);
+
         var forwarders = Task.CompletedTask;
         var standardInput = Task.CompletedTask;
         if (!spec.Inherit)

@@ -138,6 +138,18 @@ public sealed class ChildCli : IDisposable
         return (child._process.ExitCode, child.Output);
     }
 
+    /// <summary>SIGKILL to the CLI alone, returning at once: its children (docker compose) are left running, orphaned.</summary>
+    public async Task<IReadOnlyList<int>> KillAloneAsync()
+    {
+        var orphans = Descendants(_process.Id);
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+        return orphans;
+    }
+
+    /// <summary>The CLI's live child processes.</summary>
+    public IReadOnlyList<int> Children() => Descendants(_process.Id);
+
     public void Dispose()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);

@@ -1,0 +1,56 @@
+using Slipway.IntegrationTests.Infrastructure;
+using Slipway.IntegrationTests.Pipeline;
+
+namespace Slipway.IntegrationTests.Runs;
+
+/// <summary>kill -9 of the slipway process alone (OOM killer, lost session) while its docker compose child runs.</summary>
+[Collection(DockerCollection.Name)]
+public sealed class OrphanTests(DockerFixture fixture)
+{
+    [Fact]
+    public async Task Resume_after_a_kill_of_slipway_alone_waits_for_the_compose_it_left_running_and_every_service_runs()
+    {
+        Assert.Contains("built slipway/hello:local", fixture.HelloBuild.StandardError);
+        await using var ws = new Workspace();
+        var spec = await ws.InitAsync(RunStacks.Pipeline, "spec.yml", "--config", "GREETING=v1,STOP_GRACE=8s", "--map-ports-to-host", "localhost-fixed-random");
+        var d = await ws.CreateAsync(spec, "d");
+        await d.RunAsync("start");
+
+        // Recreating "sleeper" waits its 8 s stop grace: compose up is still at work when slipway dies.
+        using var child = ChildCli.Start("deployment", "--dir", d.Directory, "restart", "--force-recreate");
+        await child.WaitForStageAsync(d.Directory, "apply", TimeSpan.FromSeconds(60));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (child.Children().Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Task.Delay(500); // compose has sent its stop; the recreate is under way
+        var orphans = await child.KillAloneAsync();
+        Assert.NotEmpty(orphans);
+
+        var run = RunFiles.Latest(d);
+        var recorded = run.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("pid").GetInt32()).ToList();
+        Assert.Contains(recorded, orphans.Contains);
+        Assert.All(run.GetProperty("children").EnumerateArray(), c => Assert.True(c.GetProperty("processStart").GetInt64() > 0));
+
+        var resume = await d.RunAsync("resume");
+        Assert.True(orphans.All(p => !Directory.Exists($"/proc/{p}")) || orphans.All(p => IsZombie(p)),
+            "resume went on while the dead run's children were still running");
+        Assert.Equal("succeeded", RunFiles.Latest(d).GetProperty("state").GetString());
+        var states = await d.StatusAsync();
+        Assert.Equal([("sleeper", "running"), ("web", "running")], states.Select(s => (s.Service, s.State)).ToList());
+        Assert.Equal(2, (await Docker.ContainerIdsAsync(d.DeploymentId)).Count);
+        Assert.Contains("<h1>v1</h1>", await Http.GetOkAsync(await d.UrlAsync("web", 80), "/"));
+        Assert.Contains("running; waiting up to", resume.StandardError);
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+}
