@@ -369,7 +369,11 @@ public sealed class PipelineEngineTests : IDisposable
             cts.Token.ThrowIfCancellationRequested();
             return Task.CompletedTask;
         };
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Engine().RunAsync(_d, Start(), cts.Token));
+        var interrupted = await Engine().RunAsync(_d, Start(), cts.Token);
+        Assert.Equal(RunState.Interrupted, interrupted.State);
+        Assert.Contains("interrupted at stage verify", interrupted.Message);
+        Assert.Contains("resume' finishes it", interrupted.Hint);
+        Assert.Equal(RunState.Interrupted, LatestRun().State);
         Assert.Equal("prepare:done build:skipped push:skipped apply:done verify:running record:pending", States(LatestRun()));
         _backend.OnStatus = null;
 
@@ -392,7 +396,7 @@ public sealed class PipelineEngineTests : IDisposable
             cts.Token.ThrowIfCancellationRequested();
             return Task.CompletedTask;
         };
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Engine().RunAsync(_d, Start(), cts.Token));
+        Assert.Equal(RunState.Interrupted, (await Engine().RunAsync(_d, Start(), cts.Token)).State);
         _backend.OnApply = null;
         var interrupted = LatestRun();
         WriteLock(DeadPid(), interrupted.Id); // as a SIGKILL leaves it
