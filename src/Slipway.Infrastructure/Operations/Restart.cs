@@ -6,5 +6,9 @@ namespace Slipway.Infrastructure.Operations;
 public sealed class Restart(SlipwayEnvironment env)
 {
     public Task<RunResult> RunAsync(string directory, RunRequest request, CancellationToken cancellationToken) =>
-        Runs.DriveAsync(env, directory, (engine, session) => engine.RunAsync(session, request with { Command = RunRequest.Restart }, cancellationToken));
+        Runs.DriveAsync(env, directory, (engine, session) =>
+        {
+            DeploymentPin.Check(session.Layout, RunRequest.Restart, request.Unpin);
+            return engine.RunAsync(session, request with { Command = RunRequest.Restart }, cancellationToken);
+        });
 }

@@ -9,6 +9,7 @@ public sealed class Start(SlipwayEnvironment env)
         Runs.DriveAsync(env, directory, (engine, session) =>
         {
             session.RequireServices(request.Services);
+            DeploymentPin.Check(session.Layout, RunRequest.Start, request.Unpin);
             return engine.RunAsync(session, request with { Command = RunRequest.Start }, cancellationToken);
         });
 }

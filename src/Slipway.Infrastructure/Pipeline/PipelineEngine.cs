@@ -249,6 +249,18 @@ public sealed class PipelineEngine(PipelineOptions options)
 
         run.State = RunState.Succeeded;
         context.Save();
+        var layout = context.Session.Layout;
+        if (run.Command == RunRequest.Rollback && run.Revision is { } live)
+        {
+            DeploymentPin.Write(layout, new PinRecord(live, run.RestoreRevision, run.Id, run.FinishedAt ?? context.Clock.GetUtcNow()));
+            context.Reporter.Info($"pinned to revision {live}: start and restart refuse to move on from it without --unpin");
+        }
+        else if (run.Command is RunRequest.Start or RunRequest.Restart && DeploymentPin.Read(layout) is { } pin)
+        {
+            DeploymentPin.Clear(layout);
+            context.Reporter.Info($"unpinned: revision {pin.Revision} (from rollback run {pin.RunId}) is no longer held");
+        }
+
         return new RunOutcome(run, context.Log.Path) { FinalServices = context.LastServices ?? await context.Backend.StatusAsync(cancellationToken) };
     }
 

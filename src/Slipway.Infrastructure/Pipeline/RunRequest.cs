@@ -27,4 +27,7 @@ public sealed record RunRequest(string Command)
 
     /// <summary>Replace a stale lock (its process gone) instead of refusing.</summary>
     public bool BreakLock { get; init; }
+
+    /// <summary>start, restart: move on from the revision a rollback pinned (see <see cref="DeploymentPin"/>).</summary>
+    public bool Unpin { get; init; }
 }

@@ -15,6 +15,7 @@ namespace Slipway.Infrastructure.Pipeline;
 [JsonSerializable(typeof(RunRecord))]
 [JsonSerializable(typeof(RevisionRecord))]
 [JsonSerializable(typeof(LockOwner))]
+[JsonSerializable(typeof(PinRecord))]
 public sealed partial class StateJson : JsonSerializerContext;
 
 /// <summary>An enum as its kebab-case name, for the state files.</summary>

@@ -14,11 +14,12 @@ internal static class RestartCommand
         var force = new Option<bool>("--force-recreate") { Description = "Recreate every container even when nothing changed" };
         var image = new Option<string[]>("--image") { Description = "SERVICE=IMAGE: run this image for the service (this run and until replaced)", AllowMultipleArgumentsPerToken = false };
         var breakLock = SharedOptions.BreakLock();
+        var unpin = new Option<bool>("--unpin") { Description = "Move on from the revision a rollback pinned (refused without it)" };
         var output = SharedOptions.Output();
         var forceConflicts = SharedOptions.ForceConflicts();
         var command = new Command("restart", "Sync D from its sources and roll out what changed (prepare … verify, record; rollback when unhealthy)")
         {
-            timeout, force, image, breakLock, output, forceConflicts,
+            timeout, force, image, breakLock, unpin, output, forceConflicts,
         };
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
         {
@@ -29,6 +30,7 @@ internal static class RestartCommand
                 ServiceImages = ParseImages(parse.GetValue(image) ?? []),
                 BreakLock = parse.GetValue(breakLock),
                 ForceConflicts = parse.GetValue(forceConflicts),
+                Unpin = parse.GetValue(unpin),
             }, ct);
             return RunOutput.Print(cli.Ui, result, parse.IsJson(output));
         }));

@@ -13,11 +13,12 @@ internal static class StartCommand
         var cluster = new ClusterManagement("Create the kind cluster if needed (k8s-kind)");
         var timeout = SharedOptions.RolloutTimeout();
         var breakLock = SharedOptions.BreakLock();
+        var unpin = new Option<bool>("--unpin") { Description = "Move on from the revision a rollback pinned (refused without it)" };
         var output = SharedOptions.Output();
         var forceConflicts = SharedOptions.ForceConflicts();
         var command = new Command("start", "Run prepare, build, push, apply, verify, record; roll back to the last good revision if unhealthy")
         {
-            services, cluster.Perform, cluster.Skip, timeout, breakLock, output, forceConflicts,
+            services, cluster.Perform, cluster.Skip, timeout, breakLock, unpin, output, forceConflicts,
         };
         command.Aliases.Add("up");
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
@@ -29,6 +30,7 @@ internal static class StartCommand
                 PerformClusterManagement = cluster.IsOn(parse),
                 BreakLock = parse.GetValue(breakLock),
                 ForceConflicts = parse.GetValue(forceConflicts),
+                Unpin = parse.GetValue(unpin),
             }, ct);
             return RunOutput.Print(cli.Ui, result, parse.IsJson(output));
         }));
