@@ -33,12 +33,17 @@ public sealed class ChildCli : IDisposable
     /// <summary>The CLI with <paramref name="environment"/> added to the test's (e.g. SLIPWAY_DOCKER for another engine).</summary>
     public static ChildCli Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // Through env(1), which resets SIGINT to its default before it execs dotnet (same pid): a test run
+        // started in the background (nohup, `cmd &`) ignores SIGINT, the CLI would inherit that, and a test
+        // that sends Ctrl-C would see a run that never heard it.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "slipway.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var (key, value) in environment) start.Environment[key] = value;
