@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Slipway.Cli.Output;
 using Slipway.Core.Diagnostics;
-using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Operations;
 
 namespace Slipway.Cli.Commands.Deploy;
@@ -119,33 +118,11 @@ internal static class StackModeCommands
 
     private static Command Logs(CliContext cli, StackGroupOptions group)
     {
-        var follow = new Option<bool>("--follow", "-f") { Description = "Keep streaming new lines" };
-        var tail = new Option<int?>("--tail", "-n") { Description = "Only the last N lines of each service" };
-        var services = new Argument<string[]>("services") { Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("logs", "Stack mode: the services' logs") { follow, tail, services };
-        command.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
-        {
-            var ui = cli.Ui;
-            var gate = new Lock();
-            var options = new LogsOptions(parse.GetValue(follow), parse.GetValue(tail), parse.GetValue(services) ?? []);
-            if (!ui.OutputIsTerminal)
-            {
-                options = options with
-                {
-                    Output = line => { lock (gate) ui.Out.WriteLine(line); },
-                    Error = line => { lock (gate) { if (!(ct.IsCancellationRequested && line.Trim() == "canceled")) ui.Error.WriteLine(line); } },
-                };
-            }
-
-            try
-            {
-                return await new StackDeploy(env).LogsAsync(group.Request(cli, parse), options, ct);
-            }
-            catch (OperationCanceledException) when (options.Follow && ct.IsCancellationRequested)
-            {
-                return ExitCodes.Success;
-            }
-        }));
+        var args = new Deployment.LogsArguments("Keep streaming new lines");
+        var command = new Command("logs", "Stack mode: the services' logs");
+        args.AddTo(command);
+        command.SetAction((parse, ct) => cli.GuardAsync(parse, env =>
+            args.RunAsync(cli, parse, options => new StackDeploy(env).LogsAsync(group.Request(cli, parse), options, ct), ct)));
         return command;
     }
 }
