@@ -95,4 +95,29 @@ public sealed class KubernetesInvariantsTests
 
         Assert.Contains(KubernetesInvariants.Check(rendering.Objects, [], new HashSet<string>()), v => v.Contains("imagePullSecret slipway-test00001-registry"));
     }
+
+    [Fact]
+    public void A_container_with_ports_and_no_service_named_as_it_is_found()
+    {
+        var objects = KubernetesRenderer.Render(KubernetesGoldenTests.Kubernetes(KubernetesFixture.Inputs("multi-pod"))).Objects.Select(o => o.DeepClone().AsObject()).ToList();
+        Assert.Empty(Check(objects));
+        objects.Remove(objects.Single(o => (string?)o["kind"] == "Service" && (string?)o["metadata"]!["name"] == "app"));
+
+        Assert.Contains(Check(objects), v => v.Contains("container app: has ports but no Service named 'app'"));
+    }
+
+    [Fact]
+    public void A_named_service_that_selects_another_pod_or_misses_a_port_is_found()
+    {
+        var objects = KubernetesRenderer.Render(KubernetesGoldenTests.Kubernetes(KubernetesFixture.Inputs("multi-pod"))).Objects.Select(o => o.DeepClone().AsObject()).ToList();
+        var app = objects.Single(o => (string?)o["kind"] == "Service" && (string?)o["metadata"]!["name"] == "app");
+        var exporter = objects.Single(o => (string?)o["kind"] == "Service" && (string?)o["metadata"]!["name"] == "node-exporter");
+        app["spec"]!["selector"]![SlipwayLabels.PodLabel] = "metrics";
+        exporter["spec"]!["ports"]![0]!["port"] = 80;
+
+        var violations = Check(objects);
+
+        Assert.Contains(violations, v => v.Contains("container app: Service app does not select its pod"));
+        Assert.Contains(violations, v => v.Contains("container node-exporter: Service node-exporter does not expose port 9100/TCP as itself"));
+    }
 }

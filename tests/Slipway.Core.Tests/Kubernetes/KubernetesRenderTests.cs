@@ -506,4 +506,32 @@ public sealed class KubernetesRenderTests : IDisposable
 
         Assert.All(Objects(rendered), o => Assert.True(KubeNames.IsDnsLabel((string)o["metadata"]!["name"]!)));
     }
+
+    [Fact]
+    public void Every_compose_service_with_ports_gets_a_service_named_as_it_over_its_container_ports()
+    {
+        var web = WebCompose + "\n    ports:\n      - \"8080:80\"\n    expose:\n      - \"9000\"";
+        var worker = WorkerCompose + "\n    ports:\n      - \"5000/udp\"";
+
+        var objects = Objects(Render(Kind(), web, worker));
+
+        var named = objects.Single(o => (string?)o["kind"] == "Service" && (string?)o["metadata"]!["name"] == "web");
+        Assert.Equal("ClusterIP", (string?)named["spec"]!["type"]);
+        Assert.Equal("web", (string?)named["spec"]!["selector"]![SlipwayLabels.PodLabel]);
+        Assert.Equal(["tcp-80:80/TCP", "tcp-9000:9000/TCP"], ((JsonArray)named["spec"]!["ports"]!).Select(p => $"{p!["name"]}:{p["port"]}/{p["protocol"]}"));
+        var other = objects.Single(o => (string?)o["kind"] == "Service" && (string?)o["metadata"]!["name"] == "worker");
+        Assert.Equal("udp-5000", (string?)other["spec"]!["ports"]![0]!["name"]);
+    }
+
+    [Fact]
+    public void A_service_without_ports_gets_no_named_service_and_an_invalid_name_is_sanitized_with_a_warning()
+    {
+        var web = WebCompose.Replace("services:\n  web:", "services:\n  Web_1:") + "\n    expose:\n      - \"80\"";
+
+        var rendered = Render(Kind(), web);
+
+        var services = Objects(rendered).Where(o => (string?)o["kind"] == "Service").Select(o => (string)o["metadata"]!["name"]!).ToList();
+        Assert.Equal(["web-1"], services);
+        Assert.Contains(rendered.Warnings, w => w.Message.Contains("service 'Web_1' is not a valid Kubernetes Service name") && w.Message.Contains("'web-1'"));
+    }
 }

@@ -93,15 +93,18 @@ internal static class Containers
     private static JsonArray? Words(RenderContext context, IReadOnlyList<string>? words) =>
         words is null ? null : new JsonArray(words.Select(w => (JsonNode)ContainerEnvironment.EscapeKube(context.Interpolate(w))).ToArray());
 
-    private static JsonArray Ports(RenderContext context, ComposeService service)
+    private static JsonArray Ports(RenderContext context, ComposeService service) =>
+        new(ContainerPorts(context, service).Select(p => (JsonNode)new JsonObject { ["containerPort"] = p.Port, ["protocol"] = p.Protocol.ToUpperInvariant() }).ToArray());
+
+    /// <summary>The (port, protocol) pairs a service's container listens on: its ports, expose and proxy targets, each once.</summary>
+    public static IReadOnlyList<(int Port, string Protocol)> ContainerPorts(RenderContext context, ComposeService service)
     {
-        var ports = new JsonArray();
+        var ports = new List<(int, string)>();
         var seen = new HashSet<(int, string)>();
         foreach (var (port, protocol) in context.EffectivePorts(service).SelectMany(p => Targets(p)).Concat(Exposed(context, service)).Concat(context.ProxyPorts(service.Name).Select(p => (p, "tcp"))))
         {
             // compose may list 8001 and 8001/udp, or a port twice: one containerPort per (port, protocol).
-            if (!seen.Add((port, protocol))) continue;
-            ports.Add(new JsonObject { ["containerPort"] = port, ["protocol"] = protocol.ToUpperInvariant() });
+            if (seen.Add((port, protocol))) ports.Add((port, protocol));
         }
 
         return ports;

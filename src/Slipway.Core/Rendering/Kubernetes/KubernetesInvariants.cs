@@ -65,6 +65,7 @@ internal static class KubernetesInvariants
                     var selector = obj["spec"]?["selector"]?["matchLabels"] as JsonObject;
                     if (selector is null || selector.Count == 0) errors.Add($"{id}: no selector");
                     else if (!Matches(selector, labels)) errors.Add($"{id}: selector does not match the pod template's labels");
+                    CheckReachableByName(template["spec"] as JsonObject, labels, id, all, errors);
                 }
 
                 CheckPod(template["spec"] as JsonObject, id, all, externalSecrets, errors);
@@ -163,6 +164,31 @@ internal static class KubernetesInvariants
                     errors.Add($"{cid}: mounts key '{subPath}' of ConfigMap {cm}, which it does not have");
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Every container with ports has a Service named as it (its compose service name) that selects this pod and exposes
+    /// each of its ports, so the pods of other Deployments reach it by name as compose services reach each other.
+    /// </summary>
+    private static void CheckReachableByName(JsonObject? pod, JsonObject? labels, string id, List<JsonObject> all, List<string> errors)
+    {
+        foreach (var container in (pod?["containers"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var name = (string?)container["name"] ?? "";
+            var ports = (container["ports"] as JsonArray ?? []).OfType<JsonObject>().Select(p => $"{p["containerPort"]}/{p["protocol"]}").ToList();
+            if (ports.Count == 0 || !KubeNames.IsDns1035Label(name)) continue;
+            var service = Find(all, "Service", name);
+            if (service is null)
+            {
+                errors.Add($"{id} container {name}: has ports but no Service named '{name}', so other pods cannot reach it by its name");
+                continue;
+            }
+
+            if (service["spec"]?["selector"] is not JsonObject selector || !Matches(selector, labels)) errors.Add($"{id} container {name}: Service {name} does not select its pod");
+            var exposed = (service["spec"]?["ports"] as JsonArray ?? []).OfType<JsonObject>()
+                .Where(p => p["port"]?.ToJsonString() == p["targetPort"]?.ToJsonString()).Select(p => $"{p["targetPort"]}/{p["protocol"]}").ToHashSet(StringComparer.Ordinal);
+            foreach (var port in ports.Where(p => !exposed.Contains(p))) errors.Add($"{id} container {name}: Service {name} does not expose port {port} as itself");
         }
     }
 

@@ -82,6 +82,18 @@ public static class KubernetesRenderer
         {
             deployments.Add(PodTemplates.Deployment(context, pod));
             if (Services.ClusterIp(context, pod) is { } proxy) services.Add(proxy);
+            foreach (var service in pod.Compose.Services)
+            {
+                if (Services.ByComposeName(context, pod, service) is not { } named) continue;
+                if (services.Any(s => RenderContext.Name(s) == RenderContext.Name(named)))
+                {
+                    context.Diagnostics.Error(DiagnosticCodes.Conflict, $"service '{service.Name}': another Service is already named '{RenderContext.Name(named)}', so other pods could not reach this one by its name", service.Location, "rename the compose service");
+                    continue;
+                }
+
+                services.Add(named);
+            }
+
             services.AddRange(pod.Compose.Services.SelectMany(s => Services.NodePort(context, pod, s)));
         }
 

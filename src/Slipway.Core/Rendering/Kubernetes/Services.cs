@@ -7,7 +7,10 @@ using Slipway.Core.Yaml;
 
 namespace Slipway.Core.Rendering.Kubernetes;
 
-/// <summary>Services: a ClusterIP per pod that http-proxy routes reach, a NodePort per compose service that publishes ports.</summary>
+/// <summary>
+/// Services: one named as each compose service with ports (so other pods reach it by its compose name, as on compose), a
+/// ClusterIP per pod that http-proxy routes reach, a NodePort per compose service that publishes ports.
+/// </summary>
 internal static class Services
 {
     public static void CheckProxyTargets(RenderContext context)
@@ -23,6 +26,40 @@ internal static class Services
         {
             context.Diagnostics.Error(DiagnosticCodes.Conflict, $"http-proxy host-name '{group.Key}' appears more than once; give all its routes under one entry", group.Last().Location);
         }
+    }
+
+    /// <summary>
+    /// A ClusterIP Service named exactly as the compose service, over every port its container listens on. Compose lets
+    /// the services of a stack reach each other by name; here that name resolves inside the deployment's namespace,
+    /// which belongs to this one deployment, so plain names cannot collide with another deployment's.
+    /// </summary>
+    public static JsonObject? ByComposeName(RenderContext context, StackComposeFile pod, ComposeService service)
+    {
+        var ports = Containers.ContainerPorts(context, service);
+        if (ports.Count == 0) return null;
+        var name = service.Name;
+        if (!KubeNames.IsDns1035Label(name))
+        {
+            var label = KubeNames.Label(name);
+            name = KubeNames.IsDns1035Label(label) ? label : KubeNames.Label("svc-" + name);
+            context.Diagnostics.Warning(DiagnosticCodes.NotApplicable,
+                $"service '{service.Name}' is not a valid Kubernetes Service name (lowercase letters, digits and '-', starting with a letter); other pods reach it as '{name}'", service.Location);
+        }
+
+        var obj = context.Object("v1", "Service", name, context.Labels(pod: pod.Name, service: service.Name));
+        obj["spec"] = new JsonObject
+        {
+            ["type"] = "ClusterIP",
+            ["selector"] = context.Selector(pod.Name),
+            ["ports"] = new JsonArray(ports.Select(p => (JsonNode)new JsonObject
+            {
+                ["name"] = $"{p.Protocol}-{p.Port}",
+                ["port"] = p.Port,
+                ["targetPort"] = p.Port,
+                ["protocol"] = p.Protocol.ToUpperInvariant(),
+            }).ToArray()),
+        };
+        return obj;
     }
 
     /// <summary>The name of a pod's ClusterIP Service, which the Ingress routes to.</summary>
