@@ -92,7 +92,11 @@ public static class DeploymentRenderer
                 Lookup = lookup,
                 Strategy = spec.Rollout.Strategy,
                 DeploymentDirectory = inputs.DeploymentDirectory,
+                SecretKeys = spec.Config.Where(c => GeneratedSecret.ContainsToken(c.Value)).Select(c => c.Key)
+                    .Concat(inputs.EnvFileEntries.Select(e => e.Key)).ToHashSet(StringComparer.Ordinal),
+                SecretHashKey = inputs.ConfigHashKey,
             });
+            files.AddRange(stack.Secrets.Select(s => RenderedFile.Text(s.File, s.Content, secret: true)));
 
             // The file holds config values (interpolated, as compose would resolve them): owner-only, like config.env.
             files.Add(RenderedFile.Text(SwarmStackRenderer.StackPath, stack.Text, secret: true));

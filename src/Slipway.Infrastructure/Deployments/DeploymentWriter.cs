@@ -97,10 +97,26 @@ internal static class DeploymentWriter
             changed.Add(file.RelativePath);
         }
 
+        RemoveStaleSwarmSecrets(directory, rendered);
         Directory.CreateDirectory(Path.Combine(directory, DeploymentLayout.OverridesFolder));
         Directory.CreateDirectory(Path.Combine(directory, DeploymentLayout.StateFolder, "logs"));
         CreateVolumeDirectories(rendered);
         return new UpdateReport(added, changed, unchanged, backedUp);
+    }
+
+    /// <summary>
+    /// D/swarm/secrets is rendered whole (one file per secret version, named by its content): a version the render no
+    /// longer names is deleted, so old secret values do not pile up in D (the revisions that use one keep their copy).
+    /// </summary>
+    private static void RemoveStaleSwarmSecrets(string directory, RenderedDeployment rendered)
+    {
+        var folder = Path.Combine(directory, Core.Rendering.Swarm.SwarmStackRenderer.SecretsFolder);
+        if (!Directory.Exists(folder)) return;
+        var wanted = rendered.Files.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(folder))
+        {
+            if (!wanted.Contains(Path.GetRelativePath(directory, file).Replace('\\', '/'))) File.Delete(file);
+        }
     }
 
     /// <summary>

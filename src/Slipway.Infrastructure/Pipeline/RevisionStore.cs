@@ -15,7 +15,7 @@ namespace Slipway.Infrastructure.Pipeline;
 public sealed class RevisionStore(DeploymentLayout layout)
 {
     /// <summary>Folders of D whose files a restore makes equal to the snapshot (files the snapshot lacks are removed).</summary>
-    private static readonly string[] RenderedFolders = ["compose", "compose-jobs", "config", "configmaps", "k8s"];
+    private static readonly string[] RenderedFolders = ["compose", "compose-jobs", "config", "configmaps", "k8s", "swarm"];
 
     public string Root => Path.Combine(layout.State, "revisions");
 

@@ -87,5 +87,70 @@ public sealed class SwarmStackRendererTests
         Assert.Equal(64, name.Length);
     }
 
+    private const string SecretCompose = """
+        services:
+          api:
+            image: slipway/hello:local
+            command: ["serve", "--token=${API_TOKEN}"]
+            environment:
+              API_TOKEN: ${API_TOKEN}
+              DB_URL: postgres://app:${DB_PASSWORD}@db/app
+              GREETING: ${GREETING}
+          job:
+            image: slipway/hello:local
+            environment:
+              - API_TOKEN=${API_TOKEN}
+              - PLAIN=yes
+        """;
+
+    private static readonly byte[] HashKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+
+    private static SwarmInputs SecretInputs(string token = "t0ken-1") => new()
+    {
+        Project = "slipway-abc",
+        ComposeFiles = [RenderedFile.Text("compose/docker-compose-app.yml", SecretCompose)],
+        ConfigFiles = [],
+        Lookup = key => key switch { "API_TOKEN" => token, "DB_PASSWORD" => "pw-9", "GREETING" => "hi", _ => null },
+        DeploymentDirectory = "/srv/d",
+        SecretKeys = new HashSet<string>(["API_TOKEN", "DB_PASSWORD"], StringComparer.Ordinal),
+        SecretHashKey = HashKey,
+    };
+
+    [Fact]
+    public void An_environment_value_that_interpolates_a_secret_key_becomes_a_docker_secret_read_from_a_file_and_never_a_value_in_the_stack_file()
+    {
+        var stack = SwarmStackRenderer.Render(SecretInputs());
+
+        Assert.DoesNotContain("pw-9", stack.Text, StringComparison.Ordinal);
+        Assert.Contains("API_TOKEN_FILE: /run/secrets/API_TOKEN", stack.Text, StringComparison.Ordinal);
+        Assert.Contains("DB_URL_FILE: /run/secrets/DB_URL", stack.Text, StringComparison.Ordinal);
+        Assert.Contains("- API_TOKEN_FILE=/run/secrets/API_TOKEN", stack.Text, StringComparison.Ordinal);
+        Assert.Contains("- PLAIN=yes", stack.Text, StringComparison.Ordinal);
+        Assert.Contains("GREETING: \"hi\"", stack.Text, StringComparison.Ordinal);
+        Assert.Equal(["API_TOKEN", "DB_URL"], stack.Secrets.Select(s => s.Variable).Order(StringComparer.Ordinal)); // api and job share one API_TOKEN object
+        Assert.Equal("postgres://app:pw-9@db/app", Assert.Single(stack.Secrets, s => s.Variable == "DB_URL").Content);
+        Assert.Equal(stack.Secrets.Select(s => s.Name).Order(StringComparer.Ordinal), SwarmStackRenderer.SecretNames(stack.Text).Order(StringComparer.Ordinal));
+        Assert.All(stack.Secrets, s => Assert.Equal($"swarm/secrets/{s.Name}", s.File));
+        // The token is still in api's command: that one is said, with where.
+        var warning = Assert.Single(stack.Warnings);
+        Assert.Contains("API_TOKEN is interpolated outside an environment value", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(4, warning.Location!.Line);
+    }
+
+    [Fact]
+    public void A_secret_keeps_its_name_while_its_value_is_unchanged_and_the_name_tells_nothing_without_the_deployments_key()
+    {
+        var before = SwarmStackRenderer.Render(SecretInputs());
+        var same = SwarmStackRenderer.Render(SecretInputs());
+        var changed = SwarmStackRenderer.Render(SecretInputs(token: "t0ken-2"));
+
+        Assert.Equal(before.Secrets.Select(s => s.Name), same.Secrets.Select(s => s.Name));
+        var names = before.Secrets.ToDictionary(s => s.Variable, s => s.Name);
+        var renamed = changed.Secrets.Where(s => names[s.Variable] != s.Name).Select(s => s.Variable).ToList();
+        Assert.Equal(["API_TOKEN"], renamed);
+        Assert.NotEqual(SwarmStackRenderer.SecretName("p", "API_TOKEN", "t0ken-1", HashKey), SwarmStackRenderer.SecretName("p", "API_TOKEN", "t0ken-1", new byte[32]));
+        Assert.DoesNotContain(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("t0ken-1"u8))[..12], before.Text, StringComparison.Ordinal);
+    }
+
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 }

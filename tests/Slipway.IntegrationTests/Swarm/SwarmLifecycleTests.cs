@@ -35,8 +35,29 @@ public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm
         return tasks;
     }
 
-    private async Task<IReadOnlyList<string>> ConfigsAsync(TestDeployment d) =>
-        Docker.Lines(await swarm.DockerOutputAsync("config", "ls", "--filter", $"label=io.slipway.deployment={d.DeploymentId}", "--format", "{{.Name}}")).Order(StringComparer.Ordinal).ToList();
+    private Task<IReadOnlyList<string>> ConfigsAsync(TestDeployment d) => ObjectsAsync("config", d);
+
+    private Task<IReadOnlyList<string>> SecretsAsync(TestDeployment d) => ObjectsAsync("secret", d);
+
+    private async Task<IReadOnlyList<string>> ObjectsAsync(string kind, TestDeployment d) =>
+        Docker.Lines(await swarm.DockerOutputAsync(kind, "ls", "--filter", $"label=io.slipway.deployment={d.DeploymentId}", "--format", "{{.Name}}")).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>What web's running container reads at <paramref name="path"/> (docker exec on the test node).</summary>
+    private async Task<string> ReadInWebAsync(TestDeployment d, string path)
+    {
+        var container = Assert.Single(Docker.Lines(await swarm.DockerOutputAsync("ps", "--quiet", "--filter", $"label=com.docker.swarm.service.name={d.DeploymentId}_web")));
+        return await swarm.DockerOutputAsync("exec", container, "cat", path);
+    }
+
+    /// <summary>The token reaches web as a file, and neither the service's spec nor the stack file holds the value.</summary>
+    private async Task AssertTokenIsASecretAsync(TestDeployment d, string token)
+    {
+        Assert.Equal(token, (await ReadInWebAsync(d, "/run/secrets/API_TOKEN")).Trim());
+        var inspect = await swarm.DockerOutputAsync("service", "inspect", $"{d.DeploymentId}_web");
+        Assert.DoesNotContain(token, inspect, StringComparison.Ordinal);
+        Assert.Contains("API_TOKEN_FILE=/run/secrets/API_TOKEN", inspect, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, await File.ReadAllTextAsync(d.File("swarm", "stack.yml")), StringComparison.Ordinal);
+    }
 
     private static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -69,7 +90,9 @@ public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm
         var withoutPorts = Regex.Replace(initial, "(?m)^network:\n  ports:\n    web:\n    - \"18081:80\"\n", "");
         Assert.NotEqual(initial, withoutPorts);
         await File.WriteAllTextAsync(spec, withoutPorts);
-        await File.AppendAllTextAsync(spec, "rollout:\n  history-limit: 2\n  timeout: 90s\nverify:\n  - service: web\n    http: /motd.txt\n    port: 80\n");
+        await File.AppendAllTextAsync(spec, "rollout:\n  history-limit: 2\n  timeout: 90s\nverify:\n  - service: web\n    http: /motd.txt\n    port: 80\nenv-files: [secrets.env]\n");
+        var secretsEnv = ws.Combine("secrets.env");
+        await WriteTokenAsync(secretsEnv, "token-one-1f3a");
         var d = await ws.CreateAsync(spec, "d");
         Assert.Contains("worker-data", d.CreateResult.StandardError + d.CreateResult.StandardOutput);
         Assert.True(File.Exists(d.File("swarm", "stack.yml")));
@@ -81,12 +104,15 @@ public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm
         var first = await RunningTasksAsync(d);
         var v1Configs = await ConfigsAsync(d);
         Assert.Equal(2, v1Configs.Count);
+        var v1Secret = Assert.Single(await SecretsAsync(d));
+        await AssertTokenIsASecretAsync(d, "token-one-1f3a");
         var status = await RunAsync(d, 0, "status");
         Assert.Contains("web", status.StandardOutput);
         Assert.Contains("worker", status.StandardOutput);
 
-        // Revision 2: web's config file changes; only web rolls; revision 1 is kept, so its version stays.
+        // Revision 2: web's config file and the token change; only web rolls; revision 1 is kept, so its versions stay.
         await File.WriteAllTextAsync(Path.Combine(stack, "config", "swarm", "web.txt"), "motd v2\n");
+        await WriteTokenAsync(secretsEnv, "token-two-8c2e");
         await UpdateAsync(spec, d);
         await RunAsync(d, 0, "start");
         Assert.Equal("motd v2\n", await GetAsync("/motd.txt"));
@@ -96,6 +122,10 @@ public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm
         var v2Configs = await ConfigsAsync(d);
         Assert.Equal(3, v2Configs.Count);
         Assert.Superset(v1Configs.ToHashSet(), v2Configs.ToHashSet());
+        await AssertTokenIsASecretAsync(d, "token-two-8c2e");
+        var v2Secrets = await SecretsAsync(d);
+        Assert.Equal(2, v2Secrets.Count);
+        var v2Secret = Assert.Single(v2Secrets, s => s != v1Secret);
 
         // Revision 3: another change; revision 1 leaves the history, and with it the first web.txt version.
         await File.WriteAllTextAsync(Path.Combine(stack, "config", "swarm", "web.txt"), "motd v3\n");
@@ -106,6 +136,10 @@ public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm
         Assert.DoesNotContain(v1Web, v3Configs);
         Assert.Equal(3, v3Configs.Count);
         Assert.Contains("pruned config version", third.StandardError + await File.ReadAllTextAsync(LogOf(third)));
+        // The unchanged token keeps its object (reused, web not rolled for it); revision 1's token leaves with revision 1.
+        Assert.Equal([v2Secret], await SecretsAsync(d));
+        Assert.Contains($"pruned secret version {v1Secret}", await File.ReadAllTextAsync(LogOf(third)));
+        Assert.Equal(["swarm/secrets/" + v2Secret], Directory.EnumerateFiles(d.File("swarm", "secrets")).Select(f => Path.GetRelativePath(d.Directory, f)));
 
         // Revision 4 is unhealthy: verify fails, and revision 3's stack file and config names go back as one unit.
         var spec4 = Regex.Replace(await File.ReadAllTextAsync(spec), "(?m)^  HEALTHY: .*$", "  HEALTHY: \"no\"");
@@ -127,6 +161,13 @@ public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm
         Assert.Contains($"{d.DeploymentId}_worker-data", Docker.Lines(await swarm.DockerOutputAsync("volume", "ls", "--format", "{{.Name}}")));
         Assert.Superset(v3Configs.ToHashSet(), (await ConfigsAsync(d)).ToHashSet());
         Assert.NotEmpty(await ConfigsAsync(d));
+        Assert.Equal([v2Secret], await SecretsAsync(d));
+    }
+
+    private static async Task WriteTokenAsync(string file, string token)
+    {
+        await File.WriteAllTextAsync(file, $"API_TOKEN={token}\n");
+        if (OperatingSystem.IsLinux()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     [Fact]

@@ -28,6 +28,15 @@ public sealed record SwarmInputs
 
     /// <summary>D's absolute path: a relative bind that is not a config file becomes a bind of this path (swarm needs absolute ones).</summary>
     public required string DeploymentDirectory { get; init; }
+
+    /// <summary>
+    /// The config keys whose values are secrets (generated, or from env-files/credentials-files): an environment entry
+    /// that interpolates one becomes a <c>docker secret</c> instead of a value in the stack file.
+    /// </summary>
+    public IReadOnlySet<string> SecretKeys { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The deployment's HMAC key for secret object names (a plain hash of a short secret would be guessable from its name).</summary>
+    public byte[]? SecretHashKey { get; init; }
 }
 
 /// <summary>One <c>docker config</c> object the stack uses: named by its content, so a change is a new object and an unchanged one is reused.</summary>
@@ -35,7 +44,26 @@ public sealed record SwarmInputs
 /// <param name="File">The file in D it is created from (relative to D).</param>
 public sealed record SwarmConfig(string Name, string File);
 
-public sealed record SwarmStack(string Text, IReadOnlyList<SwarmConfig> Configs, IReadOnlyList<Diagnostic> Warnings);
+/// <summary>
+/// One <c>docker secret</c> object: an environment entry of a service whose value interpolates a secret config key. The
+/// container reads it from <c>/run/secrets/VARIABLE</c> and gets <c>VARIABLE_FILE</c> pointing there, never the value.
+/// </summary>
+/// <param name="Name">The object's name: the project, a keyed digest of the content, and the variable.</param>
+/// <param name="Service">The service whose environment named it.</param>
+/// <param name="Variable">The environment variable it replaces.</param>
+/// <param name="Content">The value, as compose would have interpolated it.</param>
+public sealed record SwarmSecret(string Name, string Service, string Variable, string Content)
+{
+    /// <summary>D/swarm/secrets/NAME: where the render leaves the content for apply to create the object from (owner-only).</summary>
+    public string File => $"{SwarmStackRenderer.SecretsFolder}/{Name}";
+
+    public override string ToString() => $"SwarmSecret {{ Name = {Name}, Service = {Service}, Variable = {Variable} }}";
+}
+
+public sealed record SwarmStack(string Text, IReadOnlyList<SwarmConfig> Configs, IReadOnlyList<Diagnostic> Warnings)
+{
+    public IReadOnlyList<SwarmSecret> Secrets { get; init; } = [];
+}
 
 /// <summary>
 /// D/swarm/stack.yml for <c>docker stack deploy</c>: every pod's services in one file (version 3.8), values
@@ -47,6 +75,12 @@ public sealed record SwarmStack(string Text, IReadOnlyList<SwarmConfig> Configs,
 public static class SwarmStackRenderer
 {
     public const string StackPath = "swarm/stack.yml";
+
+    /// <summary>Where each secret object's content waits for apply (files named by the object, mode 0600, in every revision).</summary>
+    public const string SecretsFolder = "swarm/secrets";
+
+    /// <summary>Where swarm mounts a service's secrets.</summary>
+    public const string SecretsMount = "/run/secrets";
 
     /// <summary>The label on every config object Slipway creates for a deployment (its value: the deployment-id).</summary>
     public const string DeploymentLabel = "io.slipway.deployment";
@@ -61,6 +95,7 @@ public static class SwarmStackRenderer
         var volumes = new YamlMappingNode();
         var networks = new YamlMappingNode();
         var configs = new SortedDictionary<string, SwarmConfig>(StringComparer.Ordinal);
+        var secrets = new List<SwarmSecret>();
         foreach (var file in inputs.ComposeFiles.OrderBy(f => f.RelativePath, StringComparer.Ordinal))
         {
             var root = Load(file);
@@ -70,6 +105,8 @@ public static class SwarmStackRenderer
                 foreach (var (key, value) in fileServices.Children)
                 {
                     if (key is not YamlScalarNode { Value: { } name } || value is not YamlMappingNode service) continue;
+                    Secrets(service, name, inputs, secrets);
+                    WarnSecretsElsewhere(service, name, inputs, file, warnings);
                     Interpolate(service, inputs.Lookup);
                     foreach (var drop in Dropped.Where(d => service.Children.Remove(new YamlScalarNode(d))))
                     {
@@ -102,18 +139,111 @@ public static class SwarmStackRenderer
             stack.Add("configs", top);
         }
 
+        if (secrets.Count > 0)
+        {
+            var top = new YamlMappingNode();
+            foreach (var secret in secrets.DistinctBy(c => c.Name).OrderBy(c => c.Name, StringComparer.Ordinal))
+            {
+                top.Add(secret.Name, new YamlMappingNode { { "external", "true" }, { "name", secret.Name } });
+            }
+
+            stack.Add("secrets", top);
+        }
+
         var text = "# Written by slipway from D's compose files for docker stack deploy. Do not edit: deploy create --update rewrites it.\n" + YamlDocuments.Save(stack);
-        return new SwarmStack(text, [.. configs.Values.DistinctBy(c => c.Name).OrderBy(c => c.Name, StringComparer.Ordinal)], warnings);
+        return new SwarmStack(text, [.. configs.Values.DistinctBy(c => c.Name).OrderBy(c => c.Name, StringComparer.Ordinal)], warnings)
+        {
+            Secrets = [.. secrets.DistinctBy(c => c.Name).OrderBy(c => c.Name, StringComparer.Ordinal)],
+        };
+    }
+
+    /// <summary>The secret objects a rendered stack file declares, read back for apply and pruning.</summary>
+    public static IReadOnlyList<string> SecretNames(string stackText) => TopLevelNames(stackText, "secrets");
+
+    /// <summary>
+    /// The name of a secret's object: <c>PROJECT-DIGEST-VARIABLE</c> (at most 64 characters), the digest an HMAC of the
+    /// content under the deployment's key, so equal content keeps its name and the name tells nothing about the value.
+    /// </summary>
+    public static string SecretName(string project, string variable, string content, byte[] key)
+    {
+        var digest = Convert.ToHexStringLower(HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes(variable + "\0" + content)))[..12];
+        var name = $"{project}-{digest}-{variable}";
+        return name.Length <= 64 ? name : name[..64];
+    }
+
+    /// <summary>
+    /// Each environment entry whose value interpolates a secret key: its value becomes a secret object mounted at
+    /// /run/secrets/VARIABLE, and the entry becomes VARIABLE_FILE=/run/secrets/VARIABLE (the _FILE convention of the
+    /// images that read secrets from files), so the value is in neither the stack file nor docker service inspect.
+    /// </summary>
+    private static void Secrets(YamlMappingNode service, string serviceName, SwarmInputs inputs, List<SwarmSecret> secrets)
+    {
+        if (inputs.SecretKeys.Count == 0 || Child(service, "environment") is not { } environment) return;
+        var entries = environment switch
+        {
+            YamlMappingNode map => map.Children.Select(e => ((e.Key as YamlScalarNode)?.Value, (e.Value as YamlScalarNode)?.Value)).ToList(),
+            YamlSequenceNode list => list.Children.OfType<YamlScalarNode>().Select(e => e.Value ?? "")
+                .Select(e => e.IndexOf('=', StringComparison.Ordinal) is var i and >= 0 ? (e[..i], (string?)e[(i + 1)..]) : ((string?)e, null)).ToList(),
+            _ => [],
+        };
+        var moved = new List<(string Variable, string Content)>();
+        foreach (var (variable, raw) in entries)
+        {
+            if (variable is null || raw is null || !Interpolation.ReferencedVariables(raw).Any(inputs.SecretKeys.Contains)) continue;
+            moved.Add((variable, Interpolation.Apply(raw, inputs.Lookup).Value));
+        }
+
+        if (moved.Count == 0) return;
+        var key = inputs.SecretHashKey ?? throw new ArgumentException("secrets on swarm need the deployment's hash key", nameof(inputs));
+        var serviceSecrets = Child(service, "secrets") as YamlSequenceNode ?? new YamlSequenceNode();
+        foreach (var (variable, content) in moved)
+        {
+            var secret = new SwarmSecret(SecretName(inputs.Project, variable, content, key), serviceName, variable, content);
+            secrets.Add(secret);
+            var path = $"{SecretsMount}/{variable}";
+            if (environment is YamlMappingNode map)
+            {
+                map.Children.Remove(new YamlScalarNode(variable));
+                map.Children[new YamlScalarNode(variable + "_FILE")] = new YamlScalarNode(path);
+            }
+            else if (environment is YamlSequenceNode list)
+            {
+                list.Children.Remove(list.Children.OfType<YamlScalarNode>().First(e => e.Value?.StartsWith(variable + "=", StringComparison.Ordinal) == true));
+                list.Children.Add(new YamlScalarNode($"{variable}_FILE={path}"));
+            }
+
+            serviceSecrets.Add(new YamlMappingNode { { "source", secret.Name }, { "target", variable } });
+        }
+
+        service.Children[new YamlScalarNode("secrets")] = serviceSecrets;
+    }
+
+    /// <summary>A secret key interpolated anywhere but an environment value lands in the stack file and docker service inspect: say so.</summary>
+    private static void WarnSecretsElsewhere(YamlMappingNode service, string serviceName, SwarmInputs inputs, RenderedFile file, List<Diagnostic> warnings)
+    {
+        if (inputs.SecretKeys.Count == 0) return;
+        foreach (var scalar in YamlDocuments.Scalars(service))
+        {
+            if (scalar.Value is not { } value || !value.Contains('$', StringComparison.Ordinal)) continue;
+            foreach (var secretKey in Interpolation.ReferencedVariables(value).Where(inputs.SecretKeys.Contains))
+            {
+                warnings.Add(Diagnostic.Warning(DiagnosticCodes.InvalidValue,
+                    $"service '{serviceName}': the secret config key {secretKey} is interpolated outside an environment value, so its value is written into {StackPath} and shows in 'docker service inspect'; pass it through the service's environment to make it a docker secret",
+                    new SourceLocation(file.RelativePath, (int)scalar.Start.Line, (int)scalar.Start.Column)));
+            }
+        }
     }
 
     /// <summary>The config objects a rendered stack file declares (name → external object), read back for apply and pruning.</summary>
-    public static IReadOnlyList<string> ConfigNames(string stackText)
+    public static IReadOnlyList<string> ConfigNames(string stackText) => TopLevelNames(stackText, "configs");
+
+    private static IReadOnlyList<string> TopLevelNames(string stackText, string section)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(stackText));
-        return stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root || Child(root, "configs") is not YamlMappingNode configs
+        return stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root || Child(root, section) is not YamlMappingNode objects
             ? []
-            : [.. configs.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "").Where(v => v.Length > 0)];
+            : [.. objects.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "").Where(v => v.Length > 0)];
     }
 
     /// <summary>The name of a config file's object: <c>PROJECT-DIGEST-FILENAME</c>, at most 64 characters (swarm's limit).</summary>

@@ -49,6 +49,7 @@ internal sealed class SwarmBackend : IDeploymentBackend
 
         await RequireSwarmAsync(cancellationToken);
         await CreateConfigsAsync(cancellationToken);
+        await CreateSecretsAsync(cancellationToken);
         var args = new List<string> { "stack", "deploy", "--with-registry-auth", "--prune", "--resolve-image", "never", "--compose-file", StackFile };
         if (Compose.ComposePins.Override(_session, options.ImagePins) is { } pins)
         {
@@ -65,7 +66,7 @@ internal sealed class SwarmBackend : IDeploymentBackend
     private async Task CreateConfigsAsync(CancellationToken cancellationToken)
     {
         var text = await File.ReadAllTextAsync(StackFile, cancellationToken);
-        var existing = (await ListConfigsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var existing = (await ListAsync("config", cancellationToken)).ToHashSet(StringComparer.Ordinal);
         foreach (var name in SwarmStackRenderer.ConfigNames(text).Where(n => !existing.Contains(n)))
         {
             var file = ConfigFileOf(name) ?? throw new SlipwayException(FailureReason.NotFound,
@@ -74,6 +75,29 @@ internal sealed class SwarmBackend : IDeploymentBackend
             if (!create.Succeeded && !create.StandardError.Contains("already exists", StringComparison.Ordinal))
             {
                 throw Docker.Failure($"docker config create {name}", create, FailureReason.DeploymentFailed);
+            }
+        }
+    }
+
+    /// <summary>Each secret object the stack file names, created from D/swarm/secrets/NAME unless it exists (same name: same content).</summary>
+    private async Task CreateSecretsAsync(CancellationToken cancellationToken)
+    {
+        var names = SwarmStackRenderer.SecretNames(await File.ReadAllTextAsync(StackFile, cancellationToken));
+        if (names.Count == 0) return;
+        var existing = (await ListAsync("secret", cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in names.Where(n => !existing.Contains(n)))
+        {
+            var file = Path.Combine(_session.Layout.Directory, SwarmStackRenderer.SecretsFolder, name);
+            if (!File.Exists(file))
+            {
+                throw new SlipwayException(FailureReason.NotFound, $"{StackFile} names secret {name}, but {file} is missing",
+                    "run 'deploy create --update' to render the stack file and its secrets again");
+            }
+
+            var create = await Docker.RunAsync(["secret", "create", "--label", $"{SwarmStackRenderer.DeploymentLabel}={Stack}", name, file], cancellationToken, TimeSpan.FromMinutes(1));
+            if (!create.Succeeded && !create.StandardError.Contains("already exists", StringComparison.Ordinal))
+            {
+                throw Docker.Failure($"docker secret create {name}", create, FailureReason.DeploymentFailed);
             }
         }
     }
@@ -88,30 +112,38 @@ internal sealed class SwarmBackend : IDeploymentBackend
                 File.ReadAllBytes(f))) == name);
     }
 
-    private async Task<IReadOnlyList<string>> ListConfigsAsync(CancellationToken cancellationToken)
+    /// <summary>This deployment's objects of a kind (<c>config</c> or <c>secret</c>), by the deployment label.</summary>
+    private async Task<IReadOnlyList<string>> ListAsync(string kind, CancellationToken cancellationToken)
     {
-        var result = await Docker.RunAsync(["config", "ls", "--filter", $"label={SwarmStackRenderer.DeploymentLabel}={Stack}", "--format", "{{.Name}}"], cancellationToken, TimeSpan.FromSeconds(30));
-        if (!result.Succeeded) throw Docker.Failure("docker config ls", result, FailureReason.DeploymentFailed);
+        var result = await Docker.RunAsync([kind, "ls", "--filter", $"label={SwarmStackRenderer.DeploymentLabel}={Stack}", "--format", "{{.Name}}"], cancellationToken, TimeSpan.FromSeconds(30));
+        if (!result.Succeeded) throw Docker.Failure($"docker {kind} ls", result, FailureReason.DeploymentFailed);
         return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
     /// <summary>
-    /// After a good verify and the revision prune: removes this deployment's config versions that neither D's stack file
-    /// nor any kept revision's names. Returns the names removed.
+    /// After a good verify and the revision prune: removes this deployment's config and secret versions that neither D's
+    /// stack file nor any kept revision's names. Returns the names removed, per kind.
     /// </summary>
-    public async Task<IReadOnlyList<string>> PruneConfigsAsync(IEnumerable<string> keptStackFiles, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<string> Configs, IReadOnlyList<string> Secrets)> PruneAsync(IEnumerable<string> keptStackFiles, CancellationToken cancellationToken)
     {
         var keep = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in keptStackFiles.Append(StackFile).Where(File.Exists))
         {
-            keep.UnionWith(SwarmStackRenderer.ConfigNames(await File.ReadAllTextAsync(file, cancellationToken)));
+            var text = await File.ReadAllTextAsync(file, cancellationToken);
+            keep.UnionWith(SwarmStackRenderer.ConfigNames(text));
+            keep.UnionWith(SwarmStackRenderer.SecretNames(text));
         }
 
+        return (await PruneKindAsync("config", keep, cancellationToken), await PruneKindAsync("secret", keep, cancellationToken));
+    }
+
+    private async Task<IReadOnlyList<string>> PruneKindAsync(string kind, HashSet<string> keep, CancellationToken cancellationToken)
+    {
         var removed = new List<string>();
-        foreach (var name in (await ListConfigsAsync(cancellationToken)).Where(n => !keep.Contains(n)))
+        foreach (var name in (await ListAsync(kind, cancellationToken)).Where(n => !keep.Contains(n)))
         {
-            // A config a running task still uses cannot be removed; that is fine, the next prune takes it.
-            if ((await Docker.RunAsync(["config", "rm", name], cancellationToken, TimeSpan.FromSeconds(30))).Succeeded) removed.Add(name);
+            // One a running task still uses cannot be removed; that is fine, the next prune takes it.
+            if ((await Docker.RunAsync([kind, "rm", name], cancellationToken, TimeSpan.FromSeconds(30))).Succeeded) removed.Add(name);
         }
 
         return removed;
@@ -119,8 +151,11 @@ internal sealed class SwarmBackend : IDeploymentBackend
 
     public async Task<string?> RecordedAsync(IReadOnlyList<string> keptRevisionFiles, CancellationToken cancellationToken)
     {
-        var removed = await PruneConfigsAsync(keptRevisionFiles.Select(k => Path.Combine(k, SwarmStackRenderer.StackPath)), cancellationToken);
-        return removed.Count == 0 ? null : $"pruned config version{(removed.Count == 1 ? "" : "s")} {string.Join(", ", removed)}";
+        var (configs, secrets) = await PruneAsync(keptRevisionFiles.Select(k => Path.Combine(k, SwarmStackRenderer.StackPath)), cancellationToken);
+        var said = new List<string>();
+        if (configs.Count > 0) said.Add($"pruned config version{(configs.Count == 1 ? "" : "s")} {string.Join(", ", configs)}");
+        if (secrets.Count > 0) said.Add($"pruned secret version{(secrets.Count == 1 ? "" : "s")} {string.Join(", ", secrets)}");
+        return said.Count == 0 ? null : string.Join("; ", said);
     }
 
     private async Task RequireSwarmAsync(CancellationToken cancellationToken)
