@@ -27,6 +27,24 @@ public sealed class ExitCodeTests : IDisposable
     }
 
     [Fact]
+    public void Every_failure_reason_has_its_own_named_exit_code_never_the_internal_error()
+    {
+        var named = ExitCodes.All.Select(c => c.Code).ToHashSet();
+        foreach (var reason in Enum.GetValues<Slipway.Core.Diagnostics.FailureReason>())
+        {
+            var code = ExitCodes.For(reason);
+            Assert.True(code != ExitCodes.InternalError, $"FailureReason.{reason} falls through to the internal error (exit 1)");
+            Assert.Contains(code, named);
+        }
+    }
+
+    [Fact]
+    public void A_usage_failure_is_the_usage_exit_code()
+    {
+        Assert.Equal(ExitCodes.UsageError, ExitCodes.For(Slipway.Core.Diagnostics.FailureReason.Usage));
+    }
+
+    [Fact]
     public async Task An_unknown_command_names_the_offending_token()
     {
         var run = await _cli.RunAsync("frobnicate");
