@@ -110,9 +110,16 @@ public sealed class DeploymentSession
     /// Refuses (before anything runs) service names the command line gives that D does not define, with the nearest
     /// name as a suggestion: a typo is a usage error, not a failed deploy.
     /// </summary>
-    public void RequireServices(IEnumerable<string> names)
+    public void RequireServices(IEnumerable<string> names) => RequireServices(names, Services);
+
+    /// <summary>
+    /// <see cref="RequireServices(IEnumerable{string})"/> for <c>restart --image SERVICE=IMAGE</c>: the service must be
+    /// one a pod of D runs (an override file's service has no stack image to replace).
+    /// </summary>
+    public void RequireImageServices(IEnumerable<string> names) => RequireServices(names, PodServices);
+
+    private void RequireServices(IEnumerable<string> names, IReadOnlyList<string> known)
     {
-        var known = Services;
         var unknown = names.Where(n => !known.Contains(n, StringComparer.Ordinal)).Distinct().ToList();
         if (unknown.Count == 0) return;
         var suggestions = unknown.Select(n => DidYouMean.Suggest(n, known) is { } s ? $"'{n}': did you mean '{s}'?" : null).OfType<string>().ToList();

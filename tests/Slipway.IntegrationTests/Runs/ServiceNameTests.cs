@@ -21,11 +21,17 @@ public sealed class ServiceNameTests(DockerFixture fixture)
             ["exec", "webb", "true"],
             ["logs", "webb"],
             ["port", "webb", "80"],
+            ["restart", "--image", "webb=slipway/hello:local"],
         ];
         foreach (var command in commands)
         {
             var result = await d.RunAsync(Cli.ExitCodes.UsageError, command);
-            var typo = command[0] == "start" ? command[^1] : command[1];
+            var typo = command[0] switch
+            {
+                "start" => command[^1],
+                "restart" => command[2].Split('=')[0],
+                _ => command[1],
+            };
             Assert.Contains($"no service '{typo}'", result.StandardError);
             Assert.Contains(typo == "webb" ? "did you mean 'web'?" : "did you mean 'sleeper'?", result.StandardError);
             Assert.Contains("services: web, sleeper", result.StandardError);
