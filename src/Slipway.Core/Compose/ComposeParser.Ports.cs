@@ -16,15 +16,19 @@ public static partial class ComposeParser
             switch (item)
             {
                 case YamlScalarNode { Value: { } text }:
-                    var value = Interpolation.Apply(text, lookup).Value;
-                    if (PortSpec.TryParse(value, out var port, out var error))
+                    var interpolation = Interpolation.Apply(text, lookup);
+                    if (PortSpec.TryParse(interpolation.Value, out var port, out var error))
                     {
                         ports.Add(port!);
                         texts.Add(text);
                     }
+                    else if (SetVariables(interpolation, lookup) is { Count: > 0 } set)
+                    {
+                        ReportInterpolatedPort(map, item, $"invalid port '{text}'", set);
+                    }
                     else
                     {
-                        var interpolated = value == text ? "" : $" (after interpolating '{text}')";
+                        var interpolated = interpolation.Value == text ? "" : $" (after interpolating '{text}')";
                         map.Diagnostics.Error(DiagnosticCodes.InvalidPort, $"{map.Context}: {error}{interpolated}", item.At(map.File));
                     }
 
@@ -36,11 +40,14 @@ public static partial class ComposeParser
                     }
 
                     var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+                    var fieldVariables = new List<string>();
                     foreach (var (k, v) in longForm.Children)
                     {
                         if (k is YamlScalarNode { Value: { } key } && v is YamlScalarNode { Value: { } fieldValue })
                         {
-                            fields[key] = Interpolation.Apply(fieldValue, lookup).Value;
+                            var field = Interpolation.Apply(fieldValue, lookup);
+                            fields[key] = field.Value;
+                            fieldVariables.AddRange(SetVariables(field, lookup));
                         }
                     }
 
@@ -49,6 +56,10 @@ public static partial class ComposeParser
                         var longPort = PortSpec.FromLong(fields);
                         ports.Add(longPort);
                         texts.Add(longPort.ToShortString());
+                    }
+                    catch (FormatException) when (fieldVariables.Count > 0)
+                    {
+                        ReportInterpolatedPort(map, item, "invalid port", [.. fieldVariables.Distinct(StringComparer.Ordinal)]);
                     }
                     catch (FormatException ex)
                     {
@@ -63,6 +74,23 @@ public static partial class ComposeParser
         }
 
         return (ports, texts);
+    }
+
+    /// <summary>The variables of an interpolated text that have a value (from config or an env file: possibly a secret).</summary>
+    private static List<string> SetVariables(InterpolationResult interpolation, Func<string, string?> lookup) =>
+        [.. interpolation.Variables.Where(v => lookup(v) is not null)];
+
+    /// <summary>
+    /// A port that is invalid only once variables are substituted: the error names the variables and where they come
+    /// from, never their values (an env-file value may be a secret, and errors go to terminals, logs and CI output).
+    /// </summary>
+    private static void ReportInterpolatedPort(YamlMap map, YamlNode item, string what, IReadOnlyList<string> variables)
+    {
+        var names = string.Join(", ", variables);
+        map.Diagnostics.Error(DiagnosticCodes.InvalidPort,
+            $"{map.Context}: {what}: with {names} substituted it is not a valid port (the value is not shown: it may be a secret)",
+            item.At(map.File),
+            $"check {names} in the spec's config and env files: a port is [[HOST_IP:]PUBLISHED:]TARGET[/PROTOCOL], ports 0-65535");
     }
 
     /// <summary>Reports each unknown long-syntax port field at its key, with the nearest field as a hint.</summary>

@@ -105,4 +105,40 @@ public sealed class ComposeParserTests
 
         Assert.Equal(["NAMED", "TAG"], app.ConsumedKeys(new Dictionary<string, string> { ["TAG"] = "1", ["NAMED"] = "n", ["LITERAL"] = "l", ["OTHER"] = "o" }));
     }
+
+    [Theory]
+    [InlineData("\"${WEB_PORT}:80\"")]
+    [InlineData("\"127.0.0.1:${WEB_PORT}:80\"")]
+    [InlineData("\"${WEB_PORT}\"")]
+    [InlineData("\"8080:80/${WEB_PORT}\"")]
+    [InlineData("\"${WEB_PORT}:8080:80\"")]
+    [InlineData("{ target: 80, published: \"${WEB_PORT}\" }")]
+    [InlineData("{ target: \"${WEB_PORT}\" }")]
+    [InlineData("{ target: 80, host_ip: \"${WEB_PORT}\" }")]
+    [InlineData("{ target: 80, protocol: \"${WEB_PORT}\" }")]
+    [InlineData("{ target: 80, mode: \"${WEB_PORT}\" }")]
+    public void An_invalid_port_after_interpolation_names_the_variable_but_never_quotes_its_value(string port)
+    {
+        const string Secret = "s3cr3t-Valu3";
+        var diagnostics = new DiagnosticBag();
+
+        ComposeParser.Parse($"services:\n  app:\n    image: x\n    ports:\n      - {port}\n", "/stack/compose/docker-compose-app.yml", diagnostics,
+            name => name == "WEB_PORT" ? Secret : null);
+
+        var error = Assert.Single(diagnostics.Items);
+        Assert.Equal(DiagnosticCodes.InvalidPort, error.Code);
+        Assert.Contains("WEB_PORT", error.Message + error.Hint);
+        Assert.DoesNotContain("s3cr3t", error.Message + error.Hint, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(5, error.Location!.Line);
+    }
+
+    [Fact]
+    public void An_invalid_literal_port_is_still_quoted_with_its_reason()
+    {
+        var diagnostics = new DiagnosticBag();
+
+        ComposeParser.Parse("services:\n  app:\n    image: x\n    ports:\n      - \"99999:80\"\n", "/stack/compose/docker-compose-app.yml", diagnostics, _ => null);
+
+        Assert.Contains("invalid port '99999:80'", Assert.Single(diagnostics.Items).Message);
+    }
 }
