@@ -20,7 +20,10 @@ internal sealed record ServiceJson(string Service, string Name, string Id, strin
 
 internal sealed record RevisionJson(
     int Revision, DateTimeOffset Time, string Result, bool Current, string Command, string RunId, string SpecHash, int? SourceRevision,
-    SortedDictionary<string, string> Images, SortedDictionary<string, string> ImagePins);
+    SortedDictionary<string, string> Images, SortedDictionary<string, string> ImagePins, PinJson? Pin = null);
+
+/// <summary>On the revision a rollback pinned D to: start and restart refuse to move on from it without --unpin.</summary>
+internal sealed record PinJson(string RunId, DateTimeOffset At);
 
 internal sealed record ChangeJson(string Kind, string Name, string Action, string? Detail);
 

@@ -1,3 +1,4 @@
+using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Pipeline;
 
 namespace Slipway.Infrastructure.Operations;
@@ -6,7 +7,8 @@ namespace Slipway.Infrastructure.Operations;
 /// <param name="Lock">Who holds D's lock now, and whether that process is gone.</param>
 /// <param name="Diagnosis">The backend's diagnosis of the live state now.</param>
 /// <param name="RunDiagnosis">The diagnosis the last run wrote when it failed (kept with the run: after a rollback the live state is healthy).</param>
-public sealed record DiagnoseResult(RunRecord? LastRun, LockOwner? Lock, bool LockIsStale, string Diagnosis, string? RunDiagnosis = null)
+/// <param name="Pin">The revision a rollback pinned D to, when it is pinned.</param>
+public sealed record DiagnoseResult(RunRecord? LastRun, LockOwner? Lock, bool LockIsStale, string Diagnosis, string? RunDiagnosis = null, PinRecord? Pin = null)
 {
     /// <summary>
     /// The last run did not finish and nothing is running it: ended by a signal, or recorded as running while no live
@@ -36,8 +38,18 @@ public sealed class Diagnose(SlipwayEnvironment env)
             env.Reporter.Warn($"{damaged.Message}; hint: {damaged.Hint}");
         }
 
+        PinRecord? pin = null;
+        try
+        {
+            pin = DeploymentPin.Read(session.Layout);
+        }
+        catch (SlipwayException damaged)
+        {
+            env.Reporter.Warn($"{damaged.Message}; hint: {damaged.Hint}");
+        }
+
         var kept = last is null ? null : runs.DiagnosisFile(last.Id);
         var runDiagnosis = kept is not null && File.Exists(kept) ? (await File.ReadAllTextAsync(kept, cancellationToken)).TrimEnd() : null;
-        return new DiagnoseResult(last, holder, holder is not null && DeploymentLock.IsStale(holder), diagnosis, runDiagnosis);
+        return new DiagnoseResult(last, holder, holder is not null && DeploymentLock.IsStale(holder), diagnosis, runDiagnosis, pin);
     }
 }

@@ -46,9 +46,15 @@ public static class DeploymentPin
     {
         if (unpin || Read(layout) is not { } pin) return;
         var what = command == RunRequest.Restart ? "sync D from its sources and roll forward" : "build and deploy D's current sources";
-        var source = pin.SourceRevision is { } from && from != pin.Revision ? $" (revision {from}'s files and images)" : "";
         throw new SlipwayException(FailureReason.Conflict,
-            $"{layout.Directory} is pinned to revision {pin.Revision}{source} by rollback run {pin.RunId} at {pin.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}Z; {command} would {what}, so nothing was run",
+            $"{layout.Directory} is pinned to {Describe(pin)}; {command} would {what}, so nothing was run",
             $"'{command} --unpin' moves on from the rollback; 'deployment history' shows the revisions");
+    }
+
+    /// <summary>"revision 3 (revision 1's files and images) by rollback run R at T": what history, diagnose and the refusal say.</summary>
+    public static string Describe(PinRecord pin)
+    {
+        var source = pin.SourceRevision is { } from && from != pin.Revision ? $" (revision {from}'s files and images)" : "";
+        return $"revision {pin.Revision}{source} by rollback run {pin.RunId} at {pin.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}Z";
     }
 }

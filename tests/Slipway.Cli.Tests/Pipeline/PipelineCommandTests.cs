@@ -40,6 +40,38 @@ public sealed class PipelineCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task History_and_diagnose_show_the_rollback_pin_in_text_and_json()
+    {
+        var d = await StartedDeploymentAsync();
+        var layout = new Slipway.Core.Deployments.DeploymentLayout(d);
+        Slipway.Infrastructure.Pipeline.DeploymentPin.Write(layout, new(1, null, "20261202-000000-abcd", new DateTimeOffset(2026, 12, 2, 3, 4, 5, TimeSpan.Zero)));
+
+        var text = await _cli.RunAsync("deployment", "--dir", d, "history");
+        var json = await _cli.RunAsync("deployment", "--dir", d, "history", "--output", "json");
+        var diagnose = await _cli.RunAsync("deployment", "--dir", d, "diagnose");
+
+        Assert.True(text.ExitCode == ExitCodes.Success, text.ToString());
+        Assert.Contains("1* (pinned)", text.Out);
+        Assert.Contains("pinned to revision 1 by rollback run 20261202-000000-abcd at 2026-12-02 03:04:05Z: start and restart refuse to move on without --unpin", text.Err);
+        using var document = JsonDocument.Parse(json.Out);
+        var pin = Assert.Single(document.RootElement.EnumerateArray()).GetProperty("pin");
+        Assert.Equal("20261202-000000-abcd", pin.GetProperty("runId").GetString());
+        Assert.True(diagnose.ExitCode == ExitCodes.Success, diagnose.ToString());
+        Assert.Contains("pin: revision 1 by rollback run 20261202-000000-abcd at 2026-12-02 03:04:05Z; start and restart refuse to move on without --unpin", diagnose.Out);
+    }
+
+    [Fact]
+    public async Task History_as_json_of_an_unpinned_deployment_has_no_pin()
+    {
+        var d = await StartedDeploymentAsync();
+
+        var json = await _cli.RunAsync("deployment", "--dir", d, "history", "--output", "json");
+
+        using var document = JsonDocument.Parse(json.Out);
+        Assert.Equal(JsonValueKind.Null, Assert.Single(document.RootElement.EnumerateArray()).GetProperty("pin").ValueKind);
+    }
+
+    [Fact]
     public async Task History_of_a_deployment_never_started_says_there_is_none()
     {
         var d = await _cli.CreateDeploymentAsync();

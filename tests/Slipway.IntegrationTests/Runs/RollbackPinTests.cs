@@ -27,6 +27,9 @@ public sealed class RollbackPinTests(DockerFixture fixture)
         var rollback = await d.RunAsync("rollback");
         Assert.Contains("pinned to revision 3", rollback.StandardError);
         Assert.Contains("<h1>v1</h1>", await Http.GetOkAsync(url, "/"));
+        Assert.Contains("3* (pinned)", (await d.RunAsync("history")).StandardOutput);
+        Assert.Contains("\"pin\": {", (await d.RunAsync("history", "--output", "json")).StandardOutput);
+        Assert.Contains("pin: revision 3 (revision 1's files and images) by rollback run", (await d.RunAsync("diagnose")).StandardOutput);
 
         foreach (var verb in new[] { "start", "restart" })
         {
@@ -41,5 +44,7 @@ public sealed class RollbackPinTests(DockerFixture fixture)
         Assert.Contains("<h1>v2</h1>", await Http.GetOkAsync(url, "/"));
         await d.RunAsync("start"); // no pin any more
         Assert.False(File.Exists(d.File(".slipway", "pin.json")));
+        Assert.DoesNotContain("(pinned)", (await d.RunAsync("history")).StandardOutput);
+        Assert.DoesNotContain("pin:", (await d.RunAsync("diagnose")).StandardOutput);
     }
 }

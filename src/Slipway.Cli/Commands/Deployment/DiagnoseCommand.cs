@@ -28,6 +28,7 @@ internal static class DiagnoseCommand
             }
 
             if (result.Lock is { } holder) ui.Result($"lock: held by {holder}{(result.LockIsStale ? " (stale: that process is gone)" : "")}");
+            if (result.Pin is { } pin) ui.Result($"pin: {DeploymentPin.Describe(pin)}; start and restart refuse to move on without --unpin");
             if (result.RunDiagnosis is { } failed)
             {
                 ui.Result("");

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Slipway.Cli.Output;
 using Slipway.Infrastructure.Operations;
+using Slipway.Infrastructure.Pipeline;
 
 namespace Slipway.Cli.Commands.Deployment;
 
@@ -14,12 +15,13 @@ internal static class HistoryCommand
         var command = new Command("history", "List the recorded revisions: number, time, result, spec hash, images") { output };
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, (env, dir) =>
         {
-            var (revisions, current) = new History(env).Run(dir);
+            var (revisions, current, pin) = new History(env).Run(dir);
             var ui = cli.Ui;
             if (parse.IsJson(output))
             {
                 IReadOnlyList<RevisionJson> json = revisions.Select(r => new RevisionJson(r.Number, r.Time, r.Result, r.Number == current, r.Command, r.RunId, r.SpecHash,
-                    r.SourceRevision, new(r.Images.ToDictionary(), StringComparer.Ordinal), new(r.ImagePins.ToDictionary(), StringComparer.Ordinal))).ToList();
+                    r.SourceRevision, new(r.Images.ToDictionary(), StringComparer.Ordinal), new(r.ImagePins.ToDictionary(), StringComparer.Ordinal),
+                    pin is not null && pin.Revision == r.Number ? new PinJson(pin.RunId, pin.At) : null)).ToList();
                 ui.Result(JsonSerializer.Serialize(json, OutputJson.Default.IReadOnlyListRevisionJson));
             }
             else if (revisions.Count == 0)
@@ -29,7 +31,7 @@ internal static class HistoryCommand
             else
             {
                 ui.Table(["REVISION", "TIME", "RESULT", "COMMAND", "SPEC", "IMAGES"], revisions.Select(r => (IReadOnlyList<string>)[
-                    r.Number.ToString(CultureInfo.InvariantCulture) + (r.Number == current ? "*" : ""),
+                    r.Number.ToString(CultureInfo.InvariantCulture) + (r.Number == current ? "*" : "") + (r.Number == pin?.Revision ? " (pinned)" : ""),
                     r.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z",
                     r.Result + (r.SourceRevision is { } s ? $" (copy of {s})" : ""),
                     r.Command,
@@ -37,6 +39,7 @@ internal static class HistoryCommand
                     string.Join(", ", r.Images.Select(i => $"{i.Key}={i.Value}")),
                 ]));
                 ui.Info("* the current revision (the newest good one)");
+                if (pin is not null) ui.Info($"pinned to {DeploymentPin.Describe(pin)}: start and restart refuse to move on without --unpin");
             }
 
             return Task.FromResult(ExitCodes.Success);
