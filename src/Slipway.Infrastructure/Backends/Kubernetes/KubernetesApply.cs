@@ -32,6 +32,8 @@ internal sealed class KubernetesApply(KubernetesTarget target)
         var pullSecret = target.PullSecret(ns, warn: true);
         var batch = Batch(manifests, pullSecret, existingJobs, options.ImagePins);
 
+        // Recorded before the apply: a run killed after it still finds these objects to prune or stop.
+        target.Owned().Add(ns.Name, batch.Objects);
         options.Progress?.Invoke($"applying {batch.Objects.Count} objects to namespace {ns.Name}");
         await target.Kubectl.ApplyAsync(batch.Yaml, pullSecret?.SecretForms, TimeSpan.FromMinutes(5), cancellationToken, options.Progress, options.ForceConflicts);
 
@@ -105,18 +107,56 @@ internal sealed class KubernetesApply(KubernetesTarget target)
 
     private async Task PruneAsync(string ns, IReadOnlySet<string> declared, Action<string>? progress, CancellationToken cancellationToken)
     {
-        var stale = await StaleObjectsAsync(ns, declared, cancellationToken);
-        if (stale.Count == 0) return;
-        progress?.Invoke("removing objects the deployment no longer declares: " + string.Join(", ", stale));
-        await target.Kubectl.RequireAsync("delete (prune)", ["delete", "-n", ns, "--wait=true", "--ignore-not-found", .. stale], cancellationToken,
-            timeout: target.Options.DeleteTimeout + TimeSpan.FromSeconds(30));
+        foreach (var (where, stale) in await StaleObjectsAsync(ns, declared, cancellationToken))
+        {
+            if (stale.Count > 0)
+            {
+                progress?.Invoke(where == ns
+                    ? "removing objects the deployment no longer declares: " + string.Join(", ", stale)
+                    : $"removing this deployment's objects from namespace {where}, which it no longer uses: " + string.Join(", ", stale));
+                await target.Kubectl.RequireAsync("delete (prune)", ["delete", "-n", where, "--wait=true", "--ignore-not-found", .. stale], cancellationToken,
+                    timeout: target.Options.DeleteTimeout + TimeSpan.FromSeconds(30));
+            }
+
+            if (where != ns) await LeaveNamespaceAsync(where, cancellationToken);
+        }
     }
 
-    /// <summary>Live objects with this deployment's label that D no longer declares (never PVs or PVCs: data is only deleted by --delete-volumes).</summary>
-    public async Task<IReadOnlyList<string>> StaleObjectsAsync(string ns, IReadOnlySet<string> declared, CancellationToken cancellationToken)
+    /// <summary>
+    /// A namespace this deployment left: its claims (data) stay, and so does the namespace, which deleting would take
+    /// them with; once no claim of this deployment is left it is forgotten, and the operator told how to delete it.
+    /// </summary>
+    private async Task LeaveNamespaceAsync(string ns, CancellationToken cancellationToken)
     {
-        var live = await target.Kubectl.RequireAsync("get (objects to prune)", ["get", KubernetesTarget.OwnedKinds, "-n", ns, "-l", target.Selector, "-o", "name"], cancellationToken);
-        return KubernetesTarget.Lines(live.StandardOutput).Where(name => !declared.Contains(name)).Order(StringComparer.Ordinal).ToList();
+        var claims = await target.Kubectl.RequireAsync("get persistentvolumeclaims", ["get", "persistentvolumeclaims", "-n", ns, "-l", target.Selector, "-o", "name"], cancellationToken);
+        var left = KubernetesTarget.Lines(claims.StandardOutput).Order(StringComparer.Ordinal).ToList();
+        if (left.Count > 0)
+        {
+            target.Options.Warn($"namespace {ns}, which this deployment used before, still holds its volume claims ({string.Join(", ", left)}): their data is kept; "
+                + $"move it if needed, then 'kubectl delete -n {ns} {string.Join(' ', left)}' and 'kubectl delete namespace {ns}'");
+            return;
+        }
+
+        target.Owned().Forget(ns);
+        target.Options.Warn($"namespace {ns}, which this deployment used before, holds none of its objects any more; Slipway leaves the namespace itself: 'kubectl delete namespace {ns}' removes it");
+    }
+
+    /// <summary>
+    /// Live objects with this deployment's label that D no longer declares, per namespace: in the current one, those not
+    /// declared; in every other namespace it has applied into (D/.slipway/k8s-owned), all of them. Over every kind
+    /// rendered or ever applied; never PVs or PVCs (data is only deleted by --delete-volumes).
+    /// </summary>
+    public async Task<IReadOnlyList<(string Namespace, IReadOnlyList<string> Names)>> StaleObjectsAsync(string ns, IReadOnlySet<string> declared, CancellationToken cancellationToken)
+    {
+        var owned = target.Owned();
+        var result = new List<(string, IReadOnlyList<string>)>();
+        foreach (var where in owned.Namespaces.Where(n => n != ns).Prepend(ns))
+        {
+            var live = await target.Kubectl.RequireAsync("get (objects to prune)", ["get", owned.KindList, "-n", where, "-l", target.Selector, "-o", "name"], cancellationToken);
+            result.Add((where, KubernetesTarget.Lines(live.StandardOutput).Where(name => where != ns || !declared.Contains(name)).Order(StringComparer.Ordinal).ToList()));
+        }
+
+        return result;
     }
 
     /// <summary>

@@ -31,10 +31,13 @@ internal sealed class KubernetesPlan(KubernetesTarget target)
         var changes = ParseDiff(diff, batch.Objects, existing).ToList();
         changes.AddRange(target.LoadJobObjects().Where(o => o.Kind == "Job" && existingJobs.Contains(o.ResourceName))
             .Select(o => new PlannedChange(o.Kind, o.Name, "unchanged", "already ran; not recreated")));
-        foreach (var stale in await apply.StaleObjectsAsync(ns.Name, batch.Declared, cancellationToken))
+        foreach (var (where, names) in await apply.StaleObjectsAsync(ns.Name, batch.Declared, cancellationToken))
         {
-            var slash = stale.IndexOf('/');
-            changes.Add(new PlannedChange(stale[..slash], stale[(slash + 1)..], "delete", "no longer declared"));
+            foreach (var stale in names)
+            {
+                var slash = stale.IndexOf('/');
+                changes.Add(new PlannedChange(stale[..slash], stale[(slash + 1)..], "delete", where == ns.Name ? "no longer declared" : $"left in namespace {where}, which this deployment no longer uses"));
+            }
         }
 
         return changes;
@@ -48,7 +51,7 @@ internal sealed class KubernetesPlan(KubernetesTarget target)
     {
         var existing = new HashSet<string>(StringComparer.Ordinal);
         foreach (var o in objects.Where(o => o.Kind == "Namespace")) existing.Add(o.ResourceName);
-        var namespaced = await target.Kubectl.RequireAsync("get (objects of the plan)", ["get", KubernetesTarget.OwnedKinds + ",persistentvolumeclaims", "-n", ns, "-l", target.Selector, "-o", "name"], cancellationToken);
+        var namespaced = await target.Kubectl.RequireAsync("get (objects of the plan)", ["get", target.OwnedKinds + ",persistentvolumeclaims", "-n", ns, "-l", target.Selector, "-o", "name"], cancellationToken);
         existing.UnionWith(KubernetesTarget.Lines(namespaced.StandardOutput));
         if (objects.Any(o => o.Kind == "PersistentVolume"))
         {

@@ -44,7 +44,7 @@ internal sealed class KubernetesStop(KubernetesTarget target)
 
         options.Progress?.Invoke($"deleting the objects of {target.DeploymentId} in namespace {ns}");
         // Foreground cascading with --wait returns only when the pods are gone too, so an immediate start cannot race them.
-        await kubectl.RequireAsync("delete", ["delete", KubernetesTarget.OwnedKinds, "-n", ns, "-l", target.Selector, "--cascade=foreground", "--wait=true", "--ignore-not-found",
+        await kubectl.RequireAsync("delete", ["delete", target.OwnedKinds, "-n", ns, "-l", target.Selector, "--cascade=foreground", "--wait=true", "--ignore-not-found",
             $"--timeout={(int)target.Options.DeleteTimeout.TotalSeconds}s"], cancellationToken, timeout: DeleteTimeout);
 
         var removed = new List<string>();

@@ -16,8 +16,11 @@ namespace Slipway.Infrastructure.Backends.Kubernetes;
 /// </summary>
 internal sealed class KubernetesTarget
 {
-    /// <summary>Namespaced kinds Slipway renders and therefore prunes and stops; PVCs only with --delete-volumes.</summary>
-    public const string OwnedKinds = "deployments.apps,services,configmaps,secrets,ingresses.networking.k8s.io,jobs.batch";
+    /// <summary>Namespaced kinds Slipway renders or has applied (D/.slipway/k8s-owned), which prune and stop look through; PVCs only with --delete-volumes.</summary>
+    public string OwnedKinds => Owned().KindList;
+
+    /// <summary>The namespaces and kinds this deployment has applied, read fresh (apply adds to it).</summary>
+    public OwnedRecord Owned() => OwnedRecord.Read(Session.Layout.State);
 
     private string? _namespace;
 

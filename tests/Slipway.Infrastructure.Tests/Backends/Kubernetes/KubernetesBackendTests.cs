@@ -91,6 +91,78 @@ public sealed class KubernetesBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_records_the_namespace_before_applying_so_a_later_prune_knows_where_it_applied()
+    {
+        var backend = Backend();
+        FreshCluster();
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        Assert.Contains($"namespace {Ns}\n", File.ReadAllText(Path.Combine(_d, ".slipway", OwnedRecord.FileName)));
+    }
+
+    [Fact]
+    public async Task A_changed_namespace_prunes_the_old_namespaces_objects_by_label_keeps_its_claims_and_says_so()
+    {
+        var backend = Backend();
+        File.WriteAllText(Path.Combine(_d, ".slipway", OwnedRecord.FileName), "namespace old-ns\n");
+        _runner.On(K("get", OwnedKinds, "-n", "old-ns")).Returns(0, Live($"deployment.apps/{Id}-web", $"service/web", $"secret/{Id}-registry"));
+        _runner.On(K("get", "persistentvolumeclaims", "-n", "old-ns")).Returns(0, Live($"persistentvolumeclaim/{Id}-web-data"));
+        FreshCluster(Live(Declared));
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        var calls = _runner.Calls.Select(Argv).ToList();
+        Assert.Contains(K("get", OwnedKinds, "-n", "old-ns", "-l", Selector, "-o", "name"), calls);
+        Assert.Contains(K("delete", "-n", "old-ns", "--wait=true", "--ignore-not-found", $"deployment.apps/{Id}-web", $"secret/{Id}-registry", "service/web"), calls);
+        Assert.DoesNotContain(calls, c => c.Contains("delete") && c.Contains("-n") && c.Contains(Ns));
+        Assert.DoesNotContain(calls, c => c.Contains("delete") && c.Any(a => a.StartsWith("persistentvolumeclaim", StringComparison.Ordinal)));
+        var warning = Assert.Single(_warnings, w => w.Contains("old-ns"));
+        Assert.Contains($"still holds its volume claims (persistentvolumeclaim/{Id}-web-data)", warning);
+        Assert.Contains("namespace old-ns\n", File.ReadAllText(Path.Combine(_d, ".slipway", OwnedRecord.FileName)));
+    }
+
+    [Fact]
+    public async Task An_old_namespace_left_without_claims_is_forgotten_and_its_deletion_left_to_the_operator()
+    {
+        var backend = Backend();
+        File.WriteAllText(Path.Combine(_d, ".slipway", OwnedRecord.FileName), "namespace old-ns\n");
+        _runner.On(K("get", OwnedKinds, "-n", "old-ns")).Returns(0);
+        _runner.On(K("get", "persistentvolumeclaims", "-n", "old-ns")).Returns(0);
+        FreshCluster();
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        Assert.DoesNotContain(_runner.Calls.Select(Argv), c => c.Contains("delete"));
+        Assert.Contains(_warnings, w => w.Contains("'kubectl delete namespace old-ns'"));
+        Assert.DoesNotContain("old-ns", File.ReadAllText(Path.Combine(_d, ".slipway", OwnedRecord.FileName)));
+    }
+
+    [Fact]
+    public async Task Prune_looks_through_every_kind_ever_applied_not_a_fixed_list()
+    {
+        var backend = Backend();
+        File.WriteAllText(Path.Combine(_d, ".slipway", OwnedRecord.FileName), $"namespace {Ns}\nkind endpoints\nkind networkpolicies.networking.k8s.io\n");
+        FreshCluster();
+        _runner.On(K("get", OwnedKinds + ",endpoints,networkpolicies.networking.k8s.io")).Returns(0, Live([.. Declared, "endpoints/old-db"]));
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        Assert.Contains(K("delete", "-n", Ns, "--wait=true", "--ignore-not-found", "endpoints/old-db"), _runner.Calls.Select(Argv));
+    }
+
+    [Fact]
+    public void A_broken_owned_record_is_an_error_naming_its_line()
+    {
+        var backend = Backend();
+        File.WriteAllText(Path.Combine(_d, ".slipway", OwnedRecord.FileName), "namespace a\nnamespaces b c\n");
+
+        var ex = Assert.Throws<SlipwayException>(() => OwnedRecord.Read(Path.Combine(_d, ".slipway")));
+
+        Assert.Contains($"{OwnedRecord.FileName}:2:1: expected 'namespace NAME' or 'kind RESOURCE'", ex.Message);
+    }
+
+    [Fact]
     public async Task Start_says_which_spec_secrets_do_not_exist_yet_with_the_command_before_anything_is_applied()
     {
         var backend = Backend();
