@@ -48,6 +48,11 @@ internal sealed class SlipwayCli
         setupRepositories.Options.Add(_context.StackBelow);
         Root.Subcommands.Add(setupRepositories);
         Root.Subcommands.Add(RepositoryCommands.FetchStack(_context));
+        var buildWebapp = WebappCommands.Build(_context);
+        buildWebapp.Options.Add(_context.StackBelow);
+        Root.Subcommands.Add(buildWebapp);
+        Root.Subcommands.Add(WebappCommands.Run(_context));
+        Root.Subcommands.Add(WebappCommands.Deploy(_context));
         Root.Subcommands.Add(VersionCommand.Create(_context));
     }
 

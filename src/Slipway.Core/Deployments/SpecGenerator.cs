@@ -31,6 +31,9 @@ public sealed record InitOptions
     public string? KubeConfig { get; init; }
 
     public string? ImageRegistry { get; init; }
+
+    /// <summary>Spec keys merged last, over the generated defaults and the init hook's (deploy-webapp create's URL and image).</summary>
+    public YamlMappingNode? Overlay { get; init; }
 }
 
 /// <summary>
@@ -84,6 +87,7 @@ public static partial class SpecGenerator
 
         AddVolumeDefaults(spec, bundle, options.DeployTo);
         if (hookSpec is not null) MergeHook(spec, hookSpec);
+        if (options.Overlay is not null) MergeHook(spec, options.Overlay);
 
         // YamlDotNet writes an empty value as "key: "; the trailing blank would be committed with the spec.
         var text = NullValueTrailingBlank().Replace(YamlDocuments.Save(spec), "$1:");

@@ -27,6 +27,9 @@ public sealed record InitRequest
     public string? KubeConfig { get; init; }
 
     public string? ImageRegistry { get; init; }
+
+    /// <summary>Spec keys merged over everything generated (see <see cref="InitOptions.Overlay"/>).</summary>
+    public YamlDotNet.RepresentationModel.YamlMappingNode? Overlay { get; init; }
 }
 
 /// <summary><c>deploy init</c>: writes a new spec for a stack. The spec is the operator's from then on: init never overwrites one.</summary>
@@ -89,6 +92,7 @@ public sealed class DeployInit(SlipwayEnvironment env)
             PortMode = request.PortMode,
             KubeConfig = request.KubeConfig,
             ImageRegistry = request.ImageRegistry,
+            Overlay = request.Overlay,
         }, hookSpec, env.Random);
 
         AtomicFile.WriteText(output, text);
