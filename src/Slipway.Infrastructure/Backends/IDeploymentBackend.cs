@@ -51,6 +51,12 @@ public interface IDeploymentBackend
     /// </summary>
     Task<string?> RecordedAsync(IReadOnlyList<string> keptRevisionFiles, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
+    /// <summary>
+    /// Apply pulls images through the docker CLI's own login (compose pulls; swarm's --with-registry-auth sends it to
+    /// the nodes): the run logs in with the spec's registry-credentials before it, not only before a push.
+    /// </summary>
+    bool PullsWithDockerLogin => false;
+
     /// <summary>Runs one of the stack's jobs to completion; returns its exit code.</summary>
     Task<int> RunJobAsync(string job, CancellationToken cancellationToken);
 }

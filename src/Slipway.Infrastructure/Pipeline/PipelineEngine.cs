@@ -124,7 +124,19 @@ public sealed class PipelineEngine(PipelineOptions options)
         };
         log.Note($"run {run.Id}: {run.Command} of {session.Layout.Directory} ({run.Owner}@{run.Host}, pid {Environment.ProcessId})");
         options.Trace?.Mark("run recorded");
+        try
+        {
+            return await DriveStagesAsync(context, run, log, cancellationToken);
+        }
+        finally
+        {
+            // However the run ends (an interrupt too): the token does not stay in docker's credential store.
+            await Registry.RegistryLogin.LogoutAsync(context);
+        }
+    }
 
+    private async Task<RunOutcome> DriveStagesAsync(RunContext context, RunRecord run, FileCommandLog log, CancellationToken cancellationToken)
+    {
         while (run.Next is { } record)
         {
             var stage = options.Plans.Find(run.Command, record.Name);

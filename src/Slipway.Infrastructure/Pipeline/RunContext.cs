@@ -65,6 +65,9 @@ public sealed class RunContext
     /// <summary>The live line of the stage being run (the latest child output, or a stage's own message).</summary>
     public Action<string> Progress { get; set; } = _ => { };
 
+    /// <summary>Registry servers this process logged in to for the run (see <see cref="Registry.RegistryLogin"/>).</summary>
+    public HashSet<string> LoggedIn { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The containers or pods as the last health poll of this run saw them.</summary>
     public IReadOnlyList<ServiceState>? LastServices { get; set; }
 

@@ -73,6 +73,12 @@ public sealed class RunRecord
     /// </summary>
     public List<ChildProcess> Children { get; set; } = [];
 
+    /// <summary>
+    /// Registry servers this run ran <c>docker login</c> for (recorded before the login): the run's end logs out of
+    /// each, and a run killed before its end leaves them for its resume to log out of.
+    /// </summary>
+    public List<string> RegistryLogins { get; set; } = [];
+
     /// <summary>Log files of this run: the first run, then one per resume.</summary>
     public List<string> Logs { get; init; } = [];
 

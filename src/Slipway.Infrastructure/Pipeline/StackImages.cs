@@ -54,8 +54,11 @@ internal sealed class StackImages : IImageBuilder
         var session = context.Session;
         if (session.Spec.ImageRegistry is not { } registry) return built;
         var images = built.Select(p => new BuiltImage(ContainerBuilder.Repository(p.StackImage), p.StackImage, p.Reference, TimeSpan.Zero)).ToList();
-        var pushed = await new ImagePublisher(context.Tools.Docker).PushAsync(images, ImagePublisher.RequestFor(session, registry.Value, context.GetEnvironment),
-            (image, line) => context.Progress($"{image}: {line}"), cancellationToken);
+        if (images.Count == 0) return built;
+        // The run's login (logged out at the run's end), so the publisher does not log in again.
+        await RegistryLogin.EnsureAsync(context, cancellationToken);
+        var request = ImagePublisher.RequestFor(session, registry.Value, context.GetEnvironment) with { Credentials = null };
+        var pushed = await new ImagePublisher(context.Tools.Docker).PushAsync(images, request, (image, line) => context.Progress($"{image}: {line}"), cancellationToken);
         return pushed.Select(p => new ImagePin(p.StackImage, p.Reference)).ToList();
     }
 }

@@ -38,6 +38,9 @@ internal sealed class ComposeBackend : IDeploymentBackend
     public IReadOnlyDictionary<string, string> ServiceImages => _session.ServiceImages;
 
     /// <summary>Compose files name the stack's image itself.</summary>
+    /// <summary>Pulls (compose) and --with-registry-auth (swarm) use the docker CLI's login.</summary>
+    public bool PullsWithDockerLogin => true;
+
     public IReadOnlyList<string> PinKeys(string stackImage) => [stackImage];
 
     /// <summary>How each service is replaced (rollout.strategy, with the services that cannot start first left stop-first).</summary>

@@ -38,6 +38,9 @@ internal sealed class SwarmBackend : IDeploymentBackend
 
     public IReadOnlyDictionary<string, string> ServiceImages => _session.ServiceImages;
 
+    /// <summary>Pulls (compose) and --with-registry-auth (swarm) use the docker CLI's login.</summary>
+    public bool PullsWithDockerLogin => true;
+
     public IReadOnlyList<string> PinKeys(string stackImage) => [stackImage];
 
     public async Task ApplyAsync(ApplyOptions options, CancellationToken cancellationToken)

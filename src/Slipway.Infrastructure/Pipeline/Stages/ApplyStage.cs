@@ -66,8 +66,19 @@ internal sealed class ApplyStage(DeploymentVerifier verifier) : IStage
     {
         var parameters = context.Run.Parameters;
         var deadline = context.StartRolloutClock();
+        return LoggedInAsync(context, cancellationToken, () => context.Backend.ApplyAsync(Options(context, verifier, pins, allServices, parameters, deadline), cancellationToken));
+    }
+
+    private static async Task LoggedInAsync(RunContext context, CancellationToken cancellationToken, Func<Task> apply)
+    {
+        if (context.Backend.PullsWithDockerLogin) await Registry.RegistryLogin.EnsureAsync(context, cancellationToken);
+        await apply();
+    }
+
+    private static ApplyOptions Options(RunContext context, DeploymentVerifier verifier, IReadOnlyDictionary<string, string> pins, bool allServices, RunParameters parameters, DateTimeOffset deadline)
+    {
         var session = context.Session;
-        return context.Backend.ApplyAsync(new ApplyOptions
+        return new ApplyOptions
         {
             Wait = false,
             ForceRecreate = !allServices && parameters.ForceRecreate,
@@ -86,6 +97,6 @@ internal sealed class ApplyStage(DeploymentVerifier verifier) : IStage
                 foreach (var result in report.Results) context.Log.Note($"start-first {service}: verify {result.DescribeOneLine()}");
                 return new CandidateVerdict(report.Passed, checks.Count, report.Passed ? $"{checks.Count} check(s) passed" : report.Failures[0].DescribeOneLine());
             },
-        }, cancellationToken);
+        };
     }
 }

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Slipway.Infrastructure.Composition;
+using Slipway.IntegrationTests.Infrastructure;
+
+namespace Slipway.IntegrationTests.Registry;
+
+/// <summary>
+/// A run that logged in with the spec's registry-credentials logs out at its end, whether it succeeded or was rolled
+/// back: docker's credential store (a DOCKER_CONFIG of the test's own, through a docker wrapper) holds no login for
+/// the local registry afterwards, and the run log shows the logout after the login.
+/// </summary>
+[Collection(DockerCollection.Name)]
+public sealed class RegistryLogoutTests(DockerFixture docker)
+{
+    [Fact]
+    public async Task A_run_that_logged_in_to_the_registry_logs_out_at_its_end_on_success_and_after_a_rollback()
+    {
+        Assert.Contains("built slipway/hello:local", docker.HelloBuild.StandardError);
+        await using var ws = new Workspace();
+        var token = "tok-" + Guid.NewGuid().ToString("N");
+        var registry = await LocalRegistry.StartAsync(ws.Combine("registry"), "slipway", token);
+        try
+        {
+            var dockerConfig = ws.Combine("docker-config");
+            Directory.CreateDirectory(dockerConfig);
+            var wrapper = ws.Combine("docker");
+            await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nDOCKER_CONFIG={dockerConfig} exec docker \"$@\"\n");
+            if (OperatingSystem.IsLinux()) File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var tokenFile = ws.Combine("registry.token");
+            await File.WriteAllTextAsync(tokenFile, token + "\n");
+            if (OperatingSystem.IsLinux()) File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var host = HostSettings.FromEnvironment() with { Tools = HostSettings.FromEnvironment().Tools with { Docker = wrapper } };
+
+            var spec = await ws.InitAsync(Paths.HelloStack, "spec.yml", "--map-ports-to-host", "localhost-fixed-random");
+            await File.AppendAllTextAsync(spec, $"image-registry: {registry.Address}/it\nregistry-credentials:\n  server: {registry.Address}\n  username: slipway\n  token-file: {tokenFile}\n");
+            var d = await ws.CreateAsync(spec, "d");
+
+            var good = await SlipwayCommand.RunUncheckedAsync(host, "deployment", "--dir", d.Directory, "start");
+            Assert.True(good.ExitCode == 0, good.ToString());
+            AssertLoggedInThenOut(await File.ReadAllTextAsync(LogOf(d, 1)), registry.Address, token);
+            Assert.False(HasLogin(dockerConfig, registry.Address), "the login stayed after a successful run");
+
+            // A release that fails verify and is rolled back logs out too.
+            await File.AppendAllTextAsync(spec, "verify:\n  - service: web\n    http: /no-such-page\n    port: 80\n    timeout: 3s\n");
+            await SlipwayCommand.RunAsync("deploy", "create", "--spec-file", spec, "--deployment-dir", d.Directory, "--update");
+            var bad = await SlipwayCommand.RunUncheckedAsync(host, "deployment", "--dir", d.Directory, "start");
+            Assert.True(bad.ExitCode == Cli.ExitCodes.RolledBack, bad.ToString());
+            AssertLoggedInThenOut(await File.ReadAllTextAsync(LogOf(d, 2)), registry.Address, token);
+            Assert.False(HasLogin(dockerConfig, registry.Address), "the login stayed after a rolled-back run");
+            await d.RunAsync("stop");
+        }
+        finally
+        {
+            await registry.DisposeAsync();
+        }
+    }
+
+    private static void AssertLoggedInThenOut(string log, string server, string token)
+    {
+        var login = log.IndexOf($"docker login --username slipway --password-stdin {server}", StringComparison.Ordinal);
+        var logout = log.IndexOf($"docker logout {server}", StringComparison.Ordinal);
+        Assert.True(login >= 0 && logout > login, $"expected a login, then a logout, in:\n{log}");
+        Assert.DoesNotContain(token, log, StringComparison.Ordinal);
+    }
+
+    /// <summary>The run log of the <paramref name="n"/>th start, oldest first.</summary>
+    private static string LogOf(TestDeployment d, int n) =>
+        Directory.GetFiles(d.File(".slipway", "logs"), "*-start.log").Order(StringComparer.Ordinal).ElementAt(n - 1);
+
+    private static bool HasLogin(string dockerConfig, string server)
+    {
+        var file = Path.Combine(dockerConfig, "config.json");
+        if (!File.Exists(file)) return false;
+        using var json = JsonDocument.Parse(File.ReadAllText(file));
+        return json.RootElement.TryGetProperty("auths", out var auths) && auths.EnumerateObject().Any(a => a.Name.Contains(server, StringComparison.Ordinal));
+    }
+}
