@@ -5,8 +5,8 @@ namespace Slipway.Core.Fleet;
 /// <summary>
 /// The shell commands the orchestrator sends over SSH (ssh runs them with the host's login shell). Every value from the
 /// inventory is single-quoted except <see cref="FleetHost.Slipway"/>, which is the operator's command line on purpose.
-/// Output protocol of the prepare script: lines <c>@check DEPLOYMENT|- NAME ok|fail|warn DETAIL</c>, and the plan of each
-/// existing deployment between <c>@plan DEPLOYMENT</c> and <c>@end</c>.
+/// Output protocol of the prepare script: lines <c>@check DEPLOYMENT|- NAME ok|fail|warn DETAIL</c>, and (when asked) the plan
+/// of each existing deployment between <c>@plan DEPLOYMENT</c> and <c>@end</c>.
 /// </summary>
 public static class RemoteScripts
 {
@@ -18,8 +18,12 @@ public static class RemoteScripts
 
     public static string Slipway(FleetHost host, string arguments) => Env(host) + host.Slipway + " " + arguments;
 
-    /// <summary>Checks a host can take the deployments (tools, repository at a fast-forward of the commit, env files) and gathers their plans; changes nothing but a git fetch.</summary>
-    public static string Prepare(FleetTarget target, string commit)
+    /// <summary>
+    /// Checks a host can take the deployments (tools, repository at a fast-forward of the commit, env files, each spec valid
+    /// at the commit with the host's variables) and, when <paramref name="plans"/>, gathers their plans; changes nothing but
+    /// a git fetch. One SSH session: every check runs on the host in one script.
+    /// </summary>
+    public static string Prepare(FleetTarget target, string commit, bool plans = true)
     {
         var host = target.Host;
         var s = new StringBuilder();
@@ -43,34 +47,46 @@ public static class RemoteScripts
             s.AppendLine($"if [ -r {Quote(file)} ]; then check - env-file ok {Quote(file)}; else check - env-file fail {Quote(file + " is missing (host-local, never copied: create it on the host)")}; fi");
         }
 
+        // The specs are validated as the commit has them, not as the clone is now: a throw-away export of the commit, and
+        // deploy create's render in memory (--dry-run: nothing written, no hook) with the host's variables and env files.
+        s.AppendLine("x=''; if [ $repo_ok = 1 ]; then x=$(mktemp -d) && git -C \"$repo\" archive \"$commit\" | tar -x -C \"$x\" || { check - export fail \"git archive of the commit failed\"; x=''; }; fi");
         foreach (var d in target.Deployments)
         {
             var name = Quote(d.Name);
-            s.AppendLine($"if [ $repo_ok = 1 ]; then if git -C \"$repo\" cat-file -e \"$commit\":{Quote(d.Spec)} 2>/dev/null; then check {name} spec ok {Quote(d.Spec)}; else check {name} spec fail {Quote(d.Spec + " is not in the repository at the wanted commit")}; fi; fi");
+            var spec = Quote(d.Spec);
+            s.AppendLine($"if [ $repo_ok = 1 ]; then if ! git -C \"$repo\" cat-file -e \"$commit\":{spec} 2>/dev/null; then check {name} spec fail {Quote(d.Spec + " is not in the repository at the wanted commit")};");
+            s.AppendLine($"  elif [ -n \"$x\" ]; then if out=$({Slipway(host, $"--dry-run deploy create --spec-file \"$x\"/{spec} --deployment-dir \"$x/.slipway-check-{d.Name}\"")} 2>&1); then check {name} spec ok {Quote(d.Spec + " valid")};");
+            s.AppendLine($"  else check {name} spec fail \"$(printf '%s' \"$out\" | grep -v '^Dry run' | sed \"s|$x/||g\" | tail -n 4)\"; fi; fi; fi");
             foreach (var file in d.EnvFiles)
             {
                 s.AppendLine($"if [ -r {Quote(file)} ]; then check {name} env-file ok {Quote(file)}; else check {name} env-file fail {Quote(file + " is missing (host-local, never copied: create it on the host)")}; fi");
             }
 
             s.AppendLine($"if [ -e {Quote(d.Dir + "/deployment.yml")} ]; then");
-            s.AppendLine($"  t=$(mktemp); echo '@plan {d.Name}'; if {Slipway(host, "deployment --dir " + Quote(d.Dir) + " plan --output json")} 2>\"$t\"; then echo '@end'; check {name} plan ok 'planned'; else echo '@end'; check {name} plan fail \"$(tail -n 3 \"$t\")\"; fi; rm -f \"$t\"");
+            s.AppendLine(plans
+                ? $"  t=$(mktemp); echo '@plan {d.Name}'; if {Slipway(host, "deployment --dir " + Quote(d.Dir) + " plan --output json")} 2>\"$t\"; then echo '@end'; check {name} plan ok 'planned'; else echo '@end'; check {name} plan fail \"$(tail -n 3 \"$t\")\"; fi; rm -f \"$t\""
+                : $"  check {name} dir ok {Quote(d.Dir + " exists: restart plans for itself")}");
             s.AppendLine($"elif [ -d {Quote(ParentOf(d.Dir))} ]; then check {name} dir ok {Quote(d.Dir + " does not exist yet: deploy creates it")};");
             s.AppendLine($"else check {name} dir fail {Quote(ParentOf(d.Dir) + " does not exist (fleet onboard --apply creates it)")}; fi");
         }
+
+        s.AppendLine("[ -z \"$x\" ] || rm -rf \"$x\"");
 
         return s.ToString();
     }
 
     /// <summary>
-    /// One host's run of a deployment: the repository moves to the commit (a fast-forward prepare checked), then
-    /// <c>restart</c> (or <c>deploy create</c> + <c>start</c> when D does not exist yet). Prints the run's JSON on stdout.
+    /// One host's run of a deployment at exactly the commit chosen at prepare: <c>restart --source-commit</c> moves the
+    /// repository there (fast-forward only) instead of pulling its upstream, so a push during the rollout cannot change what
+    /// later hosts get; a D that does not exist yet gets the repository moved to the commit, <c>deploy create</c> and
+    /// <c>start</c>. Prints the run's JSON on stdout.
     /// </summary>
     public static string Deploy(FleetHost host, FleetDeployment d, string commit)
     {
         var dir = Quote(d.Dir);
-        return $"git -C {Quote(host.Repo)} merge --ff-only --quiet {Quote(commit)} >&2 || exit 4\n"
-            + $"if [ -e {Quote(d.Dir + "/deployment.yml")} ]; then {Slipway(host, $"deployment --dir {dir} restart --output json")}\n"
-            + $"else {Slipway(host, $"deploy create --spec-file {Quote(host.Repo + "/" + d.Spec)} --deployment-dir {dir}")} >&2 || exit $?; {Slipway(host, $"deployment --dir {dir} start --output json")}; fi";
+        return $"if [ -e {Quote(d.Dir + "/deployment.yml")} ]; then {Slipway(host, $"deployment --dir {dir} restart --source-commit {Quote(commit)} --output json")}\n"
+            + $"else git -C {Quote(host.Repo)} merge --ff-only --quiet {Quote(commit)} >&2 || exit 4\n"
+            + $"  {Slipway(host, $"deploy create --spec-file {Quote(host.Repo + "/" + d.Spec)} --deployment-dir {dir}")} >&2 || exit $?; {Slipway(host, $"deployment --dir {dir} start --output json")}; fi";
     }
 
     /// <summary>A single-host verb on a deployment: <c>resume</c>, <c>rollback</c>, <c>diagnose</c>, <c>status</c> ...</summary>

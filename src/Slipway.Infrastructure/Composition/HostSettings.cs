@@ -48,7 +48,7 @@ public sealed record HostSettings
                 Kind: Get("SLIPWAY_KIND") ?? "kind",
                 Git: Get("SLIPWAY_GIT") ?? "git",
                 Helm: Get("SLIPWAY_HELM") ?? "helm"),
-            Ssh = new Fleet.SshSettings(Get("SLIPWAY_SSH") ?? "ssh", Get("SLIPWAY_SSH_CONFIG")),
+            Ssh = new Fleet.SshSettings(Get("SLIPWAY_SSH") ?? "ssh", Get("SLIPWAY_SSH_CONFIG"), Get("SLIPWAY_SSH_MULTIPLEX") is not ("0" or "false" or "no")),
             GetEnvironment = Environment.GetEnvironmentVariable,
             TracePath = Get("SLIPWAY_TRACE"),
         };

@@ -9,23 +9,125 @@ namespace Slipway.Infrastructure.Fleet;
 /// <summary>
 /// Talks to one host through the system OpenSSH client (the operator's ~/.ssh/config, agent, keys and known_hosts
 /// all apply; BatchMode, so it never asks for a password). ssh's own failures exit 255; Slipway never does.
+/// With <see cref="SshSettings.Multiplex"/>, every command of one fleet command to a host shares one SSH connection
+/// (ControlMaster in a private folder of this process): prepare opens it, the rollout reuses it without a new handshake,
+/// and <see cref="DisposeAsync"/> closes every master and removes the folder.
 /// </summary>
-public sealed class FleetHostClient(IProcessRunner runner, SshSettings ssh)
+public sealed class FleetHostClient(IProcessRunner runner, SshSettings ssh) : IAsyncDisposable
 {
     public const int SshFailed = 255;
 
-    public Task<ProcessResult> RunAsync(FleetHost host, string script, TimeSpan timeout, CancellationToken cancellationToken, Action<string>? onError = null)
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Task<ProcessResult?>> _masters = new(StringComparer.Ordinal);
+    private string? _controlDirectory;
+
+    public async Task<ProcessResult> RunAsync(FleetHost host, string script, TimeSpan timeout, CancellationToken cancellationToken, Action<string>? onError = null)
     {
         var args = new List<string>();
         if (ssh.ConfigFile is not null) args.AddRange(["-F", ssh.ConfigFile]);
-        args.AddRange(["-o", "BatchMode=yes", "-o", "ConnectTimeout=" + ((int)ssh.ConnectTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture), host.Ssh, "--", script]);
-        return runner.RunAsync(new ProcessSpec(ssh.Executable, args) { Timeout = timeout, OnStandardError = onError }, cancellationToken);
+        if (ssh.Multiplex)
+        {
+            var (path, failure) = await MasterAsync(host, cancellationToken);
+            // The host cannot be reached: said once, without a second connect timeout.
+            if (failure is not null) return failure;
+            // A client of the host's shared connection (without one, ssh connects by itself).
+            args.AddRange(["-o", "ControlMaster=no", "-o", "ControlPath=" + path]);
+        }
+
+        args.AddRange(Batch);
+        args.AddRange([host.Ssh, "--", script]);
+        return await runner.RunAsync(new ProcessSpec(ssh.Executable, args) { Timeout = timeout, OnStandardError = onError }, cancellationToken);
     }
 
-    /// <summary>The prepare checks of one host (an unreachable host is one failed check) and the plans it gathered.</summary>
-    public async Task<(List<FleetCheck> Checks, Dictionary<string, string> Plans)> PrepareAsync(FleetTarget target, string commit, CancellationToken cancellationToken)
+    private string[] Batch => ["-o", "BatchMode=yes", "-o", "ConnectTimeout=" + ((int)ssh.ConnectTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture)];
+
+    /// <summary>The ControlPath of the host's shared connection, opened once per host and client, or why ssh could not reach the host.</summary>
+    private async Task<(string Path, ProcessResult? Failure)> MasterAsync(FleetHost host, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(target.Host, RemoteScripts.Prepare(target, commit), TimeSpan.FromMinutes(5), cancellationToken);
+        Task<ProcessResult?> master;
+        string path;
+        lock (_gate)
+        {
+            _controlDirectory ??= Directory.CreateTempSubdirectory("slipway-ssh-").FullName;
+            // %C: a hash of the destination, short enough for a socket path.
+            path = Path.Combine(_controlDirectory, "%C");
+            if (!_masters.TryGetValue(host.Ssh, out master!))
+            {
+                _masters[host.Ssh] = master = OpenMasterAsync(host, path, cancellationToken);
+            }
+        }
+
+        return (path, await master);
+    }
+
+    /// <summary>
+    /// ssh -fNM with its output (and that of a ProxyCommand it starts) in a file: a master keeps running after this
+    /// returns and must not hold the orchestrator's pipes open. ControlPersist bounds a master left behind by a killed
+    /// orchestrator. Returns null when it is up (or failed for a reason of its own: sessions then connect directly), or
+    /// ssh's failure to reach the host.
+    /// </summary>
+    private async Task<ProcessResult?> OpenMasterAsync(FleetHost host, string path, CancellationToken cancellationToken)
+    {
+        var log = Path.Combine(Path.GetDirectoryName(path)!, "master-" + Guid.NewGuid().ToString("N")[..8] + ".log");
+        var args = new List<string> { "-c", "log=$1; shift; exec \"$@\" </dev/null >/dev/null 2>\"$log\"", "sh", log, ssh.Executable };
+        if (ssh.ConfigFile is not null) args.AddRange(["-F", ssh.ConfigFile]);
+        args.AddRange(["-o", "ControlMaster=yes", "-o", "ControlPath=" + path, "-o", "ControlPersist=" + ((int)ssh.Persist.TotalSeconds).ToString(CultureInfo.InvariantCulture)]);
+        args.AddRange(Batch);
+        args.AddRange(["-f", "-N", host.Ssh]);
+        var result = await runner.RunAsync(new ProcessSpec("/bin/sh", args) { Timeout = ssh.ConnectTimeout + TimeSpan.FromSeconds(5) }, cancellationToken);
+        var text = "";
+        try
+        {
+            if (!result.Succeeded) text = File.ReadAllText(log);
+            File.Delete(log);
+        }
+        catch (IOException)
+        {
+            // The log is only for the failure message.
+        }
+
+        if (result.Succeeded) return null;
+
+        // Trouble with the control socket itself is not the host's: plain sessions will do.
+        if (result.ExitCode != SshFailed || text.Contains("control", StringComparison.OrdinalIgnoreCase)) return null;
+        return result with { StandardError = text };
+    }
+
+    /// <summary>Closes the shared connection of every host this client reached (ssh -O exit) and removes the control folder.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        string? directory;
+        List<string> hosts;
+        lock (_gate)
+        {
+            directory = _controlDirectory;
+            hosts = [.. _masters.Keys];
+            _controlDirectory = null;
+            _masters.Clear();
+        }
+
+        if (directory is null) return;
+        await Task.WhenAll(hosts.Select(destination =>
+        {
+            var args = new List<string>();
+            if (ssh.ConfigFile is not null) args.AddRange(["-F", ssh.ConfigFile]);
+            args.AddRange(["-o", "ControlPath=" + Path.Combine(directory, "%C"), "-O", "exit", destination]);
+            return runner.RunAsync(new ProcessSpec(ssh.Executable, args) { Timeout = TimeSpan.FromSeconds(10) }, CancellationToken.None);
+        }));
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A master still shutting down may hold its socket a moment; the folder is empty but for it, and private.
+        }
+    }
+
+    /// <summary>The prepare checks of one host (an unreachable host is one failed check) and, when <paramref name="gatherPlans"/>, the plans it gathered.</summary>
+    public async Task<(List<FleetCheck> Checks, Dictionary<string, string> Plans)> PrepareAsync(FleetTarget target, string commit, CancellationToken cancellationToken, bool gatherPlans = true)
+    {
+        var result = await RunAsync(target.Host, RemoteScripts.Prepare(target, commit, gatherPlans), TimeSpan.FromMinutes(5), cancellationToken);
         var (checks, plans) = Parse(result.StandardOutput);
         if (result.ExitCode == SshFailed && checks.Count == 0)
         {

@@ -16,6 +16,12 @@ public sealed record FleetRequest
 
     public bool SkipUnreachable { get; init; }
 
+    /// <summary>
+    /// Gather each host's single-host plan at prepare (to show before a confirmation). Off with --yes: the rollout's own
+    /// restart plans on the host, and planning twice would double the cost of prepare.
+    /// </summary>
+    public bool Plans { get; init; } = true;
+
     /// <summary>Called with the prepared run (checks and plans) before anything is applied; false declines.</summary>
     public Func<FleetRun, IReadOnlyDictionary<string, Dictionary<string, string>>, bool> Confirm { get; init; } = (_, _) => true;
 
@@ -28,7 +34,7 @@ public sealed record FleetRequest
 /// lock, runs, revisions, overrides and secrets); the orchestrator prepares every host first, asks, rolls out host by
 /// host (or N at a time), stops at the first failure, and records it all in a fleet run.
 /// </summary>
-public sealed class FleetOrchestrator
+public sealed class FleetOrchestrator : IAsyncDisposable
 {
     private readonly SlipwayEnvironment _env;
     private readonly FleetHostClient _client;
@@ -38,6 +44,9 @@ public sealed class FleetOrchestrator
         _env = env;
         _client = new FleetHostClient(env.Runner, env.Ssh);
     }
+
+    /// <summary>Closes the shared SSH connections of this command.</summary>
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
 
     public Inventory LoadInventory(string file)
     {
@@ -78,7 +87,7 @@ public sealed class FleetOrchestrator
     public async Task<Dictionary<string, Dictionary<string, string>>> PrepareAsync(FleetRun run, IReadOnlyList<FleetTarget> targets, FleetRequest request, CancellationToken cancellationToken)
     {
         var plans = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        var results = await Task.WhenAll(targets.Select(async t => (t, await _client.PrepareAsync(t, run.Commit, cancellationToken))));
+        var results = await Task.WhenAll(targets.Select(async t => (t, await _client.PrepareAsync(t, run.Commit, cancellationToken, request.Plans))));
         foreach (var (target, (checks, hostPlans)) in results)
         {
             var host = run.Hosts.First(h => h.Host == target.Host.Name);

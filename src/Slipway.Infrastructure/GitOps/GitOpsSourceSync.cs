@@ -22,7 +22,7 @@ internal sealed class GitOpsSourceSync(SlipwayEnvironment env) : ISourceSync
 {
     public async Task<SourceSyncResult> SyncAsync(RunContext context, IReadOnlyDictionary<string, string> serviceImages, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(context.Session, context.Runner, serviceImages, cancellationToken);
+        var result = await RunAsync(context.Session, context.Runner, serviceImages, cancellationToken, context.Run.Parameters.SourceCommit);
         var pins = result.Sync.ImagePins().Select(p => new ImagePin(p.Key, p.Value)).ToList();
         return new SourceSyncResult(pins, result.Sync.Changes, result.Sync.SharedImageWarnings())
         {
@@ -31,9 +31,10 @@ internal sealed class GitOpsSourceSync(SlipwayEnvironment env) : ISourceSync
     }
 
     /// <param name="serviceImages">The run's <c>--image SERVICE=IMAGE</c> overrides (service → image).</param>
-    public async Task<GitOpsSyncResult> RunAsync(DeploymentSession session, IProcessRunner runner, IReadOnlyDictionary<string, string> serviceImages, CancellationToken cancellationToken)
+    /// <param name="specCommit">Move the spec's repository to this commit instead of its upstream (see <see cref="GitSync.PullAsync(IReadOnlyList{GitSource}, CancellationToken, string?)"/>).</param>
+    public async Task<GitOpsSyncResult> RunAsync(DeploymentSession session, IProcessRunner runner, IReadOnlyDictionary<string, string> serviceImages, CancellationToken cancellationToken, string? specCommit = null)
     {
-        var pull = await new GitSync(env.Tools.With(runner).Git).PullAsync(session, cancellationToken);
+        var pull = await new GitSync(env.Tools.With(runner).Git).PullAsync(session, cancellationToken, specCommit);
         var sync = await new SourceSync(env with { Runner = runner }).SyncAsync(session, serviceImages, cancellationToken);
         return new GitOpsSyncResult(pull, sync);
     }

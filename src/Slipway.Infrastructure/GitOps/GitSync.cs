@@ -27,16 +27,22 @@ internal sealed class GitSync(Git git)
         return sources;
     }
 
-    /// <summary>Pulls the stack's and the spec's repositories of <paramref name="deployment"/>; see <see cref="PullAsync(IReadOnlyList{GitSource}, CancellationToken)"/>.</summary>
-    public Task<GitPullReport> PullAsync(DeploymentSession deployment, CancellationToken cancellationToken) =>
-        PullAsync(Sources(deployment), cancellationToken);
+    /// <summary>Pulls the stack's and the spec's repositories of <paramref name="deployment"/>; see <see cref="PullAsync(IReadOnlyList{GitSource}, CancellationToken, string?)"/>.</summary>
+    /// <param name="specCommit">When given (fleet deploy), the spec's repository moves to exactly this commit instead of its upstream.</param>
+    public Task<GitPullReport> PullAsync(DeploymentSession deployment, CancellationToken cancellationToken, string? specCommit = null) =>
+        PullAsync(Sources(deployment), cancellationToken, specCommit);
 
     /// <summary>
     /// Fast-forwards the repository of each source to its upstream. A source outside git, or on a branch without an
     /// upstream, is reported and left alone. Throws <see cref="SlipwayException"/> with git's message when a fetch
     /// fails, a branch has diverged, or incoming changes would overwrite local edits; no repository has moved then.
     /// </summary>
-    public async Task<GitPullReport> PullAsync(IReadOnlyList<GitSource> sources, CancellationToken cancellationToken)
+    /// <param name="specCommit">
+    /// A commit the repository of the "spec" source (and any source in the same repository) must be moved to, fast-forward
+    /// only, instead of its upstream: what a fleet chose at prepare, so an upstream that moves mid-rollout cannot change what
+    /// later hosts get. Fetched only when it is not already in the repository; a HEAD past it is refused.
+    /// </param>
+    public async Task<GitPullReport> PullAsync(IReadOnlyList<GitSource> sources, CancellationToken cancellationToken, string? specCommit = null)
     {
         var results = new List<GitRepositoryPull>();
         var repositories = new List<(string TopLevel, List<string> Roles)>();
@@ -65,6 +71,12 @@ internal sealed class GitSync(Git git)
         var plans = new List<Plan>();
         foreach (var (topLevel, roles) in repositories)
         {
+            if (specCommit is not null && roles.Contains("spec"))
+            {
+                plans.Add(await PinnedAsync(topLevel, roles, specCommit, cancellationToken));
+                continue;
+            }
+
             var branch = await TryGitAsync(topLevel, ["symbolic-ref", "--quiet", "--short", "HEAD"], cancellationToken);
             if (branch is null)
             {
@@ -95,8 +107,15 @@ internal sealed class GitSync(Git git)
                 continue;
             }
 
-            if (!await IsAncestorAsync(plan.TopLevel, "HEAD", "@{upstream}", cancellationToken))
+            if (!await IsAncestorAsync(plan.TopLevel, "HEAD", plan.Target, cancellationToken))
             {
+                if (plan.Pinned)
+                {
+                    throw new SlipwayException(FailureReason.DeploymentFailed,
+                        $"{plan.TopLevel} is at {Short(plan.Before)}, which is not an ancestor of the pinned commit {Short(plan.Incoming)}: it cannot fast-forward there; nothing was pulled and the deployment is unchanged",
+                        $"put the repository back on the pinned commit's history (git -C {plan.TopLevel} log), then run again");
+                }
+
                 if (await IsAncestorAsync(plan.TopLevel, "@{upstream}", "HEAD", cancellationToken))
                 {
                     results.Add(plan.Result(GitPullOutcome.UpToDate, plan.Before, "local commits not on the upstream yet"));
@@ -108,7 +127,7 @@ internal sealed class GitSync(Git git)
                     $"reconcile the branch by hand (git -C {plan.TopLevel} pull --rebase, or merge), then run restart again");
             }
 
-            var touched = await OverwrittenLocalChangesAsync(plan.TopLevel, cancellationToken);
+            var touched = await OverwrittenLocalChangesAsync(plan.TopLevel, plan.Target, cancellationToken);
             if (touched.Count > 0)
             {
                 throw new SlipwayException(FailureReason.DeploymentFailed,
@@ -123,7 +142,7 @@ internal sealed class GitSync(Git git)
         var moved = new List<string>();
         foreach (var plan in moves)
         {
-            var merge = await git.RunAsync(plan.TopLevel, ["merge", "--ff-only", "--quiet", "@{upstream}"], cancellationToken);
+            var merge = await git.RunAsync(plan.TopLevel, ["merge", "--ff-only", "--quiet", plan.Target], cancellationToken);
             if (!merge.Succeeded)
             {
                 var already = moved.Count == 0 ? "no repository was changed" : $"already fast-forwarded: {string.Join(", ", moved)}";
@@ -142,14 +161,36 @@ internal sealed class GitSync(Git git)
         return new GitPullReport(results.OrderBy(r => r.Roles.Min(role => order.IndexOf(role))).ToList());
     }
 
-    private sealed record Plan(string TopLevel, List<string> Roles, string Branch, string Upstream, string Before, string Incoming)
+    /// <summary>The spec's repository pinned to a commit: fetched only when the commit is missing, and its branch (or detached HEAD) fast-forwarded to it.</summary>
+    private async Task<Plan> PinnedAsync(string topLevel, List<string> roles, string commit, CancellationToken cancellationToken)
     {
+        var branch = await TryGitAsync(topLevel, ["symbolic-ref", "--quiet", "--short", "HEAD"], cancellationToken) ?? "(detached)";
+        var before = (await GitAsync(topLevel, ["rev-parse", "HEAD"], "read HEAD", cancellationToken)).Trim();
+        if (await TryGitAsync(topLevel, ["rev-parse", "--verify", "--quiet", commit + "^{commit}"], cancellationToken) is null)
+        {
+            await GitAsync(topLevel, ["fetch", "--quiet"], "fetch the pinned commit " + Short(commit), cancellationToken, FetchTimeout);
+        }
+
+        var target = await TryGitAsync(topLevel, ["rev-parse", "--verify", "--quiet", commit + "^{commit}"], cancellationToken)
+            ?? throw new SlipwayException(FailureReason.DeploymentFailed,
+                $"the pinned commit {Short(commit)} is not in {topLevel}, even after a fetch; nothing was pulled and the deployment is unchanged",
+                "push the commit to the repository's remote, then run again");
+        return new Plan(topLevel, roles, branch, "commit " + Short(target), before, target, Pinned: true);
+    }
+
+    private static string Short(string commit) => commit.Length > 12 ? commit[..12] : commit;
+
+    private sealed record Plan(string TopLevel, List<string> Roles, string Branch, string Upstream, string Before, string Incoming, bool Pinned = false)
+    {
+        /// <summary>Where the repository moves: the pinned commit, else the upstream.</summary>
+        public string Target => Pinned ? Incoming : "@{upstream}";
+
         public GitRepositoryPull Result(GitPullOutcome outcome, string after, string? note = null) =>
             new(TopLevel, Roles, outcome, Branch, Upstream, Before, after, note);
     }
 
     /// <summary>Files changed between HEAD and the upstream that also have local (uncommitted or untracked) changes.</summary>
-    private async Task<IReadOnlyList<string>> OverwrittenLocalChangesAsync(string topLevel, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> OverwrittenLocalChangesAsync(string topLevel, string target, CancellationToken cancellationToken)
     {
         var status = await GitAsync(topLevel, ["status", "--porcelain=v1", "-z", "--untracked-files=all"], "read the work tree status", cancellationToken);
         var local = new HashSet<string>(StringComparer.Ordinal);
@@ -163,7 +204,7 @@ internal sealed class GitSync(Git git)
         }
 
         if (local.Count == 0) return [];
-        var incoming = await GitAsync(topLevel, ["diff", "--name-only", "-z", "HEAD", "@{upstream}"], "list incoming changes", cancellationToken);
+        var incoming = await GitAsync(topLevel, ["diff", "--name-only", "-z", "HEAD", target], "list incoming changes", cancellationToken);
         return incoming.Split('\0', StringSplitOptions.RemoveEmptyEntries).Where(local.Contains).Order(StringComparer.Ordinal).ToList();
     }
 

@@ -57,6 +57,7 @@ public sealed class PipelineEngine(PipelineOptions options)
                 PerformClusterManagement = request.PerformClusterManagement,
                 ToRevision = request.ToRevision,
                 ServiceImages = request.ServiceImages,
+                SourceCommit = request.SourceCommit,
             },
             Stages = plan.Select(stage => new StageRecord { Name = stage.Name }).ToList(),
             CarriedPins = new Dictionary<string, string>(new RevisionStore(session.Layout).LastGood()?.ImagePins ?? new Dictionary<string, string>(), StringComparer.Ordinal),

@@ -19,4 +19,7 @@ public sealed class RunParameters
 
     /// <summary>restart: <c>--image SERVICE=IMAGE</c> overrides for this run.</summary>
     public IReadOnlyDictionary<string, string> ServiceImages { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>restart: the commit the spec's repository moves to instead of its upstream (kept so a resume moves it to the same one).</summary>
+    public string? SourceCommit { get; init; }
 }

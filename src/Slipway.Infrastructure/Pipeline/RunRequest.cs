@@ -30,4 +30,7 @@ public sealed record RunRequest(string Command)
 
     /// <summary>start, restart: move on from the revision a rollback pinned (see <see cref="DeploymentPin"/>).</summary>
     public bool Unpin { get; init; }
+
+    /// <summary>restart: move the spec's repository to exactly this commit instead of pulling its upstream (<c>--source-commit</c>, what fleet deploy pins).</summary>
+    public string? SourceCommit { get; init; }
 }

@@ -54,6 +54,40 @@ public sealed class GitSyncTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pinned_commit_moves_the_spec_repository_exactly_there_even_when_the_upstream_moved_on()
+    {
+        var (author, checkout) = await OpsRepoAsync();
+        var before = await checkout.HeadAsync();
+        author.Write("deployments/shop/spec.yml", "stack: ../../stacks/shop\nconfig:\n  GREETING: two\n");
+        var pinned = await author.CommitAndPushAsync("greeting two");
+        author.Write("deployments/shop/spec.yml", "stack: ../../stacks/shop\nconfig:\n  GREETING: three\n");
+        await author.CommitAndPushAsync("greeting three (pushed mid-rollout)");
+
+        var repo = Assert.Single((await _sync.PullAsync(Sources(checkout), CancellationToken.None, pinned)).Repositories);
+
+        Assert.Equal(GitPullOutcome.Updated, repo.Outcome);
+        Assert.Equal((before, pinned), (repo.Before, repo.After));
+        Assert.Equal(pinned, await checkout.HeadAsync());
+        Assert.Contains("GREETING: two", checkout.Read("deployments/shop/spec.yml"));
+        Assert.Equal($"stack+spec {checkout.Path}: main fast-forwarded {before[..12]} -> {pinned[..12]} from commit {pinned[..12]}", repo.Describe());
+    }
+
+    [Fact]
+    public async Task A_pinned_commit_behind_head_is_refused_and_nothing_moves()
+    {
+        var (author, checkout) = await OpsRepoAsync();
+        var old = await checkout.HeadAsync();
+        author.Write("deployments/shop/spec.yml", "stack: ../../stacks/shop\nconfig:\n  GREETING: two\n");
+        var pushed = await author.CommitAndPushAsync("greeting two");
+        await _sync.PullAsync(Sources(checkout), CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<SlipwayException>(() => _sync.PullAsync(Sources(checkout), CancellationToken.None, old));
+
+        Assert.Contains("not an ancestor of the pinned commit", error.Message);
+        Assert.Equal(pushed, await checkout.HeadAsync());
+    }
+
+    [Fact]
     public async Task A_repository_with_nothing_new_is_reported_up_to_date()
     {
         var (_, checkout) = await OpsRepoAsync();

@@ -115,6 +115,59 @@ public sealed class FleetTests(FleetFixture fleet) : IClassFixture<FleetFixture>
     }
 
     [Fact]
+    public async Task A_spec_broken_at_the_commit_on_one_host_refuses_the_rollout_at_prepare_and_nothing_is_applied_anywhere()
+    {
+        // "api" runs on host3 only, and its spec at the commit is invalid; web is fine everywhere.
+        var api = Path.Combine(fleet.HostRoot, "api-" + Guid.NewGuid().ToString("N")[..6]);
+        var s = await FleetScenario.CreateAsync(fleet, deploymentExtra: $"  api:\n    spec: deployments/api/spec.yml\n    dir: {api}\n    hosts: [host3]\n");
+        s.Orchestrator.Write("deployments/api/spec.yml", "stack: ../../stacks/web\ndeploy-to: composse\n");
+        var commit = await s.Orchestrator.CommitAndPushAsync("api with a typo");
+
+        var refused = await s.FleetAsync(4, "deploy", "--yes");
+
+        Assert.Contains("host3 (prepare: api: spec:", refused.StandardError, StringComparison.Ordinal);
+        Assert.Contains("deployments/api/spec.yml:2:", refused.StandardError, StringComparison.Ordinal);
+        Assert.Contains("nothing was applied anywhere", refused.StandardError, StringComparison.Ordinal);
+        Assert.Equal([null, null, null], await s.GreetingsAsync());
+        foreach (var host in fleet.Hosts) Assert.Equal(0, s.RunsOn(host));
+        // The check looked at the commit without moving any clone.
+        Assert.NotEqual(commit, (await fleet[3].SshAsync($"git -C {s.HostRepo} rev-parse HEAD")).ShouldSucceed().StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task An_upstream_that_moves_mid_rollout_does_not_change_what_later_hosts_get()
+    {
+        // host2's slipway pushes v3 to the operator repository's remote as its restart starts: after prepare chose v2.
+        var wrapper = Path.Combine(fleet.Root, "bin", "slipway-push-" + Guid.NewGuid().ToString("N")[..6]);
+        await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nexec {fleet.Slipway} \"$@\"\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(wrapper, (UnixFileMode)0b111_101_101);
+        var s = await FleetScenario.CreateAsync(fleet, hostExtra: $"    slipway: {wrapper}");
+        await s.FleetAsync(0, "deploy", "--yes", "--parallel", "3");
+        var pinned = await s.CommitGreetingAsync("v2");
+        var pusher = await GitTestRepository.CloneAsync(await s.Orchestrator.RemoteAsync(), Path.Combine(fleet.Root, "shared", s.Token + "-pusher"));
+        pusher.Write("deployments/web/spec.yml", FleetScenario.Spec("v3"));
+        var moved = await pusher.CommitAsync("greeting v3 (pushed mid-rollout)");
+        await File.WriteAllTextAsync(wrapper, $"""
+            #!/bin/sh
+            case " $* " in *" restart "*) git -C {pusher.Path} push --quiet origin HEAD:main >&2 || exit 99 ;; esac
+            exec {fleet.Slipway} "$@"
+
+            """);
+
+        var deploy = await s.FleetAsync(0, "deploy", "--yes");
+
+        Assert.Equal(moved, (await s.Orchestrator.GitAsync("ls-remote", "origin", "refs/heads/main")).Split('\t')[0]);
+        Assert.Equal(["v2", "v2", "v2"], await s.GreetingsAsync());
+        foreach (var host in fleet.Hosts)
+        {
+            Assert.Equal(pinned, (await host.SshAsync($"git -C {s.HostRepo} rev-parse HEAD")).ShouldSucceed().StandardOutput.Trim());
+        }
+
+        Assert.Equal(pinned, s.LatestRun().GetProperty("commit").GetString());
+        Assert.Contains("succeeded on 3 host(s)", deploy.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_per_host_env_file_is_refused_at_prepare_without_reading_any_env_file()
     {
         var secret = Path.Combine(fleet.HostRoot, "secrets-" + Guid.NewGuid().ToString("N")[..6], "web.env");

@@ -15,11 +15,15 @@ internal static class RestartCommand
         var image = new Option<string[]>("--image") { Description = "SERVICE=IMAGE: run this image for the service (this run and until replaced)", AllowMultipleArgumentsPerToken = false };
         var breakLock = SharedOptions.BreakLock();
         var unpin = new Option<bool>("--unpin") { Description = "Move on from the revision a rollback pinned (refused without it)" };
+        var sourceCommit = new Option<string?>("--source-commit")
+        {
+            Description = "Move the spec's repository to exactly this commit (fast-forward only) instead of pulling its upstream; fleet deploy pins each host this way",
+        };
         var output = SharedOptions.Output();
         var forceConflicts = SharedOptions.ForceConflicts();
         var command = new Command("restart", "Sync D from its sources and roll out what changed (prepare … verify, record; rollback when unhealthy)")
         {
-            timeout, force, image, breakLock, unpin, output, forceConflicts,
+            timeout, force, image, breakLock, unpin, sourceCommit, output, forceConflicts,
         };
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
         {
@@ -31,6 +35,7 @@ internal static class RestartCommand
                 BreakLock = parse.GetValue(breakLock),
                 ForceConflicts = parse.GetValue(forceConflicts),
                 Unpin = parse.GetValue(unpin),
+                SourceCommit = parse.GetValue(sourceCommit),
             }, ct);
             return RunOutput.Print(cli.Ui, result, parse.IsJson(output));
         }));

@@ -31,7 +31,7 @@ internal static class FleetCommand
         var command = new Command("plan", "Per host and deployment: prepare's checks and what restart would change there (changes nothing)") { o.Host(), o.Deployment(), output };
         command.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
         {
-            var orchestrator = new FleetOrchestrator(env);
+            await using var orchestrator = new FleetOrchestrator(env);
             var (run, plans) = await orchestrator.PlanAsync(orchestrator.LoadInventory(parse.GetValue(o.Inventory)!), o.Request(parse), ct);
             if (parse.IsJson(output)) FleetOutput.Json(cli.Ui, run, plans);
             else FleetOutput.Plan(cli.Ui, run, plans);
@@ -63,13 +63,14 @@ internal static class FleetCommand
                 return ExitCodes.UsageError;
             }
 
-            var orchestrator = new FleetOrchestrator(env);
+            await using var orchestrator = new FleetOrchestrator(env);
             var inventory = orchestrator.LoadInventory(parse.GetValue(o.Inventory)!);
             var view = new FleetOutput(cli.Ui, json: parse.IsJson(output));
             var run = await action(orchestrator, inventory, o.Request(parse) with
             {
                 Parallel = parse.GetValue(parallel),
                 SkipUnreachable = parse.GetValue(skip),
+                Plans = ask,
                 Confirm = (run, plans) => view.Confirm(run, plans, ask, name),
                 Changed = view.Changed,
             }, ct);
@@ -101,7 +102,7 @@ internal static class FleetCommand
         var command = new Command("diagnose", "Gather each host's diagnosis (deployment diagnose) for the hosts of the last fleet run (or --host)") { o.Host(), o.Deployment() };
         command.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
         {
-            var orchestrator = new FleetOrchestrator(env);
+            await using var orchestrator = new FleetOrchestrator(env);
             var results = await orchestrator.DiagnoseAsync(orchestrator.LoadInventory(parse.GetValue(o.Inventory)!), o.Request(parse), ct);
             foreach (var (host, deployment, exit, text) in results)
             {

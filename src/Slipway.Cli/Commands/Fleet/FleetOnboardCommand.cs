@@ -12,7 +12,7 @@ internal static class FleetOnboardCommand
         var command = new Command("onboard", "Check what a new host lacks (Docker, Compose v2, git, Slipway, the repository clone), with the command that fixes each") { host, apply };
         command.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
         {
-            var orchestrator = new FleetOrchestrator(env);
+            await using var orchestrator = new FleetOrchestrator(env);
             var checks = await orchestrator.OnboardAsync(orchestrator.LoadInventory(parse.GetValue(o.Inventory)!), parse.GetValue(host)!, parse.GetValue(apply), ct);
             cli.Ui.Table(["CHECK", "STATUS", "DETAIL"], checks.Select(c => (IReadOnlyList<string>)[c.Check.Name, c.Check.Status, c.Check.Detail]));
             var missing = checks.Where(c => c.Check.Failed).ToList();
