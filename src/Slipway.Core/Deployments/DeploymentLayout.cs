@@ -36,6 +36,9 @@ public sealed class DeploymentLayout(string directory)
 
     public string ConfigHashKey => Path.Combine(State, ConfigHashKeyFileName);
 
+    /// <summary>Where D was when it was last rendered (deploy create, create --update): a moved D is told by it.</summary>
+    public string CreatedIn => Path.Combine(State, "created-in");
+
     public string PodComposeFile(string pod) => Path.Combine(Directory, PodComposePath(pod));
 
     public string JobComposeFile(string job) => Path.Combine(Directory, JobComposePath(job));

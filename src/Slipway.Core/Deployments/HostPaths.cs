@@ -3,7 +3,7 @@ using Slipway.Core.Stacks;
 namespace Slipway.Core.Deployments;
 
 /// <summary>Where a spec volume's host path is, and whether a path lies inside a folder (plain path arithmetic, no disk).</summary>
-internal static class HostPaths
+public static class HostPaths
 {
     /// <summary>Absolute host path of a spec volume path, or null when a relative path escapes D.</summary>
     public static string? ResolveVolumePath(string path, string deploymentDirectory)

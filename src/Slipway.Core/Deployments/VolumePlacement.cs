@@ -18,7 +18,15 @@ public sealed record VolumePlacement(string Name, string? HostPath, bool Seeded)
     /// <summary>Kubernetes: the storage requested by the claim.</summary>
     public string? Storage { get; init; }
 
-    public string Where => (Target, HostPath) switch
+    /// <summary>
+    /// Set when the placement describes the storage in use and D declares another (the engine keeps a volume's first
+    /// storage): what D declares. Start refuses such a volume until it is migrated.
+    /// </summary>
+    public string? DeclaredOtherwise { get; init; }
+
+    public string Where => DeclaredOtherwise is null ? StorageInUse : $"{StorageInUse} (in use; D declares {DeclaredOtherwise}: start refuses until it is migrated)";
+
+    private string StorageInUse => (Target, HostPath) switch
     {
         (DeployTarget.Compose, not null) => $"host directory {HostPath}",
         (DeployTarget.Compose, null) => "Docker named volume",

@@ -132,8 +132,62 @@ public sealed class DeploymentSession
     /// <summary>The named volumes the pod files declare, in first-declared order.</summary>
     public IReadOnlyList<string> DeclaredVolumes => [.. PodFiles.SelectMany(f => f.Volumes).Distinct()];
 
-    /// <summary>Host directories behind the bind-backed volumes of the pod files (their data outlives --delete-volumes).</summary>
-    public IReadOnlyList<string> HostPathVolumes => [.. PodFiles.SelectMany(f => f.VolumeDevices.Values).Distinct()];
+    /// <summary>
+    /// Host directories of this D's bind-backed volumes (their data outlives --delete-volumes): where a relative spec
+    /// path lies in D as it is now, so a moved D never names the folder it was rendered in (another D's, perhaps).
+    /// </summary>
+    public IReadOnlyList<string> HostPathVolumes
+    {
+        get
+        {
+            var misplaced = MisplacedBinds.ToDictionary(m => m.Volume, m => m.Expected, StringComparer.Ordinal);
+            return [.. DeclaredVolumeStorage.Where(v => v.Value is not null).Select(v => misplaced.TryGetValue(v.Key, out var here) ? here : v.Value!).Distinct()];
+        }
+    }
+
+    /// <summary>Each named volume D's compose files declare → the host folder behind it (an override's device wins), null for Docker's own storage.</summary>
+    public IReadOnlyDictionary<string, string?> DeclaredVolumeStorage
+    {
+        get
+        {
+            var storage = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var file in PodFiles.Concat(Overrides))
+            {
+                foreach (var volume in file.Volumes)
+                {
+                    if (file.VolumeDevices.TryGetValue(volume, out var device)) storage[volume] = device;
+                    else storage.TryAdd(volume, null);
+                }
+            }
+
+            return storage;
+        }
+    }
+
+    /// <summary>
+    /// The spec's relative volume paths whose bind in D's pod files is not where the path lies in this D: D was moved or
+    /// renamed after it was rendered, and the files still bind the old place.
+    /// </summary>
+    public IReadOnlyList<MisplacedBind> MisplacedBinds
+    {
+        get
+        {
+            var bound = PodFiles.SelectMany(f => f.VolumeDevices).GroupBy(d => d.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+            var misplaced = new List<MisplacedBind>();
+            foreach (var volume in Spec.Volumes)
+            {
+                if (volume.Path is not { } path || Path.IsPathRooted(StackResolver.ExpandHome(path))) continue;
+                if (!bound.TryGetValue(volume.Name, out var device)) continue;
+                if (HostPaths.ResolveVolumePath(path, Layout.Directory) is not { } expected) continue;
+                if (Path.TrimEndingDirectorySeparator(device) != expected) misplaced.Add(new MisplacedBind(volume.Name, path, device, expected));
+            }
+
+            return misplaced;
+        }
+    }
+
+    /// <summary>Where D was last rendered (D/.slipway/created-in), null when D predates the record.</summary>
+    public string? RenderedIn => File.Exists(Layout.CreatedIn) ? File.ReadAllText(Layout.CreatedIn).Trim() is { Length: > 0 } text ? text : null : null;
 
     /// <summary>The git-tracked spec D was made from (deployment.yml's spec-source), parsed once when first asked for.</summary>
     public SourceSpec Source => _sourceSpec.Value;
@@ -232,3 +286,6 @@ public sealed class DeploymentSession
         return new SourceSpec(diagnostics.HasErrors ? null : spec, diagnostics.Sorted());
     }
 }
+
+/// <summary>A relative spec volume whose bind in D's files points elsewhere than where its path lies in D now.</summary>
+public sealed record MisplacedBind(string Volume, string SpecPath, string Bound, string Expected);

@@ -42,6 +42,7 @@ internal static class DeploymentWriter
             WriteConfigHashKey(staging, configHashKey);
             Directory.CreateDirectory(Path.Combine(staging, DeploymentLayout.OverridesFolder));
             Directory.CreateDirectory(Path.Combine(staging, DeploymentLayout.StateFolder, "logs"));
+            AtomicFile.WriteText(new DeploymentLayout(staging).CreatedIn, directory + "\n");
             FixFolderModes(staging);
             Directory.Move(staging, directory);
         }
@@ -100,6 +101,9 @@ internal static class DeploymentWriter
         RemoveStaleSwarmSecrets(directory, rendered);
         Directory.CreateDirectory(Path.Combine(directory, DeploymentLayout.OverridesFolder));
         Directory.CreateDirectory(Path.Combine(directory, DeploymentLayout.StateFolder, "logs"));
+
+        // The files were just rendered for where D is now.
+        AtomicFile.WriteText(new DeploymentLayout(directory).CreatedIn, Path.GetFullPath(directory) + "\n");
         CreateVolumeDirectories(rendered);
         return new UpdateReport(added, changed, unchanged, backedUp);
     }

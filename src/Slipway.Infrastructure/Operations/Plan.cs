@@ -36,6 +36,13 @@ public sealed class Plan(SlipwayEnvironment env)
         var pins = current?.ImagePins ?? new Dictionary<string, string>();
         var changes = await env.Reporter.StepAsync("plan", _ => env.Backend(session).PlanAsync(new ApplyOptions { ImagePins = pins }, cancellationToken));
         var volumes = KubernetesVolumes.Placements(session.Spec, session.DeclaredVolumes, session.Layout.Directory, session.Identity.DeploymentId);
+        if (env.Backend(session) is IVolumeStorageBackend storage)
+        {
+            // The storage in use, not what D declares: the engine keeps a volume's first storage, and start refuses the difference.
+            var mismatches = (await storage.VolumeStorageMismatchesAsync(cancellationToken)).ToDictionary(m => m.Live.Volume, StringComparer.Ordinal);
+            volumes = [.. volumes.Select(v => mismatches.TryGetValue(v.Name, out var m) ? v with { HostPath = m.Live.Device, DeclaredOtherwise = m.Declared } : v)];
+        }
+
         var images = await ImageChangesAsync(session, current, cancellationToken);
         return new PlanResult(current?.Number, changes, FileChanges(session, store, current), volumes) { Images = images };
     }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Processes;
 
@@ -93,6 +94,37 @@ public sealed partial class Docker(IProcessRunner runner, string executable = "d
         if (!result.Succeeded) throw Failure("docker volume ls", result, FailureReason.DeploymentFailed);
         return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The volumes carrying a label as the engine has them (compose name, bind device, mountpoint); empty when there are none.</summary>
+    public async Task<IReadOnlyList<LiveVolume>> LiveVolumesAsync(string label, CancellationToken cancellationToken)
+    {
+        var names = await VolumesAsync(label, cancellationToken);
+        if (names.Count == 0) return [];
+        var result = await RunAsync(["volume", "inspect", .. names], cancellationToken, TimeSpan.FromSeconds(30));
+        if (!result.Succeeded) throw Failure("docker volume inspect", result, FailureReason.DeploymentFailed);
+        return ParseVolumes(result.StandardOutput);
+    }
+
+    /// <summary><c>docker volume inspect</c>'s JSON: the compose name comes from compose's label (the engine name without it).</summary>
+    internal static IReadOnlyList<LiveVolume> ParseVolumes(string json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var volumes = new List<LiveVolume>();
+        foreach (var item in document.RootElement.EnumerateArray())
+        {
+            var name = Text(item, "Name") ?? "";
+            string? composeName = null;
+            if (item.TryGetProperty("Labels", out var labels) && labels.ValueKind == System.Text.Json.JsonValueKind.Object) composeName = Text(labels, "com.docker.compose.volume");
+            string? device = null;
+            if (item.TryGetProperty("Options", out var options) && options.ValueKind == System.Text.Json.JsonValueKind.Object) device = Text(options, "device");
+            volumes.Add(new LiveVolume(composeName ?? name, name, string.IsNullOrEmpty(device) ? null : device, Text(item, "Mountpoint") ?? ""));
+        }
+
+        return volumes;
+    }
+
+    private static string? Text(System.Text.Json.JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
 
     public async Task TagAsync(string source, string target, string? hint, CancellationToken cancellationToken, IReadOnlyList<string>? secrets = null)
     {

@@ -123,6 +123,7 @@ public sealed class DeploymentOutputTests : IDisposable
     {
         var d = await _cli.CreateDeploymentAsync();
         _cli.Runner.On("docker", "volume", "ls").Returns(0, "vol-b\nvol-a\n");
+        _cli.Runner.On("docker", "volume", "inspect").Returns(0, """[{"Name":"vol-a","Mountpoint":"/v/a","Options":null},{"Name":"vol-b","Mountpoint":"/v/b","Options":null}]""");
         _cli.Runner.On("docker", "compose").Returns(0);
 
         var run = await _cli.RunAsync("deployment", "--dir", d, "stop", "--delete-volumes");

@@ -219,6 +219,7 @@ public sealed class ComposeBackendTests : IDisposable
     {
         var backend = Backend();
         _runner.On("docker", "volume", "ls").Returns(0, $"{Id}_web-data\n{Id}_cache\n");
+        _runner.On("docker", "volume", "inspect").Returns(0, InspectJson(("web-data", $"{_d}/data/web-data"), ("cache", null)));
         _runner.On("docker", "compose").Returns(0);
 
         var outcome = await backend.StopAsync(new StopOptions { DeleteVolumes = true }, CancellationToken.None);
@@ -226,12 +227,45 @@ public sealed class ComposeBackendTests : IDisposable
         Assert.Equal(
             [
                 $"docker volume ls --quiet --filter label=com.docker.compose.project={Id}",
+                $"docker volume inspect {Id}_cache {Id}_web-data",
                 string.Join(' ', [.. Project(), "down", "--remove-orphans", "--volumes"]),
             ],
             _runner.CallLines());
         Assert.Equal([$"{Id}_cache", $"{Id}_web-data"], outcome.RemovedVolumes);
         Assert.Equal([$"{_d}/data/web-data"], outcome.KeptHostPaths);
     }
+
+    [Fact]
+    public async Task Stop_with_delete_volumes_does_not_call_a_host_path_kept_when_the_live_volume_is_in_Docker_storage()
+    {
+        var backend = Backend();
+        _runner.On("docker", "volume", "ls").Returns(0, $"{Id}_web-data\n{Id}_cache\n");
+        _runner.On("docker", "volume", "inspect").Returns(0, InspectJson(("web-data", null), ("cache", null)));
+        _runner.On("docker", "compose").Returns(0);
+
+        var outcome = await backend.StopAsync(new StopOptions { DeleteVolumes = true }, CancellationToken.None);
+
+        Assert.Equal([$"{Id}_cache", $"{Id}_web-data"], outcome.RemovedVolumes);
+        Assert.Empty(outcome.KeptHostPaths);
+    }
+
+    [Fact]
+    public async Task Volume_storage_mismatches_compare_the_live_volumes_with_what_D_declares()
+    {
+        var backend = Backend();
+        _runner.On("docker", "volume", "ls").Returns(0, $"{Id}_web-data\n{Id}_cache\n");
+        _runner.On("docker", "volume", "inspect").Returns(0, InspectJson(("web-data", "/srv/old"), ("cache", null)));
+
+        var mismatch = Assert.Single(await backend.VolumeStorageMismatchesAsync(CancellationToken.None));
+
+        Assert.Equal("web-data", mismatch.Live.Volume);
+        Assert.Equal("/srv/old", mismatch.Live.Device);
+        Assert.Equal($"{_d}/data/web-data", mismatch.DeclaredDevice);
+    }
+
+    private string InspectJson(params (string Volume, string? Device)[] volumes) =>
+        "[" + string.Join(",", volumes.Select(v =>
+            $$"""{"Driver":"local","Labels":{"com.docker.compose.project":"{{Id}}","com.docker.compose.volume":"{{v.Volume}}"},"Mountpoint":"/var/lib/docker/volumes/{{Id}}_{{v.Volume}}/_data","Name":"{{Id}}_{{v.Volume}}","Options":{{(v.Device is null ? "null" : $$"""{"device":"{{v.Device}}","o":"bind","type":"none"}""")}},"Scope":"local"}""")) + "]";
 
     [Fact]
     public async Task A_failing_down_is_a_deployment_failure()

@@ -12,7 +12,7 @@ namespace Slipway.Infrastructure.Backends.Compose;
 /// Runs a deployment with Docker Compose v2. The project name is the deployment-id (never a folder name, so a
 /// rename cannot orphan volumes; a directory taken over from laconic-so keeps its cluster-id name); files are D's pod files plus D/overrides/; config.env feeds interpolation.
 /// </summary>
-internal sealed class ComposeBackend : IDeploymentBackend
+internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend
 {
     private readonly DeploymentSession _session;
 
@@ -112,10 +112,26 @@ internal sealed class ComposeBackend : IDeploymentBackend
     {
         // Asked of the engine rather than the compose files, which do not know volumes of pods the stack has since
         // dropped; and listed before anything is deleted, so that what goes can be said.
-        var removed = options.DeleteVolumes ? await Compose.Docker.VolumesAsync(ProjectLabel, cancellationToken) : [];
+        var live = options.DeleteVolumes ? await LiveVolumesAsync(cancellationToken) : [];
         await Compose.DownAsync(options.DeleteVolumes, cancellationToken);
-        return new StopOutcome(removed, _session.HostPathVolumes, "Docker volumes", "volumes kept; 'stop --delete-volumes' removes the Docker volumes");
+
+        // A host path D declares is kept data only where the live volume binds it: a volume still in Docker's own
+        // storage (the spec changed it since) loses its data with the volume, and is not named as kept.
+        var inDocker = live.Where(v => v.Device is null).Select(v => v.Volume).ToHashSet(StringComparer.Ordinal);
+        var misplaced = _session.MisplacedBinds.ToDictionary(m => m.Volume, m => m.Expected, StringComparer.Ordinal);
+        var kept = _session.DeclaredVolumeStorage
+            .Where(v => v.Value is not null && !inDocker.Contains(v.Key))
+            .Select(v => misplaced.TryGetValue(v.Key, out var here) ? here : v.Value!)
+            .Distinct().ToList();
+        return new StopOutcome([.. live.Select(v => v.EngineName).Order(StringComparer.Ordinal)], kept, "Docker volumes", "volumes kept; 'stop --delete-volumes' removes the Docker volumes");
     }
+
+    /// <summary>Asked of the engine by the project label: also volumes of pods the stack has since dropped.</summary>
+    public Task<IReadOnlyList<LiveVolume>> LiveVolumesAsync(CancellationToken cancellationToken) => Compose.Docker.LiveVolumesAsync(ProjectLabel, cancellationToken);
+
+    /// <summary>A D without named volumes asks the engine nothing (a start's overhead over raw compose counts).</summary>
+    public async Task<IReadOnlyList<VolumeStorageMismatch>> VolumeStorageMismatchesAsync(CancellationToken cancellationToken) =>
+        _session.DeclaredVolumeStorage is { Count: > 0 } declared ? VolumeStorage.Compare(declared, await LiveVolumesAsync(cancellationToken)) : [];
 
     /// <summary>
     /// One <c>docker ps</c> filtered by the project label: the same containers <c>compose ps</c> lists, at a quarter of

@@ -1,4 +1,6 @@
+using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Registry;
 using Slipway.Infrastructure.Tools;
@@ -29,11 +31,38 @@ internal sealed class PrepareStage : IStage
         var bag = new DiagnosticBag();
         bag.AddRange(problems);
         bag.ThrowIfErrors();
+        await CheckVolumeStorageAsync(context, cancellationToken);
 
         if (session.Spec.ImageRegistry is { } registry)
         {
             // Refused before anything is built: a token that is missing now would fail the push stage later.
             ImagePublisher.CheckLogin(ImagePublisher.RequestFor(session, registry.Value, context.GetEnvironment));
+        }
+    }
+
+    /// <summary>
+    /// Refuses before anything is built when a volume would not get the storage D declares: a moved D whose files bind
+    /// a relative volume outside it, or a live volume the engine keeps with other storage than D now names.
+    /// </summary>
+    private static async Task CheckVolumeStorageAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        var session = context.Session;
+        if (session.MisplacedBinds is { Count: > 0 } misplaced)
+        {
+            var from = session.RenderedIn is { } origin && origin != session.Layout.Directory ? $"it was rendered in {origin}, and " : "";
+            throw new SlipwayException(FailureReason.Conflict,
+                $"{session.Layout.Directory} was moved or renamed: {from}its compose files bind " + string.Join(", ", misplaced.Select(m => $"volume '{m.Volume}' (spec path {m.SpecPath}) to {m.Bound}"))
+                + $", outside this deployment directory. Slipway never mounts a folder outside D for a relative volume path; nothing was changed",
+                $"render D for where it is now: slipway deploy create --update --spec-file SPEC --deployment-dir {session.Layout.Directory}"
+                + (session.Identity.SpecSource is { } spec ? $" (SPEC: {spec})" : "")
+                + "; the next start then names any Docker volume still bound to the old place and how to re-bind it (its data moved with D)");
+        }
+
+        if (context.Backend is not IVolumeStorageBackend storage) return;
+        var mismatches = await storage.VolumeStorageMismatchesAsync(cancellationToken);
+        if (mismatches.Count > 0)
+        {
+            throw new SlipwayException(FailureReason.Conflict, VolumeStorage.Message(mismatches), VolumeStorage.Steps(mismatches, session.Layout.Directory));
         }
     }
 
