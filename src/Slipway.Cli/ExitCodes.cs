@@ -45,7 +45,8 @@ internal static class ExitCodes
         RunState.Succeeded => Success,
         RunState.RolledBack => RolledBack,
         RunState.RollbackFailed => RollbackFailed,
-        RunState.Interrupted => Interrupted,
+        // Stopped by the file system (the disk full), not by a signal: that failure's own code.
+        RunState.Interrupted => outcome.Reason is { } reason ? For(reason) : Interrupted,
         _ => For(outcome.Reason ?? FailureReason.DeploymentFailed),
     };
 

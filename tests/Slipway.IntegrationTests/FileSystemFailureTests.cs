@@ -9,7 +9,7 @@ namespace Slipway.IntegrationTests;
 /// own message resources) and a hint; none is an internal error.
 /// </summary>
 [Collection(DockerCollection.Name)]
-public sealed class FileSystemFailureTests
+public sealed class FileSystemFailureTests(DockerFixture fixture)
 {
     [Fact]
     public async Task Create_under_a_missing_parent_folder_is_PathMissing_with_a_hint()
@@ -62,6 +62,52 @@ public sealed class FileSystemFailureTests
         }
         finally
         {
+            await Run("umount", full);
+        }
+    }
+
+    [Fact]
+    public async Task A_disk_full_at_record_says_the_new_version_is_live_but_unrecorded_leaves_no_temp_file_and_resume_records_it()
+    {
+        Assert.Contains("built slipway/hello:local", fixture.HelloBuild.StandardError);
+        await using var ws = new Workspace();
+        // web turns healthy READY_AFTER seconds after it starts: time to fill the disk while verify waits for it.
+        var spec = await ws.InitAsync(Runs.RunStacks.Pipeline, "spec.yml", "--config", "READY_AFTER=6,START_PERIOD=120s", "--map-ports-to-host", "localhost-fixed-random");
+        var full = ws.Combine("full");
+        Directory.CreateDirectory(full);
+        await Run("mount", "-t", "tmpfs", "-o", "size=4m", "slipway-test-record", full);
+        TestDeployment? d = null;
+        try
+        {
+            d = await ws.CreateAsync(spec, Path.Combine("full", "d"));
+            using var cli = ChildCli.Start("deployment", "--dir", d.Directory, "start");
+            await cli.WaitForStageAsync(d.Directory, "verify", TimeSpan.FromMinutes(2));
+            var filler = Path.Combine(full, "filler");
+            await Fill(filler);
+
+            var exit = await cli.WaitForExitAsync(TimeSpan.FromMinutes(2));
+            var output = cli.Output;
+            Assert.True(exit == Cli.ExitCodes.NoSpace, output);
+            Assert.Contains("start stopped at stage record: No space left on device", output);
+            Assert.Contains("the new version is live and verified healthy, but not recorded as a revision", output);
+            Assert.Contains($"hint: free space on the file system holding {d.Directory} (df -h {d.Directory}), then 'slipway deployment --dir {d.Directory} resume' finishes the run from stage record", output);
+            AssertPlainWords(output);
+            var temporary = Directory.EnumerateFileSystemEntries(d.Directory, "*", SearchOption.AllDirectories)
+                .Where(p => p.Contains(".tmp-", StringComparison.Ordinal) || p.Contains(".recording-", StringComparison.Ordinal)).ToList();
+            Assert.True(temporary.Count == 0, "temporary files left behind: " + string.Join(", ", temporary));
+            Assert.False(File.Exists(d.File(".slipway", "lock")), "the lock must be released");
+            Assert.Empty((await d.RunAsync("history", "--output", "json")).StandardOutput.Trim().Trim('[', ']').Trim());
+            Assert.Contains("interrupted", (await d.RunAsync("diagnose")).StandardOutput);
+            Assert.Equal("running", (await d.StatusAsync()).Single(s => s.Service == "web").State);
+
+            File.Delete(filler);
+            var resume = await d.RunAsync("resume");
+            Assert.Contains("succeeded: revision 1", resume.StandardError);
+            Assert.Contains("good", (await d.RunAsync("history")).StandardOutput);
+        }
+        finally
+        {
+            if (d is not null) await Docker.RunAsync("compose", "--project-name", d.DeploymentId, "down", "--volumes", "--remove-orphans", "--timeout", "3");
             await Run("umount", full);
         }
     }

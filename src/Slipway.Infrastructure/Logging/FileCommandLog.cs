@@ -37,6 +37,12 @@ public sealed class FileCommandLog : ICommandLog, IDisposable
 
     public string Path { get; }
 
+    /// <summary>
+    /// Why the log stopped being written (the disk full), or null. A log line that cannot be written must not fail the
+    /// command it describes: from the first failed write on, lines are dropped and this says so.
+    /// </summary>
+    public string? WriteFailure { get; private set; }
+
     /// <summary>Makes <paramref name="failure"/> point at this log, which holds its whole story (the CLI prints the path).</summary>
     public void Attach(Exception failure) => failure.Data[FailureDataKey] = Path;
 
@@ -110,7 +116,15 @@ public sealed class FileCommandLog : ICommandLog, IDisposable
             }
 
             _disposed = true;
-            _writer.Dispose();
+            try
+            {
+                _writer.Dispose();
+            }
+            catch (IOException ex)
+            {
+                // Its buffer could not be flushed (the disk full): the file is closed all the same.
+                WriteFailure ??= ex.Message.TrimEnd('.');
+            }
         }
     }
 
@@ -119,18 +133,25 @@ public sealed class FileCommandLog : ICommandLog, IDisposable
         lock (_gate)
         {
             // A forwarder still draining a stray grandchild's output may log after the command has finished.
-            if (_disposed)
+            if (_disposed || WriteFailure is not null)
             {
                 return;
             }
 
             var timestamp = _clock.GetUtcNow().UtcDateTime.ToString(LineTimestampFormat, CultureInfo.InvariantCulture);
             var redacted = SecretRedactor.Redact(text, _secrets.Concat(specSecrets));
-            foreach (var line in redacted.ReplaceLineEndings("\n").Split('\n'))
+            try
             {
-                _writer.Write(timestamp);
-                _writer.Write(' ');
-                _writer.WriteLine(line);
+                foreach (var line in redacted.ReplaceLineEndings("\n").Split('\n'))
+                {
+                    _writer.Write(timestamp);
+                    _writer.Write(' ');
+                    _writer.WriteLine(line);
+                }
+            }
+            catch (IOException ex)
+            {
+                WriteFailure = ex.Message.TrimEnd('.');
             }
         }
     }

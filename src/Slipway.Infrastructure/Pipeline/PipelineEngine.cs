@@ -1,5 +1,6 @@
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Deployments;
+using Slipway.Infrastructure.Files;
 using Slipway.Infrastructure.Logging;
 
 namespace Slipway.Infrastructure.Pipeline;
@@ -91,7 +92,9 @@ public sealed class PipelineEngine(PipelineOptions options)
         using var log = FileCommandLog.ForCommand(session.Layout.Logs, logName, options.Clock);
         try
         {
-            return await DriveAsync(session, run, log, cancellationToken);
+            var outcome = await DriveAsync(session, run, log, cancellationToken);
+            if (log.WriteFailure is { } lost) options.Reporter.Warn($"the run log {log.Path} is incomplete: writing it failed ({lost})");
+            return outcome;
         }
         catch (SlipwayException ex)
         {
@@ -140,40 +143,125 @@ public sealed class PipelineEngine(PipelineOptions options)
     {
         while (run.Next is { } record)
         {
-            var stage = options.Plans.Find(run.Command, record.Name);
-            record.State = StageState.Running;
-            record.StartedAt = options.Clock.GetUtcNow();
-            record.Error = null;
-            context.Save();
-            log.Note($"stage {record.Name}: started");
             try
             {
-                var outcome = await options.Reporter.StepAsync($"{Counter(run, record)} {record.Name}", progress =>
-                {
-                    context.Progress = progress;
-                    return stage.RunAsync(context, cancellationToken);
-                });
-                // Saved with the next stage's start (or the run's end): a run killed in between runs this stage again, which
-                // every stage allows, and a run saves its record once per stage instead of twice.
-                record.State = outcome.Skipped ? StageState.Skipped : StageState.Done;
-                record.Note = outcome.Note;
-                record.FinishedAt = options.Clock.GetUtcNow();
-                log.Note($"stage {record.Name}: {Kebab(record.State)}{(outcome.Note is null ? "" : ": " + outcome.Note)}");
-                if (outcome.Note is not null) options.Reporter.Detail(outcome.Note);
+                if (await RunStageAsync(context, record, cancellationToken) is { } ended) return ended;
             }
-            catch (SlipwayException ex)
+            catch (SlipwayException ex) when (ex.Reason == FailureReason.NoSpace)
             {
-                record.State = StageState.Failed;
-                record.Error = ex.Message;
-                record.FinishedAt = options.Clock.GetUtcNow();
-                context.Save();
-                log.Note($"stage {record.Name}: failed: {ex.Message}");
-                if (Failed(context, record, ex) is { } ended) return ended;
+                return Stopped(context, record, ex);
+            }
+            catch (Exception ex) when (FileSystemFailure.From(ex) is { } failure)
+            {
+                return Stopped(context, record, failure);
             }
         }
 
         options.Trace?.Mark("stages done");
-        return await FinishAsync(context, cancellationToken);
+        try
+        {
+            return await FinishAsync(context, cancellationToken);
+        }
+        catch (Exception ex) when (FileSystemFailure.From(ex) is { } failure)
+        {
+            return Stopped(context, run.Stages[^1], failure);
+        }
+    }
+
+    /// <summary>Runs one stage and records how it went; returns the run's end when the stage's failure ends it.</summary>
+    private async Task<RunOutcome?> RunStageAsync(RunContext context, StageRecord record, CancellationToken cancellationToken)
+    {
+        var run = context.Run;
+        var log = context.Log;
+        var stage = options.Plans.Find(run.Command, record.Name);
+        record.State = StageState.Running;
+        record.StartedAt = options.Clock.GetUtcNow();
+        record.Error = null;
+        context.Save();
+        log.Note($"stage {record.Name}: started");
+        try
+        {
+            var outcome = await options.Reporter.StepAsync($"{Counter(run, record)} {record.Name}", progress =>
+            {
+                context.Progress = progress;
+                return stage.RunAsync(context, cancellationToken);
+            });
+            // Saved with the next stage's start (or the run's end): a run killed in between runs this stage again, which
+            // every stage allows, and a run saves its record once per stage instead of twice.
+            record.State = outcome.Skipped ? StageState.Skipped : StageState.Done;
+            record.Note = outcome.Note;
+            record.FinishedAt = options.Clock.GetUtcNow();
+            log.Note($"stage {record.Name}: {Kebab(record.State)}{(outcome.Note is null ? "" : ": " + outcome.Note)}");
+            if (outcome.Note is not null) options.Reporter.Detail(outcome.Note);
+        }
+        catch (SlipwayException ex) when (ex.Reason != FailureReason.NoSpace)
+        {
+            record.State = StageState.Failed;
+            record.Error = ex.Message;
+            record.FinishedAt = options.Clock.GetUtcNow();
+            context.Save();
+            log.Note($"stage {record.Name}: failed: {ex.Message}");
+            if (Failed(context, record, ex) is { } ended) return ended;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A file-system failure (the disk full, a read-only file system) under a stage: the run cannot go on, but nothing
+    /// about the live deployment failed. The run is left resumable (interrupted) and the message says what is live now,
+    /// so that the operator frees space and runs <c>resume</c> instead of guessing.
+    /// </summary>
+    private RunOutcome Stopped(RunContext context, StageRecord stage, SlipwayException failure)
+    {
+        var run = context.Run;
+        var directory = context.Session.Layout.Directory;
+        var state = StateWhenStopped(run, stage);
+        run.State = RunState.Interrupted;
+        run.Failure = $"stopped at stage {stage.Name}: {failure.Message}";
+        run.FinishedAt = options.Clock.GetUtcNow();
+        try
+        {
+            context.Save();
+        }
+        catch (Exception ex) when (FileSystemFailure.From(ex) is not null)
+        {
+            // run.json keeps what it last said (a stage running): resume finishes such a run all the same.
+        }
+
+        context.Log.Note($"run {run.Id}: stopped at stage {stage.Name}: {failure.Message}; {state}");
+        var fix = failure.Reason == FailureReason.NoSpace
+            ? $"free space on the file system holding {directory} (df -h {directory})"
+            : failure.Hint ?? "fix the file system";
+        // Before its record was ever written there is nothing to resume: the command is run again.
+        var then = File.Exists(context.Runs.FileOf(run.Id))
+            ? $"'slipway deployment --dir {directory} resume' finishes the run from stage {stage.Name}"
+            : $"run '{run.Command}' again";
+        return new RunOutcome(run, context.Log.Path)
+        {
+            Message = $"{run.Command} stopped at stage {stage.Name}: {failure.Message}; {state}",
+            Hint = $"{fix}, then {then}",
+            Reason = failure.Reason,
+        };
+    }
+
+    /// <summary>What is live when a run stops at <paramref name="stage"/>, from the stages its record says are done.</summary>
+    private static string StateWhenStopped(RunRecord run, StageRecord stage)
+    {
+        bool Done(string name) => run.Stages.Any(s => s.Name == name && s.State == StageState.Done);
+        if (run.Stages.Any(s => s.Name == StageNames.Diagnose))
+        {
+            return $"the release had failed ({run.Failure}) and the way back (diagnose, rollback) did not finish: what is live is not verified";
+        }
+
+        if (Done(StageNames.Verify))
+        {
+            return "the new version is live and verified healthy, but not recorded as a revision (history, rollback and the next run do not know it yet)";
+        }
+
+        return Done(StageNames.Apply) || stage.Name == StageNames.Apply
+            ? "the new version may be partly applied and is not verified"
+            : "nothing was applied: the live deployment is as it was";
     }
 
     /// <summary>

@@ -105,7 +105,15 @@ public sealed class RunContext
         lock (Run.Children)
         {
             Run.Children.Add(new ChildProcess(pid, DeploymentLock.ProcessStartOf(pid) ?? 0, command));
-            Runs.Save(Run);
+            try
+            {
+                Runs.Save(Run);
+            }
+            catch (Exception ex) when (Files.FileSystemFailure.From(ex) is not null)
+            {
+                // The disk is full: the child runs all the same; the stage's own save (which the run needs) reports it.
+                Log.Note($"could not record child {pid} ({command}) in run.json: {ex.Message}");
+            }
         }
     }
 

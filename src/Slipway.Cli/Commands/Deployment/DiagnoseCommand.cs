@@ -18,7 +18,7 @@ internal static class DiagnoseCommand
             if (result.LastRun is { } run)
             {
                 var state = !result.LastRunInterrupted ? Kebab(run.State.ToString())
-                    : run.State == RunState.Interrupted ? "interrupted (Ctrl+C or SIGTERM)"
+                    : run.State == RunState.Interrupted ? (run.Failure?.Contains("Ctrl+C", StringComparison.Ordinal) != false ? "interrupted (Ctrl+C or SIGTERM)" : "interrupted")
                     : "interrupted (its process is gone)";
                 ui.Result($"last run {run.Id} ({run.Command}): {state}");
                 ui.Result($"  stages: {string.Join(" → ", run.Stages.Select(s => $"{s.Name}:{Kebab(s.State.ToString())}"))}");
