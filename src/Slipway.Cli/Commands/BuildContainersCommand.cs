@@ -12,7 +12,6 @@ internal static class BuildContainersCommand
     {
         var include = new Option<string[]>("--include") { Description = "Only these containers (comma-separated or repeated)" };
         var exclude = new Option<string[]>("--exclude") { Description = "Not these containers (comma-separated or repeated)" };
-        var continueOnError = new Option<bool>("--continue-on-error") { Description = "After a failed build, build the remaining images (the command still fails)" };
         var force = new Option<bool>("--force-rebuild") { Description = "Build without the cache, even when an image with the exact tag exists" };
         var buildArg = new Option<string[]>("--build-arg") { Description = "KEY=VALUE passed to docker build as --build-arg (repeatable)" };
         var extra = new Option<string?>("--extra-build-args") { Description = "Extra arguments for docker build (laconic-so's flag; word-split)" };
@@ -22,7 +21,7 @@ internal static class BuildContainersCommand
         var output = SharedOptions.Output();
         var command = new Command("build-containers", "Build the images the stack defines, tagged with the stack's git revision (and <name>:local)")
         {
-            include, exclude, continueOnError, force, buildArg, extra, push, registry, specFile, output,
+            include, exclude, force, buildArg, extra, push, registry, specFile, output,
         };
         command.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
         {
@@ -33,7 +32,8 @@ internal static class BuildContainersCommand
                 SpecFile = parse.GetValue(specFile),
                 Include = List(parse.GetValue(include)),
                 Exclude = List(parse.GetValue(exclude)),
-                ContinueOnError = parse.GetValue(continueOnError),
+                ContinueOnError = parse.GetValue(cli.ContinueOnError),
+                DryRun = parse.GetValue(cli.DryRun),
                 Debug = parse.GetValue(cli.Debug),
                 ForceRebuild = parse.GetValue(force),
                 BuildArgs = parse.GetValue(buildArg) ?? [],

@@ -24,7 +24,17 @@ internal sealed class CliContext(ConsoleUi ui)
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print only results and errors", Recursive = true };
 
-    public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Run no child command (no git, build, compose or kubectl): say what would run. deploy up/down/exec/logs/create/setup", Recursive = true };
+    public Option<bool> DryRun { get; } = new("--dry-run")
+    {
+        Description = "Say what would run and change nothing: deploy up/down/exec/logs/create/setup run no child command; build-containers and setup-repositories only read (git, docker image inspect)",
+        Recursive = true,
+    };
+
+    public Option<bool> ContinueOnError { get; } = new("--continue-on-error")
+    {
+        Description = "build-containers, setup-repositories: after one image or repository fails, go on with the others (the command still fails)",
+        Recursive = true,
+    };
 
     public Option<bool> LocalStack { get; } = new("--local-stack") { Description = "Repositories live beside the stack-orchestrator checkout the current directory is in (instead of CERC_REPO_BASE_DIR)", Recursive = true };
 

@@ -27,6 +27,8 @@ internal static class RepositoryCommands
                 GitSsh = parse.GetValue(gitSsh),
                 CheckOnly = parse.GetValue(checkOnly),
                 Pull = parse.GetValue(pull),
+                DryRun = parse.GetValue(cli.DryRun),
+                ContinueOnError = parse.GetValue(cli.ContinueOnError),
             }, ct);
             return ExitCodes.Success;
         }));
@@ -45,6 +47,7 @@ internal static class RepositoryCommands
                 GitSsh = parse.GetValue(gitSsh),
                 CheckOnly = parse.GetValue(checkOnly),
                 Pull = parse.GetValue(pull),
+                DryRun = parse.GetValue(cli.DryRun),
             }, ct);
             return ExitCodes.Success;
         }));

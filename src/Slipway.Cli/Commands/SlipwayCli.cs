@@ -34,6 +34,7 @@ internal sealed class SlipwayCli
             _context.Verbose,
             _context.DryRun,
             _context.LocalStack,
+            _context.ContinueOnError,
         };
         // --stack belongs to the commands that read a stack (deploy, build-containers), not to `deployment`, whose D names its stack.
         var deploy = DeployCommand.Create(_context);
@@ -90,7 +91,13 @@ internal sealed class SlipwayCli
                 return ExitCodes.UsageError;
             }
 
-            runner = new DryRunProcessRunner(ui.Info);
+            // These two decide what would happen from reads (git, docker image inspect) and skip every change themselves.
+            if (!ReadingDryRunVerbs.Contains(parse.CommandResult.Command.Name)) runner = new DryRunProcessRunner(ui.Info);
+        }
+
+        if (parse.GetValue(_context.ContinueOnError) && !ReadingDryRunVerbs.Contains(parse.CommandResult.Command.Name))
+        {
+            ui.Warn($"--continue-on-error is honoured by {string.Join(" and ", ReadingDryRunVerbs)}; '{parse.CommandResult.Command.Name}' stops at its first failure, as it always does");
         }
 
         if (parse.GetValue(_context.LocalStack))
@@ -118,12 +125,16 @@ internal sealed class SlipwayCli
     /// <summary>The commands whose every effect is a child command (or that render without writing): the others would record a deployment that never ran.</summary>
     private static readonly string[] DryRunVerbs = ["up", "down", "exec", "logs", "create", "setup"];
 
+    /// <summary>Top-level verbs that honour --dry-run by reading only, and --continue-on-error.</summary>
+    private static readonly string[] ReadingDryRunVerbs = ["build-containers", "setup-repositories"];
+
     private static string? DryRunRefusal(ParseResult parse)
     {
         var command = parse.CommandResult.Command;
         var parent = (parse.CommandResult.Parent as System.CommandLine.Parsing.CommandResult)?.Command;
         if (parent?.Name == "deploy" && DryRunVerbs.Contains(command.Name)) return null;
-        return $"--dry-run is supported by deploy {string.Join(", ", DryRunVerbs)}; not by '{command.Name}'"
+        if (parent is RootCommand && ReadingDryRunVerbs.Contains(command.Name)) return null;
+        return $"--dry-run is supported by deploy {string.Join(", ", DryRunVerbs)}, {string.Join(" and ", ReadingDryRunVerbs)}; not by '{command.Name}'"
             + (parent?.Name == "deployment" ? " (see what a start would change with 'slipway deployment --dir D plan')" : "");
     }
 

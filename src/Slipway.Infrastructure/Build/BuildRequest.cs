@@ -28,6 +28,9 @@ internal sealed record BuildRequest
     /// <summary>laconic-so's free-form extra arguments for docker build, word-split.</summary>
     public string? ExtraBuildArgs { get; init; }
 
+    /// <summary>--dry-run: work out each image's tag and whether it exists (git and docker reads), run no build and tag nothing.</summary>
+    public bool DryRun { get; init; }
+
     /// <summary>The revision to tag every image with; null works out each image's from its build folder (<see cref="StackRevisionResolver"/>).</summary>
     public StackRevision? Revision { get; init; }
 }

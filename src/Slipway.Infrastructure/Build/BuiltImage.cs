@@ -18,4 +18,9 @@ public sealed record BuiltImage(string Container, string StackImage, string Refe
 
     /// <summary>Something the operator should know about how the image was made (e.g. the script tagged only :local).</summary>
     public string? Note { get; init; }
+
+    /// <summary>--dry-run: the command that would build it (null when the exact tag exists and would be reused); nothing ran.</summary>
+    public string? WouldRun { get; init; }
+
+    public bool DryRun { get; init; }
 }

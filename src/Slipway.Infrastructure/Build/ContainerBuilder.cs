@@ -109,6 +109,18 @@ internal sealed class ContainerBuilder(Docker docker, Git git)
             ? new Dictionary<string, string>()
             : await docker.ImageIdsAsync(tags, cancellationToken);
         var reused = !request.ForceRebuild && ids.ContainsKey(reference);
+        if (request.DryRun)
+        {
+            return new BuiltImage(container, stackImage, reference, TimeSpan.Zero)
+            {
+                Reused = reused,
+                Revision = revision,
+                DryRun = true,
+                WouldRun = reused ? null : spec.Display() + (spec.WorkingDirectory is { } cwd ? $"  (in {cwd})" : "")
+                    + (source.Kind == BuildKind.Script ? $" with SLIPWAY_IMAGE_TAG={reference} CERC_DEFAULT_CONTAINER_IMAGE_TAG={stackImage}" : ""),
+            };
+        }
+
         string? note = null;
         if (reused)
         {

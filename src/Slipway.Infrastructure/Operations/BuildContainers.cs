@@ -21,6 +21,9 @@ public sealed record BuildContainersRequest
     /// <summary>Build the next image after a failed one; the command still fails (and pushes nothing) at the end.</summary>
     public bool ContinueOnError { get; init; }
 
+    /// <summary>The global --dry-run: say what would be built, tagged and pushed; build, tag and push nothing.</summary>
+    public bool DryRun { get; init; }
+
     /// <summary>The global --debug: CERC_SCRIPT_DEBUG=true for build scripts.</summary>
     public bool Debug { get; init; }
 
@@ -124,7 +127,21 @@ public sealed class BuildContainers(SlipwayEnvironment env)
                 RepositoryBase = env.RepositoryBase,
                 Debug = request.Debug,
                 DockerBuildKit = env.GetEnvironment("DOCKER_BUILDKIT"),
+                DryRun = request.DryRun,
             }, (container, line) => progress($"{container}: {line}"), cancellationToken));
+        if (request.DryRun)
+        {
+            foreach (var image in results.Built)
+            {
+                env.Reporter.Info(image.WouldRun is { } command
+                    ? $"Dry run: would build {image.StackImage} as {image.Reference}: {command}"
+                    : $"Dry run: {image.Reference} exists; would reuse it and tag it {image.StackImage}");
+                if (push is not null) env.Reporter.Info($"Dry run: would push {image.Reference} to {push.Registry}");
+            }
+
+            return results.Built;
+        }
+
         foreach (var image in results.Built)
         {
             env.Reporter.Info($"built {image.StackImage} as {image.Reference} ({(image.Reused ? "existing image reused" : $"{image.Duration.TotalSeconds:0.0}s")})");

@@ -13,6 +13,9 @@ public record RepositoryRequest
     public bool CheckOnly { get; init; }
 
     public bool Pull { get; init; }
+
+    /// <summary>The global --dry-run: look (read-only git) and say what would be cloned, pulled or checked out; change nothing.</summary>
+    public bool DryRun { get; init; }
 }
 
 public sealed record SetupRepositoriesRequest : RepositoryRequest
@@ -25,6 +28,9 @@ public sealed record SetupRepositoriesRequest : RepositoryRequest
 
     /// <summary><c>repo@branch</c> entries: the ref to check out for those repositories (over the stack's @ref).</summary>
     public IReadOnlyList<string> Branches { get; init; } = [];
+
+    /// <summary>The global --continue-on-error: after a repository fails, set up the others (the command still fails).</summary>
+    public bool ContinueOnError { get; init; }
 }
 
 /// <summary>One repository and what was done with it.</summary>
@@ -81,7 +87,27 @@ public sealed class SetupRepositories(SlipwayEnvironment env)
             .Select(l => branches.LastOrDefault(b => l.Matches(b.Filter)) is { Ref: { } branch } ? l with { Ref = branch } : l)
             .ToList();
         var outcomes = new List<RepositoryOutcome>();
-        foreach (var locator in selected) outcomes.Add(await SetUpAsync(locator, request, cancellationToken));
+        var failed = new List<string>();
+        var firstReason = FailureReason.DeploymentFailed;
+        foreach (var locator in selected)
+        {
+            try
+            {
+                outcomes.Add(await SetUpAsync(locator, request, cancellationToken));
+            }
+            catch (SlipwayException e) when (request.ContinueOnError)
+            {
+                env.Reporter.Warn($"{locator}: {e.Message}{(e.Hint is null ? "" : $" ({e.Hint})")}; --continue-on-error: going on with the next repository");
+                if (failed.Count == 0) firstReason = e.Reason;
+                failed.Add($"{locator}: {e.Message.Split('\n')[0]}");
+            }
+        }
+
+        if (failed.Count > 0)
+        {
+            throw new SlipwayException(firstReason, $"{failed.Count} of {selected.Count} repositories failed: {string.Join("; ", failed)}");
+        }
+
         return outcomes;
     }
 
@@ -112,8 +138,15 @@ public sealed class SetupRepositories(SlipwayEnvironment env)
                 return Report(locator, directory, actions);
             }
 
-            Directory.CreateDirectory(root);
             var url = request.GitSsh ? locator.SshUrl : locator.HttpsUrl;
+            if (request.DryRun)
+            {
+                actions.Add($"Dry run: would run: git clone -- {url} {directory}");
+                if (locator.Ref is { } wanted) actions.Add($"would check out {wanted} unless the clone is at it");
+                return Report(locator, directory, actions);
+            }
+
+            Directory.CreateDirectory(root);
             await env.Reporter.StepAsync($"clone {url}", _ => Checked(git.RunAsync(root, ["clone", "--", url, directory], cancellationToken, NetworkTimeout), $"cloning {url}"));
             actions.Add($"cloned {url}");
         }
@@ -122,7 +155,12 @@ public sealed class SetupRepositories(SlipwayEnvironment env)
             actions.Add("present");
             if (request.Pull && !request.CheckOnly)
             {
-                if (await git.TryAsync(directory, ["symbolic-ref", "--quiet", "--short", "HEAD"], cancellationToken) is { } branch)
+                var branch = await git.TryAsync(directory, ["symbolic-ref", "--quiet", "--short", "HEAD"], cancellationToken);
+                if (branch is not null && request.DryRun)
+                {
+                    actions.Add($"Dry run: would run: git pull --ff-only (on {branch.Trim()})");
+                }
+                else if (branch is not null)
                 {
                     await env.Reporter.StepAsync($"pull {locator.DirectoryName} ({branch.Trim()})", _ =>
                         Checked(git.RunAsync(directory, ["pull", "--ff-only"], cancellationToken, NetworkTimeout), $"pulling {directory}"));
@@ -145,6 +183,10 @@ public sealed class SetupRepositories(SlipwayEnvironment env)
             else if (request.CheckOnly)
             {
                 actions.Add($"not at {reference} (--check-only: not checked out)");
+            }
+            else if (request.DryRun)
+            {
+                actions.Add($"Dry run: would run: git checkout {reference} --");
             }
             else
             {

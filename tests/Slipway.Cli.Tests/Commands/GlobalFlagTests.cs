@@ -7,6 +7,27 @@ public sealed class GlobalFlagTests : IDisposable
     public void Dispose() => _cli.Dispose();
 
     [Fact]
+    public async Task Continue_on_error_on_a_command_that_does_not_honour_it_is_warned_about_not_silently_ignored()
+    {
+        var run = await _cli.RunAsync("--continue-on-error", "version");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("warning: --continue-on-error is honoured by build-containers and setup-repositories; 'version' stops at its first failure", run.Err);
+    }
+
+    [Fact]
+    public async Task Continue_on_error_before_or_after_build_containers_reaches_it()
+    {
+        _cli.Workspace.WriteFile("s/stack.yml", "version: \"1.0\"\nname: s\npods: []\n");
+        foreach (var args in new[] { new[] { "--continue-on-error", "--stack", "s", "build-containers" }, ["--stack", "s", "build-containers", "--continue-on-error"] })
+        {
+            var run = await _cli.RunAsync(args);
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.DoesNotContain("--continue-on-error is honoured", run.Err);
+        }
+    }
+
+    [Fact]
     public async Task Quiet_silences_progress_but_keeps_results()
     {
         var d = await _cli.CreateDeploymentAsync();

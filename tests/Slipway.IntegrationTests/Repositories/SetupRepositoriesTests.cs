@@ -79,6 +79,48 @@ public sealed class SetupRepositoriesTests
         Assert.Equal("git@github.com:cerc-io/my-stacks", await GitOutput(Dev("my-stacks"), "config", "remote.origin.url"));
     }
 
+    [Fact]
+    public async Task Dry_run_says_what_it_would_clone_pull_and_check_out_and_changes_nothing_and_continue_on_error_sets_up_the_rest()
+    {
+        using var ws = new TempWorkspace();
+        await using var git = await LocalGitHosts.StartAsync(ws);
+        var hosting = await git.RepositoryAsync("github.com", "cerc-io", "hosting", new() { ["README"] = "hosting v1\n" });
+        var sdk = await git.RepositoryAsync("github.com", "cerc-io", "sdk", new() { ["VERSION"] = "1\n" });
+        await sdk.GitAsync("tag", "v1");
+        await sdk.GitAsync("push", "--quiet", "origin", "v1");
+        ws.WriteFile("stacks/s/stack.yml", "version: \"1.0\"\nname: s\nrepos:\n  - cerc-io/hosting\n  - cerc-io/sdk@v1\n  - cerc-io/plain\npods: []\n");
+        var stack = ws.Combine("stacks", "s");
+        string Dev(params string[] parts) => Path.Combine([git.DevRoot, .. parts]);
+
+        // Nothing cloned yet: a dry run names each clone and checkout, and creates not even the dev root.
+        var dry = await SlipwayCommand.RunAsync("--dry-run", "--stack", stack, "setup-repositories", "--exclude", "plain");
+        Assert.Contains($"Dry run: would run: git clone -- https://github.com/cerc-io/hosting {Dev("hosting")}", dry.StandardError);
+        Assert.Contains($"Dry run: would run: git clone -- https://github.com/cerc-io/sdk {Dev("sdk")}, would check out v1", dry.StandardError);
+        Assert.False(Directory.Exists(git.DevRoot));
+
+        // A folder in the way of one repository: --continue-on-error sets up the others and still fails, naming it.
+        ws.WriteFile("cerc/plain/keep.txt", "mine\n");
+        var partial = await SlipwayCommand.RunAsync(Cli.ExitCodes.Conflict, "--continue-on-error", "--stack", stack, "setup-repositories");
+        Assert.Contains("1 of 3 repositories failed: github.com/cerc-io/plain: " + Dev("plain") + " does not contain a valid git repository", partial.StandardError);
+        Assert.Equal("hosting v1\n", File.ReadAllText(Dev("hosting", "README")));
+        Assert.Equal("1\n", File.ReadAllText(Dev("sdk", "VERSION")));
+        Assert.Equal("mine\n", File.ReadAllText(Dev("plain", "keep.txt")));
+        var stops = await SlipwayCommand.RunAsync(Cli.ExitCodes.Conflict, "--stack", stack, "setup-repositories", "--include", "plain,hosting", "--pull");
+        Assert.DoesNotContain("repositories failed", stops.StandardError);
+
+        // Present repositories: the dry run reads where they are and names the pull and the checkout it would run.
+        hosting.Write("README", "hosting v2\n");
+        await hosting.CommitAndPushAsync("v2");
+        await GitOutput(Dev("sdk"), "checkout", "--quiet", "main");
+        await GitOutput(Dev("sdk"), "commit", "--quiet", "--allow-empty", "-m", "past v1");
+        var head = await GitOutput(Dev("hosting"), "rev-parse", "HEAD");
+        var present = await SlipwayCommand.RunAsync("--dry-run", "--stack", stack, "setup-repositories", "--pull", "--exclude", "plain");
+        Assert.Contains($"{Dev("hosting")}: present, Dry run: would run: git pull --ff-only (on main)", present.StandardError);
+        Assert.Contains($"{Dev("sdk")}: present, Dry run: would run: git pull --ff-only (on main), Dry run: would run: git checkout v1 --", present.StandardError);
+        Assert.Equal(head, await GitOutput(Dev("hosting"), "rev-parse", "HEAD"));
+        Assert.Equal("main", await GitOutput(Dev("sdk"), "symbolic-ref", "--short", "HEAD"));
+    }
+
     private static async Task<string> GitOutput(string directory, params string[] args)
     {
         var result = await new Slipway.Infrastructure.Processes.SystemProcessRunner().RunAsync(new Slipway.Infrastructure.Processes.ProcessSpec("git", ["-C", directory, .. args]));
