@@ -12,7 +12,20 @@ namespace Slipway.Cli.Output;
 internal sealed partial class OutputJson : JsonSerializerContext;
 
 /// <summary>How a start, restart, resume or rollback ended (--output json).</summary>
-internal sealed record RunJson(string Run, string Command, string State, int? Revision, int? FailedRevision, string? Message, string? Hint, string Log, int ExitCode);
+internal sealed record RunJson(string Run, string Command, string State, int? Revision, int? FailedRevision, string? Message, string? Hint, string Log, int ExitCode)
+{
+    /// <summary>restart: what the pull did per repository (empty for other commands).</summary>
+    public IReadOnlyList<Infrastructure.Pipeline.RepositoryPull> Pulls { get; init; } = [];
+
+    /// <summary>restart: the files of D the sync added or changed.</summary>
+    public IReadOnlyList<Infrastructure.Pipeline.SyncedFile> ChangedFiles { get; init; } = [];
+
+    /// <summary>The services the apply created or recreated, and why.</summary>
+    public IReadOnlyList<Infrastructure.Pipeline.ServiceChange> Services { get; init; } = [];
+
+    /// <summary>The commits the run's sources were at.</summary>
+    public IReadOnlyList<Infrastructure.Pipeline.SourceCommit> Sources { get; init; } = [];
+}
 
 internal sealed record PortJson(string HostIp, int HostPort, int TargetPort, string Protocol);
 
@@ -20,7 +33,11 @@ internal sealed record ServiceJson(string Service, string Name, string Id, strin
 
 internal sealed record RevisionJson(
     int Revision, DateTimeOffset Time, string Result, bool Current, string Command, string RunId, string SpecHash, int? SourceRevision,
-    SortedDictionary<string, string> Images, SortedDictionary<string, string> ImagePins, PinJson? Pin = null);
+    SortedDictionary<string, string> Images, SortedDictionary<string, string> ImagePins, PinJson? Pin = null)
+{
+    /// <summary>The commits of the stack's and the spec's repositories the revision came from.</summary>
+    public IReadOnlyList<Infrastructure.Pipeline.SourceCommit> Sources { get; init; } = [];
+}
 
 /// <summary>On the revision a rollback pinned D to: start and restart refuse to move on from it without --unpin.</summary>
 internal sealed record PinJson(string RunId, DateTimeOffset At);

@@ -14,7 +14,13 @@ internal static class RunOutput
         {
             // What a fleet orchestrator reads back from a host's run; the messages still go to stderr.
             ui.Result(System.Text.Json.JsonSerializer.Serialize(new RunJson(run.Id, run.Command, StateName(run.State), run.Revision,
-                run.FailedRevision, outcome.Message, outcome.Hint, outcome.LogPath, ExitCodes.For(outcome)), OutputJson.Default.RunJson));
+                run.FailedRevision, outcome.Message, outcome.Hint, outcome.LogPath, ExitCodes.For(outcome))
+            {
+                Pulls = run.Pulls,
+                ChangedFiles = run.SyncedFiles,
+                Services = run.Recreated,
+                Sources = run.Sources,
+            }, OutputJson.Default.RunJson));
         }
 
         if (!outcome.Succeeded)

@@ -27,8 +27,20 @@ internal sealed class GitOpsSourceSync(SlipwayEnvironment env) : ISourceSync
         return new SourceSyncResult(pins, result.Sync.Changes, result.Sync.SharedImageWarnings())
         {
             Pulls = [.. result.Pull.Repositories.Select(r => "git: " + r.Describe())],
+            Repositories = [.. result.Pull.Repositories.Select(r => new RepositoryPull(r.Path, r.Roles, OutcomeName(r.Outcome), r.Branch, r.Upstream, r.Before, r.After, r.Describe()))],
+            Files = result.Sync.Create.Update is { } update
+                ? [.. update.Changed.Select(f => new SyncedFile(f, "changed")), .. update.Added.Select(f => new SyncedFile(f, "added"))]
+                : [],
         };
     }
+
+    private static string OutcomeName(GitPullOutcome outcome) => outcome switch
+    {
+        GitPullOutcome.NotARepository => "not-a-repository",
+        GitPullOutcome.NoUpstream => "no-upstream",
+        GitPullOutcome.UpToDate => "up-to-date",
+        _ => "updated",
+    };
 
     /// <param name="serviceImages">The run's <c>--image SERVICE=IMAGE</c> overrides (service → image).</param>
     /// <param name="specCommit">Move the spec's repository to this commit instead of its upstream (see <see cref="GitSync.PullAsync(IReadOnlyList{GitSource}, CancellationToken, string?)"/>).</param>

@@ -16,4 +16,10 @@ public sealed record SourceSyncResult(IReadOnlyList<ImagePin> Pins, IReadOnlyLis
 {
     /// <summary>One line per repository pulled: old..new commit, or already up to date.</summary>
     public IReadOnlyList<string> Pulls { get; init; } = [];
+
+    /// <summary>The same pulls as records (for run.json and --output json).</summary>
+    public IReadOnlyList<RepositoryPull> Repositories { get; init; } = [];
+
+    /// <summary>The files of D the sync added or changed.</summary>
+    public IReadOnlyList<SyncedFile> Files { get; init; } = [];
 }

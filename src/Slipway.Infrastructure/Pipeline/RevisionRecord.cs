@@ -28,6 +28,9 @@ public sealed record RevisionRecord
     /// <summary>For a rollback: the revision whose files and pins were put back.</summary>
     public int? SourceRevision { get; init; }
 
+    /// <summary>The commits of the stack's and the spec's repositories this revision came from (empty: not recorded).</summary>
+    public IReadOnlyList<SourceCommit> Sources { get; init; } = [];
+
     public const string Good = "good";
     public const string Failed = "failed";
 }

@@ -79,6 +79,18 @@ public sealed class RunRecord
     /// </summary>
     public List<string> RegistryLogins { get; set; } = [];
 
+    /// <summary>restart: what the pull did to each repository.</summary>
+    public List<RepositoryPull> Pulls { get; set; } = [];
+
+    /// <summary>restart: the files of D the sync added or changed.</summary>
+    public List<SyncedFile> SyncedFiles { get; set; } = [];
+
+    /// <summary>The commits D's sources were at when the run prepared (recorded with its revision).</summary>
+    public List<SourceCommit> Sources { get; set; } = [];
+
+    /// <summary>apply: the services it created or recreated, with why.</summary>
+    public List<ServiceChange> Recreated { get; set; } = [];
+
     /// <summary>Log files of this run: the first run, then one per resume.</summary>
     public List<string> Logs { get; init; } = [];
 

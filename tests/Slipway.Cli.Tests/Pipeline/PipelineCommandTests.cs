@@ -72,6 +72,23 @@ public sealed class PipelineCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task History_names_where_each_revision_came_from_and_says_when_a_source_is_not_in_git()
+    {
+        var d = await StartedDeploymentAsync();
+
+        var text = await _cli.RunAsync("deployment", "--dir", d, "history");
+        var json = await _cli.RunAsync("deployment", "--dir", d, "history", "--output", "json");
+
+        Assert.Contains("SOURCES", text.Out);
+        Assert.Contains("stack not in git, spec not in git", text.Out);
+        using var document = JsonDocument.Parse(json.Out);
+        var sources = document.RootElement[0].GetProperty("sources").EnumerateArray().ToList();
+        Assert.Equal(["stack", "spec"], sources.Select(s => s.GetProperty("role").GetString()!));
+        Assert.All(sources, s => Assert.Equal(JsonValueKind.Null, s.GetProperty("commit").ValueKind));
+        Assert.EndsWith("spec.yml", sources[1].GetProperty("path").GetString());
+    }
+
+    [Fact]
     public async Task History_of_a_deployment_never_started_says_there_is_none()
     {
         var d = await _cli.CreateDeploymentAsync();

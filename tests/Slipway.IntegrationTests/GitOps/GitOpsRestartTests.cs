@@ -120,16 +120,27 @@ public sealed class GitOpsRestartTests(ITestOutputHelper output)
         var before = await HelloCopy.ContainersAsync(d.DeploymentId);
 
         author.Write("deployments/hello/spec.yml", HelloCopy.Spec("../../stacks/hello", "greeting from the restart command"));
-        await author.CommitAndPushAsync("greeting v3");
-        var restart = await d.RunAsync("restart");
+        var pushed = await author.CommitAndPushAsync("greeting v3");
+        var restart = await d.RunAsync("restart", "--output", "json");
 
         // The run says what the pull did, which files of D changed, and which services were recreated.
         Assert.Matches(@"git: stack\+spec \S+: \S+ fast-forwarded [0-9a-f]{12} -> [0-9a-f]{12} from ", restart.StandardError);
         Assert.Contains("D: changed config.env (previous kept as config.env.bak)", restart.StandardError);
         Assert.Contains("D: changed spec.yml (previous kept as spec.yml.bak)", restart.StandardError);
         Assert.Contains("synced D: 2 files of D changed", restart.StandardError);
-        Assert.Contains("recreated web", restart.StandardError);
+        Assert.Contains("recreated web (config key GREETING)", restart.StandardError);
         Assert.DoesNotContain("recreated counter", restart.StandardError);
+        using (var run = System.Text.Json.JsonDocument.Parse(restart.StandardOutput))
+        {
+            var pull = Assert.Single(run.RootElement.GetProperty("pulls").EnumerateArray().ToList());
+            Assert.Equal("updated", pull.GetProperty("outcome").GetString());
+            Assert.Equal(pushed, pull.GetProperty("after").GetString());
+            Assert.Equal(["config.env", "spec.yml"], run.RootElement.GetProperty("changedFiles").EnumerateArray().Select(f => f.GetProperty("path").GetString()!).Order());
+            var service = Assert.Single(run.RootElement.GetProperty("services").EnumerateArray().ToList());
+            Assert.Equal("web", service.GetProperty("service").GetString());
+            Assert.Equal(["config key GREETING"], service.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!));
+        }
+
         Assert.Contains("greeting from the restart command", await Http.GetOkAsync(await d.UrlAsync("web", 80), "/"));
         var after = await HelloCopy.ContainersAsync(d.DeploymentId);
         Assert.NotEqual(before["web"], after["web"]);
@@ -138,7 +149,15 @@ public sealed class GitOpsRestartTests(ITestOutputHelper output)
         using (var json = System.Text.Json.JsonDocument.Parse(history.StandardOutput))
         {
             Assert.Equal(["start", "restart"], json.RootElement.EnumerateArray().Select(r => r.GetProperty("command").GetString()!));
+            // Each revision names the commits it came from: the stack's and the spec's repository (one here), clean.
+            var sources = json.RootElement[1].GetProperty("sources").EnumerateArray().ToList();
+            Assert.Equal(["stack", "spec"], sources.Select(s => s.GetProperty("role").GetString()!));
+            Assert.All(sources, s => Assert.Equal(pushed, s.GetProperty("commit").GetString()));
+            Assert.All(sources, s => Assert.False(s.GetProperty("dirty").GetBoolean()));
+            Assert.NotEqual(pushed, json.RootElement[0].GetProperty("sources")[0].GetProperty("commit").GetString());
         }
+
+        Assert.Contains($"stack+spec {pushed[..12]}", (await d.RunAsync("history")).StandardOutput);
 
         // A pull git refuses (a local edit it would overwrite) stops the run in prepare: no file of D, no container changes.
         author.Write("deployments/hello/spec.yml", HelloCopy.Spec("../../stacks/hello", "never applied"));

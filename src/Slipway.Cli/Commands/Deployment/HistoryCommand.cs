@@ -21,7 +21,10 @@ internal static class HistoryCommand
             {
                 IReadOnlyList<RevisionJson> json = revisions.Select(r => new RevisionJson(r.Number, r.Time, r.Result, r.Number == current, r.Command, r.RunId, r.SpecHash,
                     r.SourceRevision, new(r.Images.ToDictionary(), StringComparer.Ordinal), new(r.ImagePins.ToDictionary(), StringComparer.Ordinal),
-                    pin is not null && pin.Revision == r.Number ? new PinJson(pin.RunId, pin.At) : null)).ToList();
+                    pin is not null && pin.Revision == r.Number ? new PinJson(pin.RunId, pin.At) : null)
+                {
+                    Sources = r.Sources,
+                }).ToList();
                 ui.Result(JsonSerializer.Serialize(json, OutputJson.Default.IReadOnlyListRevisionJson));
             }
             else if (revisions.Count == 0)
@@ -30,12 +33,13 @@ internal static class HistoryCommand
             }
             else
             {
-                ui.Table(["REVISION", "TIME", "RESULT", "COMMAND", "SPEC", "IMAGES"], revisions.Select(r => (IReadOnlyList<string>)[
+                ui.Table(["REVISION", "TIME", "RESULT", "COMMAND", "SPEC", "SOURCES", "IMAGES"], revisions.Select(r => (IReadOnlyList<string>)[
                     r.Number.ToString(CultureInfo.InvariantCulture) + (r.Number == current ? "*" : "") + (r.Number == pin?.Revision ? " (pinned)" : ""),
                     r.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z",
                     r.Result + (r.SourceRevision is { } s ? $" (copy of {s})" : ""),
                     r.Command,
                     r.SpecHash,
+                    Sources(r.Sources),
                     string.Join(", ", r.Images.Select(i => $"{i.Key}={i.Value}")),
                 ]));
                 ui.Info("* the current revision (the newest good one)");
@@ -45,5 +49,17 @@ internal static class HistoryCommand
             return Task.FromResult(ExitCodes.Success);
         }));
         return command;
+    }
+
+    /// <summary>"stack 1a2b3c4d5e6f, spec 1a2b3c4d5e6f dirty" (one commit when both are the same and clean); "-" when none were recorded.</summary>
+    internal static string Sources(IReadOnlyList<Infrastructure.Pipeline.SourceCommit> sources)
+    {
+        if (sources.Count == 0) return "-";
+        if (sources.Count == 2 && sources[0].Commit is { } commit && sources[1].Commit == commit && sources[0].Dirty == sources[1].Dirty)
+        {
+            return $"stack+spec {commit[..Math.Min(12, commit.Length)]}{(sources[0].Dirty ? " dirty" : "")}";
+        }
+
+        return string.Join(", ", sources.Select(s => s.Commit is null ? $"{s.Role} not in git" : $"{s.Role} {s.Commit[..Math.Min(12, s.Commit.Length)]}{(s.Dirty ? " dirty" : "")}"));
     }
 }

@@ -19,6 +19,7 @@ internal sealed class ApplyStage(DeploymentVerifier verifier) : IStage
             context.Reporter.Warn($"--force-conflicts does nothing on {context.Session.Target.ToName()}: only Kubernetes has field managers");
         }
 
+        var reasons = Reasons(context);
         var project = context.Session.Identity.DeploymentId;
         var touched = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var progress = context.Progress;
@@ -36,9 +37,34 @@ internal sealed class ApplyStage(DeploymentVerifier verifier) : IStage
             context.Progress = progress;
         }
 
-        var services = touched.Count == 0 ? null : string.Join(", ", touched.Select(t => $"{t.Value} {t.Key}"));
+        context.Run.Recreated = [.. touched.Select(t => new ServiceChange(t.Key, t.Value, Why(context, t.Key, t.Value, reasons)))];
+        var services = touched.Count == 0 ? null : string.Join(", ", context.Run.Recreated.Select(c => c.Describe()));
         var note = string.Join("; ", new[] { services, ImagesNote(pins) }.OfType<string>());
         return StageOutcome.Done(note.Length == 0 ? null : note);
+    }
+
+    /// <summary>Why each service differs from the revision live before this run (none recorded: nothing to compare).</summary>
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>> Reasons(RunContext context)
+    {
+        try
+        {
+            return ServiceChanges.Since(context.Session.Layout, context.Revisions, context.Revisions.LastGood(), Revisions.Images(context));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The reasons explain the apply; an unreadable snapshot must not stop it.
+            context.Log.Note($"apply: could not compare D with the live revision: {e.Message}");
+            return new Dictionary<string, IReadOnlyList<string>>();
+        }
+    }
+
+    private static IReadOnlyList<string> Why(RunContext context, string service, string action, IReadOnlyDictionary<string, IReadOnlyList<string>> reasons)
+    {
+        if (reasons.TryGetValue(service, out var why)) return why;
+        if (context.Run.Parameters.ForceRecreate) return ["--force-recreate"];
+        if (action == "created") return [];
+        // Compose saw a difference Slipway does not model (e.g. a container changed or removed by hand).
+        return ["compose found the container out of date with D"];
     }
 
     /// <summary>compose's <c>Container P-web-1  Recreated</c> (or <c>Created</c>) as (web, recreated): which services this apply replaced.</summary>

@@ -19,6 +19,7 @@ internal sealed class PrepareStage : IStage
     public async Task<StageOutcome> RunAsync(RunContext context, CancellationToken cancellationToken)
     {
         await CheckAsync(context, cancellationToken);
+        context.Run.Sources = await GitOps.SourceCommits.ReadAsync(context.Session, context.Tools.Git, cancellationToken);
         return StageOutcome.Done();
     }
 

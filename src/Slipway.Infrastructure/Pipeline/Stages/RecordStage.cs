@@ -23,7 +23,9 @@ internal sealed class RecordStage : IStage
             run.Revision ??= store.NextNumber();
             context.Save(); // the number is taken before the folder appears, so a resumed record reuses it
             var source = run.Command == RunRequest.Rollback ? run.RestoreRevision : null;
-            store.Record(run.Revision.Value, Revisions.New(context, RevisionRecord.Good, hash) with { SourceRevision = source });
+            // A rollback's revision came from the same commits as the one whose files it put back.
+            var commits = source is { } from && store.Find(from) is { } restored ? restored.Sources : run.Sources;
+            store.Record(run.Revision.Value, Revisions.New(context, RevisionRecord.Good, hash) with { SourceRevision = source, Sources = commits });
             note = $"recorded revision {run.Revision}{(source is null ? "" : $" (a copy of revision {source})")}";
         }
 

@@ -3,11 +3,18 @@ namespace Slipway.Infrastructure.Pipeline.Stages;
 /// <summary>The revision record of what a run has applied: D's spec hash, the pins, and the image each service ran.</summary>
 internal static class Revisions
 {
+    /// <summary>service → the image it runs with the run's pins applied.</summary>
+    public static Dictionary<string, string> Images(RunContext context)
+    {
+        var pins = context.Run.EffectivePins;
+        return context.Backend.ServiceImages
+            .ToDictionary(s => s.Key, s => pins.TryGetValue(s.Value, out var pinned) ? pinned : s.Value, StringComparer.Ordinal);
+    }
+
     public static RevisionRecord New(RunContext context, string result, string hash)
     {
         var pins = context.Run.EffectivePins;
-        var images = context.Backend.ServiceImages
-            .ToDictionary(s => s.Key, s => pins.TryGetValue(s.Value, out var pinned) ? pinned : s.Value, StringComparer.Ordinal);
+        var images = Images(context);
         return new RevisionRecord
         {
             Number = 0,
@@ -19,6 +26,7 @@ internal static class Revisions
             FilesHash = hash,
             ImagePins = new SortedDictionary<string, string>(pins.ToDictionary(), StringComparer.Ordinal),
             Images = new SortedDictionary<string, string>(images, StringComparer.Ordinal),
+            Sources = [.. context.Run.Sources],
         };
     }
 }

@@ -22,7 +22,10 @@ internal sealed class SyncAndPrepareStage(ISourceSync sync) : IStage
             context.Reporter.Detail($"D: {change}");
         }
 
+        run.Pulls = [.. result.Repositories];
+        run.SyncedFiles = [.. result.Files];
         context.Reload();
+        run.Sources = await GitOps.SourceCommits.ReadAsync(context.Session, context.Tools.Git, cancellationToken);
         run.OverridePins = context.BackendPins(result.Pins);
         await PrepareStage.CheckAsync(context, cancellationToken);
         return StageOutcome.Done(result.Changes.Count == 0
