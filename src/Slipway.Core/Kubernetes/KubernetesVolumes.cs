@@ -25,7 +25,7 @@ public static class KubernetesVolumes
             return declared.Select(name =>
             {
                 var path = spec.Volumes.FirstOrDefault(v => v.Name == name)?.Path;
-                return new VolumePlacement(name, path is null ? null : HostPaths.ResolveVolumePath(path, deploymentDirectory), false);
+                return new VolumePlacement(name, path is null ? null : HostPaths.ResolveVolumePath(path, deploymentDirectory), false) { Target = spec.DeployTo };
             }).ToList();
         }
 

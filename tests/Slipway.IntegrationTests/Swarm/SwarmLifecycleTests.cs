@@ -94,7 +94,9 @@ public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm
         var secretsEnv = ws.Combine("secrets.env");
         await WriteTokenAsync(secretsEnv, "token-one-1f3a");
         var d = await ws.CreateAsync(spec, "d");
-        Assert.Contains("worker-data", d.CreateResult.StandardError + d.CreateResult.StandardOutput);
+        // Where the volume's data lives (init made it a folder of D): that path on whichever node runs the task.
+        var created = d.CreateResult.StandardError + d.CreateResult.StandardOutput;
+        Assert.True(Regex.IsMatch(created, @"worker-data +host directory \S+/data/worker-data on the node running the task \(every node that may run it needs that path\) +same node only"), created);
         Assert.True(File.Exists(d.File("swarm", "stack.yml")));
 
         // Revision 1: the first deploy converges and serves.
@@ -105,6 +107,8 @@ public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm
         var v1Configs = await ConfigsAsync(d);
         Assert.Equal(2, v1Configs.Count);
         var v1Secret = Assert.Single(await SecretsAsync(d));
+        var unchanged = await RunAsync(d, 0, "plan");
+        Assert.Contains("No changes", unchanged.StandardOutput + unchanged.StandardError);
         await AssertTokenIsASecretAsync(d, "token-one-1f3a");
         var status = await RunAsync(d, 0, "status");
         Assert.Contains("web", status.StandardOutput);
@@ -114,6 +118,14 @@ public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm
         await File.WriteAllTextAsync(Path.Combine(stack, "config", "swarm", "web.txt"), "motd v2\n");
         await WriteTokenAsync(secretsEnv, "token-two-8c2e");
         await UpdateAsync(spec, d);
+        // plan says what the start will do: web updated for its new config and secret versions, worker untouched.
+        var plan = await RunAsync(d, 0, "plan");
+        var planText = plan.StandardOutput + plan.StandardError;
+        Assert.Matches(@"service +web +update +new config \S+-web\.txt, secret \S+-API_TOKEN", planText);
+        Assert.DoesNotMatch(@"service +worker", planText);
+        Assert.Matches(@"secret +\S+-API_TOKEN +create", planText);
+        Assert.DoesNotContain("token-two-8c2e", planText);
+        Assert.Matches(@"worker-data +host directory \S+/data/worker-data on the node running the task", planText);
         await RunAsync(d, 0, "start");
         Assert.Equal("motd v2\n", await GetAsync("/motd.txt"));
         var second = await RunningTasksAsync(d);

@@ -68,7 +68,7 @@ internal static class CreateCommand
             if (volumes.Count > 0)
             {
                 ui.Info("volumes:");
-                var lines = volumes[0].Target.IsKubernetes()
+                var lines = volumes[0].Target.IsKubernetes() || volumes[0].Target == Core.Specs.DeployTarget.Swarm
                     ? KubernetesVolumes.Table(volumes)
                     : volumes.Select(v => v.Describe() + (v.Seeded ? ", seeded from the stack's config" : ""));
                 foreach (var line in lines) ui.Detail(line);

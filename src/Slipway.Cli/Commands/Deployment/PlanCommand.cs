@@ -36,7 +36,7 @@ internal static class PlanCommand
 
             var changing = plan.Changes.Where(c => c.Action != "unchanged").ToList();
             if (changing.Count == 0 && plan.Images.Count == 0) ui.Result("No changes: the live state matches D");
-            else if (changing.Count > 0) ui.Table(["KIND", "NAME", "ACTION"], changing.Select(c => (IReadOnlyList<string>)[c.Kind, c.Name, c.Action]));
+            else if (changing.Count > 0) ui.Table(["KIND", "NAME", "ACTION", "DETAIL"], changing.Select(c => (IReadOnlyList<string>)[c.Kind, c.Name, c.Action, c.Detail ?? ""]));
             foreach (var image in plan.Images)
             {
                 // Compose's dry run cannot see a changed build folder: the build stage makes a new tag, and apply recreates its services.

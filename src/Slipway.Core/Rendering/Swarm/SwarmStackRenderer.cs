@@ -85,6 +85,12 @@ public static class SwarmStackRenderer
     /// <summary>The label on every config object Slipway creates for a deployment (its value: the deployment-id).</summary>
     public const string DeploymentLabel = "io.slipway.deployment";
 
+    /// <summary>
+    /// The service label (deploy.labels) holding a digest of the service's rendered definition: what plan compares with
+    /// the live service. A service label, not a container one, so it never restarts a task by itself.
+    /// </summary>
+    public const string DefinitionLabel = "io.slipway.definition";
+
     private static readonly string[] Dropped = ["build", "container_name", "depends_on", "network_mode", "links", "external_links"];
 
     public static SwarmStack Render(SwarmInputs inputs)
@@ -117,6 +123,7 @@ public static class SwarmStackRenderer
                     RestartPolicy(service);
                     Mounts(service, folder, inputs, configs);
                     UpdateConfig(service, inputs.Strategy);
+                    DefinitionDigest(service);
                     services.Children[new YamlScalarNode(name)] = service;
                 }
             }
@@ -281,6 +288,60 @@ public static class SwarmStackRenderer
         var deploy = Deploy(service);
         if (Child(deploy, "restart_policy") is null) deploy.Add("restart_policy", new YamlMappingNode { { "condition", condition } });
     }
+
+    /// <summary>deploy.labels gets <see cref="DefinitionLabel"/>: a digest of the service as rendered (before the label).</summary>
+    private static void DefinitionDigest(YamlMappingNode service)
+    {
+        var digest = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(YamlDocuments.Save(service))))[..12];
+        var deploy = Deploy(service);
+        switch (Child(deploy, "labels"))
+        {
+            case YamlSequenceNode list:
+                list.Add(new YamlScalarNode($"{DefinitionLabel}={digest}"));
+                break;
+            case YamlMappingNode map:
+                map.Children[new YamlScalarNode(DefinitionLabel)] = new YamlScalarNode(digest);
+                break;
+            default:
+                deploy.Children[new YamlScalarNode("labels")] = new YamlMappingNode { { DefinitionLabel, digest } };
+                break;
+        }
+    }
+
+    /// <summary>One service of a rendered stack file, read back for plan.</summary>
+    public sealed record StackService(string Name, string? Image, string? Definition, IReadOnlyList<string> Configs, IReadOnlyList<string> Secrets);
+
+    /// <summary>The services of a rendered stack file: image, definition digest, the config and secret objects each uses.</summary>
+    public static IReadOnlyList<StackService> Services(string stackText)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(stackText));
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root || Child(root, "services") is not YamlMappingNode services) return [];
+        var result = new List<StackService>();
+        foreach (var (key, value) in services.Children)
+        {
+            if (key is not YamlScalarNode { Value: { } name } || value is not YamlMappingNode service) continue;
+            string? definition = null;
+            if (Child(service, "deploy") is YamlMappingNode deploy)
+            {
+                definition = Child(deploy, "labels") switch
+                {
+                    YamlMappingNode map => (Child(map, DefinitionLabel) as YamlScalarNode)?.Value,
+                    YamlSequenceNode list => list.Children.OfType<YamlScalarNode>().Select(l => l.Value ?? "")
+                        .FirstOrDefault(l => l.StartsWith(DefinitionLabel + "=", StringComparison.Ordinal))?[(DefinitionLabel.Length + 1)..],
+                    _ => null,
+                };
+            }
+
+            result.Add(new StackService(name, (Child(service, "image") as YamlScalarNode)?.Value, definition, Sources(service, "configs"), Sources(service, "secrets")));
+        }
+
+        return result;
+    }
+
+    private static List<string> Sources(YamlMappingNode service, string key) => Child(service, key) is YamlSequenceNode list
+        ? [.. list.Children.Select(c => c is YamlMappingNode m ? (Child(m, "source") as YamlScalarNode)?.Value : (c as YamlScalarNode)?.Value).OfType<string>()]
+        : [];
 
     private static void UpdateConfig(YamlMappingNode service, RolloutStrategy strategy)
     {

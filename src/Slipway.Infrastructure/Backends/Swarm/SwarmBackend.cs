@@ -173,9 +173,23 @@ internal sealed class SwarmBackend : IDeploymentBackend
         }
     }
 
-    public Task<IReadOnlyList<PlannedChange>> PlanAsync(ApplyOptions options, CancellationToken cancellationToken) =>
-        throw new SlipwayException(FailureReason.InvalidInput, "plan is not supported on deploy-to: swarm yet",
-            "docker stack deploy has no dry run; 'deployment status' shows what runs, D/swarm/stack.yml what a start would deploy");
+    /// <summary>
+    /// What a start would change: D's stack file (with the run's image pins) against the live stack, service by service
+    /// (the definition digest each service carries, and its image), and which config and secret versions it would create.
+    /// docker stack deploy has no dry run: this reads, it never deploys.
+    /// </summary>
+    public async Task<IReadOnlyList<PlannedChange>> PlanAsync(ApplyOptions options, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(StackFile))
+        {
+            throw new SlipwayException(FailureReason.NotFound, $"{StackFile} is missing", "run 'deploy create --update' to render the stack file");
+        }
+
+        await RequireSwarmAsync(cancellationToken);
+        var text = await File.ReadAllTextAsync(StackFile, cancellationToken);
+        return SwarmPlan.Compare(SwarmStackRenderer.Services(text), options.ImagePins, await ServicesAsync(cancellationToken),
+            (await ListAsync("config", cancellationToken)).ToHashSet(StringComparer.Ordinal), (await ListAsync("secret", cancellationToken)).ToHashSet(StringComparer.Ordinal));
+    }
 
     public async Task<StopOutcome> StopAsync(StopOptions options, CancellationToken cancellationToken)
     {
@@ -306,7 +320,11 @@ internal sealed class SwarmBackend : IDeploymentBackend
 }
 
 /// <summary>One service of the stack as <c>docker service inspect</c> gives it.</summary>
-internal sealed record SwarmService(string FullName, string Name, int Replicas, string? UpdateState, string? UpdateMessage, IReadOnlyList<PublishedPort> Ports, string SpecImage);
+internal sealed record SwarmService(string FullName, string Name, int Replicas, string? UpdateState, string? UpdateMessage, IReadOnlyList<PublishedPort> Ports, string SpecImage)
+{
+    /// <summary>The service's <see cref="SwarmStackRenderer.DefinitionLabel"/>: the digest of the definition it was deployed from.</summary>
+    public string? Definition { get; init; }
+}
 
 /// <summary>Reads <c>docker service inspect</c> and <c>docker service ps</c> (JSON lines) into services and convergence.</summary>
 internal static class SwarmTasks
@@ -339,7 +357,11 @@ internal static class SwarmTasks
             }
 
             var image = spec.GetProperty("TaskTemplate").GetProperty("ContainerSpec").GetProperty("Image").GetString() ?? "";
-            services.Add(new SwarmService(full, full.StartsWith(stack + "_", StringComparison.Ordinal) ? full[(stack.Length + 1)..] : full, replicas, state, message, ports, image));
+            var definition = spec.TryGetProperty("Labels", out var labels) && labels.ValueKind == JsonValueKind.Object && labels.TryGetProperty(SwarmStackRenderer.DefinitionLabel, out var d) ? d.GetString() : null;
+            services.Add(new SwarmService(full, full.StartsWith(stack + "_", StringComparison.Ordinal) ? full[(stack.Length + 1)..] : full, replicas, state, message, ports, image)
+            {
+                Definition = definition,
+            });
         }
 
         return services.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
@@ -395,4 +417,48 @@ internal static class SwarmTasks
 
     private static string Text(JsonElement item, string name) =>
         item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : "";
+}
+
+/// <summary>The pure part of swarm's plan: the rendered stack against the live services and objects.</summary>
+internal static class SwarmPlan
+{
+    public static IReadOnlyList<PlannedChange> Compare(IReadOnlyList<SwarmStackRenderer.StackService> wanted, IReadOnlyDictionary<string, string> pins,
+        IReadOnlyList<SwarmService> live, IReadOnlySet<string> configs, IReadOnlySet<string> secrets)
+    {
+        var changes = new List<PlannedChange>();
+        var running = live.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        foreach (var service in wanted)
+        {
+            var image = service.Image is { } fileImage && pins.TryGetValue(fileImage, out var pinned) ? pinned : service.Image ?? "";
+            var newObjects = service.Configs.Where(c => !configs.Contains(c)).Select(c => "config " + c)
+                .Concat(service.Secrets.Where(s => !secrets.Contains(s)).Select(s => "secret " + s)).ToList();
+            if (!running.TryGetValue(service.Name, out var now))
+            {
+                changes.Add(new PlannedChange("service", service.Name, "create", $"image {image}"));
+                continue;
+            }
+
+            var why = new List<string>();
+            var liveImage = now.SpecImage.Split('@')[0];
+            if (liveImage != image) why.Add($"image {liveImage} → {image}");
+            if (newObjects.Count > 0) why.Add("new " + string.Join(", ", newObjects));
+            if (now.Definition is null) why.Add("the live service carries no definition digest (deployed before plan could compare); a start updates it");
+            else if (now.Definition != service.Definition && newObjects.Count == 0) why.Add("definition changed (environment, ports, mounts, deploy settings)");
+            changes.Add(why.Count == 0 ? new PlannedChange("service", service.Name, "unchanged") : new PlannedChange("service", service.Name, "update", string.Join("; ", why)));
+        }
+
+        var names = wanted.Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
+        changes.AddRange(live.Where(l => !names.Contains(l.Name)).Select(l => new PlannedChange("service", l.Name, "remove", "no longer in the stack file (--prune)")));
+        foreach (var config in wanted.SelectMany(w => w.Configs).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            changes.Add(new PlannedChange("config", config, configs.Contains(config) ? "unchanged" : "create", configs.Contains(config) ? "reused" : "new version"));
+        }
+
+        foreach (var secret in wanted.SelectMany(w => w.Secrets).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            changes.Add(new PlannedChange("secret", secret, secrets.Contains(secret) ? "unchanged" : "create", secrets.Contains(secret) ? "reused" : "new version"));
+        }
+
+        return changes;
+    }
 }
