@@ -35,6 +35,7 @@ public static class DeploymentRenderer
         files.Add(RenderedFile.Text("config.env", configEnv, secret: true));
 
         CheckServiceReferences(spec, bundle, diagnostics);
+        if (!spec.DeployTo.IsKubernetes()) HostAccess.Warn(bundle, inputs.DeploymentDirectory, diagnostics);
         var placements = PlaceVolumes(spec, bundle, inputs.DeploymentDirectory, inputs.HostFiles, diagnostics);
         var lookup = ConfigLookup(spec, inputs.EnvFileEntries);
 
@@ -198,6 +199,8 @@ public static class DeploymentRenderer
                         $"keep data volumes under ./data/ (e.g. ./data/{volume.Name}), or use an absolute path outside the deployment directory");
                     continue;
                 }
+
+                HostAccess.CheckSystemVolume(volume, hostPath, bundle, diagnostics);
 
                 // On k8s the path is on a cluster node, not on this machine.
                 if (spec.DeployTo != DeployTarget.K8s && !HostPaths.IsInside(deploymentDirectory, hostPath) && !files.DirectoryExists(hostPath))

@@ -165,8 +165,22 @@ public static class SpecParser
                 continue;
             }
 
-            var path = volumes.ScalarText(volumes.Get(name)!, $"volume '{name}'");
-            list.Add(new VolumeSpec(name, string.IsNullOrEmpty(path) ? null : path, volumes.KeyLocation(name)!));
+            // A path, or the long form {path, allow-system-write} that marks a system folder a service may change.
+            string? path;
+            var allowSystemWrite = false;
+            if (volumes.Get(name) is YamlMappingNode)
+            {
+                var entry = volumes.Map(name, $"volume '{name}'")!;
+                entry.RejectUnknownKeys(["path", "allow-system-write"]);
+                path = entry.String("path");
+                allowSystemWrite = entry.Bool("allow-system-write") ?? false;
+            }
+            else
+            {
+                path = volumes.ScalarText(volumes.Get(name)!, $"volume '{name}'");
+            }
+
+            list.Add(new VolumeSpec(name, string.IsNullOrEmpty(path) ? null : path, volumes.KeyLocation(name)!) { AllowSystemWrite = allowSystemWrite });
         }
 
         return list;
