@@ -9,8 +9,9 @@ namespace Slipway.Infrastructure.Pipeline;
 
 /// <summary>
 /// D/.slipway/revisions/&lt;n&gt;/: a snapshot of D's rendered files (everything but data/, overrides/, .slipway/,
-/// deployment.yml and .bak copies) with the image pins, so that any recorded revision can be put back. Volumes and host
-/// data are never part of a revision.
+/// deployment.yml and .bak copies) in files/, the host-local compose overrides compose applied (D/overrides/*.yml|yaml)
+/// in overrides/, and the image pins, so that any recorded revision can be put back. Volumes and host data are never
+/// part of a revision.
 /// </summary>
 public sealed class RevisionStore(DeploymentLayout layout)
 {
@@ -76,6 +77,13 @@ public sealed class RevisionStore(DeploymentLayout layout)
             hash.AppendData(SHA256.HashData(File.ReadAllBytes(Path.Combine(layout.Directory, file))));
         }
 
+        // An override changes what runs as much as a rendered file does.
+        foreach (var file in OverrideFiles(layout))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"{DeploymentLayout.OverridesFolder}/{Path.GetFileName(file)}\0"));
+            hash.AppendData(SHA256.HashData(File.ReadAllBytes(file)));
+        }
+
         foreach (var (image, reference) in pins.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             hash.AppendData(Encoding.UTF8.GetBytes($"pin\0{image}\0{reference}\0"));
@@ -83,6 +91,14 @@ public sealed class RevisionStore(DeploymentLayout layout)
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    /// <summary>D/overrides/*.yml|yaml: the files compose applies after the pod files (as DeploymentSession reads them), in name order.</summary>
+    public static IReadOnlyList<string> OverrideFiles(DeploymentLayout layout) =>
+        System.IO.Directory.Exists(layout.OverridesFolderPath)
+            ? [.. System.IO.Directory.EnumerateFiles(layout.OverridesFolderPath)
+                .Where(f => f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".yaml", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)]
+            : [];
 
     public static string SpecHashOf(DeploymentLayout layout) =>
         File.Exists(layout.Spec) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(layout.Spec)))[..12] : "-";
@@ -106,7 +122,14 @@ public sealed class RevisionStore(DeploymentLayout layout)
                 File.Copy(source, copy);
             }
 
-            System.IO.Directory.CreateDirectory(staging);
+            // Always made, empty too: a revision with the folder recorded D's overrides (none is an answer), one without predates it.
+            var overrides = Path.Combine(staging, DeploymentLayout.OverridesFolder);
+            System.IO.Directory.CreateDirectory(overrides);
+            foreach (var file in OverrideFiles(layout))
+            {
+                File.Copy(file, Path.Combine(overrides, Path.GetFileName(file)));
+            }
+
             File.WriteAllText(Path.Combine(staging, "revision.json"), JsonSerializer.Serialize(record with { Number = number }, StateJson.Default.RevisionRecord) + "\n");
             if (System.IO.Directory.Exists(target)) System.IO.Directory.Delete(target, recursive: true); // a half-recorded leftover has no revision.json
             System.IO.Directory.Move(staging, target);
@@ -122,11 +145,17 @@ public sealed class RevisionStore(DeploymentLayout layout)
 
     public int NextNumber() => List() is { Count: > 0 } all ? all[^1].Number + 1 : 1;
 
+    public RevisionRecord Restore(int number) => Restore(number, out _);
+
     /// <summary>
     /// Puts revision <paramref name="number"/>'s files back into D (each write atomic, modes kept); in the rendered
-    /// folders, files the revision did not have are removed. data/, overrides/, deployment.yml and .slipway/ are never touched.
+    /// folders, files the revision did not have are removed. D/overrides/ is made what the revision recorded: an
+    /// override file it did not have, or had otherwise, is moved to .slipway/overrides-set-aside/ (the operator's file is
+    /// never deleted). A revision recorded before overrides were part of revisions leaves D/overrides/ as it is.
+    /// data/, deployment.yml and the rest of .slipway/ are never touched. <paramref name="overridesNote"/> says what
+    /// happened to the overrides, null when nothing changed.
     /// </summary>
-    public RevisionRecord Restore(int number)
+    public RevisionRecord Restore(int number, out string? overridesNote)
     {
         var record = Find(number) ?? throw new SlipwayException(FailureReason.NotFound, $"revision {number} does not exist",
             "'deployment history' lists the recorded revisions");
@@ -152,7 +181,41 @@ public sealed class RevisionStore(DeploymentLayout layout)
             File.Delete(Path.Combine(layout.Directory, relative));
         }
 
+        overridesNote = RestoreOverrides(number);
         return record;
+    }
+
+    private string? RestoreOverrides(int number)
+    {
+        var recorded = Path.Combine(Directory(number), DeploymentLayout.OverridesFolder);
+        if (!System.IO.Directory.Exists(recorded)) return null;
+        var wanted = System.IO.Directory.EnumerateFiles(recorded).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes, StringComparer.Ordinal);
+        var aside = Path.Combine(layout.State, "overrides-set-aside", $"{DateTime.UtcNow:yyyyMMdd-HHmmssfff}-revision-{number}");
+        var setAside = new List<string>();
+        var restored = new List<string>();
+        foreach (var file in OverrideFiles(layout))
+        {
+            var name = Path.GetFileName(file);
+            if (wanted.TryGetValue(name, out var content) && File.ReadAllBytes(file).AsSpan().SequenceEqual(content)) continue;
+            System.IO.Directory.CreateDirectory(aside);
+            File.Move(file, Path.Combine(aside, name));
+            setAside.Add($"{DeploymentLayout.OverridesFolder}/{name}");
+        }
+
+        foreach (var (name, content) in wanted)
+        {
+            var target = Path.Combine(layout.OverridesFolderPath, name);
+            if (File.Exists(target)) continue;
+            System.IO.Directory.CreateDirectory(layout.OverridesFolderPath);
+            AtomicFile.Write(target, content, OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(Path.Combine(recorded, name)));
+            restored.Add($"{DeploymentLayout.OverridesFolder}/{name}");
+        }
+
+        if (setAside.Count == 0 && restored.Count == 0) return null;
+        var parts = new List<string>();
+        if (setAside.Count > 0) parts.Add($"set aside {string.Join(", ", setAside)} (moved to {Path.GetRelativePath(layout.Directory, aside)})");
+        if (restored.Count > 0) parts.Add($"put back revision {number}'s {string.Join(", ", restored)}");
+        return "overrides: " + string.Join("; ", parts);
     }
 
     /// <summary>Deletes the oldest revisions beyond <paramref name="limit"/>; the newest good revision is always kept.</summary>

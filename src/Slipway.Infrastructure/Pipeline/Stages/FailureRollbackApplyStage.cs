@@ -10,10 +10,11 @@ internal sealed class FailureRollbackApplyStage(DeploymentVerifier verifier) : I
     public async Task<StageOutcome> RunAsync(RunContext context, CancellationToken cancellationToken)
     {
         var target = context.Run.RollbackTarget ?? throw new SlipwayException(FailureReason.NotFound, "no revision to roll back to");
-        var revision = context.Revisions.Restore(target);
+        var revision = context.Revisions.Restore(target, out var overrides);
+        if (overrides is not null) context.Reporter.Warn(overrides);
         context.Reload();
         await PushStage.LoadAsync(context, revision.ImagePins, cancellationToken);
         await ApplyStage.ApplyAsync(context, verifier, revision.ImagePins, cancellationToken, allServices: true);
-        return StageOutcome.Done($"revision {target} re-applied (files and images; volumes untouched)");
+        return StageOutcome.Done($"revision {target} re-applied (files, overrides and images; volumes untouched){(overrides is null ? "" : "; " + overrides)}");
     }
 }

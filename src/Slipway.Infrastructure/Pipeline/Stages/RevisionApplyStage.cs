@@ -11,7 +11,8 @@ internal sealed class RevisionApplyStage(DeploymentVerifier verifier) : IStage
     public async Task<StageOutcome> RunAsync(RunContext context, CancellationToken cancellationToken)
     {
         var run = context.Run;
-        var target = context.Revisions.Restore(run.RestoreRevision!.Value);
+        var target = context.Revisions.Restore(run.RestoreRevision!.Value, out var overrides);
+        if (overrides is not null) context.Reporter.Warn(overrides);
         run.CarriedPins = new Dictionary<string, string>(target.ImagePins, StringComparer.Ordinal);
         run.BuiltPins.Clear();
         run.OverridePins.Clear();
