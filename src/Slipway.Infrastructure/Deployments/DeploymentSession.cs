@@ -226,7 +226,9 @@ public sealed class DeploymentSession
         var spec = SpecParser.Parse(InputFile.ReadText(layout.Spec), layout.Spec, diagnostics);
         var stack = StackParser.Parse(InputFile.ReadText(layout.StackFile), layout.StackFile, diagnostics);
         diagnostics.ThrowIfErrors();
-        var config = File.Exists(layout.ConfigEnv) ? DotEnv.Parse(InputFile.ReadText(layout.ConfigEnv)).Entries : [];
+        // A hand edit that broke config.env is an input error at its line, not a config silently cut short.
+        var config = File.Exists(layout.ConfigEnv) ? DotEnvFile.Read(InputFile.ReadBytes(layout.ConfigEnv), layout.ConfigEnv, diagnostics) : [];
+        diagnostics.ThrowIfErrors();
         var literals = spec.Config.Where(c => !GeneratedSecret.ContainsToken(c.Value)).ToDictionary(c => c.Key, c => c.Value);
         var secrets = config
             .Where(c => !literals.TryGetValue(c.Key, out var literal) || literal != c.Value)

@@ -125,7 +125,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         var bundle = StackBundle.Load(stack, env.RepositoryBase, DeploymentRenderer.ConfigLookup(spec, envEntries), diagnostics);
 
         var previous = existing is not null && File.Exists(layout.ConfigEnv)
-            ? DotEnv.Parse(InputFile.ReadText(layout.ConfigEnv)).Entries.ToDictionary(e => e.Key, e => e.Value)
+            ? DotEnvFile.Read(InputFile.ReadBytes(layout.ConfigEnv), layout.ConfigEnv, diagnostics).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value)
             : new Dictionary<string, string>();
         var (configHashKey, keyIsNew) = await ConfigHashKeyAsync(layout, existing is not null, cancellationToken);
         var now = env.Clock.GetUtcNow();

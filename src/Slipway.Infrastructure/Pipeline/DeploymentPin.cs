@@ -21,9 +21,13 @@ public static class DeploymentPin
     public static PinRecord? Read(DeploymentLayout layout)
     {
         var path = PathOf(layout);
+        // A pin that cannot be read must not read as "not pinned": that would let start roll forward past a rollback.
+        SlipwayException Damaged(string why) => new(FailureReason.InvalidInput, $"{path} is not a valid pin: {why}",
+            "it is Slipway's state; delete it to unpin the deployment");
+        if (Directory.Exists(path)) throw Damaged("it is a folder");
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(path), StateJson.Default.PinRecord);
+            return JsonSerializer.Deserialize(File.ReadAllText(path), StateJson.Default.PinRecord) ?? throw Damaged("it holds null");
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -31,8 +35,7 @@ public static class DeploymentPin
         }
         catch (JsonException ex)
         {
-            throw new SlipwayException(FailureReason.InvalidInput, $"{path} is not a valid pin: {ex.Message}",
-                "it is Slipway's state; delete it to unpin the deployment");
+            throw Damaged(ex.Message);
         }
     }
 
