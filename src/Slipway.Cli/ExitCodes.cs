@@ -21,6 +21,7 @@ internal static class ExitCodes
     public const int PermissionDenied = 12;
     public const int NoSpace = 13;
     public const int PathMissing = 14;
+    public const int SyncRefused = 15;
     public const int Interrupted = 130;
 
     public static int For(FailureReason reason) => reason switch
@@ -36,6 +37,7 @@ internal static class ExitCodes
         FailureReason.PermissionDenied => PermissionDenied,
         FailureReason.NoSpace => NoSpace,
         FailureReason.PathMissing => PathMissing,
+        FailureReason.SyncRefused => SyncRefused,
         _ => InternalError,
     };
 
@@ -56,17 +58,18 @@ internal static class ExitCodes
         (InternalError, "InternalError", "a bug in Slipway (rerun with --debug and report it)"),
         (UsageError, "UsageError", "the command line is wrong (unknown option, missing argument, a service D does not have)"),
         (InvalidInput, "InvalidInput", "a stack, spec or compose file is invalid; nothing was changed"),
-        (PrerequisiteMissing, "PrerequisiteMissing", "a tool Slipway drives (docker, docker compose, kubectl) is missing or not answering"),
+        (PrerequisiteMissing, "PrerequisiteMissing", "a tool Slipway drives (docker, docker compose, kubectl) is missing or not answering, or the registry refuses the login"),
         (RolledBack, "RolledBack", "the deploy failed and the last good revision was put back"),
         (RollbackFailed, "RollbackFailed", "the deploy failed and so did the rollback: manual intervention needed"),
         (Locked, "Locked", "another run holds the deployment's lock"),
         (VerifyTimeout, "VerifyTimeout", "the deployment did not become healthy in time"),
         (DeploymentFailed, "DeploymentFailed", "docker compose or kubectl failed while applying"),
         (NotFound, "NotFound", "a deployment directory, stack, service or job does not exist"),
-        (Conflict, "Conflict", "the target already exists (e.g. deploy create into an existing directory)"),
+        (Conflict, "Conflict", "the target already exists (deploy create into an existing directory), or what the run needs is taken or pinned (a host port in use, a rollback pin, a failed revision without --allow-failed)"),
         (PermissionDenied, "PermissionDenied", "a file or folder Slipway needs may not be read or written (permissions, read-only file system)"),
         (NoSpace, "NoSpace", "the disk or quota holding a file Slipway writes is full"),
         (PathMissing, "PathMissing", "a folder Slipway reads or writes in does not exist (e.g. the parent of the deployment directory)"),
+        (SyncRefused, "SyncRefused", "restart's git pull was refused or failed (diverged branch, local changes in the way, remote unreachable); nothing was pulled, D is unchanged"),
         (Interrupted, "Interrupted", "interrupted by Ctrl+C or SIGTERM"),
     ];
 }

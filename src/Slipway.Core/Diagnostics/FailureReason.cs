@@ -17,4 +17,7 @@ public enum FailureReason
     PermissionDenied,
     NoSpace,
     PathMissing,
+
+    /// <summary>restart's git pull was refused (diverged branch, local changes in the way) or failed: nothing was pulled, D unchanged.</summary>
+    SyncRefused,
 }

@@ -122,7 +122,7 @@ internal sealed class GitSync(Git git)
                     continue;
                 }
 
-                throw new SlipwayException(FailureReason.DeploymentFailed,
+                throw new SlipwayException(FailureReason.SyncRefused,
                     $"git pull --ff-only is not possible in {plan.TopLevel}: branch {plan.Branch} and {plan.Upstream} have diverged; nothing was pulled and the deployment is unchanged",
                     $"reconcile the branch by hand (git -C {plan.TopLevel} pull --rebase, or merge), then run restart again");
             }
@@ -130,7 +130,7 @@ internal sealed class GitSync(Git git)
             var touched = await OverwrittenLocalChangesAsync(plan.TopLevel, plan.Target, cancellationToken);
             if (touched.Count > 0)
             {
-                throw new SlipwayException(FailureReason.DeploymentFailed,
+                throw new SlipwayException(FailureReason.SyncRefused,
                     $"git pull in {plan.TopLevel} would overwrite local changes to {string.Join(", ", touched)}; nothing was pulled and the deployment is unchanged",
                     $"commit or stash them (git -C {plan.TopLevel} stash), then run restart again");
             }
@@ -146,7 +146,7 @@ internal sealed class GitSync(Git git)
             if (!merge.Succeeded)
             {
                 var already = moved.Count == 0 ? "no repository was changed" : $"already fast-forwarded: {string.Join(", ", moved)}";
-                throw new SlipwayException(FailureReason.DeploymentFailed,
+                throw new SlipwayException(FailureReason.SyncRefused,
                     $"git merge --ff-only {plan.Upstream} failed in {plan.TopLevel} ({already}; the deployment is unchanged):\n{merge.Tail()}",
                     "fix the repository, then run restart again");
             }
@@ -229,7 +229,7 @@ internal sealed class GitSync(Git git)
     }
 
     private static SlipwayException Failure(string directory, string what, ProcessResult result) =>
-        new(FailureReason.DeploymentFailed,
+        new(FailureReason.SyncRefused,
             $"git could not {what} in {directory} ({ToolFailure.How(result)}); nothing was pulled and the deployment is unchanged:\n{result.Tail()}",
             "fix the repository or its remote (try the same git command by hand), then run restart again");
 }

@@ -115,6 +115,8 @@ public sealed class BuildContainers(SlipwayEnvironment env)
         }
 
         var tools = env.ToolBox;
+        // A token the registry refuses fails before the builds, not at the push after them.
+        if (push?.Credentials is not null) await new ImagePublisher(tools.Docker).CheckLoginAsync(push, cancellationToken);
         var results = await env.Reporter.StepAsync($"build {stack.Name} images", progress =>
             new ContainerBuilder(tools.Docker, tools.Git).BuildAllAsync(stack, new BuildRequest
             {

@@ -57,6 +57,7 @@ public sealed class PipelineEngine(PipelineOptions options)
                 WaitTimeoutSeconds = (int)Math.Ceiling((request.WaitTimeout ?? session.Spec.Rollout.Timeout).TotalSeconds),
                 PerformClusterManagement = request.PerformClusterManagement,
                 ToRevision = request.ToRevision,
+                AllowFailed = request.AllowFailed,
                 ServiceImages = request.ServiceImages,
                 SourceCommit = request.SourceCommit,
             },

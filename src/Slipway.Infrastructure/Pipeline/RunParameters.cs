@@ -17,6 +17,9 @@ public sealed class RunParameters
     /// <summary>rollback: the revision to put back.</summary>
     public int? ToRevision { get; init; }
 
+    /// <summary>rollback: <c>--allow-failed</c>, putting back a revision recorded as failed (refused without it).</summary>
+    public bool AllowFailed { get; init; }
+
     /// <summary>restart: <c>--image SERVICE=IMAGE</c> overrides for this run.</summary>
     public IReadOnlyDictionary<string, string> ServiceImages { get; init; } = new Dictionary<string, string>();
 

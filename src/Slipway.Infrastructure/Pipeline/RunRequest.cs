@@ -22,6 +22,9 @@ public sealed record RunRequest(string Command)
     /// <summary>rollback: the revision to put back (default: the good revision before the live one).</summary>
     public int? ToRevision { get; init; }
 
+    /// <summary>rollback: put back a revision recorded as failed (refused without it).</summary>
+    public bool AllowFailed { get; init; }
+
     /// <summary>restart: <c>--image SERVICE=IMAGE</c> overrides for this run.</summary>
     public IReadOnlyDictionary<string, string> ServiceImages { get; init; } = new Dictionary<string, string>();
 

@@ -63,6 +63,21 @@ internal sealed class ImagePublisher(Docker docker)
         return token.Token!;
     }
 
+    /// <summary>
+    /// <see cref="CheckLogin"/>, then the <c>docker login</c> itself (a no-op without credentials): a token the registry
+    /// refuses fails here, before anything is built, rather than at the push after the builds.
+    /// </summary>
+    public async Task CheckLoginAsync(PushRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Credentials is not { } credentials)
+        {
+            CheckLogin(request);
+            return;
+        }
+
+        await LoginAsync(credentials, request, cancellationToken);
+    }
+
     /// <summary>Logs in with the token read now; returns the token so later commands can redact it too.</summary>
     private async Task<string> LoginAsync(RegistryCredentials credentials, PushRequest request, CancellationToken cancellationToken)
     {

@@ -156,8 +156,9 @@ public sealed partial class Docker(IProcessRunner runner, string executable = "d
             standardInput: token, secrets: [token]);
         if (!login.Succeeded)
         {
-            throw ToolFailure.Of($"docker login to {server} as {username}", login, FailureReason.DeploymentFailed,
-                $"check the username and the token in {tokenSource}");
+            // The registry refused (or did not answer): a prerequisite of the push, not a failed deploy.
+            throw ToolFailure.Of($"docker login to {server} as {username}", login, FailureReason.PrerequisiteMissing,
+                $"check the username and the token in {tokenSource}, and that {server} answers");
         }
     }
 

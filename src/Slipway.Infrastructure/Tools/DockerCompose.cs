@@ -36,7 +36,7 @@ internal sealed class DockerCompose(Docker docker, ComposeProject project)
         {
             throw new SlipwayException(FailureReason.DeploymentFailed,
                 $"docker compose start failed (exit code {result.ExitCode}): {(missing.Count == 1 ? "image" : "images")} {string.Join(", ", missing)} "
-                + $"{(missing.Count == 1 ? "is" : "are")} not available locally and could not be pulled:\n{result.Tail()}",
+                + $"{(missing.Count == 1 ? "is" : "are")} not available locally and could not be pulled:\n{ErrorText(result)}",
                 "build the stack's images with 'slipway --stack STACK build-containers', or check the image names and that the registry is reachable");
         }
 
@@ -112,6 +112,10 @@ internal sealed class DockerCompose(Docker docker, ComposeProject project)
         return missing;
     }
 
+    /// <summary>A failed compose command: its error lines once, without the progress lines (those are in the run log).</summary>
     public static SlipwayException Failure(string what, ProcessResult result, FailureReason reason) =>
-        Docker.Failure($"docker compose {what}", result, reason);
+        new(reason, $"docker compose {what} failed ({ToolFailure.How(result)}):\n{ErrorText(result)}", ToolFailure.SeeTheLog);
+
+    private static string ErrorText(ProcessResult result) =>
+        ComposeOutput.ErrorText(string.IsNullOrWhiteSpace(result.StandardError) ? result.StandardOutput : result.StandardError);
 }

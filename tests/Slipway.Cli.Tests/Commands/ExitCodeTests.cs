@@ -298,6 +298,20 @@ public sealed class ExitCodeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failing_apply_prints_compose_error_once_without_its_progress_lines()
+    {
+        var d = await _cli.CreateDeploymentAsync();
+        _cli.Runner.On("docker", "compose").Returns(1, stderr: " Container x-web-1  Creating\n Container x-web-1  Created\n Container x-web-1  Starting\nError response from daemon: Bind for 127.0.0.1:8080 failed: port is already allocated\n");
+
+        var run = await _cli.RunAsync("deployment", "--dir", d, "start");
+
+        Assert.True(run.ExitCode == ExitCodes.DeploymentFailed, run.ToString());
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(run.Err, "port is already allocated"));
+        Assert.DoesNotContain("Container x-web-1", run.Err);
+        Assert.Contains("apply failed; what the deployment looks like now (the error is at the end):", run.Err);
+    }
+
+    [Fact]
     public async Task An_unhealthy_first_start_is_a_verify_timeout()
     {
         var d = await _cli.CreateDeploymentAsync();

@@ -124,6 +124,40 @@ public sealed class PipelineCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Rollback_to_a_revision_recorded_as_failed_is_refused_without_allow_failed_and_warned_with_it()
+    {
+        var d = await StartedDeploymentAsync();
+        var revision = Path.Combine(d, ".slipway", "revisions", "1", "revision.json");
+        File.WriteAllText(revision, File.ReadAllText(revision).Replace("\"result\": \"good\"", "\"result\": \"failed\"", StringComparison.Ordinal));
+        Assert.Contains("\"failed\"", File.ReadAllText(revision));
+        var calls = _cli.Runner.Calls.Count;
+
+        var refused = await _cli.RunAsync("deployment", "--dir", d, "rollback", "--to-revision", "1");
+
+        Assert.True(refused.ExitCode == ExitCodes.Conflict, refused.ToString());
+        Assert.Contains("revision 1 was recorded as failed", refused.Err);
+        Assert.Contains("--allow-failed", refused.Err);
+        Assert.DoesNotContain(_cli.Runner.Calls.Skip(calls), c => c.Arguments.Contains("up"));
+
+        var allowed = await _cli.RunAsync("deployment", "--dir", d, "rollback", "--to-revision", "1", "--allow-failed");
+
+        Assert.True(allowed.ExitCode == ExitCodes.Success, allowed.ToString());
+        Assert.Contains("revision 1 was recorded as failed", allowed.Err);
+        Assert.Contains("rolling back to it anyway (--allow-failed)", allowed.Err);
+    }
+
+    [Fact]
+    public async Task Allow_failed_for_a_good_revision_warns_that_it_does_nothing()
+    {
+        var d = await StartedDeploymentAsync();
+
+        var run = await _cli.RunAsync("deployment", "--dir", d, "rollback", "--to-revision", "1", "--allow-failed");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains("--allow-failed does nothing: revision 1 was recorded as good", run.Err);
+    }
+
+    [Fact]
     public async Task A_run_is_refused_with_Locked_while_another_live_process_holds_the_lock()
     {
         var d = await _cli.CreateDeploymentAsync();

@@ -137,7 +137,7 @@ public sealed class GitSyncTests : IDisposable
         var error = await Assert.ThrowsAsync<SlipwayException>(() => _sync.PullAsync(
             [new("stack", stackCheckout.Combine("stacks", "shop")), new("spec", specCheckout.Combine("deployments", "shop"))], CancellationToken.None));
 
-        Assert.Equal(FailureReason.DeploymentFailed, error.Reason);
+        Assert.Equal(FailureReason.SyncRefused, error.Reason);
         Assert.Contains($"git could not fetch origin/main in {specCheckout.Path}", error.Message);
         Assert.Contains("nothing was pulled", error.Message);
         Assert.Contains("spec.git", error.Message); // git's own message names the missing remote
@@ -156,6 +156,7 @@ public sealed class GitSyncTests : IDisposable
         var error = await Assert.ThrowsAsync<SlipwayException>(() => _sync.PullAsync(Sources(checkout), CancellationToken.None));
 
         Assert.Contains("have diverged", error.Message);
+        Assert.Equal(FailureReason.SyncRefused, error.Reason);
         Assert.Contains("git -C", error.Hint);
         Assert.Equal(local, await checkout.HeadAsync());
     }
@@ -186,6 +187,7 @@ public sealed class GitSyncTests : IDisposable
         var error = await Assert.ThrowsAsync<SlipwayException>(() => _sync.PullAsync(Sources(checkout), CancellationToken.None));
 
         Assert.Contains("would overwrite local changes to deployments/shop/spec.yml", error.Message);
+        Assert.Equal(FailureReason.SyncRefused, error.Reason);
         Assert.Equal(head, await checkout.HeadAsync());
         Assert.Equal("edited on the host\n", checkout.Read("deployments/shop/spec.yml"));
     }

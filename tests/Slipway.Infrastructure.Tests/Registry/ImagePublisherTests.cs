@@ -85,8 +85,8 @@ public sealed class ImagePublisherTests : IDisposable
         Assert.Contains("[REDACTED]", text);
         Assert.DoesNotContain(Token, text);
         Assert.DoesNotContain(Token, ex.Message);
-        Assert.Equal(FailureReason.DeploymentFailed, ex.Reason);
-        Assert.Equal("check the username and the token in $REG_TOKEN", ex.Hint);
+        Assert.Equal(FailureReason.PrerequisiteMissing, ex.Reason);
+        Assert.Equal("check the username and the token in $REG_TOKEN, and that registry.local:5000 answers", ex.Hint);
     }
 
     [Fact]

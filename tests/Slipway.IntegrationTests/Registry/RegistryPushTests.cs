@@ -112,6 +112,53 @@ public sealed class RegistryPushTests
         }
     }
 
+    [Fact]
+    public async Task A_token_the_registry_refuses_fails_start_at_prepare_before_anything_is_built()
+    {
+        var ws = new Workspace();
+        var token = "tok-" + Guid.NewGuid().ToString("N");
+        var wrong = "wrong-" + Guid.NewGuid().ToString("N");
+        var tokenVariable = "SLIPWAY_IT_REGISTRY_TOKEN_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var registry = await LocalRegistry.StartAsync(ws.Combine("registry"), "slipway", token);
+        try
+        {
+            Environment.SetEnvironmentVariable(tokenVariable, wrong);
+            WriteStack(ws, "never-built-" + Guid.NewGuid().ToString("N"));
+            var spec = ws.Combine("spec.yml");
+            await File.WriteAllTextAsync(spec, $"""
+                stack: ./stack
+                image-registry: {registry.Address}/it
+                registry-credentials:
+                  server: {registry.Address}
+                  username: slipway
+                  token-env: {tokenVariable}
+                config:
+                  PUSHME_IMAGE: {registry.Address}/it/{Container}:never
+
+                """);
+            var d = await ws.CreateAsync(spec, "deployment");
+
+            var start = await d.RunAsync(Cli.ExitCodes.PrerequisiteMissing, "start");
+
+            Assert.Contains($"start failed at stage prepare: docker login to {registry.Address} as slipway failed", start.StandardError);
+            Assert.Contains($"check the username and the token in ${tokenVariable}", start.StandardError);
+            Assert.DoesNotContain("[2/", start.StandardError);
+            Assert.DoesNotContain(wrong, start.AllOutput);
+            Assert.Empty(await Docker.ContainerIdsAsync(d.DeploymentId));
+
+            // build-containers --push refuses before building too.
+            var build = await SlipwayCommand.RunAsync(Cli.ExitCodes.PrerequisiteMissing, "build-containers", "--spec-file", spec, "--push");
+            Assert.Contains($"docker login to {registry.Address} as slipway failed", build.StandardError);
+            Assert.DoesNotContain("built ", build.StandardError);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(tokenVariable, null);
+            await registry.DisposeAsync();
+            await ws.DisposeAsync();
+        }
+    }
+
     /// <summary>A FROM scratch image serving <paramref name="marker"/> with busybox httpd (unique content, so a unique tag).</summary>
     private static void WriteStack(Workspace ws, string marker)
     {

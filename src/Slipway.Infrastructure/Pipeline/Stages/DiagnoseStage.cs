@@ -27,7 +27,10 @@ internal sealed class DiagnoseStage(int tailLines) : IStage
         context.Log.Note("diagnosis:\n" + diagnosis);
         // Kept with the run: after the rollback the live state is healthy again, and 'diagnose' must still show why this run failed.
         Files.AtomicFile.WriteText(new RunStore(context.Session.Layout).DiagnosisFile(run.Id), diagnosis + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        context.Reporter.Warn($"{run.Failure}");
+        // The error itself ends the run's output; said here too it would be printed twice.
+        var failure = run.Failure ?? "the run failed";
+        var stageFailed = failure.IndexOf(": ", StringComparison.Ordinal) is var colon and > 0 ? failure[..colon] : failure;
+        context.Reporter.Warn($"{stageFailed}; what the deployment looks like now (the error is at the end):");
         foreach (var line in Summary(diagnosis)) context.Reporter.Detail(line);
         context.Reporter.Detail("full diagnosis: " + context.Log.Path);
 

@@ -1,5 +1,7 @@
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Specs;
+using Slipway.Core.Verification;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Registry;
@@ -34,10 +36,12 @@ internal sealed class PrepareStage : IStage
         bag.ThrowIfErrors();
         await CheckVolumeStorageAsync(context, cancellationToken);
 
+        if (session.Spec.DeployTo == DeployTarget.Compose) await CheckHostPortsAsync(context, cancellationToken);
+
         if (session.Spec.ImageRegistry is { } registry)
         {
-            // Refused before anything is built: a token that is missing now would fail the push stage later.
-            ImagePublisher.CheckLogin(ImagePublisher.RequestFor(session, registry.Value, context.GetEnvironment));
+            // Refused before anything is built: a token that is missing or refused now would fail the push stage later.
+            await new ImagePublisher(context.Tools.Docker).CheckLoginAsync(ImagePublisher.RequestFor(session, registry.Value, context.GetEnvironment), cancellationToken);
         }
     }
 
@@ -65,6 +69,27 @@ internal sealed class PrepareStage : IStage
         {
             throw new SlipwayException(FailureReason.Conflict, VolumeStorage.Message(mismatches), VolumeStorage.Steps(mismatches, session.Layout.Directory));
         }
+    }
+
+    /// <summary>
+    /// Refuses a fixed host port that something other than this deployment holds, before anything starts: compose
+    /// would start the other services and then fail on this one. Each line points at the spec's network.ports entry.
+    /// </summary>
+    private static async Task CheckHostPortsAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        var session = context.Session;
+        var scope = context.Run.Parameters.Services is { Count: > 0 } named ? named : session.ExpectedServices;
+        var services = session.PodFiles.Concat(session.Overrides).SelectMany(f => f.Services).Where(s => scope.Contains(s.Name)).ToList();
+        // The git-tracked spec's lines first: that is the file the operator edits.
+        IReadOnlyList<ServicePorts> specPorts = [.. session.Source.Spec?.Ports ?? [], .. session.Spec.Ports];
+        var wanted = HostPorts.Wanted(services, specPorts);
+        var problems = await new HostPortCheck(context.Tools.Docker).CheckAsync(wanted, session.ComposeProject, HostPortCheck.IsLocalEngine(context.GetEnvironment), cancellationToken);
+        if (problems.Count == 0) return;
+        foreach (var problem in problems) context.Log.Note(problem.ToString());
+        throw new SlipwayException(FailureReason.Conflict,
+            $"{(problems.Count == 1 ? "a host port is" : problems.Count + " host ports are")} already in use; nothing was started:\n"
+            + string.Join("\n", problems.Select(p => $"  {p.Location}: {p.Message}")),
+            "choose another host port in the spec's network.ports (the line above), or stop what holds it; then run again");
     }
 
     /// <summary>Errors of D (see <see cref="DeploymentChecks.Prepare"/>) and warnings about the git-tracked spec's env files.</summary>

@@ -11,9 +11,33 @@ internal sealed class RollbackPrepareStage : IStage
     {
         var run = context.Run;
         var target = Target(context);
+        CheckResult(context, target);
         run.RestoreRevision = target.Number;
         await PrepareStage.CheckAsync(context, cancellationToken);
         return StageOutcome.Done($"rolling back to revision {target.Number} ({target.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z, spec {target.SpecHash})");
+    }
+
+    /// <summary>
+    /// A revision recorded as failed did not pass verify when it was live: putting it back is refused (Conflict) unless
+    /// asked for with --allow-failed, and then warned about. --allow-failed for a good revision warns that it does nothing.
+    /// </summary>
+    private static void CheckResult(RunContext context, RevisionRecord target)
+    {
+        var allow = context.Run.Parameters.AllowFailed;
+        if (target.Result == RevisionRecord.Good)
+        {
+            if (allow) context.Reporter.Warn($"--allow-failed does nothing: revision {target.Number} was recorded as good");
+            return;
+        }
+
+        var what = $"revision {target.Number} was recorded as {target.Result} (run {target.RunId}, {target.Command}): it did not pass verify when it was live";
+        if (!allow)
+        {
+            throw new SlipwayException(FailureReason.Conflict, what + "; nothing was changed",
+                $"'deployment history' and 'deployment diagnose' show why; 'rollback --to-revision {target.Number} --allow-failed' puts it back anyway");
+        }
+
+        context.Reporter.Warn(what + "; rolling back to it anyway (--allow-failed)");
     }
 
     private static RevisionRecord Target(RunContext context)
