@@ -116,7 +116,8 @@ public sealed class BuildContainers(SlipwayEnvironment env)
 
         var tools = env.ToolBox;
         // A token the registry refuses fails before the builds, not at the push after them.
-        if (push?.Credentials is not null) await new ImagePublisher(tools.Docker).CheckLoginAsync(push, cancellationToken);
+        var publisher = new ImagePublisher(tools.Docker);
+        if (push?.Credentials is not null) await publisher.CheckLoginAsync(push, cancellationToken);
         var results = await env.Reporter.StepAsync($"build {stack.Name} images", progress =>
             new ContainerBuilder(tools.Docker, tools.Git).BuildAllAsync(stack, new BuildRequest
             {
@@ -163,7 +164,7 @@ public sealed class BuildContainers(SlipwayEnvironment env)
         if (push is not null)
         {
             images = await env.Reporter.StepAsync($"push to {push.Registry}", progress =>
-                new ImagePublisher(tools.Docker).PushAsync(images, push, (container, line) => progress($"{container}: {line}"), cancellationToken));
+                publisher.PushAsync(images, push, (container, line) => progress($"{container}: {line}"), cancellationToken));
             foreach (var image in images) env.Reporter.Info($"pushed {image.Reference}{(image.Digest is null ? "" : " " + image.Digest)}");
         }
 

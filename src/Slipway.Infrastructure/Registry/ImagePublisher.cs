@@ -14,6 +14,9 @@ namespace Slipway.Infrastructure.Registry;
 /// </summary>
 internal sealed class ImagePublisher(Docker docker)
 {
+    // Servers this publisher logged in to: a check before the builds and the push after them log in once.
+    private readonly HashSet<string> _loggedIn = new(StringComparer.Ordinal);
+
     public async Task<IReadOnlyList<BuiltImage>> PushAsync(IReadOnlyList<BuiltImage> images, PushRequest request, Action<string, string>? progress, CancellationToken cancellationToken)
     {
         var registry = NormalizeRegistry(request.Registry);
@@ -82,6 +85,7 @@ internal sealed class ImagePublisher(Docker docker)
     private async Task<string> LoginAsync(RegistryCredentials credentials, PushRequest request, CancellationToken cancellationToken)
     {
         var token = CheckLogin(request)!;
+        if (!_loggedIn.Add(credentials.Server)) return token;
         await docker.LoginAsync(credentials.Server, credentials.Username!, token, credentials.TokenEnv is { } v ? "$" + v : credentials.TokenFile ?? "the token file", cancellationToken);
         return token;
     }

@@ -110,6 +110,8 @@ public sealed class BuildContainersCommandTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         var login = _cli.Runner.Calls.Single(c => c.Arguments.FirstOrDefault() == "login");
         Assert.Equal(["login", "--username", "bot", "--password-stdin", "127.0.0.1:5999"], login.Arguments);
+        var calls = _cli.Runner.Calls.ToList();
+        Assert.True(calls.IndexOf(login) < calls.FindIndex(c => c.Arguments.FirstOrDefault() == "build"), "a refused token must fail before the builds: login comes first");
         Assert.Equal(Token, login.StandardInput);
         Assert.DoesNotContain(Token, run.Out + run.Err);
         using var json = JsonDocument.Parse(run.Out);
