@@ -40,9 +40,13 @@ internal sealed class PrepareStage : IStage
 
         if (session.Spec.ImageRegistry is { } registry)
         {
-            // Refused before anything is built: a token that is missing or refused now would fail the push stage later.
-            await new ImagePublisher(context.Tools.Docker).CheckLoginAsync(ImagePublisher.RequestFor(session, registry.Value, context.GetEnvironment), cancellationToken);
+            // Refused before anything is built: a token that is missing now would fail the push stage later.
+            ImagePublisher.CheckLogin(ImagePublisher.RequestFor(session, registry.Value, context.GetEnvironment));
         }
+
+        // The run's docker login itself (recorded, logged out at the run's end): a token the registry refuses fails
+        // here, before any build, rather than at the push after the builds.
+        if (session.Spec.RegistryCredentials is not null) await RegistryLogin.EnsureAsync(context, cancellationToken);
     }
 
     /// <summary>
