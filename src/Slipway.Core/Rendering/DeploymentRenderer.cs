@@ -44,14 +44,6 @@ public static class DeploymentRenderer
         files.AddRange(ComposeRenderer.Render(bundle, spec, placements, lookup, configFiles, diagnostics));
         files.AddRange(configFiles);
         files.AddRange(PodScripts.Render(bundle, inputs.HostFiles, diagnostics));
-        if (spec.DeployTo.IsKubernetes())
-        {
-            foreach (var pod in bundle.Stack.Definition.Pods.Where(p => p.PreStartCommand is not null || p.PostStartCommand is not null))
-            {
-                diagnostics.Warning(DiagnosticCodes.NotImplemented, $"pod '{pod.Name}': pre_start_command/post_start_command run around compose up only; on {spec.DeployTo.ToName()} they are not run", pod.Location);
-            }
-        }
-
         diagnostics.ThrowIfErrors();
 
         var configRoot = bundle.Stack.ConfigRoot;

@@ -29,7 +29,42 @@ internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools
     public IReadOnlyList<string> PinKeys(string stackImage) =>
         [.. new[] { stackImage, KubernetesRenderer.ResolveImage(stackImage, session.Spec, overridden: false) }.Distinct()];
 
-    public Task ApplyAsync(ApplyOptions options, CancellationToken cancellationToken) => new KubernetesApply(_target).ApplyAsync(options, cancellationToken);
+    /// <summary>
+    /// The dict pods' pre/post start scripts (copied into D/pods/ by deploy create) run on this host around the apply,
+    /// as on compose, told which cluster to talk to (<see cref="PodScriptEnvironment"/>); a non-zero exit is fatal.
+    /// </summary>
+    public async Task ApplyAsync(ApplyOptions options, CancellationToken cancellationToken)
+    {
+        await RunPodScriptsAsync(post: false, options.Progress, cancellationToken);
+        await new KubernetesApply(_target).ApplyAsync(options, cancellationToken);
+        await RunPodScriptsAsync(post: true, options.Progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// What a pod script gets besides CERC_SO_COMPOSE_PROJECT (the deployment-id): KUBECONFIG (D's kubeconfig on k8s),
+    /// SLIPWAY_KUBECTL_ARGS (the connection arguments Slipway's own kubectl calls carry: <c>--kubeconfig F</c> or
+    /// <c>--context kind-NAME</c>, so a script's kubectl cannot land on the default context) and SLIPWAY_NAMESPACE.
+    /// </summary>
+    internal IReadOnlyDictionary<string, string?> PodScriptEnvironment()
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["SLIPWAY_KUBECTL_ARGS"] = string.Join(' ', _target.Kubectl.Connection),
+            ["SLIPWAY_NAMESPACE"] = _target.Namespace,
+        };
+        if (_target.Cluster is null) environment["KUBECONFIG"] = _target.KubeconfigFile;
+        return environment;
+    }
+
+    private async Task RunPodScriptsAsync(bool post, Action<string>? progress, CancellationToken cancellationToken)
+    {
+        foreach (var pod in session.Stack.Pods)
+        {
+            if (Core.Stacks.PodScripts.Command(pod, post) is not { } command) continue;
+            var script = Path.Combine(session.Layout.Directory, Core.Stacks.PodScripts.RenderedPath(pod.Name, command));
+            await Hooks.PodScriptRunner.RunAsync(tools.Docker.Runner, pod.Name, script, post, _target.DeploymentId, progress, cancellationToken, PodScriptEnvironment());
+        }
+    }
 
     public Task<IReadOnlyList<string>> PrepareAsync(bool performClusterManagement, Action<string>? progress, CancellationToken cancellationToken) =>
         new KubernetesApply(_target).PrepareAsync(performClusterManagement, progress, cancellationToken);

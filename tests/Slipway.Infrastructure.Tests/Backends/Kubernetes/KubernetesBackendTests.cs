@@ -90,6 +90,52 @@ public sealed class KubernetesBackendTests : IDisposable
         Assert.All(_runner.Calls, c => Assert.Equal(_d, c.WorkingDirectory));
     }
 
+    /// <summary>The sample D with the web pod as a dict pod whose start scripts deploy create copied into D/pods/web/scripts/.</summary>
+    private KubernetesBackend BackendWithPodScripts(out string pre, out string post)
+    {
+        _d = KubernetesSample.Write(_workspace, registry: true, jobs: true);
+        File.WriteAllText(Path.Combine(_d, "stack.yml"),
+            "name: shop\npods:\n  - name: web\n    pre_start_command: pre.sh\n    post_start_command: post.sh\n  - name: worker\njobs:\n  - migrate\n");
+        pre = _workspace.WriteFile("deployment/pods/web/scripts/pre.sh", "#!/bin/sh\n");
+        post = _workspace.WriteFile("deployment/pods/web/scripts/post.sh", "#!/bin/sh\n");
+        return Create();
+    }
+
+    [Fact]
+    public async Task Pod_start_scripts_run_on_this_host_around_the_apply_told_the_deployments_cluster_and_namespace()
+    {
+        var backend = BackendWithPodScripts(out var pre, out var post);
+        FreshCluster(Live(Declared));
+        _runner.On(pre).Returns(0);
+        _runner.On(post).Returns(0);
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        var files = _runner.Calls.Select(c => c.FileName == "kubectl" ? c.Arguments.Contains("apply") ? "apply" : "kubectl" : c.FileName).Where(f => f != "kubectl").ToList();
+        Assert.Equal([pre, "apply", post], files);
+        foreach (var call in _runner.Calls.Where(c => c.FileName != "kubectl"))
+        {
+            Assert.Equal(Id, call.Environment["CERC_SO_COMPOSE_PROJECT"]);
+            Assert.Equal($"{_d}/kubeconfig.yml", call.Environment["KUBECONFIG"]);
+            Assert.Equal($"--kubeconfig {_d}/kubeconfig.yml", call.Environment["SLIPWAY_KUBECTL_ARGS"]);
+            Assert.Equal(Ns, call.Environment["SLIPWAY_NAMESPACE"]);
+            Assert.Equal(Path.GetDirectoryName(pre), call.WorkingDirectory);
+        }
+    }
+
+    [Fact]
+    public async Task A_failing_pre_start_script_stops_the_start_before_anything_is_applied()
+    {
+        var backend = BackendWithPodScripts(out var pre, out _);
+        FreshCluster();
+        _runner.On(pre).Returns(3, stderr: "not ready\n");
+
+        var failure = await Assert.ThrowsAsync<SlipwayException>(() => backend.ApplyAsync(Options(), CancellationToken.None));
+
+        Assert.Contains("pod 'web': pre_start_command pre.sh failed (exit code 3)", failure.Message);
+        Assert.DoesNotContain(_runner.Calls, c => c.FileName == "kubectl");
+    }
+
     [Fact]
     public async Task Start_records_the_namespace_before_applying_so_a_later_prune_knows_where_it_applied()
     {
