@@ -147,7 +147,7 @@ public sealed class LocalGitHosts : IAsyncDisposable
     {
         var hosts = new LocalGitHosts(ws);
         var remotes = ws.Combine("remotes");
-        var config = string.Concat(new[] { "github.com", "git.vdb.to" }.Select(h =>
+        var config = string.Concat(new[] { "github.com", "git.vdb.to", "gitea.com" }.Select(h =>
             $"[url \"{remotes}/{h}/\"]\n\tinsteadOf = https://{h}/\n\tinsteadOf = git@{h}:\n"));
         ws.WriteFile("gitconfig", config + "[user]\n\tname = Slipway Tests\n\temail = tests@slipway.invalid\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n");
         Environment.SetEnvironmentVariable("GIT_CONFIG_GLOBAL", ws.Combine("gitconfig"));
