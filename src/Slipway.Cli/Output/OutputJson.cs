@@ -51,6 +51,9 @@ internal sealed record VolumeJson(string Name, string DataLivesIn, string Surviv
 internal sealed record PlanJson(int? CurrentRevision, IReadOnlyList<ChangeJson> Changes, IReadOnlyList<FileJson> Files, IReadOnlyList<VolumeJson> Volumes)
 {
     public IReadOnlyList<ImageChangeJson> Images { get; init; } = [];
+
+    /// <summary>plan --fetch: per source repository, the incoming commits and what their files would do (null without --fetch).</summary>
+    public IReadOnlyList<Infrastructure.Operations.IncomingCommits>? Incoming { get; init; }
 }
 
 internal sealed record ImageChangeJson(string StackImage, string? Current, string Next, string Why, bool Dirty);

@@ -66,6 +66,20 @@ internal sealed class ContainerBuilder(Docker docker, Git git)
         stack.ContainerBuildDirectory(container) is not null
         || (repositoryBase.Length > 0 && DefaultBuildDockerfile(DefaultBuildDirectory(container, repositoryBase)) is not null);
 
+    /// <summary>
+    /// The revision (so the immutable tag) the next build of <paramref name="container"/> gets, as <see cref="BuildAsync"/>
+    /// works it out: of its build folder, or of its dev-root repository (laconic-so's default build); a build script's
+    /// tag also carries the state of the stack's repositories. Null when the container cannot be built here.
+    /// </summary>
+    public static async Task<(string Directory, StackRevision Revision)?> NextRevisionAsync(Stack stack, string container, string repositoryBase, StackRevisionResolver resolver, CancellationToken cancellationToken)
+    {
+        if (!CanBuild(stack, container, repositoryBase)) return null;
+        var source = Source(stack, container, repositoryBase);
+        var revision = await resolver.ResolveAsync(stack, cancellationToken, source.Directory);
+        if (source.Kind == BuildKind.Script) revision = await WithRepositoriesAsync(stack, revision, repositoryBase, resolver, cancellationToken);
+        return (source.Directory, revision);
+    }
+
     /// <summary>laconic-so's default build directory of a container without a build folder: <c>&lt;dev root&gt;/&lt;last part of its name&gt;</c>.</summary>
     public static string DefaultBuildDirectory(string container, string repositoryBase) =>
         Path.Combine(repositoryBase, Repository(container).Split('/')[^1]);

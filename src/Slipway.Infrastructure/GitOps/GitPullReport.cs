@@ -37,6 +37,12 @@ internal sealed record GitRepositoryPull(
     }
 }
 
+/// <summary>What <c>plan --fetch</c> found upstream of one repository without moving it.</summary>
+/// <param name="Commits">"abbrev subject", newest first.</param>
+/// <param name="Files">Paths relative to the repository that the incoming commits change.</param>
+/// <param name="Note">Why nothing was fetched (not a repository, no upstream, a failed fetch).</param>
+public sealed record IncomingChanges(string Repository, IReadOnlyList<string> Roles, string? Upstream, IReadOnlyList<string> Commits, IReadOnlyList<string> Files, string? Note);
+
 internal sealed record GitPullReport(IReadOnlyList<GitRepositoryPull> Repositories)
 {
     public bool Changed => Repositories.Any(r => r.Outcome == GitPullOutcome.Updated);

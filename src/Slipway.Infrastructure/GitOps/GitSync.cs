@@ -180,6 +180,58 @@ internal sealed class GitSync(Git git)
 
     private static string Short(string commit) => commit.Length > 12 ? commit[..12] : commit;
 
+    /// <summary>
+    /// <c>plan --fetch</c>: fetches each source's repository (remote-tracking refs only: no branch, work tree or file of
+    /// D moves) and lists the commits the upstream has that HEAD has not, and the files they change. A fetch that fails
+    /// is reported on its repository, not thrown: plan still shows the rest.
+    /// </summary>
+    public async Task<IReadOnlyList<IncomingChanges>> FetchAsync(IReadOnlyList<GitSource> sources, CancellationToken cancellationToken)
+    {
+        var results = new List<IncomingChanges>();
+        var repositories = new List<(string TopLevel, List<string> Roles)>();
+        foreach (var source in sources)
+        {
+            var folder = System.IO.Path.GetFullPath(source.Path);
+            if (!Directory.Exists(folder) || Git.FindWorkTreeMarker(folder) is null)
+            {
+                results.Add(new IncomingChanges(folder, [source.Role], null, [], [], "not in a git work tree: nothing to fetch"));
+                continue;
+            }
+
+            var topLevel = (await GitAsync(folder, ["rev-parse", "--show-toplevel"], "find the repository of " + folder, cancellationToken)).Trim();
+            if (repositories.FirstOrDefault(r => r.TopLevel == topLevel) is { TopLevel: not null } known) known.Roles.Add(source.Role);
+            else repositories.Add((topLevel, [source.Role]));
+        }
+
+        foreach (var (topLevel, roles) in repositories)
+        {
+            var branch = await TryGitAsync(topLevel, ["symbolic-ref", "--quiet", "--short", "HEAD"], cancellationToken);
+            var upstream = branch is null ? null : await TryGitAsync(topLevel, ["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"], cancellationToken);
+            if (upstream is null)
+            {
+                results.Add(new IncomingChanges(topLevel, roles, null, [], [], branch is null ? "detached HEAD: nothing to fetch" : $"branch {branch} has no upstream: nothing to fetch"));
+                continue;
+            }
+
+            try
+            {
+                await GitAsync(topLevel, ["fetch", "--quiet"], $"fetch {upstream}", cancellationToken, FetchTimeout);
+                var commits = (await GitAsync(topLevel, ["log", "--format=%h %s", "HEAD..@{upstream}"], "list incoming commits", cancellationToken))
+                    .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var files = (await GitAsync(topLevel, ["diff", "--name-only", "-z", "HEAD...@{upstream}"], "list incoming changes", cancellationToken))
+                    .Split('\0', StringSplitOptions.RemoveEmptyEntries);
+                results.Add(new IncomingChanges(topLevel, roles, upstream, commits, files, null));
+            }
+            catch (SlipwayException e)
+            {
+                results.Add(new IncomingChanges(topLevel, roles, upstream, [], [], e.Message));
+            }
+        }
+
+        var order = sources.Select(s => s.Role).ToList();
+        return [.. results.OrderBy(r => r.Roles.Min(role => order.IndexOf(role)))];
+    }
+
     private sealed record Plan(string TopLevel, List<string> Roles, string Branch, string Upstream, string Before, string Incoming, bool Pinned = false)
     {
         /// <summary>Where the repository moves: the pinned commit, else the upstream.</summary>

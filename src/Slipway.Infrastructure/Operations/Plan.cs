@@ -23,12 +23,22 @@ public sealed record PlanResult(int? CurrentRevision, IReadOnlyList<PlannedChang
 {
     /// <summary>Images start would rebuild (a changed build folder), which compose's own dry run cannot see.</summary>
     public IReadOnlyList<ImageChange> Images { get; init; } = [];
+
+    /// <summary>plan --fetch: the commits upstream of each source repository and what their files would do; null without --fetch.</summary>
+    public IReadOnlyList<IncomingCommits>? Incoming { get; init; }
 }
+
+/// <summary>A file an incoming commit changes, and what a restart would do with it.</summary>
+public sealed record IncomingFile(string Path, string Effect);
+
+/// <summary>What one source repository's upstream has that HEAD has not (fetched, not pulled).</summary>
+public sealed record IncomingCommits(string Repository, IReadOnlyList<string> Roles, string? Upstream, IReadOnlyList<string> Commits, IReadOnlyList<IncomingFile> Files, string? Note);
 
 /// <summary><c>deployment --dir D plan</c>: what a start would change against the live state, the files changed since the current revision, where volumes live. Writes nothing.</summary>
 public sealed class Plan(SlipwayEnvironment env)
 {
-    public async Task<PlanResult> RunAsync(string directory, CancellationToken cancellationToken)
+    /// <param name="fetch">Also fetch the stack's and the spec's repositories (moving nothing) and list what is incoming.</param>
+    public async Task<PlanResult> RunAsync(string directory, CancellationToken cancellationToken, bool fetch = false)
     {
         var session = env.OpenDeployment(directory);
         var store = new RevisionStore(session.Layout);
@@ -44,7 +54,27 @@ public sealed class Plan(SlipwayEnvironment env)
         }
 
         var images = await ImageChangesAsync(session, current, cancellationToken);
-        return new PlanResult(current?.Number, changes, FileChanges(session, store, current), volumes) { Images = images };
+        var incoming = fetch ? await IncomingAsync(session, cancellationToken) : null;
+        return new PlanResult(current?.Number, changes, FileChanges(session, store, current), volumes) { Images = images, Incoming = incoming };
+    }
+
+    private async Task<IReadOnlyList<IncomingCommits>> IncomingAsync(DeploymentSession session, CancellationToken cancellationToken)
+    {
+        var fetched = await new GitOps.GitSync(env.ToolBox.Git).FetchAsync(GitOps.GitSync.Sources(session), cancellationToken);
+        var stack = Path.GetFullPath(session.Identity.StackSource);
+        var spec = session.Identity.SpecSource is { } source ? Path.GetFullPath(source) : null;
+        return [.. fetched.Select(f => new IncomingCommits(f.Repository, f.Roles, f.Upstream, f.Commits,
+            [.. f.Files.Select(file => new IncomingFile(file, Effect(Path.GetFullPath(Path.Combine(f.Repository, file)), stack, spec)))], f.Note))];
+    }
+
+    /// <summary>What restart does with an incoming file: the spec and the stack's files re-render D; a build folder rebuilds its image.</summary>
+    internal static string Effect(string path, string stack, string? spec)
+    {
+        if (path == spec) return "the spec: restart re-renders D from it";
+        if (!path.StartsWith(stack + "/", StringComparison.Ordinal)) return "not read by this deployment";
+        var inStack = path[(stack.Length + 1)..].Split('/');
+        if (inStack.Length > 2 && inStack[0] == "container-build") return $"build folder {inStack[1]}: restart rebuilds its image";
+        return "a stack file: restart re-renders D from it";
     }
 
     /// <summary>
@@ -62,8 +92,9 @@ public sealed class Plan(SlipwayEnvironment env)
         var changes = new List<ImageChange>();
         foreach (var container in stack.Definition.Containers)
         {
-            if (stack.ContainerBuildDirectory(container) is not { } folder) continue;
-            var revision = await resolver.ResolveAsync(stack, cancellationToken, folder);
+            // A build folder of the stack, or a repository in the dev root (CERC_REPO_BASE_DIR), as the build stage would pick.
+            if (await ContainerBuilder.NextRevisionAsync(stack, container, env.RepositoryBase, resolver, cancellationToken) is not { } build) continue;
+            var revision = build.Revision;
             var next = ContainerBuilder.ImmutableReference(container, revision.Tag);
             var stackImage = ContainerBuilder.LocalTag(container);
             string? running = null;

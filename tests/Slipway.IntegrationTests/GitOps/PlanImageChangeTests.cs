@@ -11,6 +11,48 @@ public sealed class PlanImageChangeTests(DockerFixture fixture)
     private const string Repository = "slipway/plan-image-test";
 
     [Fact]
+    public async Task A_commit_in_a_dev_root_repository_the_image_builds_from_plans_as_a_rebuild()
+    {
+        const string DevImage = "slipway/plan-devroot-test";
+        await using var ws = new Workspace();
+        var previous = Environment.GetEnvironmentVariable("CERC_REPO_BASE_DIR");
+        try
+        {
+            // laconic-so's default build: no container-build folder, a Dockerfile in <dev root>/<image name>.
+            var upstream = await GitTestRepository.CreateAuthorAsync(ws.Path, "devsrc", new Dictionary<string, string>
+            {
+                ["Dockerfile"] = "FROM slipway/hello:local\nLABEL io.slipway.test.version=1\n",
+            });
+            Directory.CreateDirectory(ws.Combine("repos"));
+            var repository = await GitTestRepository.CloneAsync(await upstream.RemoteAsync(), ws.Combine("repos", "plan-devroot-test"));
+            Environment.SetEnvironmentVariable("CERC_REPO_BASE_DIR", ws.Combine("repos"));
+            var author = await GitTestRepository.CreateAuthorAsync(ws.Path, "ops", new Dictionary<string, string>
+            {
+                ["stack/stack.yml"] = $"name: plan-devroot\npods: [app]\ncontainers: [{DevImage}]\n",
+                ["stack/compose/docker-compose-app.yml"] = $"services:\n  app:\n    image: {DevImage}:local\n    entrypoint: [\"/bin/sleep\", \"3600\"]\n",
+                ["spec.yml"] = "stack: ./stack\n",
+            });
+            var d = await ws.CreateAsync(author.Combine("spec.yml"), "d");
+            await d.RunAsync("start");
+            Assert.DoesNotContain("would be rebuilt", (await d.RunAsync("plan")).StandardOutput);
+
+            repository.Write("Dockerfile", "FROM slipway/hello:local\nLABEL io.slipway.test.version=2\n");
+            var commit = await repository.CommitAsync("image v2");
+            var plan = await d.RunAsync("plan");
+
+            Assert.Contains($"image {DevImage}:local: would be rebuilt as {DevImage}:{commit[..12]} (git commit {commit[..12]} of ", plan.StandardOutput);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("CERC_REPO_BASE_DIR", previous);
+            foreach (var tag in (await Docker.OutputAsync("images", DevImage, "--format", "{{.Repository}}:{{.Tag}}")).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                await Docker.RunAsync("rmi", "--force", tag);
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_committed_build_folder_change_plans_as_an_image_rebuild_and_a_dirty_one_warns()
     {
         Assert.Contains("built slipway/hello:local", fixture.HelloBuild.StandardError);

@@ -11,10 +11,11 @@ internal static class PlanCommand
     public static Command Create(CliContext cli)
     {
         var output = SharedOptions.Output();
-        var command = new Command("plan", "Show what start would change against the live state (changes nothing)") { output };
+        var fetch = new Option<bool>("--fetch") { Description = "Also fetch the stack's and the spec's repositories (moving nothing) and show the incoming commits and what they would change" };
+        var command = new Command("plan", "Show what start would change against the live state (changes nothing)") { output, fetch };
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
         {
-            var plan = await new Plan(env).RunAsync(dir, ct);
+            var plan = await new Plan(env).RunAsync(dir, ct, parse.GetValue(fetch));
             var ui = cli.Ui;
             foreach (var image in plan.Images.Where(i => i.Dirty))
             {
@@ -29,6 +30,7 @@ internal static class PlanCommand
                     plan.Volumes.Select(v => new VolumeJson(v.Name, v.Where, v.SurvivesPodRestart, v.SurvivesStop, v.SurvivesDeleteVolumes, v.SurvivesClusterDeletion)).ToList())
                 {
                     Images = plan.Images.Select(i => new ImageChangeJson(i.StackImage, i.Current, i.Next, i.Why, i.Dirty)).ToList(),
+                    Incoming = plan.Incoming,
                 },
                     OutputJson.Default.PlanJson));
                 return ExitCodes.Success;
@@ -51,6 +53,29 @@ internal static class PlanCommand
             {
                 ui.Info($"files changed since revision {current}:");
                 foreach (var file in plan.Files) ui.Detail($"{file.Change} {file.Path}");
+            }
+
+            if (plan.Incoming is { } incoming)
+            {
+                // Fetched, not pulled: this is what the next restart would bring in.
+                foreach (var repository in incoming)
+                {
+                    var what = $"{string.Join("+", repository.Roles)} {repository.Repository}";
+                    if (repository.Note is { } note)
+                    {
+                        ui.Info($"incoming {what}: {note}");
+                    }
+                    else if (repository.Commits.Count == 0)
+                    {
+                        ui.Info($"incoming {what}: none, up to date with {repository.Upstream}");
+                    }
+                    else
+                    {
+                        ui.Info($"incoming {what}: {repository.Commits.Count} commit{(repository.Commits.Count == 1 ? "" : "s")} on {repository.Upstream} (fetched, not pulled; restart pulls them)");
+                        foreach (var commit in repository.Commits) ui.Detail($"commit {commit}");
+                        foreach (var file in repository.Files) ui.Detail($"{file.Path}: {file.Effect}");
+                    }
+                }
             }
 
             if (plan.Volumes.Count > 0)
