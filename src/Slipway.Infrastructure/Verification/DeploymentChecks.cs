@@ -18,12 +18,16 @@ internal static class DeploymentChecks
     {
         var spec = deployment.Spec;
         var literals = spec.Config.ToDictionary(c => c.Key, c => c, StringComparer.Ordinal);
+        var envFiles = EnvFileEntries(deployment);
         var config = deployment.Config.Select(e =>
             {
-                // A value the spec wrote literally is best pointed at in the spec; anything else came from env-files.
+                // Point at the file the operator edits: the spec for a literal value, else the env file that set it
+                // (the last one wins, as in D/config.env); D/config.env itself only when neither says so.
                 var origin = literals.TryGetValue(e.Key, out var literal) && literal.Value == e.Value
                     ? new SourceLocation(deployment.Layout.Spec, literal.Location.Line, literal.Location.Column)
-                    : new SourceLocation(deployment.Layout.ConfigEnv, e.Line, 1);
+                    : envFiles.TryGetValue(e.Key, out var set) && set.Value == e.Value
+                        ? set.Location
+                        : new SourceLocation(deployment.Layout.ConfigEnv, e.Line, 1);
                 return new ConfigEntry(e.Key, e.Value, origin);
             })
             .ToList();
@@ -40,6 +44,50 @@ internal static class DeploymentChecks
             problems.AddRange(RolloutPlan.For([.. files.SelectMany(f => f.Services)], spec.Rollout).Problems);
         }
 
-        return problems;
+        return [.. problems.Select(p => AtTrackedSpec(p, deployment))];
+    }
+
+    /// <summary>
+    /// A finding located in D's copy of the spec, moved to the git-tracked spec (spec-source) when the copy is the same
+    /// text, so the line named is in the file the operator edits ("Do not edit" D).
+    /// </summary>
+    internal static Diagnostic AtTrackedSpec(Diagnostic diagnostic, DeploymentSession deployment)
+    {
+        if (diagnostic.Location is not { } at || at.File != deployment.Layout.Spec || TrackedSpec(deployment) is not { } tracked) return diagnostic;
+        return diagnostic with { Location = at with { File = tracked } };
+    }
+
+    private static string? TrackedSpec(DeploymentSession deployment)
+    {
+        try
+        {
+            return deployment.Identity.SpecSource is { } source && File.Exists(source) && File.Exists(deployment.Layout.Spec)
+                && File.ReadAllBytes(source).AsSpan().SequenceEqual(File.ReadAllBytes(deployment.Layout.Spec)) ? source : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>key → its value and where it is set, over the spec's credentials-files and env-files in order (later wins).</summary>
+    private static Dictionary<string, (string Value, SourceLocation Location)> EnvFileEntries(DeploymentSession deployment)
+    {
+        var entries = new Dictionary<string, (string, SourceLocation)>(StringComparer.Ordinal);
+        foreach (var file in deployment.Spec.CredentialsFiles.Concat(deployment.Spec.EnvFiles))
+        {
+            var path = Path.GetFullPath(Path.Combine(deployment.SpecDirectory, Core.Stacks.StackResolver.ExpandHome(file.Value)));
+            try
+            {
+                if (!File.Exists(path)) continue;
+                foreach (var entry in Core.Config.DotEnv.Parse(File.ReadAllText(path)).Entries) entries[entry.Key] = (entry.Value, new SourceLocation(path, entry.Line, 1));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Unreadable now: the finding points at D/config.env instead.
+            }
+        }
+
+        return entries;
     }
 }

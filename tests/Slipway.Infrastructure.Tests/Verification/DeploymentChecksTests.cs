@@ -69,6 +69,29 @@ public sealed class DeploymentChecksTests : IDisposable
     }
 
     [Fact]
+    public void A_placeholder_is_reported_in_the_env_file_or_the_git_tracked_spec_that_set_it_not_in_D()
+    {
+        const string Spec = "stack: ./stack\nenv-files:\n  - secrets/x.env\nconfig:\n  GREETING: CHANGEME\n";
+        var d = SampleDeployment.Write(_workspace, withOverrides: false);
+        var tracked = _workspace.WriteFile("ops/spec.yml", Spec);
+        var secrets = _workspace.WriteFile("ops/secrets/x.env", "API_KEY=CHANGEME\n");
+        _workspace.WriteFile("deployment/deployment.yml", $"cluster-id: {SampleDeployment.Id}\ndeployment-id: {SampleDeployment.Id}\nstack-source: \"/stacks/shop\"\nspec-source: \"{tracked}\"\n");
+        _workspace.WriteFile("deployment/spec.yml", Spec);
+        _workspace.WriteFile("deployment/config.env", $"# Do not edit\nGREETING=CHANGEME\nDB_PASSWORD={SampleDeployment.Password}\nAPI_KEY=CHANGEME\n");
+        _workspace.WriteFile("deployment/compose/docker-compose-web.yml", "services:\n  web:\n    image: shop/web:local\n");
+
+        var problems = DeploymentChecks.Prepare(DeploymentSession.Open(d)).Select(p => p.ToString()).ToList();
+
+        Assert.Contains($"{tracked}:5:3: error SW005: config 'GREETING' still holds a placeholder (CHANGEME) (replace it with the real value before deploying)", problems);
+        Assert.Contains($"{secrets}:1:1: error SW005: config 'API_KEY' still holds a placeholder (CHANGEME) (replace it with the real value before deploying)", problems);
+        Assert.DoesNotContain(problems, p => p.Contains("config.env", StringComparison.Ordinal));
+
+        // D's copy no longer the same text (an unsynced edit of the tracked spec): the line is D's own.
+        _workspace.WriteFile("ops/spec.yml", "# edited\n" + Spec);
+        Assert.Contains(DeploymentChecks.Prepare(DeploymentSession.Open(d)), p => p.Location?.File == Path.Combine(d, "spec.yml"));
+    }
+
+    [Fact]
     public void A_missing_spec_copy_is_named()
     {
         var d = SampleDeployment.Write(_workspace);

@@ -121,6 +121,22 @@ public sealed class GitOpsRestartTests(ITestOutputHelper output)
 
         author.Write("deployments/hello/spec.yml", HelloCopy.Spec("../../stacks/hello", "greeting from the restart command"));
         var pushed = await author.CommitAndPushAsync("greeting v3");
+
+        // plan --fetch sees the incoming commit and what it changes, and moves nothing.
+        var checkedOut = await checkout.HeadAsync();
+        var plan = await d.RunAsync("plan", "--fetch");
+        Assert.Contains("1 commit on origin/", plan.StandardError);
+        Assert.Contains($"commit {pushed[..7]} greeting v3", plan.StandardError);
+        Assert.Contains("deployments/hello/spec.yml: the spec: restart re-renders D from it", plan.StandardError);
+        using (var planJson = System.Text.Json.JsonDocument.Parse((await d.RunAsync("plan", "--fetch", "--output", "json")).StandardOutput))
+        {
+            var incoming = Assert.Single(planJson.RootElement.GetProperty("incoming").EnumerateArray().ToList());
+            Assert.Equal(["stack", "spec"], incoming.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!));
+            Assert.Single(incoming.GetProperty("commits").EnumerateArray());
+        }
+
+        Assert.Equal(checkedOut, await checkout.HeadAsync());
+        Assert.DoesNotContain("incoming", (await d.RunAsync("plan")).StandardError);
         var restart = await d.RunAsync("restart", "--output", "json");
 
         // The run says what the pull did, which files of D changed, and which services were recreated.
@@ -172,5 +188,35 @@ public sealed class GitOpsRestartTests(ITestOutputHelper output)
         Assert.Equal(specBefore, await File.ReadAllTextAsync(d.File("spec.yml")));
         Assert.Equal(after, await HelloCopy.ContainersAsync(d.DeploymentId));
         Assert.Contains("greeting from the restart command", await Http.GetOkAsync(await d.UrlAsync("web", 80), "/"));
+    }
+
+    /// <summary>D's files (all but .slipway/ and data/) as path → content.</summary>
+    private static SortedDictionary<string, string> FilesOf(string directory) => new(
+        Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(directory, f))
+            .Where(f => !f.StartsWith(".slipway", StringComparison.Ordinal) && !f.StartsWith("data", StringComparison.Ordinal))
+            .ToDictionary(f => f, f => File.ReadAllText(Path.Combine(directory, f))), StringComparer.Ordinal);
+
+    [Fact]
+    public async Task A_pulled_spec_that_prepare_refuses_leaves_every_file_of_D_as_it_was()
+    {
+        await using var ws = new Workspace();
+        var (author, _, d) = await DeployFromGitAsync(ws);
+        var before = FilesOf(d.Directory);
+        var containers = await HelloCopy.ContainersAsync(d.DeploymentId);
+
+        author.Write("deployments/hello/spec.yml", HelloCopy.Spec("../../stacks/hello", "greeting v2", "API_KEY: CHANGEME"));
+        await author.CommitAndPushAsync("a placeholder slipped in");
+        var refused = await d.RunUncheckedAsync("restart");
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("config 'API_KEY' still holds a placeholder (CHANGEME)", refused.StandardError);
+        // Pointed at the git-tracked spec the operator edits, not at D's copy or D/config.env.
+        Assert.Contains(Path.Combine(ws.Combine("ops-checkout"), "deployments", "hello", "spec.yml") + ":", refused.StandardError);
+        Assert.DoesNotContain("config.env:", refused.StandardError);
+        Assert.Contains("the sync was undone: every file of D is as it was before this restart", refused.StandardError);
+        Assert.Equal(before, FilesOf(d.Directory));
+        Assert.Empty(Directory.EnumerateDirectories(d.File(".slipway"), "sync-undo-*"));
+        Assert.Equal(containers, await HelloCopy.ContainersAsync(d.DeploymentId));
     }
 }
