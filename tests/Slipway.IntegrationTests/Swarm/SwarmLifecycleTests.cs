@@ -202,6 +202,16 @@ public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm
         var resume = await RunAsync(d, 0, "resume");
         Assert.Contains("at stage verify", resume.StandardError);
         Assert.Contains("<h1>resumed</h1>", await PageAsync());
+
+        // The other verbs on the stack: ps, port, logs (piped: captured line by line), exec on this node.
+        var ps = await RunAsync(d, 0, "ps");
+        Assert.Matches(@"web\b.*running", ps.StandardOutput);
+        Assert.Matches(@"worker\b.*running", ps.StandardOutput);
+        Assert.Equal($"{SwarmFixture.NodeAddress}:18081", (await RunAsync(d, 0, "port", "web", "80")).StandardOutput.Trim());
+        await RunAsync(d, Cli.ExitCodes.For(Core.Diagnostics.FailureReason.NotFound), "port", "web", "81");
+        Assert.Contains("worker settings v1", (await RunAsync(d, 0, "logs", "-n", "5", "worker")).StandardOutput);
+        await RunAsync(d, 0, "exec", "worker", "test", "-s", "/data/starts.log");
+        await RunAsync(d, 1, "exec", "web", "false"); // busybox false: exec passes the exit code through
         await RunAsync(d, 0, "stop");
     }
 

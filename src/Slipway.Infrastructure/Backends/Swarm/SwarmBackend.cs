@@ -274,14 +274,22 @@ internal sealed class SwarmBackend : IDeploymentBackend
     public async Task<int> LogsAsync(LogsOptions options, CancellationToken cancellationToken)
     {
         var names = options.Services.Count > 0 ? options.Services.Select(s => $"{Stack}_{s}").ToList() : (await ServicesAsync(cancellationToken)).Select(s => s.FullName).ToList();
-        var exit = 0;
-        foreach (var name in names)
+        Task<int> One(string name)
         {
             var args = new List<string> { "service", "logs", "--no-task-ids" };
             if (options.Follow) args.Add("--follow");
             if (options.Tail is { } n) args.AddRange(["--tail", n.ToString(CultureInfo.InvariantCulture)]);
             args.Add(name);
-            var code = await Docker.InheritAsync(args, cancellationToken);
+            // Piped (options.Output set): line by line without terminal codes, as compose's logs.
+            return options.Output is { } output ? Docker.StreamAsync(args, output, options.Error ?? (_ => { }), cancellationToken) : Docker.InheritAsync(args, cancellationToken);
+        }
+
+        // docker service logs takes one service: followed ones run side by side (one after the other would never reach the second).
+        if (options.Follow) return (await Task.WhenAll(names.Select(One))).FirstOrDefault(c => c != 0);
+        var exit = 0;
+        foreach (var name in names)
+        {
+            var code = await One(name);
             if (code != 0) exit = code;
         }
 
