@@ -10,15 +10,19 @@ namespace Slipway.Infrastructure.Backends.Compose;
 /// configuration the apply brings (compose's config hash): compose creates the new containers beside them without
 /// recreating them; they start hidden (on the networks under their own names, not the service's, so no client of the
 /// stack reaches them yet), must pass their healthcheck and then the spec's verify checks (probed on their own
-/// published ports); then they are attached under the service's name, and only then the old ones leave: off the networks first (out of Docker's DNS, so no new
-/// request reaches them), a short drain, a stop with their own grace period, removal. When the new containers fail,
+/// published ports); then they are attached under the service's name, and only then the old ones leave: attached again
+/// under their own names only (out of the service's DNS name, so no new request reaches them, at the same address, so
+/// requests on their way still do), a short drain, a stop with their own grace period, removal. When the new containers fail,
 /// they are removed and the old ones keep serving untouched. The apply's plain <c>compose up</c> after this finds the
 /// service at its configuration and leaves it alone.
 /// </summary>
 internal sealed class StartFirstRollout(DockerCompose compose, TimeProvider clock)
 {
-    /// <summary>How long an old container stays running after it left the networks, for requests already on their way.</summary>
-    public static readonly TimeSpan Drain = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long an old container keeps serving after it left the service's name, for requests already on their way: past
+    /// the 1 s TCP retransmission of a connection attempt sent while it was being attached again.
+    /// </summary>
+    public static readonly TimeSpan Drain = TimeSpan.FromSeconds(1.5);
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
 
@@ -106,11 +110,19 @@ internal sealed class StartFirstRollout(DockerCompose compose, TimeProvider cloc
 
         progress($"start-first {service}: new container(s) ready; serving them and taking the old one(s) out");
         foreach (var candidate in fresh) await ReconnectAsync(candidate, networks[candidate.Id], hidden: false, cancellationToken);
+        // The old ones leave the service's name but stay reachable: attached again hidden (own name only). Detached
+        // outright, a client that had just resolved an old address would send into the void and hang (seen under load:
+        // one request of ~100 timed out). The engine hands the freed address straight back (lowest free; the MAC follows
+        // the address), so requests already on their way are answered during the drain.
         foreach (var container in old)
         {
-            foreach (var (network, _) in await NetworksAsync(container.Id, cancellationToken))
+            var before = await NetworksAsync(container.Id, cancellationToken);
+            var addresses = await AddressesAsync(container.Id, cancellationToken);
+            await ReconnectAsync(container, before, hidden: true, cancellationToken);
+            var after = await AddressesAsync(container.Id, cancellationToken);
+            foreach (var (network, address) in addresses.Where(a => after.GetValueOrDefault(a.Key) != a.Value))
             {
-                await Docker.RunAsync(["network", "disconnect", network, container.Id], cancellationToken, TimeSpan.FromSeconds(30));
+                progress($"start-first {service}: {container.Name} came back on {network} as {after.GetValueOrDefault(network) ?? "nothing"}, not {address}: requests already sent to {address} may fail");
             }
         }
 
@@ -130,6 +142,16 @@ internal sealed class StartFirstRollout(DockerCompose compose, TimeProvider cloc
         return json.RootElement.EnumerateObject().Select(n => (n.Name, (IReadOnlyList<string>)(n.Value.TryGetProperty("Aliases", out var aliases)
                 && aliases.ValueKind == System.Text.Json.JsonValueKind.Array ? aliases.EnumerateArray().Select(a => a.GetString() ?? "").Where(a => a.Length > 0).ToList() : [])))
             .ToList();
+    }
+
+    /// <summary>network → the container's IPv4 address there.</summary>
+    private async Task<Dictionary<string, string>> AddressesAsync(string id, CancellationToken cancellationToken)
+    {
+        var result = await Docker.InspectAsync("{{json .NetworkSettings.Networks}}", id, cancellationToken);
+        if (!result.Succeeded) throw Docker.Failure("docker inspect", result, FailureReason.DeploymentFailed);
+        using var json = System.Text.Json.JsonDocument.Parse(result.StandardOutput);
+        return json.RootElement.EnumerateObject().ToDictionary(n => n.Name,
+            n => n.Value.TryGetProperty("IPAddress", out var ip) ? ip.GetString() ?? "" : "", StringComparer.Ordinal);
     }
 
     /// <summary>Attaches the container to its networks again: hidden, under its own name only; else with every alias compose gave it.</summary>
