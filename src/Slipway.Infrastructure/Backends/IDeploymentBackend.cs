@@ -57,6 +57,9 @@ public interface IDeploymentBackend
     /// </summary>
     bool PullsWithDockerLogin => false;
 
+    /// <summary>A shorter health poll than the host's when this backend's poll is cheap (null: the host's).</summary>
+    TimeSpan? HealthPollInterval => null;
+
     /// <summary>Runs one of the stack's jobs to completion; returns its exit code.</summary>
     Task<int> RunJobAsync(string job, CancellationToken cancellationToken);
 }

@@ -42,7 +42,9 @@ public static class HealthWait
             }
 
             progress(states.Count == 0 ? "waiting for containers" : $"waiting for {string.Join(", ", pending)}");
-            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(500), clock, cancellationToken);
+            var wait = interval ?? TimeSpan.FromMilliseconds(500);
+            if (backend.HealthPollInterval is { } own && own < wait) wait = own;
+            await Task.Delay(wait, clock, cancellationToken);
         }
     }
 

@@ -215,6 +215,23 @@ public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm
         await RunAsync(d, 0, "stop");
     }
 
+    [Fact]
+    public async Task A_swarm_start_on_an_engine_that_is_not_a_swarm_manager_says_so_and_how_to_fix_it()
+    {
+        await using var ws = new Workspace();
+        var stack = ws.Combine("stack");
+        CopyDirectory(StackSource, stack);
+        var spec = await ws.InitAsync(stack, "spec.yml", "--deploy-to", "swarm");
+        var d = await ws.CreateAsync(spec, "d");
+
+        // The shared engine, never in swarm mode.
+        var result = await d.RunUncheckedAsync("start");
+
+        Assert.Equal(Cli.ExitCodes.For(Core.Diagnostics.FailureReason.PrerequisiteMissing), result.ExitCode);
+        Assert.Contains("the Docker Engine is not a swarm manager", result.StandardError);
+        Assert.Contains("docker swarm init", result.StandardError);
+    }
+
     private static string LogOf(CliResult result)
     {
         var log = Regex.Match(result.StandardError, @"(?m)(?:^log: |; log )(\S+)").Groups[1].Value.Trim();

@@ -41,6 +41,9 @@ internal sealed class SwarmBackend : IDeploymentBackend
     /// <summary>Pulls (compose) and --with-registry-auth (swarm) use the docker CLI's login.</summary>
     public bool PullsWithDockerLogin => true;
 
+    /// <summary>A poll is three quick calls to the manager: every 250 ms, convergence is seen about as soon as a raw wait sees it.</summary>
+    public TimeSpan? HealthPollInterval => TimeSpan.FromMilliseconds(250);
+
     public IReadOnlyList<string> PinKeys(string stackImage) => [stackImage];
 
     public async Task ApplyAsync(ApplyOptions options, CancellationToken cancellationToken)
@@ -50,9 +53,18 @@ internal sealed class SwarmBackend : IDeploymentBackend
             throw new SlipwayException(FailureReason.NotFound, $"{StackFile} is missing", "run 'deploy create --update' to render the stack file");
         }
 
-        await RequireSwarmAsync(cancellationToken);
-        await CreateConfigsAsync(cancellationToken);
-        await CreateSecretsAsync(cancellationToken);
+        try
+        {
+            await CreateConfigsAsync(cancellationToken);
+            await CreateSecretsAsync(cancellationToken);
+        }
+        catch (SlipwayException)
+        {
+            // Asked only when something failed (one call less on every apply): not a manager says why, plainly.
+            await RequireSwarmAsync(cancellationToken);
+            throw;
+        }
+
         var args = new List<string> { "stack", "deploy", "--with-registry-auth", "--prune", "--resolve-image", "never", "--compose-file", StackFile };
         if (Compose.ComposePins.Override(_session, options.ImagePins) is { } pins)
         {
@@ -62,15 +74,20 @@ internal sealed class SwarmBackend : IDeploymentBackend
 
         args.Add(Stack);
         var result = await Docker.RunAsync(args, cancellationToken, TimeSpan.FromMinutes(5), options.Progress);
-        if (!result.Succeeded) throw Docker.Failure("docker stack deploy", result, FailureReason.DeploymentFailed);
+        if (!result.Succeeded)
+        {
+            await RequireSwarmAsync(cancellationToken);
+            throw Docker.Failure("docker stack deploy", result, FailureReason.DeploymentFailed);
+        }
     }
 
     /// <summary>Each config object the stack file names, created from its file in D unless it exists (same name: same content).</summary>
     private async Task CreateConfigsAsync(CancellationToken cancellationToken)
     {
-        var text = await File.ReadAllTextAsync(StackFile, cancellationToken);
+        var names = SwarmStackRenderer.ConfigNames(await File.ReadAllTextAsync(StackFile, cancellationToken));
+        if (names.Count == 0) return;
         var existing = (await ListAsync("config", cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        foreach (var name in SwarmStackRenderer.ConfigNames(text).Where(n => !existing.Contains(n)))
+        foreach (var name in names.Where(n => !existing.Contains(n)))
         {
             var file = ConfigFileOf(name) ?? throw new SlipwayException(FailureReason.NotFound,
                 $"{StackFile} names config {name}, but no file in {_session.Layout.Directory} has that content", "run 'deploy create --update' to render the stack file again");
