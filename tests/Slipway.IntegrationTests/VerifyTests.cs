@@ -83,7 +83,8 @@ public sealed class VerifyTests(DockerFixture fixture, ITestOutputHelper output)
 
         // Docker's port proxy accepts on 81 and hangs up (or the engine refuses): either way the port is closed.
         Assert.False(results[3].Passed, summary);
-        Assert.Matches(@"^(connection accepted, then (closed at once|reset).*|connection refused); gave up after 3s$", results[3].Detail);
+        // On a loaded machine the proxy's hang-up can come late; the container's own refusal is then the answer.
+        Assert.Matches(@"^(connection accepted, then (closed at once|reset).*|connection refused|connection accepted at the published port, but nothing listens on port 81 in the container \([0-9.]+:81 refused it\)); gave up after 3s$", results[3].Detail);
         Assert.InRange(results[3].Elapsed, TimeSpan.FromSeconds(2.4), TimeSpan.FromSeconds(4));
 
         Assert.False(results[4].Passed, summary);

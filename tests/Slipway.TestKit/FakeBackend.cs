@@ -9,7 +9,7 @@ namespace Slipway.TestKit;
 /// <see cref="States"/>), and ports from per-port scripts. <see cref="For"/> binds it to the session a run opened, whose
 /// compose files give <see cref="ServiceImages"/>.
 /// </summary>
-public sealed class FakeBackend : IDeploymentBackend
+public sealed class FakeBackend : IDeploymentBackend, IContainerAddresses
 {
     private readonly Lock _gate = new();
     private IReadOnlyList<ServiceState>? _last;
@@ -57,6 +57,12 @@ public sealed class FakeBackend : IDeploymentBackend
         _session = session;
         return this;
     }
+
+    /// <summary>The containers' own addresses per service (<see cref="IContainerAddresses"/>); none unless set.</summary>
+    public Dictionary<string, IReadOnlyList<string>> ContainerAddresses { get; } = new(StringComparer.Ordinal);
+
+    public Task<IReadOnlyList<string>> ContainerAddressesAsync(string service, CancellationToken cancellationToken) =>
+        Task.FromResult(ContainerAddresses.GetValueOrDefault(service) ?? []);
 
     public FakeBackend Publish(string service, int port, params Func<string>[] answers)
     {

@@ -88,7 +88,7 @@ public sealed class NetworkProbe : IProbe, IDisposable
         }
         catch (SocketException e)
         {
-            return ProbeOutcome.Failed(Describe(e.SocketErrorCode));
+            return ProbeOutcome.Failed(Describe(e.SocketErrorCode)) with { Refused = e.SocketErrorCode == SocketError.ConnectionRefused };
         }
     }
 

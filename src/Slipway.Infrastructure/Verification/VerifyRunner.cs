@@ -29,12 +29,14 @@ internal sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = nu
         TimeSpan? budget = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        return RunAsync(checks, (check, ct) => ResolveAsync(check, backend, ct), progress, cancellationToken, budget);
+        return RunAsync(checks, (check, ct) => ResolveAsync(check, backend, ct), progress, cancellationToken, budget,
+            backend is IContainerAddresses containers ? (check, timeout, ct) => InContainerAsync(check, backend, containers, timeout, ct) : null);
     }
 
     /// <summary>The same checks against the addresses <paramref name="address"/> gives for each (HOST:PORT).</summary>
+    /// <param name="confirmTcp">For a TCP check the published address accepted: a refusal from the container itself, or null.</param>
     public async Task<VerifyReport> RunAsync(IReadOnlyList<VerifyCheck> checks, Func<VerifyCheck, CancellationToken, Task<string>> address, Action<string>? progress,
-        CancellationToken cancellationToken, TimeSpan? budget = null)
+        CancellationToken cancellationToken, TimeSpan? budget = null, Func<VerifyCheck, TimeSpan, CancellationToken, Task<ProbeOutcome?>>? confirmTcp = null)
     {
         ArgumentNullException.ThrowIfNull(checks);
         ArgumentNullException.ThrowIfNull(address);
@@ -49,12 +51,12 @@ internal sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = nu
         }
 
         var limit = budget is { } b && b < TimeSpan.Zero ? TimeSpan.Zero : budget;
-        var results = await Task.WhenAll(checks.Select(c => RunCheckAsync(c, limit is { } l && l < c.Timeout ? l : c.Timeout, address, Report, cancellationToken)));
+        var results = await Task.WhenAll(checks.Select(c => RunCheckAsync(c, limit is { } l && l < c.Timeout ? l : c.Timeout, address, confirmTcp, Report, cancellationToken)));
         return new VerifyReport(results);
     }
 
-    private async Task<CheckResult> RunCheckAsync(VerifyCheck check, TimeSpan timeout, Func<VerifyCheck, CancellationToken, Task<string>> resolve, Action<string> progress,
-        CancellationToken cancellationToken)
+    private async Task<CheckResult> RunCheckAsync(VerifyCheck check, TimeSpan timeout, Func<VerifyCheck, CancellationToken, Task<string>> resolve,
+        Func<VerifyCheck, TimeSpan, CancellationToken, Task<ProbeOutcome?>>? confirmTcp, Action<string> progress, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         TimeSpan Elapsed() => _time.GetElapsedTime(started);
@@ -86,6 +88,7 @@ internal sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = nu
                 {
                     target = $"TCP {address}";
                     outcome = await probe.TcpConnectAsync(host, port, attemptTimeout, cancellationToken);
+                    if (outcome.Succeeded && confirmTcp is not null && await confirmTcp(check, attemptTimeout, cancellationToken) is { } refused) outcome = refused;
                 }
 
                 detail = Redact(outcome.Detail);
@@ -121,8 +124,32 @@ internal sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = nu
         }
     }
 
+    /// <summary>
+    /// The published port accepted; the container's own answer on its port decides: a refusal there means nothing listens
+    /// (the proxy would hang up later), anything else (no route from here, a timeout) leaves the published answer standing.
+    /// </summary>
+    private async Task<ProbeOutcome?> InContainerAsync(VerifyCheck check, IDeploymentBackend backend, IContainerAddresses containers, TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        var port = await ContainerPortAsync(check, backend, cancellationToken);
+        foreach (var address in await containers.ContainerAddressesAsync(check.Service, cancellationToken))
+        {
+            var direct = await probe.TcpConnectAsync(address, port, timeout, cancellationToken);
+            if (direct.Refused)
+            {
+                return ProbeOutcome.Failed($"connection accepted at the published port, but nothing listens on port {port} in the container ({address}:{port} refused it)");
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The service's published address for the check's port; a check without a port takes the one port the service publishes.</summary>
-    private static async Task<string> ResolveAsync(VerifyCheck check, IDeploymentBackend backend, CancellationToken cancellationToken)
+    private static async Task<string> ResolveAsync(VerifyCheck check, IDeploymentBackend backend, CancellationToken cancellationToken) =>
+        await backend.PortAsync(check.Service, (await ContainerPortAsync(check, backend, cancellationToken)).ToString(CultureInfo.InvariantCulture), cancellationToken);
+
+    /// <summary>The container port a check probes: its own, or the one TCP port the service publishes.</summary>
+    private static async Task<int> ContainerPortAsync(VerifyCheck check, IDeploymentBackend backend, CancellationToken cancellationToken)
     {
         var port = check.Port;
         if (port is null)
@@ -145,7 +172,7 @@ internal sealed class VerifyRunner(IProbe probe, TimeProvider? timeProvider = nu
             port = published[0];
         }
 
-        return await backend.PortAsync(check.Service, port.Value.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        return port.Value;
     }
 
     /// <summary>Splits <c>HOST:PORT</c> (also <c>[::]:PORT</c>); a wildcard host means this machine, so 127.0.0.1.</summary>

@@ -196,6 +196,6 @@ public sealed class NetworkProbeTests : IAsyncDisposable
         var port = Port;
         _listener.Stop();
 
-        Assert.Equal(ProbeOutcome.Failed("connection refused"), await _probe.TcpConnectAsync("127.0.0.1", port, Timeout, CancellationToken.None));
+        Assert.Equal(ProbeOutcome.Failed("connection refused") with { Refused = true }, await _probe.TcpConnectAsync("127.0.0.1", port, Timeout, CancellationToken.None));
     }
 }

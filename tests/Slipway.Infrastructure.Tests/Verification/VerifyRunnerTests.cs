@@ -222,6 +222,40 @@ public sealed class VerifyRunnerTests
         Assert.Contains("not HOST:PORT", result.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_tcp_check_the_port_proxy_accepts_fails_when_the_container_itself_refuses_the_port()
+    {
+        _backend.Publish("web", 81, () => "127.0.0.1:40081");
+        _backend.ContainerAddresses["web"] = ["172.18.0.5"];
+        // The proxy accepts and has not hung up yet (a loaded machine); the container refuses at once.
+        _probe.Tcp.Enqueue(ProbeOutcome.Ok("accepted a connection"));
+        _probe.Tcp.Enqueue(ProbeOutcome.Failed("connection refused") with { Refused = true });
+
+        var report = await RunAsync(VerifyCheck.Tcp("web", 81, timeout: TimeSpan.FromMilliseconds(100)));
+
+        var result = Assert.Single(report.Failures);
+        Assert.StartsWith("tcp 127.0.0.1:40081", _probe.Calls[0], StringComparison.Ordinal);
+        Assert.Equal("tcp 172.18.0.5:81", _probe.Calls[1]);
+        Assert.Contains("nothing listens on port 81 in the container (172.18.0.5:81 refused it)", _progress.Single(p => p.Contains("in the container", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.False(result.Passed);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_tcp_check_passes_when_the_container_accepts_or_cannot_be_reached_from_here(bool reachable)
+    {
+        _backend.Publish("db", 5432, () => "127.0.0.1:45432");
+        _backend.ContainerAddresses["db"] = ["10.0.0.9"];
+        _probe.Tcp.Enqueue(ProbeOutcome.Ok("accepted a connection"));
+        _probe.Tcp.Enqueue(reachable ? ProbeOutcome.Ok("accepted a connection") : ProbeOutcome.Failed("host unreachable"));
+
+        var report = await RunAsync(VerifyCheck.Tcp("db", 5432));
+
+        Assert.True(report.Passed, report.Summary());
+        Assert.Equal(["tcp 127.0.0.1:45432", "tcp 10.0.0.9:5432"], _probe.Calls);
+    }
+
     private sealed class ScriptedProbe : IProbe
     {
         private readonly Lock _gate = new();

@@ -12,7 +12,7 @@ namespace Slipway.Infrastructure.Backends.Compose;
 /// Runs a deployment with Docker Compose v2. The project name is the deployment-id (never a folder name, so a
 /// rename cannot orphan volumes; a directory taken over from laconic-so keeps its cluster-id name); files are D's pod files plus D/overrides/; config.env feeds interpolation.
 /// </summary>
-internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend
+internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend, IContainerAddresses
 {
     private readonly DeploymentSession _session;
 
@@ -144,6 +144,18 @@ internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend
 
     /// <summary>Compose has no rollout beyond its containers: <c>up</c> returns once they are created and started.</summary>
     public async Task<HealthSnapshot> HealthAsync(CancellationToken cancellationToken) => HealthSnapshot.Of(await StatusAsync(cancellationToken));
+
+    public async Task<IReadOnlyList<string>> ContainerAddressesAsync(string service, CancellationToken cancellationToken)
+    {
+        var addresses = new List<string>();
+        foreach (var container in (await StatusAsync(cancellationToken)).Where(s => s.Service == service && s.State == "running" && s.Id.Length > 0))
+        {
+            var inspect = await Compose.Docker.InspectAsync("{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", container.Id, cancellationToken);
+            if (inspect.Succeeded) addresses.AddRange(inspect.StandardOutput.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        return addresses;
+    }
 
     public Task<string> DiagnoseAsync(int tailLines, CancellationToken cancellationToken) =>
         new ComposeDiagnosis(Compose.Docker, ProjectName).DescribeAsync(() => StatusAsync(cancellationToken), tailLines, cancellationToken);
