@@ -52,7 +52,7 @@ public sealed class FleetOrchestrator : IAsyncDisposable
     {
         var path = _env.Resolve(file);
         if (!File.Exists(path)) throw new SlipwayException(FailureReason.NotFound, $"no fleet inventory at {path}", "give one with --inventory FILE (default fleet.yml)");
-        var inventory = InventoryParser.ParseOrThrow(File.ReadAllText(path), path, out var warnings);
+        var inventory = InventoryParser.ParseOrThrow(Files.InputFile.ReadText(path), path, out var warnings);
         foreach (var warning in warnings) _env.Reporter.Warn(warning.ToString());
         return inventory;
     }

@@ -2,6 +2,7 @@ using Slipway.Core.Compose;
 using Slipway.Core.Config;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Fleet;
 using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.TestKit;
@@ -10,7 +11,7 @@ namespace Slipway.Core.Tests.Parsing;
 
 /// <summary>
 /// Every file in Fixtures/ParseErrors is parsed by the parser its name says (*.spec.yml, *.stack.yml, *.compose.yml,
-/// *.deployment.yml, *.env);
+/// *.deployment.yml, *.env, *.fleet.yml);
 /// the messages, all at once with file:line:column, must match Golden/ParseErrors/&lt;name&gt;.txt. A new case needs no code.
 /// </summary>
 public sealed class ParseErrorGoldenTests
@@ -84,6 +85,10 @@ public sealed class ParseErrorGoldenTests
         {
             // Read as bytes: the corpus holds invalid UTF-8 that text would have replaced already.
             DotEnvFile.Read(File.ReadAllBytes(TestFiles.Fixture("ParseErrors", name)), name, diagnostics);
+        }
+        else if (name.EndsWith(".fleet.yml", StringComparison.Ordinal))
+        {
+            InventoryParser.Parse(text, name, diagnostics);
         }
         else if (name.EndsWith(".stack.yml", StringComparison.Ordinal))
         {
