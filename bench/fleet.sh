@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fleet benchmark (figures, not a test): `slipway fleet deploy` over 3 real hosts (network namespaces with their own sshd
 # and dockerd, tests/Slipway.IntegrationTests/Fleet/fleet-hosts.sh) against the sum of the per-host `restart` runs it
-# drives, run by hand over ssh in the same session; and `--parallel 3` against host by host.
+# drives (the same `restart --source-commit C`), run by hand over ssh in the same session; and `--parallel 3` against
+# host by host. The load average is printed at the start and the end: the machine is shared.
 #
 #   bench/fleet.sh [ROUNDS]        (default 3 rounds; each round commits a new greeting three times)
 #
@@ -71,16 +72,17 @@ git add -A; git commit -qm v0; git push -q -u origin main 2>/dev/null
 for i in 1 2 3; do ssh -F "$R/ssh_config" "host$i" "mkdir -p $R/host/deployments && git clone -q $R/ops.git $R/host/ops"; done
 $cli fleet deploy --yes --parallel 3 >/dev/null 2>&1 || fail "first fleet deploy"
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 now() { date +%s.%N; }
 commit() { spec "$1"; git commit -qam "$1"; git push -q 2>/dev/null; }
 seq_t=() par_t=() sum_t=()
 for r in $(seq 1 "$rounds"); do
   commit "seq-$r"; t0=$(now); $cli fleet deploy --yes >/dev/null 2>&1 || fail "fleet deploy (round $r)"; seq_t+=("$(echo "$(now) - $t0" | bc)")
   commit "par-$r"; t0=$(now); $cli fleet deploy --yes --parallel 3 >/dev/null 2>&1 || fail "fleet deploy --parallel 3 (round $r)"; par_t+=("$(echo "$(now) - $t0" | bc)")
-  commit "raw-$r"; total=0
+  commit "raw-$r"; total=0; c=$(git rev-parse HEAD)
   for i in 1 2 3; do
     t0=$(now)
-    ssh -F "$R/ssh_config" "host$i" "$R/bin/slipway deployment --dir $R/host/deployments/web restart" >/dev/null 2>&1 || fail "restart on host$i (round $r)"
+    ssh -F "$R/ssh_config" "host$i" "$R/bin/slipway deployment --dir $R/host/deployments/web restart --source-commit $c" >/dev/null 2>&1 || fail "restart on host$i (round $r)"
     total=$(echo "$total + $(now) - $t0" | bc)
   done
   sum_t+=("$total")
@@ -88,7 +90,7 @@ done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 ms=$(median "${seq_t[@]}"); mp=$(median "${par_t[@]}"); mr=$(median "${sum_t[@]}")
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $rounds rounds; cli: $cli"
+echo "machine: $(nproc) cores, load average $load0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; $rounds rounds; cli: $cli"
 printf '%-58s %8s s\n' "fleet deploy, 3 hosts, host by host (median)" "$ms"
 printf '%-58s %8s s\n' "sum of the 3 per-host restarts over ssh (median)" "$mr"
 printf '%-58s %8s s\n' "fleet deploy --parallel 3 (median)" "$mp"

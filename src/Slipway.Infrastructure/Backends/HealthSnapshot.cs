@@ -8,4 +8,7 @@ namespace Slipway.Infrastructure.Backends;
 public sealed record HealthSnapshot(IReadOnlyList<ServiceState> Services, IReadOnlyList<string> PendingRollouts, IReadOnlyList<string> FailedRollouts)
 {
     public static HealthSnapshot Of(IReadOnlyList<ServiceState> services) => new(services, [], []);
+
+    /// <summary>What a healthy result should still say (swarm: a node that went down during the rollout).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }

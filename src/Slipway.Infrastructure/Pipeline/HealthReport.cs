@@ -7,4 +7,7 @@ public sealed record HealthReport(bool Healthy, IReadOnlyList<string> Lines, boo
 {
     /// <summary>Every container or pod of the last poll (not only the asked services).</summary>
     public IReadOnlyList<ServiceState> Services { get; init; } = [];
+
+    /// <summary>The backend's notes on a healthy result (see <see cref="HealthSnapshot.Notes"/>).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }

@@ -30,7 +30,7 @@ public static class HealthWait
             var waiting = states.Where(s => s.Condition != ServiceCondition.Ready).ToList();
             if (states.Count > 0 && waiting.Count == 0 && snapshot.PendingRollouts.Count == 0)
             {
-                return new HealthReport(true, lines) { Services = snapshot.Services };
+                return new HealthReport(true, lines) { Services = snapshot.Services, Notes = snapshot.Notes };
             }
 
             var pending = waiting.Select(s => $"{s.Service} ({s.Health ?? s.State})").Distinct().Concat(snapshot.PendingRollouts).ToList();

@@ -4,6 +4,7 @@
 #   fleet-hosts.sh up ROOT N      build N hosts under ROOT (a fresh, empty folder named swfl-XXXX)
 #   fleet-hosts.sh down ROOT      stop everything `up` started (by PID) and remove its namespaces
 #   fleet-hosts.sh stop-ssh ROOT I / start-ssh ROOT I   make host I unreachable / reachable again
+#   fleet-hosts.sh stop-docker ROOT I   stop host I's dockerd (a node that goes down; `down` still cleans up)
 #
 # Each host i is:
 #   - a network namespace swfl<tok>h<i> with a veth to a bridge br0 that lives in its own namespace
@@ -183,5 +184,6 @@ case "$cmd" in
   down) down ;;
   stop-ssh) stop_pidfiles "$root/hosts/h${3:?I}/sshd.pid" ;;
   start-ssh) start_sshd "${3:?I}" ;;
+  stop-docker) stop_pidfiles "$root/hosts/h${3:?I}/dockerd.pid" ;;
   *) die "unknown command $cmd" ;;
 esac

@@ -248,7 +248,46 @@ internal sealed class SwarmBackend : IDeploymentBackend
         if (services.Count == 0) return HealthSnapshot.Of([]);
         var ps = await Docker.RunAsync(["service", "ps", "--no-trunc", "--format", "{{json .}}", .. services.Select(s => s.FullName)], cancellationToken, TimeSpan.FromSeconds(30));
         if (!ps.Succeeded) throw Docker.Failure("docker service ps", ps, FailureReason.DeploymentFailed);
-        return SwarmTasks.Snapshot(Stack, services, ps.StandardOutput);
+        var snapshot = SwarmTasks.Snapshot(Stack, services, ps.StandardOutput);
+        if (snapshot.PendingRollouts.Count == 0)
+        {
+            // Converged; a node seen down while it was not is still worth saying: its tasks now run elsewhere.
+            lock (_downNodes)
+            {
+                return _downNodes.Count == 0 ? snapshot : snapshot with
+                {
+                    Notes = [$"node {string.Join(", ", _downNodes.Order(StringComparer.Ordinal))} went down during the rollout: swarm runs its tasks on the other nodes now"],
+                };
+            }
+        }
+
+        // Not converged: on a multi-node swarm a node may have gone down under a task (its last known state is all the
+        // manager has). Asked only then, so a converged stack costs no extra call.
+        var down = await TasksOnDownNodesAsync(cancellationToken);
+        return down.Count == 0 ? snapshot : SwarmTasks.Snapshot(Stack, services, ps.StandardOutput, down);
+    }
+
+    /// <summary>Nodes seen down by this backend's health polls (one run).</summary>
+    private readonly HashSet<string> _downNodes = new(StringComparer.Ordinal);
+
+    /// <summary>Task ID → its node (ID and hostname) for every task on a node the manager sees as down.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> TasksOnDownNodesAsync(CancellationToken cancellationToken)
+    {
+        var nodes = await Docker.RunAsync(["node", "ls", "--format", "{{.ID}} {{.Status}} {{.Hostname}}"], cancellationToken, TimeSpan.FromSeconds(30));
+        if (!nodes.Succeeded) return new Dictionary<string, string>();
+        var down = nodes.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split(' ', 3)).Where(f => f.Length >= 2 && f[1] is "Down" or "Disconnected" or "Unknown")
+            .ToDictionary(f => f[0], f => $"{f[0][..Math.Min(12, f[0].Length)]}{(f.Length > 2 ? " (" + f[2] + ")" : "")}", StringComparer.Ordinal);
+        lock (_downNodes) _downNodes.UnionWith(down.Values);
+        var tasks = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (id, node) in down)
+        {
+            var ps = await Docker.RunAsync(["node", "ps", "--no-trunc", "--format", "{{.ID}}", id], cancellationToken, TimeSpan.FromSeconds(30));
+            if (!ps.Succeeded) continue;
+            foreach (var task in ps.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) tasks[task] = node;
+        }
+
+        return tasks;
     }
 
     private async Task<IReadOnlyList<SwarmService>> ServicesAsync(CancellationToken cancellationToken)
@@ -395,9 +434,11 @@ internal static class SwarmTasks
     /// <summary>
     /// The newest task of each slot is the service's state there: running is ready, rejected or failed is failed (with
     /// its error), anything else is on its way. A service converges when as many slots run as it has replicas, and no
-    /// update is still going on; a paused update (failure_action: pause) failed.
+    /// update is still going on; a paused update (failure_action: pause) failed. A task on a node that is down
+    /// (<paramref name="onDownNodes"/>: task ID → node) is neither ready nor failed: the manager only knows its last state,
+    /// and an update waiting for it waits until swarm reschedules or the node returns; the pending line names the node.
     /// </summary>
-    public static HealthSnapshot Snapshot(string stack, IReadOnlyList<SwarmService> services, string psLines)
+    public static HealthSnapshot Snapshot(string stack, IReadOnlyList<SwarmService> services, string psLines, IReadOnlyDictionary<string, string>? onDownNodes = null)
     {
         var states = new List<ServiceState>();
         var newest = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -412,6 +453,7 @@ internal static class SwarmTasks
 
         var pending = new List<string>();
         var failed = new List<string>();
+        var nodeDown = new List<string>();
         foreach (var service in services)
         {
             var tasks = newest.Where(t => t.Key.StartsWith(service.FullName + ".", StringComparison.Ordinal)).OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
@@ -422,12 +464,22 @@ internal static class SwarmTasks
                 var desired = Text(task, "DesiredState");
                 var word = current.Split(' ', 2)[0].ToLowerInvariant();
                 var error = Text(task, "Error");
-                var condition = word == "running" && desired == "Running" ? ServiceCondition.Ready
+                var id = Text(task, "ID");
+                string? downNode = null;
+                var lost = desired == "Running" && onDownNodes is not null && onDownNodes.TryGetValue(id, out downNode);
+                var condition = lost ? ServiceCondition.Starting
+                    : word == "running" && desired == "Running" ? ServiceCondition.Ready
                     : word is "rejected" or "failed" ? ServiceCondition.Failed
                     : ServiceCondition.Starting;
                 if (condition == ServiceCondition.Ready) running++;
                 if (desired == "Shutdown" && condition != ServiceCondition.Failed) continue; // an old task on its way out
-                var id = Text(task, "ID");
+                if (lost)
+                {
+                    word = "node-down";
+                    error = $"node {downNode} is down; last known state: {current}";
+                    nodeDown.Add($"{service.Name}: task {name} is on node {downNode}, which is down");
+                }
+
                 states.Add(new ServiceState(service.Name, name, id[..Math.Min(12, id.Length)], word, error.Length == 0 ? null : error, service.Ports) { Condition = condition });
                 if (condition == ServiceCondition.Failed) failed.Add($"{service.Name}: task {name} {word}: {(error.Length == 0 ? current : error)}");
             }
@@ -436,6 +488,8 @@ internal static class SwarmTasks
             else if (service.UpdateState is "updating" or "rollback_started") pending.Add($"{service.Name} (updating)");
             else if (running < service.Replicas) pending.Add($"{service.Name} ({running.ToString(CultureInfo.InvariantCulture)}/{service.Replicas.ToString(CultureInfo.InvariantCulture)} running)");
         }
+
+        pending.AddRange(nodeDown);
 
         return new HealthSnapshot(states.OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).ToList(), pending, failed.Distinct().ToList());
     }

@@ -30,6 +30,8 @@ internal sealed class VerifyStage(DeploymentVerifier verifier, bool rollingBack 
         if (!checks.Passed) throw checks.Failure("verify checks failed");
 
         if (!rollingBack) await SpecHookRunner.RunAsync(session, SpecHookPhase.PostDeploy, context.Runner, context.Progress, cancellationToken);
-        return StageOutcome.Done($"healthy: {health.Lines.Count} container(s){(checks.Results.Count == 0 ? "" : $", {checks.Results.Count} check(s)")}");
+        foreach (var note in health.Notes) context.Log.Note($"health: {note}");
+        return StageOutcome.Done($"healthy: {health.Lines.Count} container(s){(checks.Results.Count == 0 ? "" : $", {checks.Results.Count} check(s)")}"
+            + string.Concat(health.Notes.Select(n => "; " + n)));
     }
 }

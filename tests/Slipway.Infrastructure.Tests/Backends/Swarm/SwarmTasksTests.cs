@@ -26,6 +26,26 @@ public sealed class SwarmTasksTests
     }
 
     [Fact]
+    public void A_task_on_a_node_that_is_down_is_not_counted_as_running_and_the_pending_line_names_the_node()
+    {
+        var tasks = new[] { Task("p_web.1", "Running 5 seconds ago", id: "t1"), Task("p_web.2", "Running 5 seconds ago", id: "t2"), Task("p_web.3", "Assigned 9 seconds ago", id: "t3") };
+        var down = new Dictionary<string, string> { ["t3"] = "f0br1lrtu6hr (node3)" };
+
+        var snapshot = SwarmTasks.Snapshot("p", SwarmTasks.ParseServices("p", Inspect("p_web", replicas: 3, update: "updating")), string.Join("\n", tasks), down);
+
+        Assert.Equal(["web (updating)", "web: task p_web.3 is on node f0br1lrtu6hr (node3), which is down"], snapshot.PendingRollouts);
+        Assert.Empty(snapshot.FailedRollouts);
+        var lost = snapshot.Services.Single(t => t.Name == "p_web.3");
+        Assert.NotEqual(ServiceCondition.Ready, lost.Condition);
+        Assert.Contains("node f0br1lrtu6hr (node3) is down; last known state: Assigned 9 seconds ago", lost.Health, StringComparison.Ordinal);
+
+        // The same tasks with a converged update: the lost slot still keeps the service from counting as converged.
+        var completed = SwarmTasks.Snapshot("p", SwarmTasks.ParseServices("p", Inspect("p_web", replicas: 3, update: "completed")),
+            string.Join("\n", Task("p_web.1", "Running 5 seconds ago", id: "t1"), Task("p_web.2", "Running 5 seconds ago", id: "t2"), Task("p_web.3", "Running 9 seconds ago", id: "t3")), down);
+        Assert.Equal(["web (2/3 running)", "web: task p_web.3 is on node f0br1lrtu6hr (node3), which is down"], completed.PendingRollouts);
+    }
+
+    [Fact]
     public void A_service_whose_slots_all_run_their_newest_task_has_converged_and_history_is_ignored()
     {
         var snapshot = Snapshot(Inspect("p_web", update: "completed"),
