@@ -53,6 +53,12 @@ public sealed class Plan(SlipwayEnvironment env)
             volumes = [.. volumes.Select(v => mismatches.TryGetValue(v.Name, out var m) ? v with { HostPath = m.Live.Device, DeclaredOtherwise = m.Declared } : v)];
         }
 
+        // A moved D's files still bind the old place: that is what an apply would mount, and start refuses it.
+        var misplaced = session.MisplacedBinds.ToDictionary(m => m.Volume, StringComparer.Ordinal);
+        volumes = [.. volumes.Select(v => misplaced.TryGetValue(v.Name, out var m) && v.DeclaredOtherwise is null
+            ? v with { HostPath = m.Bound, DeclaredOtherwise = $"host directory {m.Expected} for its relative path {m.SpecPath} (D was moved)" }
+            : v)];
+
         var images = await ImageChangesAsync(session, current, cancellationToken);
         var incoming = fetch ? await IncomingAsync(session, cancellationToken) : null;
         return new PlanResult(current?.Number, changes, FileChanges(session, store, current), volumes) { Images = images, Incoming = incoming };

@@ -100,6 +100,8 @@ public sealed partial class VolumeStorageTests(DockerFixture fixture)
         Assert.Contains($"volume 'store' (spec path ./data/store) to {d.File("data", "store")}", start.AllOutput);
         Assert.Contains("deploy create --update", start.AllOutput);
         Assert.False(File.Exists(other.File("data", "store", "log")), "the moved D mounted the other deployment's folder");
+        var plan = await SlipwayCommand.RunAsync("deployment", "--dir", moved, "plan");
+        Assert.Contains($"host directory {d.File("data", "store")} (in use; D declares host directory {Path.Combine(moved, "data", "store")} for its relative path ./data/store (D was moved): start refuses", plan.AllOutput);
 
         var stop = await SlipwayCommand.RunAsync("deployment", "--dir", moved, "stop", "--delete-volumes");
         Assert.Contains($"kept host-path data: {Path.Combine(moved, "data", "store")}", stop.AllOutput);

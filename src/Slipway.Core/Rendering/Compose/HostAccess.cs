@@ -81,7 +81,8 @@ internal static class HostAccess
     /// </summary>
     public static void CheckSystemVolume(VolumeSpec volume, string hostPath, StackBundle bundle, DiagnosticBag diagnostics)
     {
-        if (volume.AllowSystemWrite || !IsSystemPath(hostPath)) return;
+        // A relative path is D's own data, wherever D is (even under a system folder): only absolute paths reach the host's.
+        if (volume.AllowSystemWrite || volume.Path is not { } path || !Path.IsPathRooted(StackResolver.ExpandHome(path)) || !IsSystemPath(hostPath)) return;
         var writers = bundle.All.SelectMany(f => f.Compose.Services)
             .Where(s => s.Mounts.Any(m => m.Kind == MountKind.Volume && m.Source == volume.Name && !m.ReadOnly))
             .Select(s => s.Name).Distinct().ToList();
