@@ -138,6 +138,16 @@ public sealed class SwarmStackRendererTests
     }
 
     [Fact]
+    public void A_secret_key_whose_value_is_empty_stays_an_empty_environment_value_since_swarm_refuses_an_empty_secret()
+    {
+        var stack = SwarmStackRenderer.Render(SecretInputs(token: ""));
+
+        Assert.DoesNotContain(stack.Secrets, s => s.Variable == "API_TOKEN");
+        Assert.Contains("API_TOKEN: \"\"", stack.Text, StringComparison.Ordinal);
+        Assert.Contains(stack.Secrets, s => s.Variable == "DB_URL");
+    }
+
+    [Fact]
     public void A_secret_keeps_its_name_while_its_value_is_unchanged_and_the_name_tells_nothing_without_the_deployments_key()
     {
         var before = SwarmStackRenderer.Render(SecretInputs());

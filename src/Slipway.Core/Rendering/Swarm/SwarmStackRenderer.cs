@@ -197,7 +197,9 @@ public static class SwarmStackRenderer
         foreach (var (variable, raw) in entries)
         {
             if (variable is null || raw is null || !Interpolation.ReferencedVariables(raw).Any(inputs.SecretKeys.Contains)) continue;
-            moved.Add((variable, Interpolation.Apply(raw, inputs.Lookup).Value));
+            var content = Interpolation.Apply(raw, inputs.Lookup).Value;
+            // An empty value hides nothing, and swarm refuses an empty secret: it stays an (empty) environment value.
+            if (content.Length > 0) moved.Add((variable, content));
         }
 
         if (moved.Count == 0) return;
