@@ -1,3 +1,4 @@
+using Slipway.Core.Specs;
 using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Pipeline;
@@ -23,8 +24,10 @@ internal sealed class GitOpsSourceSync(SlipwayEnvironment env) : ISourceSync
     public async Task<SourceSyncResult> SyncAsync(RunContext context, IReadOnlyDictionary<string, string> serviceImages, CancellationToken cancellationToken)
     {
         var result = await RunAsync(context.Session, context.Runner, serviceImages, cancellationToken, context.Run.Parameters.SourceCommit);
-        var pins = result.Sync.ImagePins().Select(p => new ImagePin(p.Key, p.Value)).ToList();
-        return new SourceSyncResult(pins, result.Sync.Changes, result.Sync.SharedImageWarnings())
+        // Kubernetes renders one image per stack image; compose and swarm can pin a single service.
+        var perService = !context.Session.Target.IsKubernetes();
+        var pins = result.Sync.ImagePins(perService).Select(p => new ImagePin(p.Key, p.Value)).ToList();
+        return new SourceSyncResult(pins, result.Sync.Changes, result.Sync.SharedImageWarnings(perService))
         {
             Pulls = [.. result.Pull.Repositories.Select(r => "git: " + r.Describe())],
             Repositories = [.. result.Pull.Repositories.Select(r => new RepositoryPull(r.Path, r.Roles, OutcomeName(r.Outcome), r.Branch, r.Upstream, r.Before, r.After, r.Describe()))],

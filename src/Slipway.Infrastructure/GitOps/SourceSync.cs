@@ -24,12 +24,18 @@ internal sealed record SyncResult(string SpecFile, CreateResult Create, IReadOnl
             : [.. update.Changed.Select(f => $"changed {f} (previous kept as {f}.bak)"), .. update.Added.Select(f => $"added {f}")];
 
     /// <summary>
-    /// The overrides as image pins (stack image → image). A pin replaces an image wherever it is used: see
-    /// <see cref="SharedImageWarnings"/>. Two different overrides for services sharing one stack image cannot be pins
-    /// and throw (InvalidInput).
+    /// The overrides as image pins. With <paramref name="perService"/> (compose, swarm) each pins its service only
+    /// (<see cref="Backends.ServicePin.Key"/>): the services sharing its stack image keep theirs, see <see cref="SharedImageWarnings"/>.
+    /// Without it (Kubernetes) a pin replaces the stack image wherever it is used, and two different overrides for
+    /// services sharing one stack image cannot be pins and throw (InvalidInput).
     /// </summary>
-    public IReadOnlyDictionary<string, string> ImagePins()
+    public IReadOnlyDictionary<string, string> ImagePins(bool perService = false)
     {
+        if (perService)
+        {
+            return new SortedDictionary<string, string>(ImageOverrides.ToDictionary(o => Backends.ServicePin.Key(o.Service), o => o.Image), StringComparer.Ordinal);
+        }
+
         var pins = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var group in ImageOverrides.GroupBy(o => o.StackImage, StringComparer.Ordinal))
         {
@@ -47,15 +53,24 @@ internal sealed record SyncResult(string SpecFile, CreateResult Create, IReadOnl
         return pins;
     }
 
-    /// <summary>Services not named by an --image that get its image anyway because they run the same stack image.</summary>
-    public IReadOnlyList<string> SharedImageWarnings()
+    /// <summary>
+    /// Services not named by an --image that run the same stack image: per service they keep their image (said, so
+    /// sharing is explicit: name them to move them too); image-wide (Kubernetes) they get the --image anyway.
+    /// </summary>
+    public IReadOnlyList<string> SharedImageWarnings(bool perService = false)
     {
         var warnings = new List<string>();
         var named = ImageOverrides.Select(o => o.Service).ToHashSet(StringComparer.Ordinal);
         foreach (var o in ImageOverrides)
         {
             var sharing = Services.Where(s => s.Image == o.StackImage && !named.Contains(s.Service)).Select(s => s.Service).Distinct().Order(StringComparer.Ordinal).ToList();
-            if (sharing.Count > 0)
+            if (sharing.Count > 0 && perService)
+            {
+                var they = sharing.Count == 1 ? "it" : "them";
+                warnings.Add($"--image {o.Service}={o.Image} pins {o.Service} only: {string.Join(", ", sharing)} share{(sharing.Count == 1 ? "s" : "")} its image {o.StackImage} and keep{(sharing.Count == 1 ? "s" : "")} "
+                    + $"{(sharing.Count == 1 ? "its" : "their")} own (give {string.Join(" ", sharing.Select(s => $"--image {s}={o.Image}"))} to move {they} too)");
+            }
+            else if (sharing.Count > 0)
             {
                 warnings.Add($"--image {o.Service}={o.Image}: {string.Join(", ", sharing)} use{(sharing.Count == 1 ? "s" : "")} the same image {o.StackImage} and get{(sharing.Count == 1 ? "s" : "")} {o.Image} too");
             }

@@ -114,7 +114,9 @@ internal sealed class DockerCompose(Docker docker, ComposeProject project)
 
     /// <summary>A failed compose command: its error lines once, without the progress lines (those are in the run log).</summary>
     public static SlipwayException Failure(string what, ProcessResult result, FailureReason reason) =>
-        new(reason, $"docker compose {what} failed ({ToolFailure.How(result)}):\n{ErrorText(result)}", ToolFailure.SeeTheLog);
+        ToolFailure.NotAnswering(result) is { } missing
+            ? new(FailureReason.PrerequisiteMissing, $"docker compose {what} failed ({ToolFailure.How(result)}):\n{ErrorText(result)}", missing)
+            : new(reason, $"docker compose {what} failed ({ToolFailure.How(result)}):\n{ErrorText(result)}", ToolFailure.SeeTheLog);
 
     private static string ErrorText(ProcessResult result) =>
         ComposeOutput.ErrorText(string.IsNullOrWhiteSpace(result.StandardError) ? result.StandardOutput : result.StandardError);

@@ -312,6 +312,32 @@ public sealed class ExitCodeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_docker_engine_that_does_not_answer_is_a_missing_prerequisite_not_a_failed_deploy()
+    {
+        var d = await _cli.CreateDeploymentAsync();
+        const string NoEngine = "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n";
+        _cli.Runner.On("docker", "ps").Returns(1, stderr: NoEngine);
+        _cli.Runner.On("docker", "compose").Returns(1, stderr: NoEngine);
+
+        var status = await _cli.RunAsync("deployment", "--dir", d, "status");
+        var stop = await _cli.RunAsync("deployment", "--dir", d, "stop");
+
+        Assert.True(status.ExitCode == ExitCodes.PrerequisiteMissing, status.ToString());
+        Assert.Contains("the Docker Engine does not answer", status.Err);
+        Assert.True(stop.ExitCode == ExitCodes.PrerequisiteMissing, stop.ToString());
+    }
+
+    [Fact]
+    public void Every_failure_reason_has_its_own_exit_code_and_none_is_the_bug_code()
+    {
+        var codes = Enum.GetValues<Slipway.Core.Diagnostics.FailureReason>().Select(ExitCodes.For).ToList();
+
+        Assert.DoesNotContain(ExitCodes.InternalError, codes);
+        Assert.Equal(codes.Count, codes.Distinct().Count());
+        Assert.Equal(ExitCodes.SyncRefused, ExitCodes.For(Slipway.Core.Diagnostics.FailureReason.SyncRefused));
+    }
+
+    [Fact]
     public async Task An_unhealthy_first_start_is_a_verify_timeout()
     {
         var d = await _cli.CreateDeploymentAsync();

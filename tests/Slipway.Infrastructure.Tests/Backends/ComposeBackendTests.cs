@@ -308,14 +308,15 @@ public sealed class ComposeBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failing_ps_is_a_deployment_failure()
+    public async Task A_ps_the_engine_does_not_answer_is_a_missing_prerequisite_not_a_deployment_failure()
     {
         var backend = Backend();
         _runner.On("docker", "ps").Returns(1, stderr: "Cannot connect to the Docker daemon\n");
 
         var ex = await Assert.ThrowsAsync<SlipwayException>(() => backend.StatusAsync(CancellationToken.None));
 
-        Assert.Equal(FailureReason.DeploymentFailed, ex.Reason);
+        Assert.Equal(FailureReason.PrerequisiteMissing, ex.Reason);
+        Assert.Contains("the Docker Engine does not answer", ex.Hint);
         Assert.Contains("Cannot connect", ex.Message);
     }
 

@@ -115,6 +115,21 @@ public sealed class SourceSyncTests : IDisposable
     }
 
     [Fact]
+    public async Task Per_service_an_override_pins_only_its_service_and_says_who_shares_the_image()
+    {
+        var deployment = await CreateAsync();
+
+        var one = await SyncAsync(deployment, "web=shop/web:v2");
+        var different = await SyncAsync(deployment, "web=shop/web:a", "worker=shop/web:b");
+
+        Assert.Equal(new Dictionary<string, string> { ["@web"] = "shop/web:v2" }, one.ImagePins(perService: true));
+        Assert.Equal(["--image web=shop/web:v2 pins web only: worker shares its image shop/web:local and keeps its own (give --image worker=shop/web:v2 to move it too)"],
+            one.SharedImageWarnings(perService: true));
+        Assert.Equal(new Dictionary<string, string> { ["@web"] = "shop/web:a", ["@worker"] = "shop/web:b" }, different.ImagePins(perService: true));
+        Assert.Empty(different.SharedImageWarnings(perService: true));
+    }
+
+    [Fact]
     public async Task Different_overrides_for_services_sharing_an_image_cannot_be_pins()
     {
         var deployment = await CreateAsync();

@@ -62,9 +62,12 @@ public sealed class PipelineTests(DockerFixture fixture)
 
             // Revision 2: new config and, for this run, another image for web.
             await UpdateAsync(spec, d, ("GREETING", "v2"));
-            await d.RunAsync("restart", "--image", $"web={Pinned}");
+            var pinned = await d.RunAsync("restart", "--image", $"web={Pinned}");
             Assert.Contains("<h1>v2</h1>", await Http.GetOkAsync(url, "/"));
             Assert.Equal(Pinned, await ImageOfAsync(d, "web"));
+            // web only: sleeper runs the same stack image and keeps it, and the run says so.
+            Assert.Equal("slipway/hello:local", await ImageOfAsync(d, "sleeper"));
+            Assert.Contains($"--image web={Pinned} pins web only: sleeper shares its image slipway/hello:local and keeps its own", pinned.StandardError);
 
             // Revision 3 fails its health check: diagnosed, recorded as failed, revision 2 put back.
             await UpdateAsync(spec, d, ("GREETING", "v3"), ("HEALTHY", "no"));

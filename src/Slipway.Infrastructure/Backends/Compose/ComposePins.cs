@@ -12,12 +12,16 @@ internal static class ComposePins
     public static string? Override(DeploymentSession session, IReadOnlyDictionary<string, string> pins)
     {
         if (pins.Count == 0) return null;
-        var pinned = session.ComposedServiceImages.Where(s => pins.ContainsKey(s.Value)).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+        var pinned = session.ComposedServiceImages
+            .Select(s => (Service: s.Key, Pin: ServicePin.Resolve(pins, s.Key, s.Value)))
+            .Where(s => s.Pin is not null)
+            .OrderBy(s => s.Service, StringComparer.Ordinal)
+            .ToList();
         if (pinned.Count == 0) return null;
         var text = new System.Text.StringBuilder("# Written by slipway for one apply: image pins (stack image -> immutable reference).\nservices:\n");
-        foreach (var (service, image) in pinned)
+        foreach (var (service, pin) in pinned)
         {
-            text.Append("  ").Append(service).Append(":\n    image: \"").Append(pins[image].Replace("\"", "\\\"", StringComparison.Ordinal)).Append("\"\n");
+            text.Append("  ").Append(service).Append(":\n    image: \"").Append(pin!.Replace("\"", "\\\"", StringComparison.Ordinal)).Append("\"\n");
         }
 
         return text.ToString();

@@ -15,6 +15,11 @@ internal sealed class PushStage(IImageBuilder images) : IStage
             if (!published.SequenceEqual(run.Built)) notes.Add("pushed " + string.Join(", ", published.Select(p => p.Reference)));
             run.Built = [.. published];
             run.BuiltPins = context.BackendPins(published);
+            // A new build of a stack image replaces a carried pin of one service running it, as it does the image's own pin.
+            foreach (var (service, image) in context.Backend.ServiceImages)
+            {
+                if (run.BuiltPins.ContainsKey(image)) run.CarriedPins.Remove(Backends.ServicePin.Key(service));
+            }
         }
 
         if (await LoadAsync(context, run.EffectivePins, cancellationToken) is { } loaded) notes.Add(loaded);

@@ -8,7 +8,7 @@ internal static class Revisions
     {
         var pins = context.Run.EffectivePins;
         return context.Backend.ServiceImages
-            .ToDictionary(s => s.Key, s => pins.TryGetValue(s.Value, out var pinned) ? pinned : s.Value, StringComparer.Ordinal);
+            .ToDictionary(s => s.Key, s => Backends.ServicePin.Resolve(pins, s.Key, s.Value) ?? s.Value, StringComparer.Ordinal);
     }
 
     public static RevisionRecord New(RunContext context, string result, string hash)

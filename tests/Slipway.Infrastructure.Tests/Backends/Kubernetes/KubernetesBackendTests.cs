@@ -384,7 +384,7 @@ public sealed class KubernetesBackendTests : IDisposable
 
         var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.ApplyAsync(Options(), CancellationToken.None));
 
-        Assert.Equal(FailureReason.DeploymentFailed, error.Reason);
+        Assert.Equal(FailureReason.PrerequisiteMissing, error.Reason);
         Assert.Contains("connection to the server", error.Message);
         Assert.Contains($"{_d}/kubeconfig.yml", error.Hint);
     }
