@@ -40,8 +40,9 @@ internal static class PortMapping
         var lastStart = RandomMax - length + 1;
         if (lastStart < RandomMin)
         {
-            throw new InvalidOperationException(
-                $"a range of {length} ports does not fit between {RandomMin} and {RandomMax}");
+            // The operator's input (a compose port range), not a bug: invalid input, with the way out.
+            throw new Diagnostics.SlipwayException(Diagnostics.FailureReason.InvalidInput,
+                $"a range of {length} ports does not fit between {RandomMin} and {RandomMax}", "use --map-ports-to-host localhost-same or any-same for it, or a shorter port range");
         }
 
         // A few random draws find a free range almost always; the scan keeps the result guaranteed
@@ -65,8 +66,8 @@ internal static class PortMapping
             }
         }
 
-        throw new InvalidOperationException(
-            $"no free range of {length} host ports left between {RandomMin} and {RandomMax}");
+        throw new Diagnostics.SlipwayException(Diagnostics.FailureReason.InvalidInput,
+            $"no free range of {length} host ports left between {RandomMin} and {RandomMax}", "use --map-ports-to-host localhost-same or any-same, or fewer or shorter port ranges");
     }
 
     private static bool IsFree(int start, int length, ISet<int> used)

@@ -134,8 +134,9 @@ public sealed class PortMappingTests
     {
         var used = Enumerable.Range(20000, 30001).ToHashSet();
 
-        Assert.Throws<InvalidOperationException>(
+        var error = Assert.Throws<Slipway.Core.Diagnostics.SlipwayException>(
             () => PortMapping.Apply(PortSpec.Parse("80"), PortMappingMode.AnyFixedRandom, new Random(5), used));
+        Assert.Equal(Slipway.Core.Diagnostics.FailureReason.InvalidInput, error.Reason);
     }
 
     [Fact]
@@ -144,5 +145,15 @@ public sealed class PortMappingTests
         string Map() => PortMapping.Apply(PortSpec.Parse("80"), PortMappingMode.AnyFixedRandom, new Random(99), new HashSet<int>());
 
         Assert.Equal(Map(), Map());
+    }
+
+    [Fact]
+    public void A_port_range_too_long_for_a_fixed_random_recipe_is_invalid_input_not_a_bug()
+    {
+        var error = Assert.Throws<Slipway.Core.Diagnostics.SlipwayException>(() =>
+            PortMapping.Apply(PortSpec.Parse("1000-40000"), PortMappingMode.LocalhostFixedRandom, new Random(1), new HashSet<int>()));
+
+        Assert.Equal(Slipway.Core.Diagnostics.FailureReason.InvalidInput, error.Reason);
+        Assert.Contains("does not fit between 20000 and 50000", error.Message);
     }
 }
