@@ -9,13 +9,18 @@ namespace Slipway.TestKit;
 /// <see cref="States"/>), and ports from per-port scripts. <see cref="For"/> binds it to the session a run opened, whose
 /// compose files give <see cref="ServiceImages"/>.
 /// </summary>
-public sealed class FakeBackend : IDeploymentBackend, IContainerAddresses
+public sealed class FakeBackend : IDeploymentBackend, IContainerAddresses, IPrepareCheckingBackend
 {
     private readonly Lock _gate = new();
     private IReadOnlyList<ServiceState>? _last;
     private DeploymentSession? _session;
 
     public List<ApplyOptions> Applies { get; } = [];
+
+    /// <summary>What the prepare stage's backend check answers.</summary>
+    public List<string> PrepareWarnings { get; } = [];
+
+    public Task<IReadOnlyList<string>> PrepareWarningsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([.. PrepareWarnings]);
 
     /// <summary>Runs inside every apply with its 1-based number (e.g. to look at run.json while the stage runs, or to fail).</summary>
     public Func<int, Task>? OnApply { get; set; }

@@ -68,6 +68,23 @@ public sealed class PipelineEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task The_backends_prepare_warnings_are_said_before_anything_is_applied()
+    {
+        var reporter = new RecordingReporter();
+        _backend.PrepareWarnings.Add("Secret test-secret does not exist in namespace shop");
+        var seenAtApply = -1;
+        _backend.OnApply = _ =>
+        {
+            seenAtApply = reporter.Lines.FindIndex(l => l == "warn: Secret test-secret does not exist in namespace shop");
+            return Task.CompletedTask;
+        };
+
+        await Engine(reporter: reporter).RunAsync(_d, Start(), CancellationToken.None);
+
+        Assert.True(seenAtApply >= 0, string.Join("\n", reporter.Lines));
+    }
+
+    [Fact]
     public async Task The_spec_rollout_timeout_bounds_the_run_unless_the_command_gives_a_wait_timeout_which_wins()
     {
         WriteRollout("  timeout: 42s\n");

@@ -27,7 +27,6 @@ internal sealed class KubernetesApply(KubernetesTarget target)
         await target.ConnectAsync(options.PerformClusterManagement, options.Progress, cancellationToken);
         await new NamespaceOwnership(target).CheckAsync(ns.Name, options.Progress, cancellationToken);
         if (manifests.Any(o => o.Kind == "PersistentVolume")) await ReleaseVolumesAsync(options.Progress, cancellationToken);
-        await WarnMissingSecretsAsync(ns.Name, cancellationToken);
         var existingJobs = await ExistingJobsAsync(ns.Name, cancellationToken);
         var pullSecret = target.PullSecret(ns, warn: true);
         var batch = Batch(manifests, pullSecret, existingJobs, options.ImagePins);
@@ -70,6 +69,7 @@ internal sealed class KubernetesApply(KubernetesTarget target)
         objects.AddRange(manifests.Where(o => o.Kind != "Namespace" && PrepareKinds.Contains(o.Kind)));
         progress?.Invoke($"applying {objects.Count} objects to namespace {ns.Name} (no workloads)");
         await target.Kubectl.ApplyAsync(KubernetesManifests.Serialize(objects), pullSecret?.SecretForms, TimeSpan.FromMinutes(5), cancellationToken, progress);
+        foreach (var warning in await MissingSecretsAsync(cancellationToken)) target.Options.Warn(warning);
         return [.. objects.Select(o => $"{o.Kind} {o.Name}")];
     }
 
@@ -177,28 +177,43 @@ internal sealed class KubernetesApply(KubernetesTarget target)
 
     /// <summary>
     /// The spec's secrets are the operator's to create: pods reference them as optional (they start without them), so
-    /// each one missing is said before anything is applied, with the command that creates it.
+    /// the prepare stage says, before anything is built or applied, which do not exist yet and the command that creates
+    /// each. A kind cluster that is not running has none; a cluster that cannot be asked is said to be unchecked.
     /// </summary>
-    private async Task WarnMissingSecretsAsync(string ns, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> MissingSecretsAsync(CancellationToken cancellationToken)
     {
         var wanted = target.Session.Spec.Kubernetes.Secrets;
-        if (wanted.Count == 0) return;
-        var live = await target.Kubectl.RunAsync(["get", "secrets", "-n", ns, "-o", "name"], cancellationToken);
-        if (!live.Succeeded && !Tools.Kubectl.IsNotFound(live))
+        if (wanted.Count == 0) return [];
+        var ns = target.Namespace;
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        var where = $"namespace {ns}";
+        if (target.Cluster is { } cluster && !await cluster.IsRunningAsync(cancellationToken))
         {
-            target.Options.Warn($"could not list the Secrets of namespace {ns} to check the spec's secrets: {live.Tail()}");
-            return;
+            where = $"kind cluster {cluster.Name}, which is not running yet";
+        }
+        else
+        {
+            if (target.Cluster is null && !File.Exists(target.KubeconfigFile)) return [];
+            var live = await target.Kubectl.RunAsync(["get", "secrets", "-n", ns, "-o", "name"], cancellationToken);
+            if (!live.Succeeded && !Tools.Kubectl.IsNotFound(live))
+            {
+                return [$"could not list the Secrets of namespace {ns} to check the spec's secrets ({string.Join(", ", wanted.Select(s => s.Name))}): {live.Tail()}"];
+            }
+
+            if (live.Succeeded) present.UnionWith(KubernetesTarget.Lines(live.StandardOutput));
         }
 
-        var present = live.Succeeded ? KubernetesTarget.Lines(live.StandardOutput).ToHashSet(StringComparer.Ordinal) : [];
+        var warnings = new List<string>();
         foreach (var secret in wanted.Where(s => !present.Contains($"secret/{s.Name}")))
         {
             var keys = secret.Keys.Count > 0 ? secret.Keys : ["KEY"];
             var literals = string.Join(" ", keys.Select(k => $"--from-literal={k}=..."));
-            target.Options.Warn(
-                $"Secret {secret.Name} ({secret.Location}) does not exist in namespace {ns} yet: the pods start without {(secret.Keys.Count > 0 ? string.Join(", ", secret.Keys) : "its keys")}; "
-                + $"create it with 'kubectl -n {ns} create secret generic {secret.Name} {literals}', then run restart");
+            warnings.Add(
+                $"Secret {secret.Name} ({secret.Location}) does not exist in {where}: the pods start without {(secret.Keys.Count > 0 ? string.Join(", ", secret.Keys) : "its keys")}; "
+                + $"create it with 'kubectl -n {ns} create secret generic {secret.Name} {literals}' ('deployment prepare' makes the namespace first if it does not exist yet), then run restart");
         }
+
+        return warnings;
     }
 
     public async Task<IReadOnlySet<string>> ExistingJobsAsync(string ns, CancellationToken cancellationToken)

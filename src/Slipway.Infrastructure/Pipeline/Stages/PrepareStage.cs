@@ -12,7 +12,8 @@ namespace Slipway.Infrastructure.Pipeline.Stages;
 
 /// <summary>
 /// prepare: refuses to go on when D is not fit to deploy: placeholders, missing required keys, verify checks naming
-/// unknown services (errors); env files in git or world-readable (warnings); a push that could not log in.
+/// unknown services (errors); env files in git or world-readable (warnings); a push that could not log in; the
+/// backend's own checks (on Kubernetes: the spec's Secrets that do not exist yet).
 /// </summary>
 internal sealed class PrepareStage : IStage
 {
@@ -37,6 +38,11 @@ internal sealed class PrepareStage : IStage
         await CheckVolumeStorageAsync(context, cancellationToken);
 
         if (session.Spec.DeployTo == DeployTarget.Compose) await CheckHostPortsAsync(context, cancellationToken);
+
+        if (context.Backend is IPrepareCheckingBackend checking)
+        {
+            foreach (var warning in await checking.PrepareWarningsAsync(cancellationToken)) context.Reporter.Warn(warning);
+        }
 
         if (session.Spec.ImageRegistry is { } registry)
         {

@@ -62,6 +62,21 @@ public sealed class KindBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task Prepare_says_every_spec_secret_is_missing_while_the_kind_cluster_is_not_running_without_asking_kubectl()
+    {
+        Backend();
+        File.AppendAllText(Path.Combine(_d, "spec.yml"), "secrets:\n  test-secret: [TEST_SECRET_KEY]\n");
+        var backend = new KubernetesBackend(DeploymentSession.Open(_d), ToolPaths.Default.With(_runner), new KubernetesBackendOptions { Warn = _warnings.Add });
+        _runner.On("kind", "get", "clusters").Returns(0, "other\n");
+
+        var warning = Assert.Single(await backend.PrepareWarningsAsync(CancellationToken.None));
+
+        Assert.Contains($"does not exist in kind cluster {Cluster}, which is not running yet", warning);
+        Assert.Contains("create secret generic test-secret --from-literal=TEST_SECRET_KEY=...", warning);
+        Assert.DoesNotContain(_runner.Calls, c => c.FileName == "kubectl");
+    }
+
+    [Fact]
     public async Task Start_reuses_the_running_cluster_after_checking_its_mounts_and_talks_through_its_context()
     {
         var backend = Backend();

@@ -209,21 +209,38 @@ public sealed class KubernetesBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_says_which_spec_secrets_do_not_exist_yet_with_the_command_before_anything_is_applied()
+    public async Task Prepare_says_which_spec_secrets_do_not_exist_yet_with_the_command_and_apply_does_not_ask_again()
     {
         var backend = Backend();
         File.AppendAllText(Path.Combine(_d, "spec.yml"), "secrets:\n  test-secret: [TEST_SECRET_KEY]\n  present: []\n");
         backend = Create();
-        FreshCluster();
         _runner.On(K("get", "secrets")).Returns(0, "secret/present\n");
 
-        await backend.ApplyAsync(Options(), CancellationToken.None);
+        var warning = Assert.Single(await backend.PrepareWarningsAsync(CancellationToken.None));
 
-        var warning = Assert.Single(_warnings);
         Assert.Contains("Secret test-secret", warning);
+        Assert.Contains($"does not exist in namespace {Ns}", warning);
         Assert.Contains($"kubectl -n {Ns} create secret generic test-secret --from-literal=TEST_SECRET_KEY=...", warning);
-        var calls = _runner.Calls.Select(c => string.Join(' ', Argv(c))).ToList();
-        Assert.True(calls.FindIndex(c => c.Contains(" get secrets -n shop-ns -o name", StringComparison.Ordinal)) < calls.FindIndex(c => c.Contains(" apply ", StringComparison.Ordinal)));
+        Assert.Equal([K("get", "secrets", "-n", Ns, "-o", "name")], _runner.Calls.Select(Argv));
+
+        FreshCluster();
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+        Assert.Single(_runner.Calls, c => c.Arguments.Contains("secrets"));
+        Assert.Empty(_warnings);
+    }
+
+    [Fact]
+    public async Task Prepare_warns_that_the_secrets_could_not_be_checked_when_the_cluster_does_not_answer()
+    {
+        var backend = Backend();
+        File.AppendAllText(Path.Combine(_d, "spec.yml"), "secrets:\n  test-secret: [TEST_SECRET_KEY]\n");
+        backend = Create();
+        _runner.On(K("get", "secrets")).Returns(1, stderr: "Unable to connect to the server: dial tcp 10.0.0.1:6443: connect: connection refused\n");
+
+        var warning = Assert.Single(await backend.PrepareWarningsAsync(CancellationToken.None));
+
+        Assert.Contains("could not list the Secrets of namespace shop-ns to check the spec's secrets (test-secret)", warning);
+        Assert.Contains("connection refused", warning);
     }
 
     [Fact]
