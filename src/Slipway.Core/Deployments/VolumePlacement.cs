@@ -12,6 +12,13 @@ public sealed record VolumePlacement(string Name, string? HostPath, bool Seeded)
 
     public DeployTarget Target { get; init; } = DeployTarget.Compose;
 
+    /// <summary>Kubernetes: an absolute bind outside the stack and D, mounted read-only from the node (hostPath): no data of the deployment.</summary>
+    public bool NodeBind { get; init; }
+
+    /// <summary>The table row of an absolute host bind (<see cref="NodeBind"/>) whose node path is <paramref name="nodePath"/>.</summary>
+    public static VolumePlacement ForNodeBind(string nodePath, DeployTarget target) =>
+        new($"bind {nodePath}", null, false) { Target = target, NodePath = nodePath, NodeBind = true };
+
     /// <summary>Kubernetes: the hostPath of the PersistentVolume as the node sees it (kind: inside the node container).</summary>
     public string? NodePath { get; init; }
 
@@ -26,7 +33,9 @@ public sealed record VolumePlacement(string Name, string? HostPath, bool Seeded)
 
     public string Where => DeclaredOtherwise is null ? StorageInUse : $"{StorageInUse} (in use; D declares {DeclaredOtherwise}: start refuses until it is migrated)";
 
-    private string StorageInUse => (Target, HostPath) switch
+    private string StorageInUse => NodeBind
+        ? $"{(Target == DeployTarget.K8sKind ? "kind node container's" : "the node's own")} {NodePath}, read-only (hostPath): node-local, whichever node runs the pod; never copied"
+        : (Target, HostPath) switch
     {
         (DeployTarget.Compose, not null) => $"host directory {HostPath}",
         (DeployTarget.Compose, null) => "Docker named volume",
@@ -38,13 +47,13 @@ public sealed record VolumePlacement(string Name, string? HostPath, bool Seeded)
         _ => "cluster storage (default StorageClass)",
     };
 
-    public string SurvivesPodRestart => Target is DeployTarget.K8s or DeployTarget.Swarm ? "same node only" : "yes";
+    public string SurvivesPodRestart => NodeBind ? "-" : Target is DeployTarget.K8s or DeployTarget.Swarm ? "same node only" : "yes";
 
-    public string SurvivesStop => "yes";
+    public string SurvivesStop => NodeBind ? "-" : "yes";
 
-    public string SurvivesDeleteVolumes => HostPath is not null ? "yes (data kept)" : "no";
+    public string SurvivesDeleteVolumes => NodeBind ? "- (never deleted)" : HostPath is not null ? "yes (data kept)" : "no";
 
-    public string SurvivesClusterDeletion => (Target, HostPath) switch
+    public string SurvivesClusterDeletion => NodeBind ? "-" : (Target, HostPath) switch
     {
         (DeployTarget.Compose or DeployTarget.Swarm, _) => "-",
         (DeployTarget.K8sKind, not null) => "yes",

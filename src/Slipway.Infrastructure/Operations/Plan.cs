@@ -1,5 +1,6 @@
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Specs;
 using Slipway.Core.Stacks;
 using Slipway.Infrastructure.Build;
 using Slipway.Infrastructure.Files;
@@ -58,6 +59,8 @@ public sealed class Plan(SlipwayEnvironment env)
         volumes = [.. volumes.Select(v => misplaced.TryGetValue(v.Name, out var m) && v.DeclaredOtherwise is null
             ? v with { HostPath = m.Bound, DeclaredOtherwise = $"host directory {m.Expected} for its relative path {m.SpecPath} (D was moved)" }
             : v)];
+
+        if (session.Target.IsKubernetes()) volumes = [.. volumes, .. Backends.Kubernetes.KubernetesManifests.NodeBinds(session.Layout.Directory, session.Target)];
 
         var images = await ImageChangesAsync(session, current, cancellationToken);
         var incoming = fetch ? await IncomingAsync(session, cancellationToken) : null;

@@ -178,6 +178,9 @@ public sealed class KubernetesRenderTests : IDisposable
         Assert.Contains("""{"name":"host-proc","mountPath":"/host/proc","readOnly":"true"}""", pod["containers"]![0]!["volumeMounts"]!.ToJsonString());
         Assert.DoesNotContain(Objects(rendered), o => (string?)o["kind"] == "ConfigMap" && ((string?)o["metadata"]!["name"])!.Contains("proc", StringComparison.Ordinal));
         Assert.Contains(rendered.Warnings, w => w.Message.Contains("node-local", StringComparison.Ordinal));
+        var table = KubernetesVolumes.Table(rendered.Volumes);
+        Assert.Contains(table, l => l.StartsWith("bind /proc", StringComparison.Ordinal) && l.Contains("kind node container's /proc, read-only (hostPath): node-local", StringComparison.Ordinal));
+        Assert.Contains(table, l => l.StartsWith("bind /  ", StringComparison.Ordinal) && l.Contains("- (never deleted)", StringComparison.Ordinal));
     }
 
     [Fact]

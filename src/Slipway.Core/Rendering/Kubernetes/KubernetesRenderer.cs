@@ -129,7 +129,11 @@ public static class KubernetesRenderer
             Objects = objects,
             Jobs = jobs,
             Files = files,
-            Volumes = context.Volumes.Select(v => new VolumePlacement(v.Name, v.HostPath, false) { Target = spec.DeployTo, NodePath = v.NodePath, Storage = v.Storage }).ToList(),
+            Volumes =
+            [
+                .. context.Volumes.Select(v => new VolumePlacement(v.Name, v.HostPath, false) { Target = spec.DeployTo, NodePath = v.NodePath, Storage = v.Storage }),
+                .. context.HostBinds.Values.Select(b => b.NodePath).OfType<string>().Distinct().Order(StringComparer.Ordinal).Select(p => VolumePlacement.ForNodeBind(p, spec.DeployTo)),
+            ],
             Directories = context.Directories,
             Warnings = context.Diagnostics.Sorted(),
         };

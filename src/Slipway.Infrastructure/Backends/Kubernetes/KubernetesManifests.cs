@@ -1,4 +1,7 @@
+using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Core.Rendering.Kubernetes;
+using Slipway.Core.Specs;
 using Slipway.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
@@ -83,6 +86,28 @@ internal static class KubernetesManifests
     }
 
     /// <summary><c>kubectl get -o name</c> spelling: the lowercase kind, then the group unless it is the core group.</summary>
+    /// <summary>
+    /// The absolute host binds of D's rendered pods (pod volumes with a hostPath; data volumes are PersistentVolumes), as
+    /// rows of the volume table: plan shows what deploy create showed.
+    /// </summary>
+    public static IReadOnlyList<VolumePlacement> NodeBinds(string deploymentDirectory, DeployTarget target)
+    {
+        var file = Path.Combine(deploymentDirectory, KubernetesRenderer.ManifestsFile);
+        if (!File.Exists(file)) return [];
+        var paths = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var o in Load(file).Where(o => o.Kind == "Deployment"))
+        {
+            if (o.Node.Child("spec")?.Child("template")?.Child("spec") is not { } pod) continue;
+            if (!pod.Children.TryGetValue(new YamlScalarNode("volumes"), out var list) || list is not YamlSequenceNode volumes) continue;
+            foreach (var volume in volumes.Children.OfType<YamlMappingNode>())
+            {
+                if (volume.Child("hostPath")?.Scalar("path") is { } path) paths.Add(path);
+            }
+        }
+
+        return [.. paths.Select(p => VolumePlacement.ForNodeBind(p, target))];
+    }
+
     public static string ResourceName(string kind, string group, string name) =>
         $"{kind.ToLowerInvariant()}{(group.Length == 0 ? "" : "." + group)}/{name}";
 

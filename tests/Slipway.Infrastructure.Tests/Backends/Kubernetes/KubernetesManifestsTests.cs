@@ -23,6 +23,44 @@ public sealed class KubernetesManifestsTests
     }
 
     [Fact]
+    public void Plan_reads_the_pods_host_path_binds_as_node_local_rows_of_the_volume_table_and_no_persistent_volume()
+    {
+        using var workspace = new TempWorkspace();
+        workspace.WriteFile("d/k8s/manifests.yml", """
+            apiVersion: v1
+            kind: PersistentVolume
+            metadata:
+              name: data
+            spec:
+              hostPath:
+                path: /slipway/data
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              namespace: ns
+            spec:
+              template:
+                spec:
+                  volumes:
+                  - name: host-proc
+                    hostPath:
+                      path: /proc
+                  - name: data
+                    persistentVolumeClaim:
+                      claimName: data
+            """);
+
+        var row = Assert.Single(KubernetesManifests.NodeBinds(workspace.Combine("d"), Slipway.Core.Specs.DeployTarget.K8s));
+
+        Assert.Equal("bind /proc", row.Name);
+        Assert.Contains("node-local", row.Where);
+        Assert.Contains("read-only (hostPath)", row.Where);
+        Assert.Equal("- (never deleted)", row.SurvivesDeleteVolumes);
+    }
+
+    [Fact]
     public void Serializing_keeps_quoted_strings_quoted_and_separates_documents_with_dashes_only()
     {
         var objects = KubernetesManifests.Parse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  PORT: \"8080\"\n  ON: 'true'\n---\n\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\n", "m.yml");
