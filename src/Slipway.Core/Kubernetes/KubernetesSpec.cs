@@ -25,6 +25,8 @@ public sealed record KubernetesSpec
 
     public IReadOnlyList<SecretRefSpec> Secrets { get; init; } = [];
 
+    public IReadOnlyList<ExternalServiceSpec> ExternalServices { get; init; } = [];
+
     public IReadOnlyList<ConfigMapSpec> ConfigMaps { get; init; } = [];
 
     public Located<string>? KindClusterName { get; init; }

@@ -12,7 +12,9 @@ internal static class KubernetesSpecParser
 {
     /// <summary>laconic-so keys the Kubernetes targets recognise but do not act on yet: said, never silently ignored.</summary>
     public static readonly IReadOnlyList<string> NotImplementedOnKubernetes =
-        ["caddy-ingress-image", "maintenance-service", "external-services", "ca-certificates"];
+        ["caddy-ingress-image", "maintenance-service", "ca-certificates"];
+
+    private static readonly string[] ExternalKeys = ["host", "ip", "selector", "namespace", "port"];
 
     private static readonly string[] ResourceSides = ["reservations", "limits"];
     private static readonly string[] AmountKeys = ["cpus", "memory"];
@@ -72,6 +74,7 @@ internal static class KubernetesSpecParser
             NodeTolerations = ParseTolerations(map),
             HttpProxy = network is null ? [] : ParseHttpProxy(network, target),
             Secrets = ParseSecrets(map),
+            ExternalServices = ParseExternalServices(map, target),
             ConfigMaps = ParseConfigMaps(map),
             KindClusterName = clusterName,
             KindMountRoot = mountRoot,
@@ -290,6 +293,56 @@ internal static class KubernetesSpecParser
             }
 
             if (host is not null) list.Add(new HttpProxyHost(host, routes, entry.Location));
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// external-services: {NAME: {host: H | ip: A.B.C.D | selector: {k: v}, namespace: NS, port: P}}, laconic-so's form;
+    /// the port defaults to 443 as there.
+    /// </summary>
+    private static List<ExternalServiceSpec> ParseExternalServices(YamlMap map, DeployTarget target)
+    {
+        var list = new List<ExternalServiceSpec>();
+        if (map.Map("external-services", "'external-services'") is not { } services) return list;
+        foreach (var name in services.Keys)
+        {
+            var at = services.KeyLocation(name)!;
+            if (services.Map(name, $"'external-services.{name}'") is not { } one) continue;
+            one.RejectUnknownKeys(ExternalKeys);
+            if (!KubeNames.IsDns1035Label(name))
+            {
+                map.Diagnostics.Error(DiagnosticCodes.InvalidName, $"external service name '{name}' is not a valid Kubernetes Service name (lowercase letters, digits and '-', starting with a letter)", at);
+            }
+
+            var host = one.String("host");
+            var ip = one.String("ip");
+            var selector = one.Has("selector");
+            if ((host is null ? 0 : 1) + (ip is null ? 0 : 1) + (selector ? 1 : 0) != 1)
+            {
+                map.Diagnostics.Error(DiagnosticCodes.InvalidValue, $"external-services.{name} needs exactly one of 'host' (a DNS name), 'ip' (an IPv4 address) or 'selector'", at);
+                continue;
+            }
+
+            if (host is not null && !KubeNames.IsDnsSubdomain(host.TrimEnd('.').ToLowerInvariant()))
+            {
+                map.Diagnostics.Error(DiagnosticCodes.InvalidValue, $"external-services.{name}.host '{host}' is not a DNS name", one.ValueLocation("host"));
+            }
+
+            if (ip is not null && !(System.Net.IPAddress.TryParse(ip, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && ip.Count(c => c == '.') == 3))
+            {
+                map.Diagnostics.Error(DiagnosticCodes.InvalidValue, $"external-services.{name}.ip '{ip}' is not an IPv4 address", one.ValueLocation("ip"));
+            }
+
+            if (selector && target.IsKubernetes())
+            {
+                map.Diagnostics.Warning(DiagnosticCodes.NotImplemented,
+                    $"external-services.{name}: the selector form (the pods of another namespace, looked up at each start) is not implemented yet; no Service '{name}' is rendered", at,
+                    "give 'host' (an ExternalName Service) or 'ip' (a headless Service with that address) instead");
+            }
+
+            list.Add(new ExternalServiceSpec(name, host?.TrimEnd('.').ToLowerInvariant(), ip, selector, one.Int("port", 1, 65535) ?? 443, at));
         }
 
         return list;

@@ -120,4 +120,18 @@ public sealed class KubernetesInvariantsTests
         Assert.Contains(violations, v => v.Contains("container app: Service app does not select its pod"));
         Assert.Contains(violations, v => v.Contains("container node-exporter: Service node-exporter does not expose port 9100/TCP as itself"));
     }
+
+    [Fact]
+    public void A_headless_external_service_without_its_endpoint_slice_is_found()
+    {
+        var inputs = KubernetesFixture.Inputs("single-pod");
+        var objects = KubernetesRenderer.Render(KubernetesGoldenTests.Kubernetes(inputs)).Objects.Select(o => o.DeepClone().AsObject()).ToList();
+        Assert.Empty(Check(objects));
+        var slice = objects.Single(o => (string?)o["kind"] == "EndpointSlice");
+        slice["ports"]![0]!["port"] = 1;
+        Assert.Contains(Check(objects), v => v.Contains("Service cache: port port-443 is in no EndpointSlice"));
+        objects.Remove(slice);
+
+        Assert.Contains(Check(objects), v => v.Contains("Service cache: a Service without a selector has no EndpointSlice"));
+    }
 }

@@ -537,4 +537,44 @@ public sealed class KubernetesRenderTests : IDisposable
         Assert.Equal(["web-1"], services);
         Assert.Contains(rendered.Warnings, w => w.Message.Contains("service 'Web_1' is not a valid Kubernetes Service name") && w.Message.Contains("'web-1'"));
     }
+
+    [Fact]
+    public void External_services_are_an_external_name_for_a_host_and_a_headless_service_with_an_endpoint_slice_for_an_ip()
+    {
+        var rendered = Render(Kind("external-services:\n  db:\n    host: DB.example.org.\n    port: 5432\n  cache:\n    ip: 10.0.0.7\n    port: 6379\n  api:\n    host: api.example.org\n"));
+
+        var objects = Objects(rendered);
+        var db = objects.Single(o => (string?)o["kind"] == "Service" && (string?)o["metadata"]!["name"] == "db");
+        Assert.Equal("""{"type":"ExternalName","externalName":"db.example.org","ports":[{"name":"port-5432","port":"5432","protocol":"TCP"}]}""", db["spec"]!.ToJsonString());
+        Assert.Equal("443", (string?)objects.Single(o => (string?)o["metadata"]!["name"] == "api")["spec"]!["ports"]![0]!["port"]);
+        var cache = objects.Single(o => (string?)o["kind"] == "Service" && (string?)o["metadata"]!["name"] == "cache");
+        Assert.Equal("None", (string?)cache["spec"]!["clusterIP"]);
+        Assert.Null(cache["spec"]!["selector"]);
+        var slice = objects.Single(o => (string?)o["kind"] == "EndpointSlice");
+        Assert.Equal($"{Id}-cache", (string?)slice["metadata"]!["name"]);
+        Assert.Equal("cache", (string?)slice["metadata"]!["labels"]!["kubernetes.io/service-name"]);
+        Assert.Equal("""[{"addresses":["10.0.0.7"]}]""", slice["endpoints"]!.ToJsonString());
+        Assert.DoesNotContain(rendered.Warnings, w => w.Message.Contains("external-services", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_selector_form_of_an_external_service_warns_precisely_and_renders_nothing()
+    {
+        var spec = Kind("external-services:\n  peers:\n    selector: {app: node}\n    namespace: other\n");
+        var rendered = Render(spec);
+        var diagnostics = new DiagnosticBag();
+        SpecParser.Parse(spec + "\n", "spec.yml", diagnostics);
+
+        Assert.DoesNotContain(Objects(rendered), o => (string?)o["metadata"]!["name"] == "peers");
+        Assert.Contains(diagnostics.Sorted(), w => w.Message.Contains("external-services.peers: the selector form", StringComparison.Ordinal) && w.Message.Contains("not implemented yet", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_external_service_needs_one_target_a_valid_ip_and_a_name_no_compose_service_has()
+    {
+        Assert.Contains("needs exactly one of 'host'", Refused(Kind("external-services:\n  db:\n    host: a.org\n    ip: 10.0.0.1\n")).Message);
+        Assert.Contains("'10.0.0' is not an IPv4 address", Refused(Kind("external-services:\n  db:\n    ip: 10.0.0\n")).Message);
+        var web = WebCompose + "\n    ports:\n      - \"80\"";
+        Assert.Contains("another Service is already named 'web'", Refused(Kind("external-services:\n  web:\n    host: a.org\n"), web).Message);
+    }
 }

@@ -194,6 +194,27 @@ internal static class KubernetesInvariants
 
     private static void CheckService(JsonObject service, string id, List<JsonObject> all, List<string> errors)
     {
+        if ((string?)service["spec"]?["type"] == "ExternalName")
+        {
+            if (service["spec"]?["selector"] is not null || string.IsNullOrEmpty((string?)service["spec"]?["externalName"])) errors.Add($"{id}: an ExternalName Service needs an externalName and no selector");
+            return;
+        }
+
+        if (service["spec"]?["selector"] is null && (string?)service["spec"]?["clusterIP"] == "None")
+        {
+            // A headless Service without a selector: its addresses come from the EndpointSlices that name it.
+            var name = Name(service);
+            var slices = all.Where(o => Kind(o) == "EndpointSlice" && (string?)o["metadata"]?["labels"]?[Services.ServiceNameLabel] == name).ToList();
+            if (slices.Count == 0) errors.Add($"{id}: a Service without a selector has no EndpointSlice ({Services.ServiceNameLabel}={name})");
+            var sliced = slices.SelectMany(s => (s["ports"] as JsonArray ?? []).OfType<JsonObject>()).Select(p => $"{p["name"]}:{p["port"]}").ToHashSet(StringComparer.Ordinal);
+            foreach (var port in (service["spec"]?["ports"] as JsonArray ?? []).OfType<JsonObject>().Where(p => !sliced.Contains($"{p["name"]}:{p["targetPort"] ?? p["port"]}")))
+            {
+                errors.Add($"{id}: port {port["name"]} is in no EndpointSlice of the Service");
+            }
+
+            return;
+        }
+
         var selector = service["spec"]?["selector"] as JsonObject;
         if (selector is null || selector.Count == 0)
         {

@@ -77,7 +77,8 @@ public static class KubernetesRenderer
         Services.CheckProxyTargets(context);
 
         var deployments = new List<JsonObject>();
-        var services = new List<JsonObject>();
+        var external = Services.External(context).ToList();
+        var services = external.Where(o => (string?)o["kind"] == "Service").ToList();
         foreach (var pod in bundle.Pods)
         {
             deployments.Add(PodTemplates.Deployment(context, pod));
@@ -106,6 +107,7 @@ public static class KubernetesRenderer
         objects.AddRange(context.Volumes.Where(v => v.HostPath is not null).Select(v => PersistentVolumes.Volume(context, v)).OrderBy(RenderContext.Name, StringComparer.Ordinal));
         objects.AddRange(context.Volumes.Select(v => PersistentVolumes.Claim(context, v)).OrderBy(RenderContext.Name, StringComparer.Ordinal));
         objects.AddRange(services.OrderBy(RenderContext.Name, StringComparer.Ordinal));
+        objects.AddRange(external.Where(o => (string?)o["kind"] == "EndpointSlice").OrderBy(RenderContext.Name, StringComparer.Ordinal));
         objects.AddRange(deployments.OrderBy(RenderContext.Name, StringComparer.Ordinal));
         if (Ingress.Render(context) is { } ingress) objects.Add(ingress);
 

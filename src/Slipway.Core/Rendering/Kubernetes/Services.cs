@@ -62,6 +62,42 @@ internal static class Services
         return obj;
     }
 
+    /// <summary>
+    /// external-services: a name the pods resolve to something outside the deployment. A host is an ExternalName Service
+    /// (DNS answers with a CNAME); an IP is a headless Service with an EndpointSlice holding that address, so DNS answers
+    /// with the address itself, which needs no kube-proxy. EndpointSlice, not the Endpoints kind the API deprecates since 1.33.
+    /// </summary>
+    public static IEnumerable<JsonObject> External(RenderContext context)
+    {
+        foreach (var external in context.Spec.Kubernetes.ExternalServices.Where(e => !e.Selector))
+        {
+            var portName = $"port-{external.Port}";
+            var service = context.Object("v1", "Service", external.Name, context.Labels(service: external.Name));
+            var ports = new JsonArray(new JsonObject { ["name"] = portName, ["port"] = external.Port, ["protocol"] = "TCP" });
+            if (external.Host is { } host)
+            {
+                service["spec"] = new JsonObject { ["type"] = "ExternalName", ["externalName"] = host, ["ports"] = ports };
+                yield return service;
+                continue;
+            }
+
+            ports[0]!["targetPort"] = external.Port;
+            service["spec"] = new JsonObject { ["clusterIP"] = "None", ["ports"] = ports };
+            yield return service;
+            var labels = context.Labels(service: external.Name);
+            labels[ServiceNameLabel] = external.Name;
+            labels["endpointslice.kubernetes.io/managed-by"] = "slipway.io";
+            var slice = context.Object("discovery.k8s.io/v1", "EndpointSlice", KubeNames.Label($"{context.Id}-{external.Name}"), labels);
+            slice["addressType"] = "IPv4";
+            slice["endpoints"] = new JsonArray(new JsonObject { ["addresses"] = new JsonArray(external.Ip!) });
+            slice["ports"] = new JsonArray(new JsonObject { ["name"] = portName, ["port"] = external.Port, ["protocol"] = "TCP" });
+            yield return slice;
+        }
+    }
+
+    /// <summary>The label that ties an EndpointSlice to its Service.</summary>
+    public const string ServiceNameLabel = "kubernetes.io/service-name";
+
     /// <summary>The name of a pod's ClusterIP Service, which the Ingress routes to.</summary>
     public static string ClusterIpName(RenderContext context, string pod) => KubeNames.Label($"{context.Id}-{pod}");
 
