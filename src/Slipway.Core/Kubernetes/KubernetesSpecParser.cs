@@ -14,6 +14,14 @@ internal static class KubernetesSpecParser
     public static readonly IReadOnlyList<string> NotImplementedOnKubernetes =
         ["caddy-ingress-image", "maintenance-service", "ca-certificates"];
 
+    /// <summary>Why each of <see cref="NotImplementedOnKubernetes"/> has no effect, and what to do instead.</summary>
+    private static readonly Dictionary<string, string> NotImplementedReasons = new(StringComparer.Ordinal)
+    {
+        ["caddy-ingress-image"] = "Slipway installs and patches no ingress controller (http-proxy renders a plain Ingress for the controller you install); set the image in your controller's own deployment",
+        ["maintenance-service"] = "restart does not swap the Ingress to a maintenance Service while pods are replaced; 'rollout.strategy: start-first' replaces them without downtime instead",
+        ["ca-certificates"] = "no CA bundle Secret is rendered or mounted; put the certificates in a spec configmap mounted under /etc/ssl/certs and set NODE_EXTRA_CA_CERTS in config",
+    };
+
     private static readonly string[] ExternalKeys = ["host", "ip", "selector", "namespace", "port"];
 
     private static readonly string[] ResourceSides = ["reservations", "limits"];
@@ -30,12 +38,12 @@ internal static class KubernetesSpecParser
         {
             foreach (var key in NotImplementedOnKubernetes.Where(map.Has))
             {
-                diagnostics.Warning(DiagnosticCodes.NotImplemented, $"'{key}' is recognised but not implemented yet on Kubernetes; it has no effect", map.KeyLocation(key));
+                diagnostics.Warning(DiagnosticCodes.NotImplemented, $"'{key}' is recognised but not implemented yet on Kubernetes; it has no effect: {NotImplementedReasons[key]}", map.KeyLocation(key));
             }
 
             if (network?.Has("acme-email") == true)
             {
-                diagnostics.Warning(DiagnosticCodes.NotImplemented, "'network.acme-email' is recognised but not implemented yet (Slipway does not install an ingress controller); it has no effect", network.KeyLocation("acme-email"));
+                diagnostics.Warning(DiagnosticCodes.NotImplemented, "'network.acme-email' is recognised but not implemented yet (Slipway installs no ingress controller or certificate issuer, so nothing would read it); it has no effect: set the e-mail in your issuer (e.g. a cert-manager ClusterIssuer's acme.email)", network.KeyLocation("acme-email"));
             }
         }
 
@@ -161,7 +169,7 @@ internal static class KubernetesSpecParser
         security.RejectUnknownKeys(SecurityKeys);
         if (target.IsKubernetes() && security.Has("unlimited-memlock"))
         {
-            map.Diagnostics.Warning(DiagnosticCodes.NotImplemented, "'security.unlimited-memlock' is recognised but not implemented yet; it has no effect (set 'security.runtime-class' to a RuntimeClass you manage)", security.KeyLocation("unlimited-memlock"));
+            map.Diagnostics.Warning(DiagnosticCodes.NotImplemented, "'security.unlimited-memlock' is recognised but not implemented yet: Slipway neither patches the node's containerd with a high-memlock runtime nor creates its RuntimeClass; it has no effect (set 'security.runtime-class' to a RuntimeClass you manage)", security.KeyLocation("unlimited-memlock"));
         }
 
         security.Bool("unlimited-memlock");
