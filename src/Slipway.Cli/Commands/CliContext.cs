@@ -26,7 +26,7 @@ internal sealed class CliContext(ConsoleUi ui)
 
     public Option<bool> DryRun { get; } = new("--dry-run")
     {
-        Description = "Say what would run and change nothing: deploy up/down/exec/logs/create/setup run no child command; build-containers and setup-repositories only read (git, docker image inspect)",
+        Description = "Say what would run and change nothing: deploy up/down/exec/logs/create/setup run no child command; build-containers, setup-repositories and fetch-stack only read (git, docker image inspect)",
         Recursive = true,
     };
 

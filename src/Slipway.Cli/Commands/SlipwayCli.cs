@@ -95,9 +95,9 @@ internal sealed class SlipwayCli
             if (!ReadingDryRunVerbs.Contains(parse.CommandResult.Command.Name)) runner = new DryRunProcessRunner(ui.Info);
         }
 
-        if (parse.GetValue(_context.ContinueOnError) && !ReadingDryRunVerbs.Contains(parse.CommandResult.Command.Name))
+        if (parse.GetValue(_context.ContinueOnError) && !ContinueOnErrorVerbs.Contains(parse.CommandResult.Command.Name))
         {
-            ui.Warn($"--continue-on-error is honoured by {string.Join(" and ", ReadingDryRunVerbs)}; '{parse.CommandResult.Command.Name}' stops at its first failure, as it always does");
+            ui.Warn($"--continue-on-error is honoured by {string.Join(" and ", ContinueOnErrorVerbs)}; '{parse.CommandResult.Command.Name}' stops at its first failure, as it always does");
         }
 
         if (parse.GetValue(_context.LocalStack))
@@ -125,8 +125,11 @@ internal sealed class SlipwayCli
     /// <summary>The commands whose every effect is a child command (or that render without writing): the others would record a deployment that never ran.</summary>
     private static readonly string[] DryRunVerbs = ["up", "down", "exec", "logs", "create", "setup"];
 
-    /// <summary>Top-level verbs that honour --dry-run by reading only, and --continue-on-error.</summary>
-    private static readonly string[] ReadingDryRunVerbs = ["build-containers", "setup-repositories"];
+    /// <summary>Top-level verbs that honour --dry-run by reading only (git, docker image inspect) and skipping every change themselves.</summary>
+    private static readonly string[] ReadingDryRunVerbs = ["build-containers", "setup-repositories", "fetch-stack"];
+
+    /// <summary>The verbs that go on after one failed item with --continue-on-error.</summary>
+    private static readonly string[] ContinueOnErrorVerbs = ["build-containers", "setup-repositories"];
 
     private static string? DryRunRefusal(ParseResult parse)
     {
@@ -134,7 +137,7 @@ internal sealed class SlipwayCli
         var parent = (parse.CommandResult.Parent as System.CommandLine.Parsing.CommandResult)?.Command;
         if (parent?.Name == "deploy" && DryRunVerbs.Contains(command.Name)) return null;
         if (parent is RootCommand && ReadingDryRunVerbs.Contains(command.Name)) return null;
-        return $"--dry-run is supported by deploy {string.Join(", ", DryRunVerbs)}, {string.Join(" and ", ReadingDryRunVerbs)}; not by '{command.Name}'"
+        return $"--dry-run is supported by deploy {string.Join(", ", DryRunVerbs)}, {string.Join(", ", ReadingDryRunVerbs)}; not by '{command.Name}'"
             + (parent?.Name == "deployment" ? " (see what a start would change with 'slipway deployment --dir D plan')" : "");
     }
 

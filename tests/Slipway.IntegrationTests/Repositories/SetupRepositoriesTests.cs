@@ -97,6 +97,9 @@ public sealed class SetupRepositoriesTests
         Assert.Contains($"Dry run: would run: git clone -- https://github.com/cerc-io/hosting {Dev("hosting")}", dry.StandardError);
         Assert.Contains($"Dry run: would run: git clone -- https://github.com/cerc-io/sdk {Dev("sdk")}, would check out v1", dry.StandardError);
         Assert.False(Directory.Exists(git.DevRoot));
+        var fetch = await SlipwayCommand.RunAsync("--dry-run", "fetch-stack", "--git-ssh", "cerc-io/hosting");
+        Assert.Contains($"Dry run: would run: git clone -- git@github.com:cerc-io/hosting {Dev("hosting")}", fetch.StandardError);
+        Assert.False(Directory.Exists(git.DevRoot));
 
         // A folder in the way of one repository: --continue-on-error sets up the others and still fails, naming it.
         ws.WriteFile("cerc/plain/keep.txt", "mine\n");
