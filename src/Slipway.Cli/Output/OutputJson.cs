@@ -54,6 +54,9 @@ internal sealed record PlanJson(int? CurrentRevision, IReadOnlyList<ChangeJson> 
 
     /// <summary>plan --fetch: per source repository, the incoming commits and what their files would do (null without --fetch).</summary>
     public IReadOnlyList<Infrastructure.Operations.IncomingCommits>? Incoming { get; init; }
+
+    /// <summary>The services a start would recreate, with why.</summary>
+    public IReadOnlyList<Infrastructure.Pipeline.ServiceChange> Services { get; init; } = [];
 }
 
 internal sealed record ImageChangeJson(string StackImage, string? Current, string Next, string Why, bool Dirty);

@@ -219,7 +219,7 @@ internal sealed class GitSync(Git git)
                 var commits = (await GitAsync(topLevel, ["log", "--format=%h %s", "HEAD..@{upstream}"], "list incoming commits", cancellationToken))
                     .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var files = (await GitAsync(topLevel, ["diff", "--name-only", "-z", "HEAD...@{upstream}"], "list incoming changes", cancellationToken))
-                    .Split('\0', StringSplitOptions.RemoveEmptyEntries);
+                    .Split('\0', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 results.Add(new IncomingChanges(topLevel, roles, upstream, commits, files, null));
             }
             catch (SlipwayException e)

@@ -27,6 +27,9 @@ public sealed record PlanResult(int? CurrentRevision, IReadOnlyList<PlannedChang
 
     /// <summary>plan --fetch: the commits upstream of each source repository and what their files would do; null without --fetch.</summary>
     public IReadOnlyList<IncomingCommits>? Incoming { get; init; }
+
+    /// <summary>The services a start would recreate, and why (against the current revision; empty before the first).</summary>
+    public IReadOnlyList<ServiceChange> Services { get; init; } = [];
 }
 
 /// <summary>A file an incoming commit changes, and what a restart would do with it.</summary>
@@ -64,7 +67,30 @@ public sealed class Plan(SlipwayEnvironment env)
 
         var images = await ImageChangesAsync(session, current, cancellationToken);
         var incoming = fetch ? await IncomingAsync(session, cancellationToken) : null;
-        return new PlanResult(current?.Number, changes, FileChanges(session, store, current), volumes) { Images = images, Incoming = incoming };
+        return new PlanResult(current?.Number, changes, FileChanges(session, store, current), volumes)
+        {
+            Images = images, Incoming = incoming, Services = ServicesToRecreate(session, store, current, pins, images),
+        };
+    }
+
+    /// <summary>Why each service differs from the current revision; a service whose image would be rebuilt gets that reason too.</summary>
+    private IReadOnlyList<ServiceChange> ServicesToRecreate(DeploymentSession session, RevisionStore store, RevisionRecord? current, IReadOnlyDictionary<string, string> pins,
+        IReadOnlyList<ImageChange> images)
+    {
+        if (current is null) return [];
+        var serviceImages = env.Backend(session).ServiceImages;
+        var next = serviceImages.ToDictionary(s => s.Key, s => ServicePin.Resolve(pins, s.Key, s.Value) ?? s.Value, StringComparer.Ordinal);
+        var reasons = ServiceChanges.Since(session.Layout, store, current, next).ToDictionary(r => r.Key, r => r.Value.ToList(), StringComparer.Ordinal);
+        foreach (var image in images)
+        {
+            foreach (var service in serviceImages.Where(s => s.Value == image.StackImage).Select(s => s.Key))
+            {
+                if (!reasons.TryGetValue(service, out var why)) reasons[service] = why = [];
+                why.Add($"image rebuilt as {image.Next}");
+            }
+        }
+
+        return [.. reasons.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new ServiceChange(r.Key, "would be recreated", r.Value))];
     }
 
     private async Task<IReadOnlyList<IncomingCommits>> IncomingAsync(DeploymentSession session, CancellationToken cancellationToken)

@@ -19,14 +19,16 @@ public static class ServiceChanges
         if (live is null) return new Dictionary<string, IReadOnlyList<string>>();
         var snapshot = Path.Combine(store.Directory(live.Number), "files");
         var before = Read(snapshot, Directory.Exists(snapshot) ? Directory.EnumerateFiles(snapshot, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(snapshot, f).Replace('\\', '/')) : []);
-        IEnumerable<string> now = RevisionStore.RenderedFiles(layout);
-        // A revision that kept D's overrides can tell an override change; one recorded before they were kept cannot.
-        if (before.Keys.Any(f => f.StartsWith(DeploymentLayout.OverridesFolder + "/", StringComparison.Ordinal)) && Directory.Exists(layout.OverridesFolderPath))
+        var after = Read(layout.Directory, RevisionStore.RenderedFiles(layout));
+        // A revision keeps D's overrides beside files/ (one recorded before that has no folder and cannot tell).
+        var kept = Path.Combine(store.Directory(live.Number), DeploymentLayout.OverridesFolder);
+        if (Directory.Exists(kept))
         {
-            now = now.Concat(Directory.EnumerateFiles(layout.OverridesFolderPath).Select(f => DeploymentLayout.OverridesFolder + "/" + Path.GetFileName(f)));
+            foreach (var file in Directory.EnumerateFiles(kept)) before[DeploymentLayout.OverridesFolder + "/" + Path.GetFileName(file)] = File.ReadAllText(file);
+            foreach (var file in RevisionStore.OverrideFiles(layout)) after[DeploymentLayout.OverridesFolder + "/" + Path.GetFileName(file)] = File.ReadAllText(file);
         }
 
-        return RecreateReasons.Explain(before, Read(layout.Directory, now), live.Images, images);
+        return RecreateReasons.Explain(before, after, live.Images, images);
     }
 
     private static Dictionary<string, string> Read(string root, IEnumerable<string> files)

@@ -128,11 +128,13 @@ public sealed class GitOpsRestartTests(ITestOutputHelper output)
         Assert.Contains("1 commit on origin/", plan.StandardError);
         Assert.Contains($"commit {pushed[..7]} greeting v3", plan.StandardError);
         Assert.Contains("deployments/hello/spec.yml: the spec: restart re-renders D from it", plan.StandardError);
+        Assert.DoesNotContain("not read by this deployment", plan.StandardError);
         using (var planJson = System.Text.Json.JsonDocument.Parse((await d.RunAsync("plan", "--fetch", "--output", "json")).StandardOutput))
         {
             var incoming = Assert.Single(planJson.RootElement.GetProperty("incoming").EnumerateArray().ToList());
             Assert.Equal(["stack", "spec"], incoming.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!));
             Assert.Single(incoming.GetProperty("commits").EnumerateArray());
+            Assert.Equal(["deployments/hello/spec.yml"], incoming.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("path").GetString()!));
         }
 
         Assert.Equal(checkedOut, await checkout.HeadAsync());

@@ -76,6 +76,7 @@ public sealed class PlanImageChangeTests(DockerFixture fixture)
             Assert.DoesNotContain("No changes", plan.StandardOutput);
             Assert.Contains($"image {Repository}:local: would be rebuilt as {Repository}:{commit[..12]} (git commit {commit[..12]} of ", plan.StandardOutput);
             Assert.DoesNotContain("uncommitted", plan.StandardError);
+            Assert.Contains($"service app would be recreated: image rebuilt as {Repository}:{commit[..12]}", plan.StandardOutput);
 
             author.Write("stack/container-build/slipway-plan-image-test/Dockerfile", "FROM slipway/hello:local\nLABEL io.slipway.test.version=3\n");
             var json = await d.RunAsync("plan", "--output", "json");

@@ -31,19 +31,22 @@ internal static class PlanCommand
                 {
                     Images = plan.Images.Select(i => new ImageChangeJson(i.StackImage, i.Current, i.Next, i.Why, i.Dirty)).ToList(),
                     Incoming = plan.Incoming,
+                    Services = plan.Services,
                 },
                     OutputJson.Default.PlanJson));
                 return ExitCodes.Success;
             }
 
             var changing = plan.Changes.Where(c => c.Action != "unchanged").ToList();
-            if (changing.Count == 0 && plan.Images.Count == 0) ui.Result("No changes: the live state matches D");
+            if (changing.Count == 0 && plan.Images.Count == 0 && plan.Services.Count == 0) ui.Result("No changes: the live state matches D");
             else if (changing.Count > 0) ui.Table(["KIND", "NAME", "ACTION", "DETAIL"], changing.Select(c => (IReadOnlyList<string>)[c.Kind, c.Name, c.Action, c.Detail ?? ""]));
             foreach (var image in plan.Images)
             {
                 // Compose's dry run cannot see a changed build folder: the build stage makes a new tag, and apply recreates its services.
                 ui.Result($"image {image.StackImage}: would be rebuilt as {image.Next} ({image.Why}){(image.Current is null ? "" : $"; now running {image.Current}")}");
             }
+
+            foreach (var service in plan.Services) ui.Result($"service {service.Service} would be recreated: {string.Join("; ", service.Reasons)}");
 
             if (plan.CurrentRevision is not { } current)
             {
