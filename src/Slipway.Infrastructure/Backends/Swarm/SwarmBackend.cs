@@ -508,7 +508,7 @@ internal static class SwarmPlan
         var running = live.ToDictionary(s => s.Name, StringComparer.Ordinal);
         foreach (var service in wanted)
         {
-            var image = service.Image is { } fileImage && pins.TryGetValue(fileImage, out var pinned) ? pinned : service.Image ?? "";
+            var image = ServicePin.Resolve(pins, service.Name, service.Image ?? "") ?? service.Image ?? "";
             var newObjects = service.Configs.Where(c => !configs.Contains(c)).Select(c => "config " + c)
                 .Concat(service.Secrets.Where(s => !secrets.Contains(s)).Select(s => "secret " + s)).ToList();
             if (!running.TryGetValue(service.Name, out var now))

@@ -49,6 +49,17 @@ public sealed class SwarmPlanTests
         Assert.StartsWith("definition changed", Pair(changes, "cron").Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_service_pin_wins_over_its_stack_images_pin_so_services_sharing_an_image_are_planned_apart()
+    {
+        var pins = new Dictionary<string, string> { ["slipway/hello:local"] = "slipway/hello:shared", [ServicePin.Key("api")] = "slipway/hello:api-only" };
+        var changes = SwarmPlan.Compare([Wanted("web", "d1"), Wanted("api", "a1")], pins,
+            [Live("web", "d1", image: "slipway/hello:shared@sha256:1"), Live("api", "a1", image: "slipway/hello:shared@sha256:1")], new HashSet<string>(), new HashSet<string>());
+
+        Assert.Equal("unchanged", Pair(changes, "web").Action);
+        Assert.Equal(("update", "image slipway/hello:shared → slipway/hello:api-only"), Pair(changes, "api"));
+    }
+
     private static (string Action, string? Detail) Pair(IReadOnlyList<PlannedChange> changes, string name) =>
         Assert.Single(changes, c => c.Name == name) is var c ? (c.Action, c.Detail) : default;
 }
