@@ -1,4 +1,5 @@
 using Slipway.IntegrationTests.Infrastructure;
+using Slipway.IntegrationTests.Registry;
 
 namespace Slipway.IntegrationTests;
 
@@ -16,17 +17,21 @@ public sealed class SecretRedactionTests
         try
         {
             await using var ws = new Workspace();
+            // prepare logs in to the registry, so the token must be one a real registry accepts.
+            await using var envRegistry = await LocalRegistry.StartAsync(ws.Combine("registry-env"), "bot", EnvToken);
+            await using var fileRegistry = await LocalRegistry.StartAsync(ws.Combine("registry-file"), "bot", FileToken);
             var spec = await ws.InitAsync(Paths.HelloStack, "hello-spec.yml");
             var tokenFile = ws.Combine("registry.token");
             await File.WriteAllTextAsync(tokenFile, FileToken + "\n");
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
             // The hooks print the whole environment (token-env) and the token file, as a careless script would.
-            await File.AppendAllTextAsync(spec, $"registry-credentials:\n  server: 127.0.0.1:5999\n  username: bot\n  token-env: {variable}\n" +
+            await File.AppendAllTextAsync(spec, $"registry-credentials:\n  server: {envRegistry.Address}\n  username: bot\n  token-env: {variable}\n" +
                 "hooks:\n  pre-deploy:\n    - env\n");
             var d = await ws.CreateAsync(spec, "hello");
 
             var start = await d.RunAsync("start", "--debug");
+            Assert.True(start.ExitCode == 0, start.ToString());
 
             Assert.Contains(variable + "=[REDACTED]", start.AllOutput);
             Assert.DoesNotContain(EnvToken, start.AllOutput);
@@ -39,12 +44,14 @@ public sealed class SecretRedactionTests
             // token-file: the same spec with the token in a file instead, and a hook that prints that file.
             var withFile = (await File.ReadAllTextAsync(spec))
                 .Replace($"token-env: {variable}", $"token-file: {tokenFile}", StringComparison.Ordinal)
+                .Replace(envRegistry.Address, fileRegistry.Address, StringComparison.Ordinal)
                 .Replace("    - env\n", $"    - [cat, {tokenFile}]\n", StringComparison.Ordinal);
             Assert.Contains("token-file", withFile);
             await File.WriteAllTextAsync(spec, withFile);
             await SlipwayCommand.RunAsync("deploy", "create", "--update", "--spec-file", spec, "--deployment-dir", d.Directory);
 
             var restart = await d.RunAsync("start", "--debug");
+            Assert.True(restart.ExitCode == 0, restart.ToString());
 
             Assert.Contains("out| [REDACTED]", restart.AllOutput);
             Assert.DoesNotContain(FileToken, restart.AllOutput);
