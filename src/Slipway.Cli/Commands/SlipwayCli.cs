@@ -71,6 +71,12 @@ internal sealed class SlipwayCli
             return ExitCodes.UsageError;
         }
 
+        if (UsageErrors.OptionGivenAsServiceName(parse) is { } optionAsName)
+        {
+            ui.Error.WriteLine(optionAsName);
+            return ExitCodes.UsageError;
+        }
+
         // Global flags come from the parse, never from scanning args: "exec web grep --quiet x" is not Slipway's --quiet.
         ui.Quiet = parse.GetValue(_context.Quiet);
         var debug = parse.GetValue(_context.Debug);

@@ -18,6 +18,22 @@ internal static class UsageErrors
         return $"error: {Problem(parse, command, path)}; {help}";
     }
 
+    /// <summary>
+    /// A service-name argument takes any word, so System.CommandLine hands it an unknown option too
+    /// ("start --force-recreate" would look for a service of that name): such a token is an unknown option.
+    /// </summary>
+    public static string? OptionGivenAsServiceName(ParseResult parse)
+    {
+        var token = parse.CommandResult.Children.OfType<ArgumentResult>()
+            .Where(a => a.Argument.Name is "service" or "services")
+            .SelectMany(a => a.Tokens)
+            .Select(t => t.Value)
+            .FirstOrDefault(v => v.Length > 1 && v[0] == '-');
+        if (token is null) return null;
+        var path = CommandPath(parse.CommandResult);
+        return $"error: unknown option '{token}' for '{path}'{Suggestion(token, OptionNames(parse.CommandResult))}; see '{path} --help'";
+    }
+
     private static string Problem(ParseResult parse, Command command, string path)
     {
         if (parse.UnmatchedTokens.FirstOrDefault() is { } token)

@@ -14,6 +14,8 @@ public sealed class UsageErrorTests : IDisposable
     [InlineData("error: 'slipway deployment' needs a command: {COMMANDS}; see 'slipway deployment --help'", "deployment", "--dir", "D")]
     [InlineData("error: unknown command 'frobnicate' for 'slipway'; see 'slipway --help'", "frobnicate")]
     [InlineData("error: --wait-timeout needs a whole number, not '5m'; see 'slipway deployment start --help'", "deployment", "--dir", "D", "start", "--wait-timeout", "5m")]
+    [InlineData("error: unknown option '--force-recreate' for 'slipway deployment start'; see 'slipway deployment start --help'", "deployment", "--dir", "D", "start", "--force-recreate")]
+    [InlineData("error: unknown option '--folow' for 'slipway deployment logs' (did you mean '--follow'?); see 'slipway deployment logs --help'", "deployment", "--dir", "D", "logs", "web", "--folow")]
     public async Task A_usage_error_is_one_line_with_a_suggestion(string expected, params string[] args)
     {
         var run = await _cli.RunAsync(args);
