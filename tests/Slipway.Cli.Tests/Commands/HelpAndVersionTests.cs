@@ -67,4 +67,13 @@ public sealed class HelpAndVersionTests : IDisposable
             Assert.Matches($@"(?m)^\s+([\w-]+, )*{command}\b", run.Out);
         }
     }
+
+    [Fact]
+    public async Task Deployment_help_says_history_names_the_source_commits_and_the_pin()
+    {
+        var run = await _cli.RunAsync("deployment", "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(@"(?m)^\s+history\b.*source commits.*pin", run.Out);
+    }
 }

@@ -12,7 +12,7 @@ internal static class HistoryCommand
     public static Command Create(CliContext cli)
     {
         var output = SharedOptions.Output();
-        var command = new Command("history", "List the recorded revisions: number, time, result, spec hash, images") { output };
+        var command = new Command("history", "List the recorded revisions: number, time, result, spec hash, images, source commits, and the rollback pin") { output };
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, (env, dir) =>
         {
             var (revisions, current, pin) = new History(env).Run(dir);
