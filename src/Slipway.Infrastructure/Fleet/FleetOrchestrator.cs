@@ -384,8 +384,9 @@ public sealed class FleetOrchestrator : IAsyncDisposable
     /// <summary><c>fleet diagnose</c>: each host's own diagnosis of each deployment, gathered.</summary>
     public async Task<List<(string Host, string Deployment, int ExitCode, string Output)>> DiagnoseAsync(Inventory inventory, FleetRequest request, CancellationToken cancellationToken)
     {
-        var last = Store(inventory).Latest(r => r.Command is "deploy" or "resume" or "rollback");
-        var hosts = request.Hosts.Count > 0 ? request.Hosts : last?.Hosts.Select(h => h.Host).ToList() ?? [];
+        // --host needs no record: a damaged one must not stand between the operator and the hosts' own diagnoses.
+        var hosts = request.Hosts.Count > 0 ? request.Hosts
+            : Store(inventory).Latest(r => r.Command is "deploy" or "resume" or "rollback")?.Hosts.Select(h => h.Host).ToList() ?? [];
         var targets = Targets(inventory, request with { Hosts = hosts });
         var results = await Task.WhenAll(targets.SelectMany(t => t.Deployments.Select(async d =>
         {
