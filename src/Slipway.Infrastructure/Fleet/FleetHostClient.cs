@@ -48,7 +48,7 @@ public sealed class FleetHostClient(IProcessRunner runner, SshSettings ssh) : IA
         string path;
         lock (_gate)
         {
-            _controlDirectory ??= Directory.CreateTempSubdirectory("slipway-ssh-").FullName;
+            _controlDirectory ??= CreateControlDirectory();
             // %C: a hash of the destination, short enough for a socket path.
             path = Path.Combine(_controlDirectory, "%C");
             if (!_masters.TryGetValue(host.Ssh, out master!))
@@ -58,6 +58,64 @@ public sealed class FleetHostClient(IProcessRunner runner, SshSettings ssh) : IA
         }
 
         return (path, await master);
+    }
+
+    private const string ControlPrefix = "slipway-ssh-";
+
+    /// <summary>
+    /// The private folder of this command's control sockets, named after this process (pid and start time), so that the
+    /// next fleet command removes the folder of one that was killed (<see cref="SweepAbandoned"/>).
+    /// </summary>
+    private static string CreateControlDirectory()
+    {
+        var parent = Path.GetTempPath();
+        SweepAbandoned(parent);
+        var pid = Environment.ProcessId;
+        return Directory.CreateTempSubdirectory(string.Create(CultureInfo.InvariantCulture, $"{ControlPrefix}{pid}.{Pipeline.DeploymentLock.ProcessStartOf(pid) ?? 0}-")).FullName;
+    }
+
+    /// <summary>
+    /// Removes the control folders in <paramref name="parent"/> of fleet commands that are gone (killed before they could
+    /// remove their own): their masters outlive them by ControlPersist at most, and a master whose socket is removed
+    /// only runs out that time. A folder without a process in its name (made before folders had one) goes once empty
+    /// and ten minutes old. Folders of live commands, and of other users, are left alone.
+    /// </summary>
+    public static void SweepAbandoned(string parent, TimeSpan? legacyAge = null)
+    {
+        IEnumerable<string> folders;
+        try
+        {
+            folders = Directory.EnumerateDirectories(parent, ControlPrefix + "*").ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (var folder in folders)
+        {
+            var name = Path.GetFileName(folder)[ControlPrefix.Length..];
+            var owner = name.Split('-')[0].Split('.');
+            try
+            {
+                if (Abandoned(folder, owner, legacyAge ?? TimeSpan.FromMinutes(10))) Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another user's, or being removed by another command: not ours to insist on.
+            }
+        }
+    }
+
+    private static bool Abandoned(string folder, string[] owner, TimeSpan legacyAge)
+    {
+        if (owner.Length == 2 && int.TryParse(owner[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            && long.TryParse(owner[1], NumberStyles.None, CultureInfo.InvariantCulture, out var start))
+        {
+            return Pipeline.DeploymentLock.ProcessStartOf(pid) is not { } now || (start != 0 && now != start);
+        }
+
+        return !Directory.EnumerateFileSystemEntries(folder).Any() && DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) > legacyAge;
     }
 
     /// <summary>

@@ -72,4 +72,29 @@ public sealed class FleetStoreTests
         Assert.True(FleetOrchestrator.CompatibleVersion("slipway 0.1.7+abc", "0.1.0+def"));
         Assert.False(FleetOrchestrator.CompatibleVersion("slipway 0.2.0", "0.1.0"));
     }
+
+    [Fact]
+    public void The_ssh_control_folder_of_a_killed_fleet_command_is_removed_by_the_next_and_live_ones_are_kept()
+    {
+        using var ws = new TempWorkspace();
+        var me = Environment.ProcessId;
+        var myStart = Slipway.Infrastructure.Pipeline.DeploymentLock.ProcessStartOf(me)!.Value;
+        var dead = Directory.CreateDirectory(ws.Combine($"slipway-ssh-2147483000.12345-AbCdEf")).FullName;
+        File.WriteAllText(Path.Combine(dead, "3c27867e2411"), "");
+        var reused = Directory.CreateDirectory(ws.Combine($"slipway-ssh-{me}.{myStart + 1}-GhIjKl")).FullName;
+        var live = Directory.CreateDirectory(ws.Combine($"slipway-ssh-{me}.{myStart}-MnOpQr")).FullName;
+        var legacyEmpty = Directory.CreateDirectory(ws.Combine("slipway-ssh-4wKtbB")).FullName;
+        var legacyInUse = Directory.CreateDirectory(ws.Combine("slipway-ssh-hMB9Zo")).FullName;
+        File.WriteAllText(Path.Combine(legacyInUse, "b328ff7a9992"), "");
+        var other = Directory.CreateDirectory(ws.Combine("not-slipway-2147483000.1-x")).FullName;
+
+        FleetHostClient.SweepAbandoned(ws.Path, legacyAge: TimeSpan.FromMilliseconds(-1));
+
+        Assert.False(Directory.Exists(dead));
+        Assert.False(Directory.Exists(reused));
+        Assert.True(Directory.Exists(live));
+        Assert.False(Directory.Exists(legacyEmpty));
+        Assert.True(Directory.Exists(legacyInUse));
+        Assert.True(Directory.Exists(other));
+    }
 }

@@ -223,14 +223,16 @@ public sealed class FleetTests(FleetFixture fleet) : IClassFixture<FleetFixture>
     }
 
     [Fact]
-    public async Task Fleet_resume_after_the_orchestrator_is_killed_mid_rollout_finishes_the_remaining_hosts()
+    public async Task Fleet_resume_after_the_orchestrator_is_killed_mid_rollout_finishes_the_remaining_hosts_and_removes_its_ssh_folder()
     {
         var s = await FleetScenario.CreateAsync(fleet);
         await s.FleetAsync(0, "deploy", "--yes", "--parallel", "3");
         await s.CommitGreetingAsync("v2");
 
+        int killed;
         using (var child = ChildCli.Start("fleet", "--inventory", s.Inventory, "deploy", "--yes"))
         {
+            killed = child.Pid;
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
             while (!(Directory.Exists(s.Orchestrator.Combine(".slipway", "fleet", "runs"))
                      && Directory.GetFiles(s.Orchestrator.Combine(".slipway", "fleet", "runs")).Length == 2
@@ -248,8 +250,13 @@ public sealed class FleetTests(FleetFixture fleet) : IClassFixture<FleetFixture>
         Assert.Equal("running", FleetScenario.HostState(s.LatestRun(), "host2"));
         Assert.Equal("v1", await FleetScenario.GreetingAsync(fleet[3]));
 
+        // The killed orchestrator could not remove its ssh control folder; the next fleet command does.
+        string[] ControlFolders() => Directory.GetDirectories(Path.GetTempPath(), $"slipway-ssh-{killed}.*");
+        Assert.NotEmpty(ControlFolders());
+
         var resume = await s.FleetAsync(0, "resume", "--yes");
 
+        Assert.Empty(ControlFolders());
         Assert.Equal(["v2", "v2", "v2"], await s.GreetingsAsync());
         var run = s.LatestRun();
         Assert.Equal("resume", run.GetProperty("command").GetString());
