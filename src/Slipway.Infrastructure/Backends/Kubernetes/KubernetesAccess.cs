@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Slipway.Core;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
+using Slipway.Infrastructure.Processes;
 using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Infrastructure.Backends.Kubernetes;
@@ -85,6 +87,39 @@ internal sealed class KubernetesAccess(KubernetesTarget target)
         // -i always (so piped input reaches the command, as compose exec does); a TTY only when both ends are a terminal.
         return target.Kubectl.InheritAsync(["exec", "-n", ns, "-i", .. interactive ? new[] { "-t" } : [], $"deployment/{deployment.Name}", "-c", service, "--", .. command], cancellationToken);
     }
+
+    /// <summary>
+    /// <paramref name="command"/> in <paramref name="service"/>'s container of one live pod of its Deployment (the stack's
+    /// config: directives): running, not terminating, that container ready, the newest first. <c>kubectl exec
+    /// deployment/X</c> prefers the oldest pod, which after a rolling update is one being terminated.
+    /// </summary>
+    public async Task<ProcessResult> RunInServiceAsync(string service, IReadOnlyList<string> command, IReadOnlyList<string> secrets, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var manifests = target.LoadManifests();
+        var ns = target.NamespaceOf(manifests).Name;
+        var deployment = KubernetesTarget.PodOf(manifests, service);
+        var pods = await target.Kubectl.RunAsync(["get", "pods", "-n", ns, "-l", $"{target.Selector},{SlipwayLabels.PodLabel}={deployment.TemplateLabel(SlipwayLabels.PodLabel)}", "-o", "json"], cancellationToken);
+        if (!pods.Succeeded) return pods;
+        if (LivePod(pods.StandardOutput, service) is not { } pod)
+        {
+            return new ProcessResult($"kubectl exec -c {service}", 1, "", $"no running pod of deployment {deployment.Name} has its {service} container ready\n", TimeSpan.Zero);
+        }
+
+        return await target.Kubectl.RunAsync(["exec", "-n", ns, pod, "-c", service, "--", .. command], cancellationToken, timeout: timeout, extraSecrets: secrets);
+    }
+
+    /// <summary>The newest pod of <c>get pods -o json</c> that runs, is not terminating and has <paramref name="service"/> ready; null if none.</summary>
+    internal static string? LivePod(string json, string service) =>
+        KubernetesTarget.Items(json)
+            .Where(p => !p.GetProperty("metadata").TryGetProperty("deletionTimestamp", out _) && Ready(p, service))
+            .OrderByDescending(p => p.GetProperty("metadata").TryGetProperty("creationTimestamp", out var t) ? t.GetString() : "", StringComparer.Ordinal)
+            .Select(p => p.GetProperty("metadata").GetProperty("name").GetString())
+            .FirstOrDefault();
+
+    private static bool Ready(JsonElement pod, string service) =>
+        pod.TryGetProperty("status", out var status) && status.TryGetProperty("phase", out var phase) && phase.GetString() == "Running"
+        && status.TryGetProperty("containerStatuses", out var containers)
+        && containers.EnumerateArray().Any(c => c.TryGetProperty("name", out var n) && n.GetString() == service && c.TryGetProperty("ready", out var r) && r.ValueKind == JsonValueKind.True);
 
     /// <summary>Pods, their description, the namespace's events and the last log lines: best effort, each failure written into the text.</summary>
     public async Task<string> DiagnoseAsync(int tailLines, CancellationToken cancellationToken)

@@ -32,12 +32,18 @@ internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools
     /// <summary>
     /// The dict pods' pre/post start scripts (copied into D/pods/ by deploy create) run on this host around the apply,
     /// as on compose, told which cluster to talk to (<see cref="PodScriptEnvironment"/>); a non-zero exit is fatal.
+    /// Then the stack's config: directives, exec'd into ready pods: with any, the apply waits for its rollouts first.
     /// </summary>
     public async Task ApplyAsync(ApplyOptions options, CancellationToken cancellationToken)
     {
+        var directives = session.Stack.Config;
         await RunPodScriptsAsync(post: false, options.Progress, cancellationToken);
-        await new KubernetesApply(_target).ApplyAsync(options, cancellationToken);
+        await new KubernetesApply(_target).ApplyAsync(directives.Count > 0 ? options with { Wait = true } : options, cancellationToken);
         await RunPodScriptsAsync(post: true, options.Progress, cancellationToken);
+        if (directives.Count == 0) return;
+        var target = new Hooks.DirectiveTarget(new KubernetesAccess(_target).RunInServiceAsync,
+            service => $"see 'slipway deployment --dir {session.Layout.Directory} logs {service}'");
+        await Hooks.ConfigDirectives.RunAsync(target, directives, options.Progress, _target.Options.Clock, _target.Options.Delay, cancellationToken);
     }
 
     /// <summary>
