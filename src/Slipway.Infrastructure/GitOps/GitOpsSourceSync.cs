@@ -15,7 +15,7 @@ internal sealed record GitOpsSyncResult(GitPullReport Pull, SyncResult Sync)
 }
 
 /// <summary>
-/// restart's prepare (GitOps): pull the stack's and the spec's repositories, then sync D from the git-tracked spec
+/// restart's prepare (GitOps): pull the stack's, the spec's and the pods' repositories, then sync D from the git-tracked spec
 /// with the code of <c>deploy create --update</c>. A failing pull throws before anything changes; so do a bad spec
 /// and a bad <c>--image</c>. Every git and hook command goes through the given runner (the run's log).
 /// </summary>
@@ -49,7 +49,7 @@ internal sealed class GitOpsSourceSync(SlipwayEnvironment env) : ISourceSync
     /// <param name="specCommit">Move the spec's repository to this commit instead of its upstream (see <see cref="GitSync.PullAsync(IReadOnlyList{GitSource}, CancellationToken, string?)"/>).</param>
     public async Task<GitOpsSyncResult> RunAsync(DeploymentSession session, IProcessRunner runner, IReadOnlyDictionary<string, string> serviceImages, CancellationToken cancellationToken, string? specCommit = null)
     {
-        var pull = await new GitSync(env.Tools.With(runner).Git).PullAsync(session, cancellationToken, specCommit);
+        var pull = await new GitSync(env.Tools.With(runner).Git).PullAsync(session, env.DevRoot, cancellationToken, specCommit);
         var sync = await new SourceSync(env with { Runner = runner }).SyncAsync(session, serviceImages, cancellationToken);
         return new GitOpsSyncResult(pull, sync);
     }

@@ -15,8 +15,13 @@ internal sealed class GitSync(Git git)
 {
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromMinutes(5);
 
-    /// <summary>The sources of a deployment: its stack-source and the folder of its spec-source (when recorded).</summary>
-    public static IReadOnlyList<GitSource> Sources(DeploymentSession deployment)
+    /// <summary>
+    /// The sources of a deployment: its stack-source, the folder of its spec-source (when recorded) and, with a dev root,
+    /// the repository of each pod that comes from one (<c>&lt;dev root&gt;/&lt;repo&gt;</c>, where deploy create read its
+    /// compose file), role <c>pod NAME</c>. Like setup-repositories --pull, one not on a branch (checked out at a tag
+    /// or commit) is left where it is.
+    /// </summary>
+    public static IReadOnlyList<GitSource> Sources(DeploymentSession deployment, string? devRoot = null)
     {
         var sources = new List<GitSource> { new("stack", deployment.Identity.StackSource) };
         if (deployment.Identity.SpecSource is { } spec)
@@ -24,13 +29,19 @@ internal sealed class GitSync(Git git)
             sources.Add(new("spec", System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(spec))!));
         }
 
+        if (devRoot is null) return sources;
+        foreach (var pod in deployment.Stack.Pods.Where(p => p.IsExternal))
+        {
+            sources.Add(new($"pod {pod.Name}", System.IO.Path.Combine(devRoot, System.IO.Path.GetFileName(pod.Repository!.TrimEnd('/')))));
+        }
+
         return sources;
     }
 
-    /// <summary>Pulls the stack's and the spec's repositories of <paramref name="deployment"/>; see <see cref="PullAsync(IReadOnlyList{GitSource}, CancellationToken, string?)"/>.</summary>
+    /// <summary>Pulls the stack's, the spec's and the pods' repositories of <paramref name="deployment"/>; see <see cref="PullAsync(IReadOnlyList{GitSource}, CancellationToken, string?)"/>.</summary>
     /// <param name="specCommit">When given (fleet deploy), the spec's repository moves to exactly this commit instead of its upstream.</param>
-    public Task<GitPullReport> PullAsync(DeploymentSession deployment, CancellationToken cancellationToken, string? specCommit = null) =>
-        PullAsync(Sources(deployment), cancellationToken, specCommit);
+    public Task<GitPullReport> PullAsync(DeploymentSession deployment, string? devRoot, CancellationToken cancellationToken, string? specCommit = null) =>
+        PullAsync(Sources(deployment, devRoot), cancellationToken, specCommit);
 
     /// <summary>
     /// Fast-forwards the repository of each source to its upstream. A source outside git, or on a branch without an

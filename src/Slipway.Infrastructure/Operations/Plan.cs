@@ -95,7 +95,7 @@ public sealed class Plan(SlipwayEnvironment env)
 
     private async Task<IReadOnlyList<IncomingCommits>> IncomingAsync(DeploymentSession session, CancellationToken cancellationToken)
     {
-        var fetched = await new GitOps.GitSync(env.ToolBox.Git).FetchAsync(GitOps.GitSync.Sources(session), cancellationToken);
+        var fetched = await new GitOps.GitSync(env.ToolBox.Git).FetchAsync(GitOps.GitSync.Sources(session, env.DevRoot), cancellationToken);
         var stack = Path.GetFullPath(session.Identity.StackSource);
         var spec = session.Identity.SpecSource is { } source ? Path.GetFullPath(source) : null;
         return [.. fetched.Select(f => new IncomingCommits(f.Repository, f.Roles, f.Upstream, f.Commits,

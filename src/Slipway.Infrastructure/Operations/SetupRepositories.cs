@@ -116,7 +116,7 @@ public sealed class SetupRepositories(SlipwayEnvironment env)
         SetUpAsync(RepositoryLocator.Parse(locator), request, cancellationToken);
 
     /// <summary>The dev root: CERC_REPO_BASE_DIR (or SLIPWAY_REPO_BASE_DIR), a leading ~ expanded; created when missing.</summary>
-    public string DevRoot => Path.GetFullPath(StackResolver.ExpandHome(env.RepositoryBase), env.CurrentDirectory);
+    public string DevRoot => env.DevRoot;
 
     private async Task<RepositoryOutcome> SetUpAsync(RepositoryLocator locator, RepositoryRequest request, CancellationToken cancellationToken)
     {

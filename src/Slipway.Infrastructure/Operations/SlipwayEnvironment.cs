@@ -22,6 +22,9 @@ public sealed record SlipwayEnvironment
     /// <summary>Where pods from other repositories are checked out (laconic-so's CERC_REPO_BASE_DIR).</summary>
     public required string RepositoryBase { get; init; }
 
+    /// <summary><see cref="RepositoryBase"/> as a full path, a leading ~ expanded.</summary>
+    public string DevRoot => Path.GetFullPath(Core.Stacks.StackResolver.ExpandHome(RepositoryBase), CurrentDirectory);
+
     public IReporter Reporter { get; init; } = NullReporter.Instance;
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;

@@ -79,4 +79,51 @@ public sealed class RepositoryStackTests
             if (tags.Count > 0) await Docker.RunAsync(["image", "rm", "--force", .. tags]);
         }
     }
+
+    [Fact]
+    public async Task Restart_pulls_the_pods_repositories_in_the_dev_root_that_are_on_a_branch_and_leaves_one_at_a_tag()
+    {
+        await using var ws = new Workspace();
+        using var temp = new TempWorkspace();
+        await using var git = await LocalGitHosts.StartAsync(temp);
+        static string Pod(string service, string mark) =>
+            $"services:\n  {service}:\n    image: slipway/hello:local\n    command: [\"counter\"]\n    environment:\n      MARK: \"{mark}\"\n";
+        var hosting = await git.RepositoryAsync("git.vdb.to", "cerc-io", "hosting", new() { ["web/docker-compose.yml"] = Pod("web", "web-v1") });
+        var pinned = await git.RepositoryAsync("github.com", "cerc-io", "pinned", new() { ["docker-compose.yml"] = Pod("tool", "tool-v1") });
+        await pinned.GitAsync("tag", "v1");
+        await pinned.GitAsync("push", "--quiet", "origin", "v1");
+        // main moves past v1, so setup-repositories leaves the clone detached at v1.
+        pinned.Write("docker-compose.yml", Pod("tool", "tool-main"));
+        await pinned.CommitAndPushAsync("past v1");
+        var stack = ws.Combine("so", "stacks", "two");
+        Directory.CreateDirectory(stack);
+        await File.WriteAllTextAsync(Path.Combine(stack, "stack.yml"), """
+            version: "1.1"
+            name: two
+            repos:
+              - git.vdb.to/cerc-io/hosting
+              - cerc-io/pinned@v1
+            pods:
+              - name: web
+                repository: cerc-io/hosting
+                path: web
+              - name: tool
+                repository: cerc-io/pinned
+            """);
+        await SlipwayCommand.RunAsync("--stack", stack, "setup-repositories");
+        var d = await ws.CreateAsync(await ws.InitAsync(stack, "spec.yml"), "d");
+        await d.RunAsync("start");
+
+        hosting.Write("web/docker-compose.yml", Pod("web", "web-v2"));
+        await hosting.CommitAndPushAsync("web v2");
+        pinned.Write("docker-compose.yml", Pod("tool", "tool-v2"));
+        await pinned.CommitAndPushAsync("tool v2");
+        var restart = await d.RunAsync("restart");
+
+        // laconic-so's restart pulls only the stack source, so a pod repository's change never reached D.
+        Assert.Equal("web-v2\n", await Docker.OutputAsync("compose", "--project-name", d.DeploymentId, "exec", "-T", "web", "sh", "-c", "echo $MARK"));
+        Assert.Contains($"pod web {Path.Combine(git.DevRoot, "hosting")}: main fast-forwarded", restart.StandardError);
+        Assert.Equal("tool-v1\n", await Docker.OutputAsync("compose", "--project-name", d.DeploymentId, "exec", "-T", "tool", "sh", "-c", "echo $MARK"));
+        Assert.Contains($"pod tool {Path.Combine(git.DevRoot, "pinned")}: detached HEAD (no branch to pull), nothing pulled", restart.StandardError);
+    }
 }
