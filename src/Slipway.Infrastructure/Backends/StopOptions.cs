@@ -10,5 +10,8 @@ public sealed record StopOptions
     /// <summary>k8s-kind: also delete the kind cluster (never done unless asked).</summary>
     public bool PerformClusterManagement { get; init; }
 
+    /// <summary>compose: seconds each container gets to stop (<c>stop [timeout]</c>); null: compose's default.</summary>
+    public int? TimeoutSeconds { get; init; }
+
     public Action<string>? Progress { get; init; }
 }

@@ -1,3 +1,4 @@
+using Slipway.Core.Specs;
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Pipeline;
 
@@ -10,6 +11,9 @@ public sealed record StopRequest
     public bool DeleteNamespace { get; init; }
 
     public bool PerformClusterManagement { get; init; }
+
+    /// <summary>compose: seconds each container gets to stop (laconic-so's <c>stop [timeout]</c>); other targets warn that they ignore it.</summary>
+    public int? TimeoutSeconds { get; init; }
 
     /// <summary>Replace a stale lock (its process gone) instead of refusing.</summary>
     public bool BreakLock { get; init; }
@@ -35,12 +39,18 @@ public sealed class Stop(SlipwayEnvironment env)
             env.Reporter.Warn($"run {interrupted.Id} ({interrupted.Command}) was interrupted and is abandoned by this stop");
         }
 
+        if (request.TimeoutSeconds is { } timeout && session.Target != DeployTarget.Compose)
+        {
+            env.Reporter.Warn($"stop's timeout ({timeout}s) applies to compose deployments only; {session.Target.ToName()} ignores it (laconic-so ignores it there too)");
+        }
+
         return await CommandLogs.RunAsync(env, session, "stop", runner =>
             env.Reporter.StepAsync($"stop {id}", progress => env.Backend(session, runner).StopAsync(new StopOptions
             {
                 DeleteVolumes = request.DeleteVolumes,
                 DeleteNamespace = request.DeleteNamespace,
                 PerformClusterManagement = request.PerformClusterManagement,
+                TimeoutSeconds = request.TimeoutSeconds,
                 Progress = progress,
             }, cancellationToken)));
     }

@@ -73,7 +73,8 @@ internal sealed class DockerCompose(Docker docker, ComposeProject project)
         var command = new List<string> { "down", "--remove-orphans" };
         if (volumes) command.Add("--volumes");
         if (timeoutSeconds is { } t) command.AddRange(["--timeout", t.ToString(CultureInfo.InvariantCulture)]);
-        var result = await Docker.RunAsync(ProjectArguments(command), cancellationToken);
+        // Each container may take its whole stop timeout: the call gets that on top of the usual limit.
+        var result = await Docker.RunAsync(ProjectArguments(command), cancellationToken, TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(timeoutSeconds ?? 0));
         if (!result.Succeeded) throw Failure("stop", result, FailureReason.DeploymentFailed);
     }
 

@@ -35,9 +35,18 @@ internal sealed class LogsArguments(string followDescription)
     /// log ended by the operator is the normal end, not an interruption.</summary>
     public async Task<int> RunAsync(CliContext cli, ParseResult parse, Func<LogsOptions, Task<int>> run, CancellationToken ct)
     {
+        var options = new LogsOptions(parse.GetValue(_follow), parse.GetValue(_tail), parse.GetValue(_services) ?? []);
+        return await RunAsync(cli, options, run, ct);
+    }
+
+    /// <summary>Follows the logs of <paramref name="services"/> from their start (start --stay-attached) until Ctrl+C.</summary>
+    public static Task<int> FollowAsync(CliContext cli, IReadOnlyList<string> services, Func<LogsOptions, Task<int>> run, CancellationToken ct) =>
+        RunAsync(cli, new LogsOptions(true, null, services), run, ct);
+
+    private static async Task<int> RunAsync(CliContext cli, LogsOptions options, Func<LogsOptions, Task<int>> run, CancellationToken ct)
+    {
         var ui = cli.Ui;
         var gate = new Lock();
-        var options = new LogsOptions(parse.GetValue(_follow), parse.GetValue(_tail), parse.GetValue(_services) ?? []);
         if (!ui.OutputIsTerminal)
         {
             options = options with

@@ -13,9 +13,10 @@ internal static class StopCommand
         var cluster = new ClusterManagement("Also delete the kind cluster (k8s-kind)");
         var deleteNamespace = new Option<bool>("--delete-namespace") { Description = "Also delete the namespace (k8s)" };
         var breakLock = SharedOptions.BreakLock();
+        var timeout = new Argument<int?>("timeout") { Arity = ArgumentArity.ZeroOrOne, Description = "Seconds each container gets to stop (compose; laconic-so's stop [timeout])" };
         var command = new Command("stop", "Stop the deployment; volumes are kept unless --delete-volumes; refused while a run holds the lock")
         {
-            deleteVolumes, preserve, cluster.Perform, cluster.Skip, deleteNamespace, breakLock,
+            timeout, deleteVolumes, preserve, cluster.Perform, cluster.Skip, deleteNamespace, breakLock,
         };
         command.Aliases.Add("down");
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
@@ -32,6 +33,7 @@ internal static class StopCommand
                 DeleteNamespace = parse.GetValue(deleteNamespace),
                 PerformClusterManagement = cluster.IsOn(parse),
                 BreakLock = parse.GetValue(breakLock),
+                TimeoutSeconds = parse.GetValue(timeout),
             }, ct);
             if (delete)
             {

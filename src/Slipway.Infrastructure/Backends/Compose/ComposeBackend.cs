@@ -113,7 +113,7 @@ internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend
         // Asked of the engine rather than the compose files, which do not know volumes of pods the stack has since
         // dropped; and listed before anything is deleted, so that what goes can be said.
         var live = options.DeleteVolumes ? await LiveVolumesAsync(cancellationToken) : [];
-        await Compose.DownAsync(options.DeleteVolumes, cancellationToken);
+        await Compose.DownAsync(options.DeleteVolumes, cancellationToken, options.TimeoutSeconds);
 
         // A host path D declares is kept data only where the live volume binds it: a volume still in Docker's own
         // storage (the spec changed it since) loses its data with the volume, and is not named as kept.
