@@ -23,7 +23,8 @@ internal sealed class GitOpsSourceSync(SlipwayEnvironment env) : ISourceSync
 {
     public async Task<SourceSyncResult> SyncAsync(RunContext context, IReadOnlyDictionary<string, string> serviceImages, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(context.Session, context.Runner, serviceImages, cancellationToken, context.Run.Parameters.SourceCommit);
+        var parameters = context.Run.Parameters;
+        var result = await RunAsync(context.Session, context.Runner, serviceImages, cancellationToken, parameters.SourceCommit, parameters.StackSource, parameters.SpecSource);
         // Kubernetes renders one image per stack image; compose and swarm can pin a single service.
         var perService = !context.Session.Target.IsKubernetes();
         var pins = result.Sync.ImagePins(perService).Select(p => new ImagePin(p.Key, p.Value)).ToList();
@@ -47,10 +48,14 @@ internal sealed class GitOpsSourceSync(SlipwayEnvironment env) : ISourceSync
 
     /// <param name="serviceImages">The run's <c>--image SERVICE=IMAGE</c> overrides (service → image).</param>
     /// <param name="specCommit">Move the spec's repository to this commit instead of its upstream (see <see cref="GitSync.PullAsync(IReadOnlyList{GitSource}, CancellationToken, string?)"/>).</param>
-    public async Task<GitOpsSyncResult> RunAsync(DeploymentSession session, IProcessRunner runner, IReadOnlyDictionary<string, string> serviceImages, CancellationToken cancellationToken, string? specCommit = null)
+    /// <param name="stackSource">restart --stack-path: the stack folder to pull instead of deployment.yml's stack-source.</param>
+    /// <param name="specSource">restart --spec-file: the spec to sync from instead of deployment.yml's spec-source.</param>
+    public async Task<GitOpsSyncResult> RunAsync(DeploymentSession session, IProcessRunner runner, IReadOnlyDictionary<string, string> serviceImages, CancellationToken cancellationToken,
+        string? specCommit = null, string? stackSource = null, string? specSource = null)
     {
-        var pull = await new GitSync(env.Tools.With(runner).Git).PullAsync(session, env.DevRoot, cancellationToken, specCommit);
-        var sync = await new SourceSync(env with { Runner = runner }).SyncAsync(session, serviceImages, cancellationToken);
+        var sources = GitSync.Sources(session, env.DevRoot, stackSource, specSource);
+        var pull = await new GitSync(env.Tools.With(runner).Git).PullAsync(sources, cancellationToken, specCommit);
+        var sync = await new SourceSync(env with { Runner = runner }).SyncAsync(session, serviceImages, cancellationToken, specSource);
         return new GitOpsSyncResult(pull, sync);
     }
 }

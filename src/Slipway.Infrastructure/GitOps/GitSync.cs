@@ -21,10 +21,12 @@ internal sealed class GitSync(Git git)
     /// compose file), role <c>pod NAME</c>. Like setup-repositories --pull, one not on a branch (checked out at a tag
     /// or commit) is left where it is.
     /// </summary>
-    public static IReadOnlyList<GitSource> Sources(DeploymentSession deployment, string? devRoot = null)
+    /// <param name="stackSource">In place of deployment.yml's stack-source (restart --stack-path).</param>
+    /// <param name="specSource">In place of deployment.yml's spec-source (restart --spec-file).</param>
+    public static IReadOnlyList<GitSource> Sources(DeploymentSession deployment, string? devRoot = null, string? stackSource = null, string? specSource = null)
     {
-        var sources = new List<GitSource> { new("stack", deployment.Identity.StackSource) };
-        if (deployment.Identity.SpecSource is { } spec)
+        var sources = new List<GitSource> { new("stack", stackSource ?? deployment.Identity.StackSource) };
+        if ((specSource ?? deployment.Identity.SpecSource) is { } spec)
         {
             sources.Add(new("spec", System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(spec))!));
         }
@@ -37,11 +39,6 @@ internal sealed class GitSync(Git git)
 
         return sources;
     }
-
-    /// <summary>Pulls the stack's, the spec's and the pods' repositories of <paramref name="deployment"/>; see <see cref="PullAsync(IReadOnlyList{GitSource}, CancellationToken, string?)"/>.</summary>
-    /// <param name="specCommit">When given (fleet deploy), the spec's repository moves to exactly this commit instead of its upstream.</param>
-    public Task<GitPullReport> PullAsync(DeploymentSession deployment, string? devRoot, CancellationToken cancellationToken, string? specCommit = null) =>
-        PullAsync(Sources(deployment, devRoot), cancellationToken, specCommit);
 
     /// <summary>
     /// Fast-forwards the repository of each source to its upstream. A source outside git, or on a branch without an

@@ -89,10 +89,11 @@ internal sealed record SyncResult(string SpecFile, CreateResult Create, IReadOnl
 internal sealed class SourceSync(SlipwayEnvironment env)
 {
     /// <param name="imageOverrides">The run's <c>--image SERVICE=IMAGE</c> overrides (service → image).</param>
-    public async Task<SyncResult> SyncAsync(DeploymentSession deployment, IReadOnlyDictionary<string, string> imageOverrides, CancellationToken cancellationToken)
+    /// <param name="specSource">In place of deployment.yml's spec-source (restart --spec-file).</param>
+    public async Task<SyncResult> SyncAsync(DeploymentSession deployment, IReadOnlyDictionary<string, string> imageOverrides, CancellationToken cancellationToken, string? specSource = null)
     {
         var directory = deployment.Layout.Directory;
-        if (deployment.Identity.SpecSource is not { } specFile)
+        if ((specSource ?? deployment.Identity.SpecSource) is not { } specFile)
         {
             throw new SlipwayException(FailureReason.NotFound,
                 $"{deployment.Layout.DeploymentFile} has no spec-source: restart syncs D from the git-tracked spec and does not know where it is",

@@ -60,6 +60,8 @@ public sealed class PipelineEngine(PipelineOptions options)
                 AllowFailed = request.AllowFailed,
                 ServiceImages = request.ServiceImages,
                 SourceCommit = request.SourceCommit,
+                StackSource = request.StackSource,
+                SpecSource = request.SpecSource,
             },
             Stages = plan.Select(stage => new StageRecord { Name = stage.Name }).ToList(),
             CarriedPins = new Dictionary<string, string>(new RevisionStore(session.Layout).LastGood()?.ImagePins ?? new Dictionary<string, string>(), StringComparer.Ordinal),

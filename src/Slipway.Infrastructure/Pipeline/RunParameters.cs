@@ -25,4 +25,10 @@ public sealed class RunParameters
 
     /// <summary>restart: the commit the spec's repository moves to instead of its upstream (kept so a resume moves it to the same one).</summary>
     public string? SourceCommit { get; init; }
+
+    /// <summary>restart: the stack folder pulled instead of deployment.yml's stack-source (kept so a resume syncs from the same).</summary>
+    public string? StackSource { get; init; }
+
+    /// <summary>restart: the spec D is synced from instead of deployment.yml's spec-source.</summary>
+    public string? SpecSource { get; init; }
 }

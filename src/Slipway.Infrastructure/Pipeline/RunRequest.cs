@@ -36,4 +36,10 @@ public sealed record RunRequest(string Command)
 
     /// <summary>restart: move the spec's repository to exactly this commit instead of pulling its upstream (<c>--source-commit</c>, what fleet deploy pins).</summary>
     public string? SourceCommit { get; init; }
+
+    /// <summary>restart: pull this stack folder instead of deployment.yml's stack-source (<c>--stack-path</c>, laconic-so's flag), absolute.</summary>
+    public string? StackSource { get; init; }
+
+    /// <summary>restart: sync D from this spec instead of deployment.yml's spec-source (<c>--spec-file</c>), absolute.</summary>
+    public string? SpecSource { get; init; }
 }

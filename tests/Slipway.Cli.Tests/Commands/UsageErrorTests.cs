@@ -51,7 +51,8 @@ public sealed class UsageErrorTests : IDisposable
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("--dir", run.Out);
-        Assert.DoesNotContain("--stack", run.Out);
+        // restart's --stack-path (laconic-so's flag) is not the global --stack.
+        Assert.DoesNotMatch(@"--stack(?![-\w])", run.Out);
     }
 
     [Fact]

@@ -19,11 +19,16 @@ internal static class RestartCommand
         {
             Description = "Move the spec's repository to exactly this commit (fast-forward only) instead of pulling its upstream; fleet deploy pins each host this way",
         };
+        var stackPath = new Option<string?>("--stack-path") { Description = "Pull this stack folder instead of deployment.yml's stack-source (this run only)" };
+        var specFile = new Option<string?>("--spec-file")
+        {
+            Description = "Sync D from this spec instead of deployment.yml's spec-source (this run only); a relative path is taken from the stack's repository root, as laconic-so does",
+        };
         var output = SharedOptions.Output();
         var forceConflicts = SharedOptions.ForceConflicts();
         var command = new Command("restart", "Sync D from its sources and roll out what changed (prepare … verify, record; rollback when unhealthy)")
         {
-            timeout, force, image, breakLock, unpin, sourceCommit, output, forceConflicts,
+            timeout, force, image, breakLock, unpin, sourceCommit, stackPath, specFile, output, forceConflicts,
         };
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
         {
@@ -36,6 +41,8 @@ internal static class RestartCommand
                 ForceConflicts = parse.GetValue(forceConflicts),
                 Unpin = parse.GetValue(unpin),
                 SourceCommit = parse.GetValue(sourceCommit),
+                StackSource = parse.GetValue(stackPath),
+                SpecSource = parse.GetValue(specFile),
             }, ct);
             return RunOutput.Print(cli.Ui, result, parse.IsJson(output));
         }));
