@@ -123,6 +123,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         var stack = Stack.Load(stackDirectory, _files, diagnostics);
         var envEntries = ReadEnvFiles(spec, diagnostics);
         var bundle = StackBundle.Load(stack, env.RepositoryBase, DeploymentRenderer.ConfigLookup(spec, envEntries), diagnostics);
+        foreach (var warning in PythonHookWarnings.For(stack, env.RepositoryBase, startPorted: spec.Hooks.PostDeploy.Count > 0)) env.Reporter.Warn(warning);
 
         var previous = existing is not null && File.Exists(layout.ConfigEnv)
             ? DotEnvFile.Read(InputFile.ReadBytes(layout.ConfigEnv), layout.ConfigEnv, diagnostics).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value)

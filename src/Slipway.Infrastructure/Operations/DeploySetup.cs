@@ -31,6 +31,7 @@ public sealed class DeploySetup(SlipwayEnvironment env)
         var diagnostics = new DiagnosticBag();
         var stack = Stack.Load(StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, files), files, diagnostics);
         diagnostics.ThrowIfErrors();
+        foreach (var warning in PythonHookWarnings.For(stack, env.RepositoryBase).Where(w => w.Contains(" setup()", StringComparison.Ordinal))) env.Reporter.Warn(warning);
         if (HookRunner.Find(stack, "setup") is null)
         {
             throw new SlipwayException(FailureReason.NotFound, $"stack {stack.Name} has no setup hook ({Path.Combine(stack.HooksDirectory, "setup")})",
