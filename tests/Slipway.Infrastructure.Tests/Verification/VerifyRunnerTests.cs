@@ -171,17 +171,23 @@ public sealed class VerifyRunnerTests
     [Fact]
     public async Task Checks_run_side_by_side_so_verify_takes_as_long_as_the_slowest()
     {
+        // Each probe answers only once all three checks are probing at the same time: checks run one after the
+        // other would leave the first alone at the rendezvous until it gives up, and fail. No wall-clock bound.
         _backend.Publish("a", 80, () => "127.0.0.1:40000").Publish("b", 80, () => "127.0.0.1:40001").Publish("c", 80, () => "127.0.0.1:40002");
-        _probe.HttpDefault = ProbeOutcome.Failed("connection refused");
-        var clock = Stopwatch.StartNew();
+        var rendezvous = new RendezvousProbe(3, TimeSpan.FromSeconds(10));
 
-        var report = await RunAsync(
-            VerifyCheck.Http("a", "/", 80, timeout: TimeSpan.FromMilliseconds(500)),
-            VerifyCheck.Http("b", "/", 80, timeout: TimeSpan.FromMilliseconds(500)),
-            VerifyCheck.Http("c", "/", 80, timeout: TimeSpan.FromMilliseconds(500)));
+        var report = await new VerifyRunner(rendezvous) { RetryInterval = TimeSpan.FromMilliseconds(20) }.RunAsync(
+            [
+                VerifyCheck.Http("a", "/", 80, timeout: TimeSpan.FromSeconds(20)),
+                VerifyCheck.Http("b", "/", 80, timeout: TimeSpan.FromSeconds(20)),
+                VerifyCheck.Http("c", "/", 80, timeout: TimeSpan.FromSeconds(20)),
+            ],
+            _backend,
+            _progress.Add,
+            CancellationToken.None);
 
-        Assert.Equal(3, report.Failures.Count);
-        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(1200), $"three 500ms checks took {clock.Elapsed}");
+        Assert.True(report.Passed, report.Summary());
+        Assert.All(report.Results, r => Assert.Equal((1, "all 3 probing at once"), (r.Attempts, r.Detail)));
         Assert.Equal(["a", "b", "c"], report.Results.Select(r => r.Check.Service));
     }
 
@@ -254,6 +260,31 @@ public sealed class VerifyRunnerTests
 
         Assert.True(report.Passed, report.Summary());
         Assert.Equal(["tcp 127.0.0.1:45432", "tcp 10.0.0.9:5432"], _probe.Calls);
+    }
+
+    /// <summary>Holds each HTTP probe until <c>count</c> different URLs are being probed at once, then lets all pass; a probe still waiting after <c>wait</c> fails.</summary>
+    private sealed class RendezvousProbe(int count, TimeSpan wait) : IProbe
+    {
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<Uri, bool> _arrived = new();
+
+        public async Task<ProbeOutcome> HttpGetAsync(Uri url, int expectStatus, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            _arrived.TryAdd(url, true);
+            if (_arrived.Count >= count) _all.TrySetResult();
+            try
+            {
+                await _all.Task.WaitAsync(wait, cancellationToken);
+                return ProbeOutcome.Ok($"all {count} probing at once");
+            }
+            catch (TimeoutException)
+            {
+                return ProbeOutcome.Failed($"only {_arrived.Count} of {count} checks had probed after {wait}");
+            }
+        }
+
+        public Task<ProbeOutcome> TcpConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken) =>
+            Task.FromResult(ProbeOutcome.Failed("no TCP checks here"));
     }
 
     private sealed class ScriptedProbe : IProbe
