@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Slipway.TestKit;
 
@@ -10,20 +12,56 @@ namespace Slipway.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed partial class Workspace : IAsyncDisposable
 {
+    /// <summary>Fixed host ports drawn by deploy init for a live workspace of this test process, and whose they are.</summary>
+    private static readonly ConcurrentDictionary<int, Workspace> HeldPorts = new();
+
     private readonly TempWorkspace _temp = new();
     private readonly List<string> _deployments = [];
+    private readonly List<int> _ports = [];
 
     public string Path => _temp.Path;
 
     public string Combine(params string[] parts) => _temp.Combine(parts);
 
-    /// <summary>Writes a spec with <c>deploy init</c> and returns its absolute path.</summary>
+    /// <summary>
+    /// Writes a spec with <c>deploy init</c> and returns its absolute path. The fixed host ports it draws
+    /// (<c>--map-ports-to-host localhost-fixed-random</c>) are held until this workspace is disposed: tests running side
+    /// by side would otherwise draw the same port now and then, and the later start would find it taken. A spec that
+    /// drew a port another live workspace holds is drawn again.
+    /// </summary>
     public async Task<string> InitAsync(string stack, string name, params string[] options)
     {
         var spec = Combine(name);
-        await SlipwayCommand.RunAsync(["--stack", stack, "deploy", "init", "--output", spec, .. options]);
-        Assert.True(File.Exists(spec), $"deploy init did not write {spec}");
-        return spec;
+        for (var attempt = 1; ; attempt++)
+        {
+            await SlipwayCommand.RunAsync(["--stack", stack, "deploy", "init", "--output", spec, .. options]);
+            Assert.True(File.Exists(spec), $"deploy init did not write {spec}");
+            var drawn = FixedHostPorts(await File.ReadAllTextAsync(spec));
+            var held = drawn.Where(port => HeldPorts.TryAdd(port, this)).ToList();
+            if (held.Count == drawn.Count)
+            {
+                _ports.AddRange(held);
+                return spec;
+            }
+
+            foreach (var port in held) HeldPorts.TryRemove(port, out _);
+            Assert.True(attempt < 10, $"deploy init drew host ports other tests hold {attempt} times: {string.Join(", ", drawn)}");
+            File.Delete(spec);
+        }
+    }
+
+    /// <summary>The published host ports of a spec's <c>HOST-IP:PORT[-END]:TARGET</c> mappings.</summary>
+    public static IReadOnlyList<int> FixedHostPorts(string spec)
+    {
+        var ports = new List<int>();
+        foreach (Match m in FixedPortMapping().Matches(spec))
+        {
+            var first = int.Parse(m.Groups["first"].Value, CultureInfo.InvariantCulture);
+            var last = m.Groups["last"].Success ? int.Parse(m.Groups["last"].Value, CultureInfo.InvariantCulture) : first;
+            for (var port = first; port <= last; port++) ports.Add(port);
+        }
+
+        return ports.Distinct().ToList();
     }
 
     /// <summary><c>deploy create</c> of <paramref name="spec"/> into a new directory here; returns the deployment.</summary>
@@ -75,11 +113,15 @@ public sealed partial class Workspace : IAsyncDisposable
         }
 
         _temp.Dispose();
+        foreach (var port in _ports) HeldPorts.TryRemove(port, out _);
         if (failures.Count > 0)
         {
             throw new InvalidOperationException("cleanup failed:\n" + string.Join("\n\n", failures));
         }
     }
+
+    [GeneratedRegex(@"(?<![\w.:])\d{1,3}(?:\.\d{1,3}){3}:(?<first>\d+)(?:-(?<last>\d+))?:\d")]
+    private static partial Regex FixedPortMapping();
 
     [GeneratedRegex(@"^deployment-id:\s*(\S+)\s*$", RegexOptions.Multiline)]
     private static partial Regex DeploymentIdLine();
