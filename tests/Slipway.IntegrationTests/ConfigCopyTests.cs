@@ -4,7 +4,7 @@ using Slipway.IntegrationTests.Infrastructure;
 namespace Slipway.IntegrationTests;
 
 /// <summary>What deploy create copies from a stack's config/: never through a symbolic link, and with each file's privacy kept.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class ConfigCopyTests
 {
     [Theory]

@@ -8,7 +8,7 @@ namespace Slipway.IntegrationTests;
 /// File-system failures are the operator's to fix: each has its own exit code, plain words (the real binary, so its
 /// own message resources) and a hint; none is an internal error.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class FileSystemFailureTests(DockerFixture fixture)
 {
     [Fact]

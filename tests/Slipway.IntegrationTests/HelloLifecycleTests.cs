@@ -3,7 +3,7 @@ using Slipway.TestKit;
 
 namespace Slipway.IntegrationTests;
 
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class HelloLifecycleTests(DockerFixture fixture)
 {
     [Fact]

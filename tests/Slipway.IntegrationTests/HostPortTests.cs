@@ -6,7 +6,7 @@ using Slipway.TestKit;
 namespace Slipway.IntegrationTests;
 
 /// <summary>prepare's host port check on the real engine: a port someone else holds is refused before anything starts.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class HostPortTests(DockerFixture fixture)
 {
     [Fact]

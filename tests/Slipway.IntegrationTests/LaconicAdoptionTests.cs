@@ -4,7 +4,7 @@ using Slipway.TestKit;
 namespace Slipway.IntegrationTests;
 
 /// <summary>A deployment directory laconic-so made and runs (project laconic-…, deployment.yml with only cluster-id), taken over by Slipway.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class LaconicAdoptionTests(DockerFixture fixture)
 {
     [Fact]

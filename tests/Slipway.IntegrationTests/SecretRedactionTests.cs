@@ -4,7 +4,7 @@ using Slipway.IntegrationTests.Registry;
 namespace Slipway.IntegrationTests;
 
 /// <summary>The registry token is a secret Slipway knows: no log, no --debug line and no hook output shows it.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(RegistryLoginCollection.Name)]
 public sealed class SecretRedactionTests
 {
     [Fact]

@@ -3,7 +3,7 @@ using Slipway.IntegrationTests.Infrastructure;
 namespace Slipway.IntegrationTests;
 
 /// <summary>The laconic-so test stack's checks (env defaults, bound config, volumes), against a stack in laconic's repository layout.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class TestStackTests(DockerFixture fixture)
 {
     [Fact]

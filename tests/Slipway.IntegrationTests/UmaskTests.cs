@@ -4,7 +4,7 @@ using Slipway.IntegrationTests.Infrastructure;
 namespace Slipway.IntegrationTests;
 
 /// <summary>D's modes are Slipway's choice, not the caller's umask: 0600 secrets, 0644 files, 0755 folders.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class UmaskTests
 {
     [Fact]

@@ -2,7 +2,7 @@ using Slipway.IntegrationTests.Infrastructure;
 
 namespace Slipway.IntegrationTests;
 
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class UpdateTests
 {
     [Fact]

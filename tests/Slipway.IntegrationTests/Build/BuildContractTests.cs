@@ -4,7 +4,7 @@ using Slipway.TestKit;
 namespace Slipway.IntegrationTests.Build;
 
 /// <summary>laconic-so's build-script contract on the real Docker Engine: stock-shaped scripts, the default build, failures.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(ProcessEnvironmentCollection.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class BuildContractTests
 {

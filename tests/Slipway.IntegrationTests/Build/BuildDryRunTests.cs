@@ -4,7 +4,7 @@ using Slipway.TestKit;
 namespace Slipway.IntegrationTests.Build;
 
 /// <summary>build-containers --dry-run on the real Docker Engine: it names the build it would run and builds, tags and pushes nothing.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class BuildDryRunTests
 {

@@ -9,7 +9,7 @@ namespace Slipway.IntegrationTests.Fleet;
 /// by every test here; each test uses its own operator repository and deployment directories, and wipes the host
 /// engines' containers first.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class FleetTests(FleetFixture fleet) : IClassFixture<FleetFixture>
 {
     [Fact]

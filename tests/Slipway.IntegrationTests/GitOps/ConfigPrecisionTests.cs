@@ -6,7 +6,7 @@ namespace Slipway.IntegrationTests.GitOps;
 /// Config-only changes on compose recreate exactly the services that consume them (container IDs compared):
 /// the hello stack's web interpolates GREETING and binds config/hello/motd.txt; counter uses neither.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class ConfigPrecisionTests
 {
     [Fact]

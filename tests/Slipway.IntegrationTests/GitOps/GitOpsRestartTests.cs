@@ -16,7 +16,7 @@ namespace Slipway.IntegrationTests.GitOps;
 /// pull + sync D (deploy create --update) + apply, see it applied. Driven through GitSync, SourceSync and
 /// ComposeBackend directly; the CLI verb comes with the pipeline.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class GitOpsRestartTests(ITestOutputHelper output)
 {
     private static readonly SystemProcessRunner Runner = new();

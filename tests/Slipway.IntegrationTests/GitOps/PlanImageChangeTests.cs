@@ -5,7 +5,7 @@ using Slipway.TestKit;
 namespace Slipway.IntegrationTests.GitOps;
 
 /// <summary>plan sees what a start would build: a committed or uncommitted change to a build folder is an image rebuild, not "No changes".</summary>
-[Collection(DockerCollection.Name)]
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class PlanImageChangeTests(DockerFixture fixture)
 {
     private const string Repository = "slipway/plan-image-test";

@@ -10,6 +10,7 @@ namespace Slipway.IntegrationTests.Helm;
 /// deploy create --helm-chart against the real helm (scripts/setup.sh installs it): the chart lints, and helm template
 /// prints exactly the objects of D/k8s (the files slipway applies), jobs only when enabled.
 /// </summary>
+[Collection(SideBySideCollection.Name)]
 public sealed class HelmChartTests : IAsyncDisposable
 {
     private static readonly SystemProcessRunner Runner = new();

@@ -1,25 +1,23 @@
 namespace Slipway.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Every integration test runs in this one collection, so they run one at a time (2 CPU cores, one Docker Engine).
-/// </summary>
-[CollectionDefinition(Name)]
-public sealed class DockerCollection : ICollectionFixture<DockerFixture>
-{
-    public const string Name = "docker";
-}
-
-/// <summary>
 /// Checks that the Docker Engine and Compose v2 answer (a missing engine FAILS every test, it never skips them),
-/// then builds the stacks' images once with <c>slipway build-containers</c>.
+/// then builds the stacks' images once with <c>slipway build-containers</c>. Every collection has one of these; they
+/// share one check and one build per test run.
 /// </summary>
 public sealed class DockerFixture : IAsyncLifetime
 {
+    private static readonly Lazy<Task<(CliResult Hello, CliResult TestStack)>> Shared = new(PrepareAsync);
+
     public CliResult HelloBuild { get; private set; } = null!;
 
     public CliResult TestStackBuild { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => (HelloBuild, TestStackBuild) = await Shared.Value;
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static async Task<(CliResult Hello, CliResult TestStack)> PrepareAsync()
     {
         var engine = await Docker.RunAsync("version", "--format", "{{.Server.Version}}");
         if (!engine.Succeeded)
@@ -34,11 +32,11 @@ public sealed class DockerFixture : IAsyncLifetime
             throw new InvalidOperationException("The integration tests need Docker Compose v2 ('docker compose'); 'docker compose version' failed:\n" + compose);
         }
 
-        HelloBuild = await Build(Paths.HelloStack);
-        TestStackBuild = await Build(Paths.TestStack);
+        // Two stacks, two independent builds: side by side.
+        var hello = Build(Paths.HelloStack);
+        var testStack = Build(Paths.TestStack);
+        return (await hello, await testStack);
     }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     private static async Task<CliResult> Build(string stack)
     {

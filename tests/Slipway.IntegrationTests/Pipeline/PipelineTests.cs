@@ -6,7 +6,7 @@ using Slipway.TestKit;
 namespace Slipway.IntegrationTests.Pipeline;
 
 /// <summary>The staged run on the real Docker Engine: rollback on a bad release, history, kill and resume, the lock.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class PipelineTests(DockerFixture fixture)
 {
     private static string Stack => Path.Combine(Paths.RepositoryRoot, "tests", "Slipway.IntegrationTests", "Pipeline", "Stacks", "pipeline");

@@ -3,7 +3,7 @@ using Slipway.IntegrationTests.Infrastructure;
 namespace Slipway.IntegrationTests.Registry;
 
 /// <summary>deployment push-images against a local registry with a login: the deployment's :local image arrives under the name its files use.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(RegistryLoginCollection.Name)]
 public sealed class PushImagesTests
 {
     [Fact]

@@ -9,7 +9,7 @@ namespace Slipway.IntegrationTests.Registry;
 /// back: docker's credential store (a DOCKER_CONFIG of the test's own, through a docker wrapper) holds no login for
 /// the local registry afterwards, and the run log shows the logout after the login.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class RegistryLogoutTests(DockerFixture docker)
 {
     [Fact]

@@ -11,7 +11,7 @@ using ToolsDocker = Slipway.Infrastructure.Tools.Docker;
 
 namespace Slipway.IntegrationTests.Registry;
 
-[Collection(DockerCollection.Name)]
+[Collection(RegistryLoginCollection.Name)]
 public sealed class RegistryPushTests
 {
     private const string Container = "slipway-it/pushme";

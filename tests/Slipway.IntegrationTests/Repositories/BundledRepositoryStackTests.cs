@@ -11,7 +11,7 @@ namespace Slipway.IntegrationTests.Repositories;
 /// test-restart-multi (bare-name repositories the operator creates in the dev root; a GitOps restart after one of them
 /// changed recreates only its pod). Images are FROM scratch with the host's busybox.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(ProcessEnvironmentCollection.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class BundledRepositoryStackTests
 {

@@ -7,7 +7,7 @@ namespace Slipway.IntegrationTests.Repositories;
 /// A stand-in of laconic-so's act-runner stack: its pod's compose file lives in one repository (cerc-io/hosting,
 /// path act-runner) and its image is built by a stock-shaped build.sh from another (act_runner) in the dev root.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(ProcessEnvironmentCollection.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class RepositoryStackTests
 {

@@ -8,7 +8,7 @@ namespace Slipway.IntegrationTests.Repositories;
 /// GIT_CONFIG_GLOBAL maps https://github.com/, https://git.vdb.to/ and git@github.com: to them with
 /// url.&lt;base&gt;.insteadOf, so Slipway builds the real URLs and git alone knows they are local.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class SetupRepositoriesTests
 {
     [Fact]
@@ -134,7 +134,7 @@ public sealed class SetupRepositoriesTests
 /// <summary>
 /// Local stand-ins for git hosts: bare repositories under &lt;ws&gt;/remotes/&lt;host&gt;/&lt;org&gt;/&lt;repo&gt;, a GIT_CONFIG_GLOBAL with
 /// insteadOf rules for https://&lt;host&gt;/ and git@&lt;host&gt;:, and CERC_REPO_BASE_DIR = &lt;ws&gt;/cerc, for this process while
-/// it lives (the integration tests run one at a time).
+/// it lives: its users are in <see cref="ProcessEnvironmentCollection"/>, one at a time.
 /// </summary>
 public sealed class LocalGitHosts : IAsyncDisposable
 {

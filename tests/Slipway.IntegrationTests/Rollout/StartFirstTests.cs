@@ -10,7 +10,7 @@ namespace Slipway.IntegrationTests.Rollout;
 /// the stack keeps requesting it by name, and not one request fails; a new version that never gets healthy is removed
 /// and the old container goes on serving.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed partial class StartFirstTests(DockerFixture fixture)
 {
     private static string Stack => Path.Combine(Paths.RepositoryRoot, "tests", "Slipway.IntegrationTests", "Rollout", "Stacks", "rollout");

@@ -5,7 +5,7 @@ using Slipway.IntegrationTests.Pipeline;
 namespace Slipway.IntegrationTests.Runs;
 
 /// <summary>A run ended by SIGTERM or Ctrl+C says so, records it, and is finished by resume.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class InterruptTests(DockerFixture fixture)
 {
     [Theory]

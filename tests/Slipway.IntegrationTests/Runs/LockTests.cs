@@ -5,7 +5,7 @@ using Slipway.IntegrationTests.Pipeline;
 namespace Slipway.IntegrationTests.Runs;
 
 /// <summary>Commands that change D or the live deployment take D's lock; read-only ones do not.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class LockTests(DockerFixture fixture)
 {
     [Fact]

@@ -4,7 +4,7 @@ using Slipway.TestKit;
 namespace Slipway.IntegrationTests.Runs;
 
 /// <summary>The services a deployment must run come from D, not from what happens to be running.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class MissingServiceTests(DockerFixture fixture)
 {
     [Fact]

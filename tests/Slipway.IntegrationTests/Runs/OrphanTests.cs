@@ -4,6 +4,8 @@ using Slipway.IntegrationTests.Pipeline;
 namespace Slipway.IntegrationTests.Runs;
 
 /// <summary>kill -9 of the slipway process alone (OOM killer, lost session) while its docker compose child runs.</summary>
+// Alone, not side by side: under load the orphaned compose was seen ending half-way through its recreate (perhaps on a
+// write to the dead CLI's pipe), and the resume's compose up then met its leftover container (docs/testing.md).
 [Collection(DockerCollection.Name)]
 public sealed class OrphanTests(DockerFixture fixture)
 {

@@ -4,7 +4,7 @@ using Slipway.IntegrationTests.Infrastructure;
 namespace Slipway.IntegrationTests.Runs;
 
 /// <summary>A rollback sticks until the operator moves on explicitly.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class RollbackPinTests(DockerFixture fixture)
 {
     [Fact]

@@ -3,7 +3,7 @@ using Slipway.IntegrationTests.Infrastructure;
 namespace Slipway.IntegrationTests.Runs;
 
 /// <summary>Every verb that takes service names refuses one D does not define, before anything runs.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class ServiceNameTests(DockerFixture fixture)
 {
     [Fact]

@@ -5,7 +5,7 @@ using Slipway.TestKit;
 namespace Slipway.IntegrationTests.StackMode;
 
 /// <summary>The stack's config: directives after up, on the real Docker Engine: a source's exported value reaches the destination's import script.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class ConfigDirectiveTests : IAsyncLifetime
 {
     private readonly TempWorkspace _workspace = new();

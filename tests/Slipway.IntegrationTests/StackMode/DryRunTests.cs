@@ -5,7 +5,7 @@ using Slipway.TestKit;
 namespace Slipway.IntegrationTests.StackMode;
 
 /// <summary>The global --dry-run: says what would run, runs nothing, writes nothing; refused where it would be a lie.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class DryRunTests : IDisposable
 {
     private readonly TempWorkspace _workspace = new();

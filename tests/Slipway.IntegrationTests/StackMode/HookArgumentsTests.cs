@@ -4,6 +4,7 @@ using Slipway.TestKit;
 namespace Slipway.IntegrationTests.StackMode;
 
 /// <summary>deploy setup's flags and deploy create's --network-dir / --initial-peers reach the stack's hook executables.</summary>
+[Collection(SideBySideCollection.Name)]
 public sealed class HookArgumentsTests : IDisposable
 {
     private readonly TempWorkspace _workspace = new();

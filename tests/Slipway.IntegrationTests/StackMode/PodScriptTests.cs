@@ -4,7 +4,7 @@ using Slipway.IntegrationTests.Infrastructure;
 namespace Slipway.IntegrationTests.StackMode;
 
 /// <summary>Dict pods' pre_start_command / post_start_command on the real Docker Engine, in stack mode and from a deployment directory.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class PodScriptTests : IAsyncLifetime
 {
     private readonly Workspace _workspace = new();

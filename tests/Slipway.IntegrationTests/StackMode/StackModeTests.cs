@@ -8,7 +8,7 @@ namespace Slipway.IntegrationTests.StackMode;
 /// Stack mode on the real Docker Engine: <c>slipway --stack S deploy up|ps|port|exec|logs|down</c> with no deployment
 /// directory, over a two-pod stack of the hello image, with the group flags and laconic-so's default project name.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class StackModeTests : IAsyncLifetime
 {
     private readonly TempWorkspace _workspace = new();

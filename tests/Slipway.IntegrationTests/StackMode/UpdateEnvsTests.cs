@@ -3,7 +3,7 @@ using Slipway.IntegrationTests.Infrastructure;
 namespace Slipway.IntegrationTests.StackMode;
 
 /// <summary>deployment update-envs on the real Docker Engine: a config change restarts only the services that consume it.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class UpdateEnvsTests
 {
     [Fact]

@@ -8,7 +8,7 @@ namespace Slipway.IntegrationTests.Swarm;
 /// config-file changes that roll only their consumer and prune the versions no kept revision uses, an unhealthy
 /// release rolled back as a stack, and stop keeping volumes and the kept config versions.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm) : IClassFixture<SwarmFixture>
 {
     private static string StackSource => Path.Combine(Paths.RepositoryRoot, "tests", "Slipway.IntegrationTests", "Swarm", "Stacks", "swarm");

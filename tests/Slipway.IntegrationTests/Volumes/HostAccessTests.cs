@@ -6,7 +6,7 @@ namespace Slipway.IntegrationTests.Volumes;
 /// What a stack reaches of the host outside D: absolute binds, relative escapes and includes are legal compose and get
 /// warnings naming them; a spec volume on a system folder mounted read-write is refused unless the spec marks it.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class HostAccessTests(DockerFixture fixture)
 {
     [Fact]

@@ -6,7 +6,7 @@ namespace Slipway.IntegrationTests.Volumes;
 /// D/overrides/ is part of what runs, so each revision records it: the automatic rollback puts back the good
 /// revision's overrides (the broken one set aside, not deleted), instead of rolling back into the same breakage.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class OverrideRevisionTests(DockerFixture fixture)
 {
     [Fact]

@@ -8,7 +8,7 @@ namespace Slipway.IntegrationTests.Volumes;
 /// Docker keeps an existing volume's storage whatever the compose files say later: a start compares the live volume
 /// with D first, plan describes the storage in use, and a moved D never mounts (or names) a folder outside itself.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed partial class VolumeStorageTests(DockerFixture fixture)
 {
     internal static string Stack => Path.Combine(Paths.RepositoryRoot, "tests", "Slipway.IntegrationTests", "Volumes", "Stacks", "volumes");

@@ -8,7 +8,7 @@ namespace Slipway.IntegrationTests.Webapps;
 /// webapp-base shape (build.sh under the build contract, Dockerfile, Dockerfile.webapp, /scripts/build-app.sh) made
 /// FROM scratch with the host's static busybox: build-app.sh copies public/ where npm would build.
 /// </summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class WebappTests
 {
