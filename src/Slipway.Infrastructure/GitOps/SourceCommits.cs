@@ -21,12 +21,33 @@ internal static class SourceCommits
                 continue;
             }
 
-            var head = (await git.TryAsync(folder, ["rev-parse", "--verify", "--quiet", "HEAD"], cancellationToken))?.Trim();
-            var branch = (await git.TryAsync(folder, ["symbolic-ref", "--quiet", "--short", "HEAD"], cancellationToken))?.Trim();
-            var status = await git.TryAsync(folder, ["status", "--porcelain=v1", "--untracked-files=all", "--", isFile ? Path.GetFileName(path) : "."], cancellationToken);
-            commits.Add(new SourceCommit(role, path, string.IsNullOrEmpty(head) ? null : head, string.IsNullOrEmpty(branch) ? null : branch, !string.IsNullOrWhiteSpace(status)));
+            // One git call, not three (every start runs this): the branch headers carry the commit and the branch.
+            var status = await git.TryAsync(folder, ["status", "--porcelain=v2", "--branch", "--untracked-files=all", "--", isFile ? Path.GetFileName(path) : "."], cancellationToken);
+            var (head, branch, dirty) = Parse(status);
+            commits.Add(new SourceCommit(role, path, head, branch, dirty));
         }
 
         return commits;
     }
+
+    /// <summary>
+    /// <c>git status --porcelain=v2 --branch</c>: <c># branch.oid</c> (<c>(initial)</c> before the first commit),
+    /// <c># branch.head</c> (<c>(detached)</c> off a branch), and any other line is a change. Null (git failed): nothing known.
+    /// </summary>
+    internal static (string? Commit, string? Branch, bool Dirty) Parse(string? status)
+    {
+        if (status is null) return (null, null, false);
+        string? commit = null, branch = null;
+        var dirty = false;
+        foreach (var line in status.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("# branch.oid ", StringComparison.Ordinal)) commit = Header(line["# branch.oid ".Length..]);
+            else if (line.StartsWith("# branch.head ", StringComparison.Ordinal)) branch = Header(line["# branch.head ".Length..]);
+            else if (!line.StartsWith('#') && line.Trim().Length > 0) dirty = true;
+        }
+
+        return (commit, branch, dirty);
+    }
+
+    private static string? Header(string value) => value.Trim() is { Length: > 0 } v && !v.StartsWith('(') ? v : null;
 }

@@ -19,7 +19,6 @@ internal sealed class ApplyStage(DeploymentVerifier verifier) : IStage
             context.Reporter.Warn($"--force-conflicts does nothing on {context.Session.Target.ToName()}: only Kubernetes has field managers");
         }
 
-        var reasons = Reasons(context);
         var project = context.Session.Identity.DeploymentId;
         var touched = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var progress = context.Progress;
@@ -37,6 +36,8 @@ internal sealed class ApplyStage(DeploymentVerifier verifier) : IStage
             context.Progress = progress;
         }
 
+        // Compared only when the engine said it replaced something (compose): a swarm apply, or nothing recreated, costs no read.
+        var reasons = touched.Count == 0 ? new Dictionary<string, IReadOnlyList<string>>() : Reasons(context);
         context.Run.Recreated = [.. touched.Select(t => new ServiceChange(t.Key, t.Value, Why(context, t.Key, t.Value, reasons)))];
         var services = touched.Count == 0 ? null : string.Join(", ", context.Run.Recreated.Select(c => c.Describe()));
         var note = string.Join("; ", new[] { services, ImagesNote(pins) }.OfType<string>());
