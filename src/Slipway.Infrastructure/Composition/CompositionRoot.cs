@@ -18,8 +18,8 @@ public static class CompositionRoot
     {
         var backends = new BackendCatalog(
         [
-            new ComposeBackendFactory(host.Tools),
-            new Backends.Swarm.SwarmBackendFactory(host.Tools),
+            new EngineBackendFactory(Core.Specs.DeployTarget.Compose, host.Tools, (session, docker) => new ComposeBackend(session, docker)),
+            new EngineBackendFactory(Core.Specs.DeployTarget.Swarm, host.Tools, (session, docker) => new Backends.Swarm.SwarmBackend(session, docker)),
             new KubernetesBackendFactory(host.Tools, new KubernetesBackendOptions { GetEnvironment = host.GetEnvironment, Warn = reporter.Warn, Clock = host.Clock }),
         ]);
         var environment = new SlipwayEnvironment
