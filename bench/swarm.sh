@@ -6,6 +6,7 @@
 # namespace, data root, socket, pidfile), stopped by PID at the end; the shared daemon is never put in swarm mode.
 #   bench/swarm.sh [ROUNDS]      (default 5; prints median/min/max and the ratio, target <= 1.1)
 #   SLIPWAY_BENCH_CLI=PATH       the CLI to time (default ./slipway, the ReadyToRun launcher)
+#   SLIPWAY_BENCH_TRACE=DIR      also write each Slipway round's SLIPWAY_TRACE to DIR/round-N.tsv (where its time went)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 rounds=${1:-5}
@@ -56,7 +57,9 @@ slipway_round() { # $1: greeting
   sed -i "s/^  GREETING: .*/  GREETING: \"$1\"/" "$work/spec.yml"
   "$slipway" deploy create --spec-file "$work/spec.yml" --deployment-dir "$work/d" --update >/dev/null 2>&1
   local t0; t0=$(now)
-  "$slipway" deployment --dir "$work/d" start >/dev/null 2>&1
+  # A failed round says why (its output), instead of ending the bench silently.
+  SLIPWAY_TRACE=${SLIPWAY_BENCH_TRACE:+$SLIPWAY_BENCH_TRACE/round-$1.tsv} \
+    "$slipway" deployment --dir "$work/d" start >"$work/start.out" 2>&1 || { cat "$work/start.out" >&2; return 1; }
   elapsed "$t0"
 }
 raw_round r0 >/dev/null # the raw stack's first deploy (creates it), not measured

@@ -43,8 +43,11 @@ public static class VolumeStorage
             $"'{m.Live.Volume}' is live as {m.Live.Where}, but D declares {m.Declared}"))
         + ". Docker keeps an existing volume's storage, so this run would keep using the old one while plan and deploy create name the new; nothing was changed";
 
-    /// <summary>The safe steps for each volume: stop, copy the data where it should go, drop Docker's record of the volume, start.</summary>
-    public static string Steps(IReadOnlyList<VolumeStorageMismatch> mismatches, string deploymentDirectory)
+    /// <summary>
+    /// The safe steps for each volume: stop, copy the data where it should go, drop Docker's record of the volume, start.
+    /// <paramref name="creator"/> is what creates the volumes again at that start (compose, or docker stack deploy).
+    /// </summary>
+    public static string Steps(IReadOnlyList<VolumeStorageMismatch> mismatches, string deploymentDirectory, string creator = "compose")
     {
         var lines = new List<string> { $"1) slipway deployment --dir {deploymentDirectory} stop" };
         var step = 2;
@@ -66,7 +69,7 @@ public static class VolumeStorage
                 : " (this deletes the data in Docker's storage: only after the copy)"));
         }
 
-        lines.Add($"{step}) slipway deployment --dir {deploymentDirectory} start (compose creates each volume with the storage D declares)");
+        lines.Add($"{step}) slipway deployment --dir {deploymentDirectory} start ({creator} creates each volume with the storage D declares)");
         return "to keep the old storage, put the spec's volume back and run 'deploy create --update'; to move the data:\n  " + string.Join("\n  ", lines);
     }
 }

@@ -13,4 +13,7 @@ public interface IVolumeStorageBackend
 
     /// <summary>The volumes whose live storage is not the one D declares.</summary>
     Task<IReadOnlyList<VolumeStorageMismatch>> VolumeStorageMismatchesAsync(CancellationToken cancellationToken);
+
+    /// <summary>What creates the volumes again at the start after a migration, as the refusal's last step says it.</summary>
+    string VolumeCreator => "compose";
 }

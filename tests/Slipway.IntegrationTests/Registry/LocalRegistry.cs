@@ -18,21 +18,28 @@ public sealed class LocalRegistry : IAsyncDisposable
     private readonly Process _process;
     private readonly string _logFile;
 
-    private LocalRegistry(Process process, int port, string logFile)
+    private LocalRegistry(Process process, string host, int port, string logFile)
     {
         _process = process;
+        Host = host;
         Port = port;
         _logFile = logFile;
     }
 
+    public string Host { get; }
+
     public int Port { get; }
 
-    /// <summary><c>127.0.0.1:PORT</c>: the server name for docker login and the start of image references.</summary>
-    public string Address => $"127.0.0.1:{Port}";
+    /// <summary><c>HOST:PORT</c> (127.0.0.1 unless asked otherwise): the server name for docker login and the start of image references.</summary>
+    public string Address => $"{Host}:{Port}";
 
     public string Log => File.Exists(_logFile) ? File.ReadAllText(_logFile) : "(no registry log)";
 
-    public static async Task<LocalRegistry> StartAsync(string directory, string username, string password)
+    /// <summary>
+    /// Listens on <paramref name="host"/> (default 127.0.0.1); another local address, such as the host end of a test
+    /// network namespace's veth, lets an engine in that namespace reach it (that engine must trust it as an insecure registry).
+    /// </summary>
+    public static async Task<LocalRegistry> StartAsync(string directory, string username, string password, string host = "127.0.0.1")
     {
         Assert.True(File.Exists(Binary), $"{Binary} is missing: the push tests need Debian's docker-registry package (scripts/setup.sh installs it)");
         Directory.CreateDirectory(directory);
@@ -62,7 +69,7 @@ public sealed class LocalRegistry : IAsyncDisposable
               delete:
                 enabled: true
             http:
-              addr: 127.0.0.1:{port}
+              addr: {host}:{port}
               secret: {Guid.NewGuid():N}
             auth:
               htpasswd:
@@ -89,7 +96,7 @@ public sealed class LocalRegistry : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var registry = new LocalRegistry(process, port, logFile);
+        var registry = new LocalRegistry(process, host, port, logFile);
         await registry.WaitUntilAnsweringAsync();
         return registry;
     }

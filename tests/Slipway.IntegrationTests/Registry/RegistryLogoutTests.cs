@@ -55,7 +55,7 @@ public sealed class RegistryLogoutTests(DockerFixture docker)
         }
     }
 
-    private static void AssertLoggedInThenOut(string log, string server, string token)
+    internal static void AssertLoggedInThenOut(string log, string server, string token)
     {
         var login = log.IndexOf($"docker login --username slipway --password-stdin {server}", StringComparison.Ordinal);
         var logout = log.IndexOf($"docker logout {server}", StringComparison.Ordinal);
@@ -67,7 +67,8 @@ public sealed class RegistryLogoutTests(DockerFixture docker)
     private static string LogOf(TestDeployment d, int n) =>
         Directory.GetFiles(d.File(".slipway", "logs"), "*-start.log").Order(StringComparer.Ordinal).ElementAt(n - 1);
 
-    private static bool HasLogin(string dockerConfig, string server)
+    /// <summary>Whether docker's credential store in <paramref name="dockerConfig"/> holds a login for <paramref name="server"/>.</summary>
+    internal static bool HasLogin(string dockerConfig, string server)
     {
         var file = Path.Combine(dockerConfig, "config.json");
         if (!File.Exists(file)) return false;

@@ -12,6 +12,9 @@ public sealed class SwarmFixture : IAsyncLifetime
 {
     public const string NodeAddress = "10.214.14.2";
 
+    /// <summary>The host's end of the node's veth: a registry listening here is reachable (and trusted) from the node's engine.</summary>
+    public const string HostAddress = "10.214.14.1";
+
     private readonly string _name = $"slsw{Environment.ProcessId % 100000}";
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"slipway-swarm-{Environment.ProcessId}");

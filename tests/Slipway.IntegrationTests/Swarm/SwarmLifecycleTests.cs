@@ -232,6 +232,105 @@ public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm
         Assert.Contains("docker swarm init", result.StandardError);
     }
 
+    /// <summary>A copy of the test stack and its spec for swarm (without init's ingress port), with <paramref name="extra"/> appended.</summary>
+    private static async Task<string> SpecAsync(Workspace ws, string extra, params string[] config)
+    {
+        var stack = ws.Combine("stack");
+        CopyDirectory(StackSource, stack);
+        var spec = await ws.InitAsync(stack, "spec.yml", ["--deploy-to", "swarm", .. config.Length == 0 ? Array.Empty<string>() : ["--config", string.Join(",", config)]]);
+        await File.WriteAllTextAsync(spec, Regex.Replace(await File.ReadAllTextAsync(spec), "(?m)^network:\n  ports:\n    web:\n    - \"18081:80\"\n", "") + extra);
+        return spec;
+    }
+
+    /// <summary>Sets the spec's worker-data volume: empty for a Docker named volume, else a host path.</summary>
+    private static async Task SetWorkerDataAsync(string spec, string path) =>
+        await File.WriteAllTextAsync(spec, Regex.Replace(await File.ReadAllTextAsync(spec), "(?m)^  worker-data:.*$", path.Length == 0 ? "  worker-data:" : $"  worker-data: \"{path}\""));
+
+    [Fact]
+    public async Task A_live_volume_whose_storage_D_no_longer_declares_is_refused_at_start_with_the_steps_that_move_its_data()
+    {
+        await using var ws = new Workspace();
+        var spec = await SpecAsync(ws, "");
+        await SetWorkerDataAsync(spec, "");
+        var d = await ws.CreateAsync(spec, "d");
+        await RunAsync(d, 0, "start");
+        var volume = $"{d.DeploymentId}_worker-data";
+        Assert.Contains(volume, Docker.Lines(await swarm.DockerOutputAsync("volume", "ls", "--format", "{{.Name}}")));
+
+        // A named volume changed to a host path: the swarm would keep the named volume; start refuses and changes nothing.
+        var first = ws.Combine("storage-a");
+        Directory.CreateDirectory(first);
+        await SetWorkerDataAsync(spec, first);
+        await UpdateAsync(spec, d);
+        var before = await RunningTasksAsync(d);
+        var plan = await RunAsync(d, 0, "plan");
+        Assert.Contains($"(in use; D declares host directory {first}: start refuses until it is migrated)", plan.StandardOutput + plan.StandardError);
+        var refused = await RunAsync(d, Cli.ExitCodes.For(Core.Diagnostics.FailureReason.Conflict), "start");
+        Assert.Contains($"'worker-data' is live as Docker named volume {volume}", refused.StandardError);
+        Assert.Contains($"but D declares host directory {first}", refused.StandardError);
+        Assert.Contains($"docker volume rm {volume}", refused.StandardError);
+        Assert.Contains("start (docker stack deploy creates each volume with the storage D declares)", refused.StandardError);
+        Assert.Equal(before, await RunningTasksAsync(d));
+
+        // The steps: stop, drop the named volume (its data copied first when it matters), start on the host path.
+        await RunAsync(d, 0, "stop");
+        await swarm.DockerOutputAsync("volume", "rm", volume);
+        await RunAsync(d, 0, "start");
+        Assert.True(File.Exists(Path.Combine(first, "starts.log")), "the worker did not write to the host path D declares");
+
+        // Host path A changed to B: refused with the copy step, nothing written to B.
+        var second = ws.Combine("storage-b");
+        await SetWorkerDataAsync(spec, second);
+        await UpdateAsync(spec, d);
+        var moved = await RunAsync(d, Cli.ExitCodes.For(Core.Diagnostics.FailureReason.Conflict), "start");
+        Assert.Contains($"'worker-data' is live as host directory {first}, but D declares host directory {second}", moved.StandardError);
+        Assert.Contains($"cp -a {first}/. {second}/", moved.StandardError);
+        Assert.False(Directory.Exists(second) && Directory.EnumerateFileSystemEntries(second).Any(), "a refused start wrote to the new storage");
+        await RunAsync(d, 0, "stop");
+    }
+
+    [Fact]
+    public async Task A_swarm_run_interrupted_by_SIGTERM_logs_out_of_the_registry_it_logged_in_to()
+    {
+        await using var ws = new Workspace();
+        var token = "tok-" + Guid.NewGuid().ToString("N");
+        // On the host's end of the node's veth: the swarm node's engine checks docker login's credentials itself.
+        var registry = await Registry.LocalRegistry.StartAsync(ws.Combine("registry"), "slipway", token, SwarmFixture.HostAddress);
+        try
+        {
+            var dockerConfig = ws.Combine("docker-config");
+            Directory.CreateDirectory(dockerConfig);
+            var wrapper = ws.Combine("docker");
+            await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nDOCKER_CONFIG={dockerConfig} DOCKER_HOST=unix://{swarm.Socket} exec docker \"$@\"\n");
+            if (OperatingSystem.IsLinux()) File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var tokenFile = ws.Combine("registry.token");
+            await File.WriteAllTextAsync(tokenFile, token + "\n");
+            if (OperatingSystem.IsLinux()) File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            // A check that cannot pass keeps the run in verify until the signal.
+            var spec = await SpecAsync(ws, $"registry-credentials:\n  server: {registry.Address}\n  username: slipway\n  token-file: {tokenFile}\n"
+                + "rollout:\n  timeout: 180s\nverify:\n  - service: web\n    http: /no-such-page\n    port: 80\n    timeout: 150s\n");
+            var d = await ws.CreateAsync(spec, "d");
+
+            using (var child = Pipeline.ChildCli.Start(new Dictionary<string, string> { ["SLIPWAY_DOCKER"] = wrapper }, "deployment", "--dir", d.Directory, "start"))
+            {
+                await child.WaitForStageAsync(d.Directory, "verify", TimeSpan.FromSeconds(120));
+                Assert.True(Registry.RegistryLogoutTests.HasLogin(dockerConfig, registry.Address), $"the run had not logged in by its verify stage:\n{child.Output}");
+                await child.SignalAsync("TERM");
+                Assert.Equal(Cli.ExitCodes.Interrupted, await child.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+                Assert.Contains("interrupted at stage verify", child.Output);
+            }
+
+            Assert.False(Registry.RegistryLogoutTests.HasLogin(dockerConfig, registry.Address), "the login stayed after an interrupted run");
+            var log = Directory.GetFiles(d.File(".slipway", "logs"), "*-start.log").Single();
+            Registry.RegistryLogoutTests.AssertLoggedInThenOut(await File.ReadAllTextAsync(log), registry.Address, token);
+            await RunAsync(d, 0, "stop");
+        }
+        finally
+        {
+            await registry.DisposeAsync();
+        }
+    }
+
     private static string LogOf(CliResult result)
     {
         var log = Regex.Match(result.StandardError, @"(?m)(?:^log: |; log )(\S+)").Groups[1].Value.Trim();

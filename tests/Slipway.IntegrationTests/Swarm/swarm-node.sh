@@ -2,7 +2,8 @@
 # A single-node Docker Swarm for the integration tests, on a dockerd of its own: its own network namespace (so its
 # iptables and bridges never touch the host's or the shared daemon's), --data-root, --exec-root, unix socket and
 # --pidfile, reached from the host over a veth pair. Never touches the shared daemon.
-#   swarm-node.sh start DIR NAME ADDR   start dockerd in netns NAME, node address ADDR (/30 with ADDR-1 on the host), swarm init
+#   swarm-node.sh start DIR NAME ADDR   start dockerd in netns NAME, node address ADDR (/30 with ADDR-1 on the host), swarm init;
+#                                       a plain-http registry on ADDR-1 (the host's end) is trusted, for the registry login tests
 #   swarm-node.sh stop DIR NAME         stop that dockerd by its PID, remove the netns, the veth and DIR
 set -euo pipefail
 cmd=$1 dir=$2 name=$3
@@ -23,6 +24,7 @@ start)
   # nsenter, not 'ip netns exec': that one remounts /sys and hides the cgroup mounts dockerd needs.
   setsid nsenter --net="/run/netns/$name" dockerd --data-root "$dir/data" --exec-root "$dir/exec" -H "unix://$dir/docker.sock" \
     --pidfile "$dir/docker.pid" --containerd-namespace "$name" --containerd-plugins-namespace "$name-plugins" \
+    --insecure-registry "$host_addr/32" \
     </dev/null >"$dir/dockerd.log" 2>&1 &
   for _ in $(seq 1 120); do
     DOCKER_HOST="unix://$dir/docker.sock" docker info >/dev/null 2>&1 && break

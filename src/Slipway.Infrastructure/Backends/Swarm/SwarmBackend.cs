@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Rendering.Swarm;
 using Slipway.Infrastructure.Deployments;
@@ -16,7 +17,7 @@ namespace Slipway.Infrastructure.Backends.Swarm;
 /// every service's newest task per slot running at the new spec, a rejected or failed one or a paused update failing at
 /// once. Rollback is the pipeline's: the previous revision's stack file (and so its config names) deployed as one unit.
 /// </summary>
-internal sealed class SwarmBackend : IDeploymentBackend
+internal sealed class SwarmBackend : IDeploymentBackend, IVolumeStorageBackend
 {
     private readonly DeploymentSession _session;
 
@@ -73,12 +74,15 @@ internal sealed class SwarmBackend : IDeploymentBackend
         }
 
         args.Add(Stack);
+        var text = await File.ReadAllTextAsync(StackFile, cancellationToken);
         var result = await Docker.RunAsync(args, cancellationToken, TimeSpan.FromMinutes(5), options.Progress);
         if (!result.Succeeded)
         {
             await RequireSwarmAsync(cancellationToken);
             throw Docker.Failure("docker stack deploy", result, FailureReason.DeploymentFailed);
         }
+
+        _deployed = [.. SwarmStackRenderer.Services(text).Select(s => s.Name)];
     }
 
     /// <summary>Each config object the stack file names, created from its file in D unless it exists (same name: same content).</summary>
@@ -154,7 +158,11 @@ internal sealed class SwarmBackend : IDeploymentBackend
             keep.UnionWith(SwarmStackRenderer.SecretNames(text));
         }
 
-        return (await PruneKindAsync("config", keep, cancellationToken), await PruneKindAsync("secret", keep, cancellationToken));
+        // Side by side: every start's record waits for both lists.
+        var configs = PruneKindAsync("config", keep, cancellationToken);
+        var secrets = PruneKindAsync("secret", keep, cancellationToken);
+        await Task.WhenAll(configs, secrets);
+        return (await configs, await secrets);
     }
 
     private async Task<IReadOnlyList<string>> PruneKindAsync(string kind, HashSet<string> keep, CancellationToken cancellationToken)
@@ -237,14 +245,42 @@ internal sealed class SwarmBackend : IDeploymentBackend
             "volumes kept (each on the node that ran its task) and the config versions of the kept revisions; 'stop --delete-volumes' removes this node's volumes");
     }
 
-    public async Task<IReadOnlyList<ServiceState>> StatusAsync(CancellationToken cancellationToken) => (await SnapshotAsync(cancellationToken)).Services;
+    /// <summary>
+    /// This node's volumes of the stack (docker stack deploy labels them with its namespace and names them STACK_VOLUME):
+    /// a volume lives on each node that ran a task using it, and the manager's engine sees only its own.
+    /// </summary>
+    public async Task<IReadOnlyList<LiveVolume>> LiveVolumesAsync(CancellationToken cancellationToken) =>
+        [.. (await Docker.LiveVolumesAsync($"com.docker.stack.namespace={Stack}", cancellationToken))
+            .Select(v => v.Volume.StartsWith(Stack + "_", StringComparison.Ordinal) ? v with { Volume = v.Volume[(Stack.Length + 1)..] } : v)];
 
-    public Task<HealthSnapshot> HealthAsync(CancellationToken cancellationToken) => SnapshotAsync(cancellationToken);
+    /// <summary>As on compose: an existing volume keeps its first storage, so a D that names other storage is refused (a D without named volumes asks nothing).</summary>
+    public async Task<IReadOnlyList<VolumeStorageMismatch>> VolumeStorageMismatchesAsync(CancellationToken cancellationToken) =>
+        _session.DeclaredVolumeStorage is { Count: > 0 } declared ? VolumeStorage.Compare(declared, await LiveVolumesAsync(cancellationToken)) : [];
+
+    public string VolumeCreator => "docker stack deploy";
+
+    public async Task<IReadOnlyList<ServiceState>> StatusAsync(CancellationToken cancellationToken) => (await SnapshotAsync(await ServicesAsync(cancellationToken), cancellationToken)).Services;
+
+    /// <summary>After an apply: the services it deployed, inspected by name (one call a poll less than listing them first).</summary>
+    public async Task<HealthSnapshot> HealthAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<SwarmService>? services = null;
+        if (_deployed is { Count: > 0 } names)
+        {
+            var inspect = await Docker.RunAsync(["service", "inspect", "--format", "{{json .}}", .. names.Select(n => $"{Stack}_{n}")], cancellationToken, TimeSpan.FromSeconds(30));
+            if (inspect.Succeeded) services = SwarmTasks.ParseServices(Stack, inspect.StandardOutput);
+        }
+
+        // Before any apply of this run, or a service gone since: the stack as the manager lists it.
+        return await SnapshotAsync(services ?? await ServicesAsync(cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The services of the stack file the last apply deployed (null: no apply in this process).</summary>
+    private IReadOnlyList<string>? _deployed;
 
     /// <summary>Every service of the stack: its newest task per slot, its replicas, its update state.</summary>
-    private async Task<HealthSnapshot> SnapshotAsync(CancellationToken cancellationToken)
+    private async Task<HealthSnapshot> SnapshotAsync(IReadOnlyList<SwarmService> services, CancellationToken cancellationToken)
     {
-        var services = await ServicesAsync(cancellationToken);
         if (services.Count == 0) return HealthSnapshot.Of([]);
         var ps = await Docker.RunAsync(["service", "ps", "--no-trunc", "--format", "{{json .}}", .. services.Select(s => s.FullName)], cancellationToken, TimeSpan.FromSeconds(30));
         if (!ps.Succeeded) throw Docker.Failure("docker service ps", ps, FailureReason.DeploymentFailed);
@@ -263,31 +299,50 @@ internal sealed class SwarmBackend : IDeploymentBackend
 
         // Not converged: on a multi-node swarm a node may have gone down under a task (its last known state is all the
         // manager has). Asked only then, so a converged stack costs no extra call.
-        var down = await TasksOnDownNodesAsync(cancellationToken);
-        return down.Count == 0 ? snapshot : SwarmTasks.Snapshot(Stack, services, ps.StandardOutput, down);
+        var (tasks, nodes) = await TasksOnDownNodesAsync(cancellationToken);
+        if (nodes.Count == 0) return snapshot;
+        var waiting = SwarmTasks.Snapshot(Stack, services, ps.StandardOutput, tasks);
+        // A stack that waits while a node is down names that node, also when no task the manager lists is on it.
+        var unnamed = nodes.Where(n => !waiting.PendingRollouts.Any(p => p.Contains($"node {n},", StringComparison.Ordinal))).ToList();
+        return unnamed.Count == 0 ? waiting : waiting with { PendingRollouts = [.. waiting.PendingRollouts, .. unnamed.Select(n => $"node {n} is down")] };
     }
 
     /// <summary>Nodes seen down by this backend's health polls (one run).</summary>
     private readonly HashSet<string> _downNodes = new(StringComparer.Ordinal);
 
-    /// <summary>Task ID → its node (ID and hostname) for every task on a node the manager sees as down.</summary>
-    private async Task<IReadOnlyDictionary<string, string>> TasksOnDownNodesAsync(CancellationToken cancellationToken)
+    /// <summary>The last answer of <see cref="TasksOnDownNodesAsync"/>: what a poll whose node calls fail (a loaded manager) goes on with.</summary>
+    private (IReadOnlyDictionary<string, string> Tasks, IReadOnlyList<string> Nodes) _lastDown = (new Dictionary<string, string>(), []);
+
+    /// <summary>Set when the swarm has one node, the manager that answers: it cannot be down, so its nodes are not asked again this run.</summary>
+    private bool _singleNode;
+
+    /// <summary>Task ID → its node (ID and hostname) for every task on a node the manager sees as down, and those nodes.</summary>
+    private async Task<(IReadOnlyDictionary<string, string> Tasks, IReadOnlyList<string> Nodes)> TasksOnDownNodesAsync(CancellationToken cancellationToken)
     {
+        if (_singleNode) return _lastDown;
         var nodes = await Docker.RunAsync(["node", "ls", "--format", "{{.ID}} {{.Status}} {{.Hostname}}"], cancellationToken, TimeSpan.FromSeconds(30));
-        if (!nodes.Succeeded) return new Dictionary<string, string>();
-        var down = nodes.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(l => l.Split(' ', 3)).Where(f => f.Length >= 2 && f[1] is "Down" or "Disconnected" or "Unknown")
+        if (!nodes.Succeeded) return _lastDown;
+        var lines = nodes.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length == 1) _singleNode = true;
+        var down = lines.Select(l => l.Split(' ', 3)).Where(f => f.Length >= 2 && f[1] is "Down" or "Disconnected" or "Unknown")
             .ToDictionary(f => f[0], f => $"{f[0][..Math.Min(12, f[0].Length)]}{(f.Length > 2 ? " (" + f[2] + ")" : "")}", StringComparer.Ordinal);
         lock (_downNodes) _downNodes.UnionWith(down.Values);
         var tasks = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (id, node) in down)
         {
             var ps = await Docker.RunAsync(["node", "ps", "--no-trunc", "--format", "{{.ID}}", id], cancellationToken, TimeSpan.FromSeconds(30));
-            if (!ps.Succeeded) continue;
+            if (!ps.Succeeded)
+            {
+                // The node's tasks as the last poll knew them, rather than none.
+                foreach (var (task, where) in _lastDown.Tasks.Where(t => t.Value == node)) tasks[task] = where;
+                continue;
+            }
+
             foreach (var task in ps.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) tasks[task] = node;
         }
 
-        return tasks;
+        _lastDown = (tasks, [.. down.Values.Order(StringComparer.Ordinal)]);
+        return _lastDown;
     }
 
     private async Task<IReadOnlyList<SwarmService>> ServicesAsync(CancellationToken cancellationToken)
@@ -365,18 +420,53 @@ internal sealed class SwarmBackend : IDeploymentBackend
         return $"{address}:{published.HostPort.ToString(CultureInfo.InvariantCulture)}";
     }
 
-    /// <summary>In a running task's container on this node; a task on another node is named, not reached.</summary>
+    /// <summary>
+    /// In a running task's container on this node (the engine Slipway drives). A service whose running tasks are all on
+    /// other nodes is refused with those nodes (ID, hostname, address) and how to run the command there: Slipway reaches
+    /// one engine, not every node's.
+    /// </summary>
     public async Task<int> ExecAsync(string service, IReadOnlyList<string> command, bool interactive, CancellationToken cancellationToken)
     {
-        var local = await Docker.RunAsync(["ps", "--quiet", "--filter", $"label=com.docker.swarm.service.name={Stack}_{service}", "--filter", "status=running"], cancellationToken, TimeSpan.FromSeconds(30));
+        var full = $"{Stack}_{service}";
+        var local = await Docker.RunAsync(["ps", "--quiet", "--filter", $"label=com.docker.swarm.service.name={full}", "--filter", "status=running"], cancellationToken, TimeSpan.FromSeconds(30));
         var id = local.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        if (id is null)
+        if (id is not null) return await Docker.InheritAsync(["exec", .. interactive ? new[] { "--interactive", "--tty" } : [], id, .. command], cancellationToken);
+
+        var nodes = await RunningTaskNodesAsync(full, cancellationToken);
+        var run = $"docker exec{(interactive ? " -it" : "")} $(docker ps -q --filter label=com.docker.swarm.service.name={full} --filter status=running) {string.Join(' ', command)}";
+        if (nodes.Count == 0)
         {
-            throw new SlipwayException(FailureReason.NotFound, $"no task of service '{service}' runs on this node",
-                $"'docker service ps {Stack}_{service}' names the node of each task; run exec there (docker -H that node)");
+            throw new SlipwayException(FailureReason.NotFound, $"no task of service '{service}' is running on any node",
+                $"'deployment ps' shows its tasks and their errors, 'deployment logs {service}' why they stopped");
         }
 
-        return await Docker.InheritAsync(["exec", .. interactive ? new[] { "--interactive", "--tty" } : [], id, .. command], cancellationToken);
+        throw new SlipwayException(FailureReason.NotFound,
+            $"no task of service '{service}' runs on this node; its running task{(nodes.Count == 1 ? " is" : "s are")} on node {string.Join(", ", nodes.Select(n => n.Describe()))}",
+            $"exec reaches the containers of the engine Slipway drives only; on that node run: {run} (for example over ssh {nodes[0].Address})");
+    }
+
+    /// <summary>A swarm node as the manager knows it.</summary>
+    private sealed record SwarmNode(string Id, string Hostname, string Address)
+    {
+        public string Describe() => $"{Id[..Math.Min(12, Id.Length)]} ({Hostname}, {Address})";
+    }
+
+    /// <summary>The nodes of a service's running tasks: the task IDs, their node IDs (a task's inspect), those nodes' hostnames and addresses.</summary>
+    private async Task<IReadOnlyList<SwarmNode>> RunningTaskNodesAsync(string service, CancellationToken cancellationToken)
+    {
+        static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var tasks = await Docker.RunAsync(["service", "ps", "--no-trunc", "--filter", "desired-state=running", "--format", "{{.ID}}", service], cancellationToken, TimeSpan.FromSeconds(30));
+        if (!tasks.Succeeded) throw Docker.Failure($"docker service ps {service}", tasks, FailureReason.NotFound);
+        var ids = Lines(tasks.StandardOutput);
+        if (ids.Length == 0) return [];
+        var onNodes = await Docker.RunAsync(["inspect", "--type", "task", "--format", "{{.NodeID}} {{.Status.State}}", .. ids], cancellationToken, TimeSpan.FromSeconds(30));
+        if (!onNodes.Succeeded) throw Docker.Failure("docker inspect (tasks)", onNodes, FailureReason.NotFound);
+        var nodeIds = Lines(onNodes.StandardOutput).Select(l => l.Split(' ')).Where(f => f.Length == 2 && f[1] == "running" && f[0].Length > 0)
+            .Select(f => f[0]).Distinct(StringComparer.Ordinal).ToList();
+        if (nodeIds.Count == 0) return [];
+        var described = await Docker.RunAsync(["node", "inspect", "--format", "{{.ID}} {{.Description.Hostname}} {{.Status.Addr}}", .. nodeIds], cancellationToken, TimeSpan.FromSeconds(30));
+        if (!described.Succeeded) return [.. nodeIds.Select(n => new SwarmNode(n, "?", "?"))];
+        return [.. Lines(described.StandardOutput).Select(l => l.Split(' ')).Where(f => f.Length == 3).Select(f => new SwarmNode(f[0], f[1], f[2])).OrderBy(n => n.Id, StringComparer.Ordinal)];
     }
 
     public Task<int> RunJobAsync(string job, CancellationToken cancellationToken) =>
@@ -436,19 +526,24 @@ internal static class SwarmTasks
     /// its error), anything else is on its way. A service converges when as many slots run as it has replicas, and no
     /// update is still going on; a paused update (failure_action: pause) failed. A task on a node that is down
     /// (<paramref name="onDownNodes"/>: task ID → node) is neither ready nor failed: the manager only knows its last state,
-    /// and an update waiting for it waits until swarm reschedules or the node returns; the pending line names the node.
+    /// and an update waiting for it waits until swarm reschedules or the node returns. While a service has not converged,
+    /// every task of it on a down node that the manager has not seen end (the slot's newest, or an older one a stop-first
+    /// update waits to see stopped) gets a pending line naming the node; once it has converged, such leftovers say nothing.
     /// </summary>
     public static HealthSnapshot Snapshot(string stack, IReadOnlyList<SwarmService> services, string psLines, IReadOnlyDictionary<string, string>? onDownNodes = null)
     {
         var states = new List<ServiceState>();
         var newest = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var all = new List<(string Slot, JsonElement Task)>();
         foreach (var line in psLines.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var task = JsonDocument.Parse(line).RootElement;
-            var name = Text(task, "Name");
-            // docker service ps lists each slot's current task first, then its history with a leading "\_".
-            if (name.StartsWith(@"\_", StringComparison.Ordinal) || name.StartsWith(" ", StringComparison.Ordinal)) continue;
-            newest.TryAdd(name, task);
+            // docker service ps lists each slot's current task first, then its history as " \_ NAME".
+            var name = Text(task, "Name").TrimStart();
+            var history = name.StartsWith(@"\_", StringComparison.Ordinal);
+            var slot = history ? name[2..].TrimStart() : name;
+            all.Add((slot, task));
+            if (!history) newest.TryAdd(slot, task);
         }
 
         var pending = new List<string>();
@@ -456,7 +551,8 @@ internal static class SwarmTasks
         var nodeDown = new List<string>();
         foreach (var service in services)
         {
-            var tasks = newest.Where(t => t.Key.StartsWith(service.FullName + ".", StringComparison.Ordinal)).OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
+            bool Ours(string slot) => slot.StartsWith(service.FullName + ".", StringComparison.Ordinal);
+            var tasks = newest.Where(t => Ours(t.Key)).OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
             var running = 0;
             foreach (var (name, task) in tasks)
             {
@@ -477,22 +573,35 @@ internal static class SwarmTasks
                 {
                     word = "node-down";
                     error = $"node {downNode} is down; last known state: {current}";
-                    nodeDown.Add($"{service.Name}: task {name} is on node {downNode}, which is down");
                 }
 
                 states.Add(new ServiceState(service.Name, name, id[..Math.Min(12, id.Length)], word, error.Length == 0 ? null : error, service.Ports) { Condition = condition });
                 if (condition == ServiceCondition.Failed) failed.Add($"{service.Name}: task {name} {word}: {(error.Length == 0 ? current : error)}");
             }
 
+            string? waiting = null;
             if (service.UpdateState is "paused" or "rollback_paused") failed.Add($"{service.Name}: update {service.UpdateState}: {service.UpdateMessage}");
-            else if (service.UpdateState is "updating" or "rollback_started") pending.Add($"{service.Name} (updating)");
-            else if (running < service.Replicas) pending.Add($"{service.Name} ({running.ToString(CultureInfo.InvariantCulture)}/{service.Replicas.ToString(CultureInfo.InvariantCulture)} running)");
+            else if (service.UpdateState is "updating" or "rollback_started") waiting = $"{service.Name} (updating)";
+            else if (running < service.Replicas) waiting = $"{service.Name} ({running.ToString(CultureInfo.InvariantCulture)}/{service.Replicas.ToString(CultureInfo.InvariantCulture)} running)";
+            if (waiting is null) continue;
+            pending.Add(waiting);
+            if (onDownNodes is null) continue;
+            foreach (var (slot, task) in all.Where(t => Ours(t.Slot)).OrderBy(t => t.Slot, StringComparer.Ordinal))
+            {
+                var word = Text(task, "CurrentState").Split(' ', 2)[0].ToLowerInvariant();
+                if (!onDownNodes.TryGetValue(Text(task, "ID"), out var node) || Ended.Contains(word)) continue;
+                var line = $"{service.Name}: task {slot} is on node {node}, which is down";
+                if (!nodeDown.Contains(line)) nodeDown.Add(line);
+            }
         }
 
         pending.AddRange(nodeDown);
 
         return new HealthSnapshot(states.OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).ToList(), pending, failed.Distinct().ToList());
     }
+
+    /// <summary>Task states the manager has seen a task reach for good (a task in any other state on a down node may still hold its slot).</summary>
+    private static readonly HashSet<string> Ended = new(StringComparer.Ordinal) { "shutdown", "failed", "rejected", "complete", "orphaned", "remove" };
 
     private static string Text(JsonElement item, string name) =>
         item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : "";

@@ -77,7 +77,7 @@ internal sealed class PrepareStage : IStage
         var mismatches = await storage.VolumeStorageMismatchesAsync(cancellationToken);
         if (mismatches.Count > 0)
         {
-            throw new SlipwayException(FailureReason.Conflict, VolumeStorage.Message(mismatches), VolumeStorage.Steps(mismatches, session.Layout.Directory));
+            throw new SlipwayException(FailureReason.Conflict, VolumeStorage.Message(mismatches), VolumeStorage.Steps(mismatches, session.Layout.Directory, storage.VolumeCreator));
         }
     }
 

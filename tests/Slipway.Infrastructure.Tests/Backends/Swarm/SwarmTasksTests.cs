@@ -46,6 +46,34 @@ public sealed class SwarmTasksTests
     }
 
     [Fact]
+    public void An_update_waiting_for_an_old_task_on_a_down_node_names_that_node_and_a_converged_service_says_nothing_of_its_leftovers()
+    {
+        // Stop-first: slot 3's new task waits for the old one, which the manager last saw running on the node now down.
+        var down = new Dictionary<string, string> { ["old3"] = "f0br1lrtu6hr (node3)" };
+        var tasks = string.Join("\n",
+            Task("p_web.1", "Running 5 seconds ago", id: "t1"),
+            Task("p_web.2", "Running 5 seconds ago", id: "t2"),
+            Task("p_web.3", "Pending 20 seconds ago", desired: "Ready", id: "new3"),
+            Task(@" \\_ p_web.3", "Running 40 seconds ago", desired: "Shutdown", id: "old3"));
+
+        var stuck = SwarmTasks.Snapshot("p", SwarmTasks.ParseServices("p", Inspect("p_web", replicas: 3, update: "updating")), tasks, down);
+
+        Assert.Equal(["web (updating)", "web: task p_web.3 is on node f0br1lrtu6hr (node3), which is down"], stuck.PendingRollouts);
+
+        // Swarm finished elsewhere: the old task stays on the down node in the manager's books, and means nothing now.
+        var done = string.Join("\n",
+            Task("p_web.1", "Running 5 seconds ago", id: "t1"),
+            Task("p_web.2", "Running 5 seconds ago", id: "t2"),
+            Task("p_web.3", "Running 2 seconds ago", id: "new3"),
+            Task(@" \\_ p_web.3", "Running 40 seconds ago", desired: "Shutdown", id: "old3"));
+        Assert.Empty(SwarmTasks.Snapshot("p", SwarmTasks.ParseServices("p", Inspect("p_web", replicas: 3, update: "completed")), done, down).PendingRollouts);
+
+        // A task the manager saw shut down before the node went is not stuck there.
+        var ended = tasks.Replace("Running 40 seconds ago", "Shutdown 40 seconds ago", StringComparison.Ordinal);
+        Assert.Equal(["web (updating)"], SwarmTasks.Snapshot("p", SwarmTasks.ParseServices("p", Inspect("p_web", replicas: 3, update: "updating")), ended, down).PendingRollouts);
+    }
+
+    [Fact]
     public void A_service_whose_slots_all_run_their_newest_task_has_converged_and_history_is_ignored()
     {
         var snapshot = Snapshot(Inspect("p_web", update: "completed"),
