@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Kubernetes;
 
@@ -30,42 +31,58 @@ internal sealed class KubernetesStop(KubernetesTarget target)
             target.RequireKubeconfig();
         }
 
-        if (options.DeleteNamespace && !options.DeleteVolumes)
+        // Every namespace this deployment has applied into (D/.slipway/k8s-owned), the current one first: a changed
+        // 'namespace:' must not leave the old one's objects running after stop.
+        var owned = target.Owned();
+        var namespaces = owned.Namespaces.Where(n => n != ns).Prepend(ns).ToList();
+        var ownership = new NamespaceOwnership(target);
+        var deletable = new List<string>();
+        if (options.DeleteNamespace)
         {
-            // Deleting a namespace deletes every claim in it, and with them provisioned data: only when --delete-volumes says so.
-            var claims = await kubectl.RequireAsync("get persistentvolumeclaims", ["get", "persistentvolumeclaims", "-n", ns, "-o", "name"], cancellationToken);
-            if (KubernetesTarget.Lines(claims.StandardOutput).ToList() is { Count: > 0 } list)
+            foreach (var where in namespaces)
             {
-                throw new SlipwayException(FailureReason.Conflict,
-                    $"deleting namespace {ns} would also delete its volume claims ({string.Join(", ", list)}) and the data of provisioned volumes; nothing was stopped",
-                    "add --delete-volumes if you mean to delete them, or stop without --delete-namespace");
+                if (await DeletableNamespaceAsync(ownership, owned, where, where == ns, cancellationToken)) deletable.Add(where);
+            }
+
+            if (!options.DeleteVolumes)
+            {
+                // Deleting a namespace deletes every claim in it, and with them provisioned data: only when --delete-volumes says so.
+                foreach (var where in deletable)
+                {
+                    var claims = await kubectl.RequireAsync("get persistentvolumeclaims", ["get", "persistentvolumeclaims", "-n", where, "-o", "name"], cancellationToken);
+                    if (KubernetesTarget.Lines(claims.StandardOutput).ToList() is { Count: > 0 } list)
+                    {
+                        throw new SlipwayException(FailureReason.Conflict,
+                            $"deleting namespace {where} would also delete its volume claims ({string.Join(", ", list)}) and the data of provisioned volumes; nothing was stopped",
+                            "add --delete-volumes if you mean to delete them, or stop without --delete-namespace");
+                    }
+                }
             }
         }
 
-        options.Progress?.Invoke($"deleting the objects of {target.DeploymentId} in namespace {ns}");
-        // Foreground cascading with --wait returns only when the pods are gone too, so an immediate start cannot race them.
-        await kubectl.RequireAsync("delete", ["delete", target.OwnedKinds, "-n", ns, "-l", target.Selector, "--cascade=foreground", "--wait=true", "--ignore-not-found",
-            $"--timeout={(int)target.Options.DeleteTimeout.TotalSeconds}s"], cancellationToken, timeout: DeleteTimeout);
+        foreach (var where in namespaces)
+        {
+            options.Progress?.Invoke(where == ns
+                ? $"deleting the objects of {target.DeploymentId} in namespace {ns}"
+                : $"deleting the objects of {target.DeploymentId} in namespace {where}, which it used before");
+            // Foreground cascading with --wait returns only when the pods are gone too, so an immediate start cannot race them.
+            await kubectl.RequireAsync("delete", ["delete", owned.KindList, "-n", where, "-l", target.Selector, "--cascade=foreground", "--wait=true", "--ignore-not-found",
+                $"--timeout={(int)target.Options.DeleteTimeout.TotalSeconds}s"], cancellationToken, timeout: DeleteTimeout);
+        }
 
         var removed = new List<string>();
         var keptPaths = new List<string>();
         if (options.DeleteVolumes)
         {
-            (removed, keptPaths) = await DeleteVolumesAsync(ns, options.Progress, cancellationToken);
+            (removed, keptPaths) = await DeleteVolumesAsync(namespaces, options.Progress, cancellationToken);
         }
 
-        var ownership = new NamespaceOwnership(target);
-        if (options.DeleteNamespace && await ownership.CheckAsync(ns, null, cancellationToken) is { } live)
+        foreach (var where in deletable)
         {
-            if (!NamespaceOwnership.HasSlipwayOwner(live))
-            {
-                throw new SlipwayException(FailureReason.Conflict, $"namespace '{ns}' has no owner annotation, so it is not this deployment's to delete",
-                    "delete it yourself with kubectl if you mean to");
-            }
-
-            options.Progress?.Invoke($"deleting namespace {ns}");
-            await kubectl.RequireAsync($"delete namespace {ns}", ["delete", "namespace", ns, "--wait=true", "--ignore-not-found", $"--timeout={(int)target.Options.DeleteTimeout.TotalSeconds}s"],
+            options.Progress?.Invoke($"deleting namespace {where}");
+            await kubectl.RequireAsync($"delete namespace {where}", ["delete", "namespace", where, "--wait=true", "--ignore-not-found", $"--timeout={(int)target.Options.DeleteTimeout.TotalSeconds}s"],
                 cancellationToken, timeout: DeleteTimeout);
+            if (where != ns) owned.Forget(where);
         }
 
         if (target.Cluster is { } kind && options.PerformClusterManagement)
@@ -85,16 +102,62 @@ internal sealed class KubernetesStop(KubernetesTarget target)
         return new StopOutcome(removed, keptPaths, VolumeKind, KeptNote);
     }
 
+    /// <summary>
+    /// Whether --delete-namespace may delete <paramref name="ns"/>: it must carry this deployment's owner annotation. The
+    /// current namespace refuses otherwise (as before); a namespace used before that is gone is forgotten, and one that is
+    /// no longer ours (another deployment took it, or its annotation was removed) is left with a warning.
+    /// </summary>
+    private async Task<bool> DeletableNamespaceAsync(NamespaceOwnership ownership, OwnedRecord owned, string ns, bool current, CancellationToken cancellationToken)
+    {
+        if (current)
+        {
+            if (await ownership.CheckAsync(ns, null, cancellationToken) is not { } live) return false;
+            if (!NamespaceOwnership.HasSlipwayOwner(live))
+            {
+                throw new SlipwayException(FailureReason.Conflict, $"namespace '{ns}' has no owner annotation, so it is not this deployment's to delete",
+                    "delete it yourself with kubectl if you mean to");
+            }
+
+            return true;
+        }
+
+        JsonElement? old;
+        try
+        {
+            old = await ownership.CheckAsync(ns, null, cancellationToken);
+        }
+        catch (SlipwayException e) when (e.Reason == FailureReason.Conflict)
+        {
+            target.Options.Warn($"namespace {ns}, which this deployment used before, now belongs to another deployment; it is not deleted");
+            return false;
+        }
+
+        if (old is not { } found)
+        {
+            owned.Forget(ns);
+            return false;
+        }
+
+        if (NamespaceOwnership.HasSlipwayOwner(found)) return true;
+        target.Options.Warn($"namespace {ns}, which this deployment used before, has no owner annotation any more; it is not deleted ('kubectl delete namespace {ns}' does it)");
+        return false;
+    }
+
     private TimeSpan DeleteTimeout => target.Options.DeleteTimeout + TimeSpan.FromSeconds(30);
 
     /// <summary>Deletes this deployment's PVCs and its own PVs (by deployment-id label: never another deployment's).</summary>
-    private async Task<(List<string> Removed, List<string> KeptPaths)> DeleteVolumesAsync(string ns, Action<string>? progress, CancellationToken cancellationToken)
+    private async Task<(List<string> Removed, List<string> KeptPaths)> DeleteVolumesAsync(IReadOnlyList<string> namespaces, Action<string>? progress, CancellationToken cancellationToken)
     {
         var kubectl = target.Kubectl;
         // Listed first: deleting data is only done when what goes can be said.
-        var claims = await kubectl.RequireAsync("get persistentvolumeclaims", ["get", "persistentvolumeclaims", "-n", ns, "-l", target.Selector, "-o", "name"], cancellationToken);
+        var claimsByNamespace = new List<(string Namespace, List<string> Names)>();
+        foreach (var ns in namespaces)
+        {
+            var claims = await kubectl.RequireAsync("get persistentvolumeclaims", ["get", "persistentvolumeclaims", "-n", ns, "-l", target.Selector, "-o", "name"], cancellationToken);
+            claimsByNamespace.Add((ns, KubernetesTarget.Lines(claims.StandardOutput).Order(StringComparer.Ordinal).ToList()));
+        }
+
         var volumes = await kubectl.RequireAsync("get persistentvolumes", ["get", "persistentvolumes", "-l", target.Selector, "-o", "json"], cancellationToken);
-        var claimNames = KubernetesTarget.Lines(claims.StandardOutput).Order(StringComparer.Ordinal).ToList();
         var volumeNames = new List<string>();
         var hostPaths = new List<string>();
         var mounts = target.Cluster?.RequiredMounts().OrderByDescending(m => m.ContainerPath.Length).ToList();
@@ -108,10 +171,12 @@ internal sealed class KubernetesStop(KubernetesTarget target)
         }
 
         volumeNames.Sort(StringComparer.Ordinal);
-        if (claimNames.Count > 0)
+        var claimNames = new List<string>();
+        foreach (var (ns, names) in claimsByNamespace.Where(c => c.Names.Count > 0))
         {
-            progress?.Invoke("deleting " + string.Join(", ", claimNames));
-            await kubectl.RequireAsync("delete persistentvolumeclaims", ["delete", "-n", ns, "--wait=true", "--ignore-not-found", .. claimNames], cancellationToken, timeout: DeleteTimeout);
+            progress?.Invoke("deleting " + string.Join(", ", names) + (ns == target.Namespace ? "" : $" in namespace {ns}"));
+            await kubectl.RequireAsync("delete persistentvolumeclaims", ["delete", "-n", ns, "--wait=true", "--ignore-not-found", .. names], cancellationToken, timeout: DeleteTimeout);
+            claimNames.AddRange(names);
         }
 
         if (volumeNames.Count > 0)

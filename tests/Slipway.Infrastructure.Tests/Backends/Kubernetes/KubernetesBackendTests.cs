@@ -729,6 +729,7 @@ public sealed class KubernetesBackendTests : IDisposable
     public async Task Stop_with_delete_namespace_but_not_volumes_refuses_while_the_namespace_holds_claims()
     {
         var backend = Backend();
+        _runner.On(K("get", "namespace", Ns)).Returns(0, NamespaceJson(_d));
         _runner.On(K("get", "persistentvolumeclaims", "-n", Ns, "-o", "name")).Returns(0, $"persistentvolumeclaim/{Id}-web-data\n");
 
         var error = await Assert.ThrowsAsync<SlipwayException>(() => backend.StopAsync(new StopOptions { DeleteNamespace = true }, CancellationToken.None));
@@ -737,6 +738,68 @@ public sealed class KubernetesBackendTests : IDisposable
         Assert.Contains($"persistentvolumeclaim/{Id}-web-data", error.Message);
         Assert.Contains("--delete-volumes", error.Hint);
         Assert.DoesNotContain(_runner.Calls, c => c.Arguments.Contains("delete"));
+    }
+
+    private string OldNamespaceJson(string ns, string? owner) =>
+        "{\"metadata\":{\"name\":\"" + ns + "\"" + (owner is null ? "" : ",\"annotations\":{\"slipway.io/owner\":\"" + owner + "\"}") + "}}";
+
+    private string[] DeleteObjectsIn(string ns) => K("delete", OwnedKinds, "-n", ns, "-l", Selector, "--cascade=foreground", "--wait=true", "--ignore-not-found", "--timeout=120s");
+
+    [Fact]
+    public async Task Stop_deletes_the_deployments_objects_in_every_namespace_it_has_applied_into_not_only_the_current_one()
+    {
+        var backend = Backend();
+        File.WriteAllText(Path.Combine(_d, ".slipway", OwnedRecord.FileName), $"namespace old-ns\nnamespace {Ns}\n");
+        _runner.On(K("delete", OwnedKinds, "-n", Ns)).Returns(0, $"deployment.apps \"{Id}-web\" deleted\n");
+        _runner.On(K("delete", OwnedKinds, "-n", "old-ns")).Returns(0, $"deployment.apps \"{Id}-web\" deleted\nservice \"web\" deleted\n");
+
+        await backend.StopAsync(new StopOptions { Progress = _progress.Add }, CancellationToken.None);
+
+        Assert.Equal([DeleteObjectsIn(Ns), DeleteObjectsIn("old-ns")], _runner.Calls.Select(Argv));
+        Assert.Contains(_progress, p => p.Contains("namespace old-ns, which it used before"));
+        Assert.Contains("namespace old-ns\n", File.ReadAllText(Path.Combine(_d, ".slipway", OwnedRecord.FileName)));
+    }
+
+    [Fact]
+    public async Task Stop_with_delete_volumes_deletes_this_deployments_claims_in_the_namespaces_it_used_before_too()
+    {
+        var backend = Backend();
+        File.WriteAllText(Path.Combine(_d, ".slipway", OwnedRecord.FileName), "namespace old-ns\n");
+        _runner.On(K("delete")).Returns(0);
+        _runner.On(K("get", "persistentvolumeclaims", "-n", Ns)).Returns(0, "");
+        _runner.On(K("get", "persistentvolumeclaims", "-n", "old-ns")).Returns(0, $"persistentvolumeclaim/{Id}-web-data\n");
+        _runner.On(K("get", "persistentvolumes")).Returns(0, "{\"apiVersion\":\"v1\",\"items\":[],\"kind\":\"List\"}");
+
+        var outcome = await backend.StopAsync(new StopOptions { DeleteVolumes = true }, CancellationToken.None);
+
+        Assert.Contains(K("delete", "-n", "old-ns", "--wait=true", "--ignore-not-found", $"persistentvolumeclaim/{Id}-web-data"), _runner.Calls.Select(Argv));
+        Assert.Equal([$"persistentvolumeclaim/{Id}-web-data"], outcome.RemovedVolumes);
+    }
+
+    [Fact]
+    public async Task Stop_with_delete_namespace_deletes_the_old_namespaces_it_owns_forgets_them_and_leaves_one_another_deployment_took()
+    {
+        var backend = Backend();
+        File.WriteAllText(Path.Combine(_d, ".slipway", OwnedRecord.FileName), "namespace old-ns\nnamespace taken-ns\nnamespace gone-ns\n");
+        _runner.On(K("get", "namespace", Ns)).Returns(0, NamespaceJson(_d));
+        _runner.On(K("get", "namespace", "old-ns")).Returns(0, OldNamespaceJson("old-ns", _d));
+        _runner.On(K("get", "namespace", "taken-ns")).Returns(0, OldNamespaceJson("taken-ns", "/srv/other"));
+        _runner.On(K("get", "namespace", "gone-ns")).Returns(1, stderr: "Error from server (NotFound): namespaces \"gone-ns\" not found\n");
+        _runner.On(K("get", "persistentvolumeclaims")).Returns(0, "");
+        _runner.On(K("delete")).Returns(0);
+
+        await backend.StopAsync(new StopOptions { DeleteNamespace = true }, CancellationToken.None);
+
+        var calls = _runner.Calls.Select(Argv).ToList();
+        Assert.Contains(K("delete", "namespace", Ns, "--wait=true", "--ignore-not-found", "--timeout=120s"), calls);
+        Assert.Contains(K("delete", "namespace", "old-ns", "--wait=true", "--ignore-not-found", "--timeout=120s"), calls);
+        Assert.DoesNotContain(calls, c => c.Contains("delete") && c.Contains("namespace") && c.Contains("taken-ns"));
+        Assert.Contains(DeleteObjectsIn("taken-ns"), calls);
+        Assert.Contains(_warnings, w => w.Contains("taken-ns") && w.Contains("another deployment"));
+        var record = File.ReadAllText(Path.Combine(_d, ".slipway", OwnedRecord.FileName));
+        Assert.DoesNotContain("old-ns", record);
+        Assert.DoesNotContain("gone-ns", record);
+        Assert.Contains("taken-ns", record);
     }
 
     [Fact]
