@@ -47,6 +47,12 @@ public static class SlipwayLabels
     /// <summary>On ConfigMaps made from host files: the bind source they were read from.</summary>
     public const string SourceAnnotation = "slipway.io/source";
 
+    /// <summary>On an external-services EndpointSlice of the selector form: <c>NAMESPACE/label=value,...</c>, whose pods' addresses start puts in.</summary>
+    public const string ExternalSelectorAnnotation = "slipway.io/external-selector";
+
+    /// <summary>On the Ingress with maintenance-service: <c>SERVICE:PORT</c> (the maintenance pod's ClusterIP Service) restart points every path at while it replaces the other pods.</summary>
+    public const string MaintenanceBackendAnnotation = "slipway.io/maintenance-backend";
+
     /// <summary>On compose services: the hash of the config files the service binds.</summary>
     public const string ComposeConfigHashLabel = "io.slipway.config-hash";
 }

@@ -29,6 +29,12 @@ public sealed record KubernetesSpec
 
     public IReadOnlyList<ConfigMapSpec> ConfigMaps { get; init; } = [];
 
+    /// <summary><c>ca-certificates</c>: PEM files (paths as written, relative to the spec's folder) trusted by every container.</summary>
+    public IReadOnlyList<Located<string>> CaCertificates { get; init; } = [];
+
+    /// <summary><c>maintenance-service: SERVICE:PORT</c>: where the Ingress points while restart replaces the other pods.</summary>
+    public ProxyRoute? MaintenanceService { get; init; }
+
     public Located<string>? KindClusterName { get; init; }
 
     public Located<string>? KindMountRoot { get; init; }

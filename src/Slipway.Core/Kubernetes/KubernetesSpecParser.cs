@@ -12,14 +12,12 @@ internal static class KubernetesSpecParser
 {
     /// <summary>laconic-so keys the Kubernetes targets recognise but do not act on yet: said, never silently ignored.</summary>
     public static readonly IReadOnlyList<string> NotImplementedOnKubernetes =
-        ["caddy-ingress-image", "maintenance-service", "ca-certificates"];
+        ["caddy-ingress-image"];
 
     /// <summary>Why each of <see cref="NotImplementedOnKubernetes"/> has no effect, and what to do instead.</summary>
     private static readonly Dictionary<string, string> NotImplementedReasons = new(StringComparer.Ordinal)
     {
-        ["caddy-ingress-image"] = "Slipway installs and patches no ingress controller (http-proxy renders a plain Ingress for the controller you install); set the image in your controller's own deployment",
-        ["maintenance-service"] = "restart does not swap the Ingress to a maintenance Service while pods are replaced; 'rollout.strategy: start-first' replaces them without downtime instead",
-        ["ca-certificates"] = "no CA bundle Secret is rendered or mounted; put the certificates in a spec configmap mounted under /etc/ssl/certs and set NODE_EXTRA_CA_CERTS in config",
+        ["caddy-ingress-image"] = "Slipway installs and patches no ingress controller (http-proxy renders a plain Ingress for the controller you install: the Caddy image laconic-so installs cannot be pulled or run where Slipway is built and tested); set the image in your controller's own deployment",
     };
 
     private static readonly string[] ExternalKeys = ["host", "ip", "selector", "namespace", "port"];
@@ -84,6 +82,8 @@ internal static class KubernetesSpecParser
             Secrets = ParseSecrets(map),
             ExternalServices = ParseExternalServices(map, target),
             ConfigMaps = ParseConfigMaps(map),
+            CaCertificates = map.StringList("ca-certificates").Select(c => new Located<string>(c.Value, c.Location)).ToList(),
+            MaintenanceService = ParseMaintenance(map, target),
             KindClusterName = clusterName,
             KindMountRoot = mountRoot,
             ImagePullPolicy = pullPolicy,
@@ -167,12 +167,15 @@ internal static class KubernetesSpecParser
     {
         if (map.Map("security", "'security'") is not { } security) return new SecuritySpec();
         security.RejectUnknownKeys(SecurityKeys);
-        if (target.IsKubernetes() && security.Has("unlimited-memlock"))
+        var memlock = security.Bool("unlimited-memlock") == true ? security.KeyLocation("unlimited-memlock") : null;
+        if (memlock is not null && target == DeployTarget.K8s)
         {
-            map.Diagnostics.Warning(DiagnosticCodes.NotImplemented, "'security.unlimited-memlock' is recognised but not implemented yet: Slipway neither patches the node's containerd with a high-memlock runtime nor creates its RuntimeClass; it has no effect (set 'security.runtime-class' to a RuntimeClass you manage)", security.KeyLocation("unlimited-memlock"));
+            // Only a kind cluster's node config is Slipway's to write; a real cluster's nodes are the operator's.
+            map.Diagnostics.Warning(DiagnosticCodes.NotApplicable,
+                "'security.unlimited-memlock' on deploy-to k8s: the pods ask for RuntimeClass 'high-memlock', which Slipway does not create on a cluster it does not manage; the nodes' containerd needs a runtime 'high-memlock' whose base_runtime_spec sets RLIMIT_MEMLOCK unlimited, and a RuntimeClass of that name with that handler",
+                memlock, "deploy create writes the runtime spec to D/high-memlock-spec.json for the nodes");
         }
 
-        security.Bool("unlimited-memlock");
         var capabilities = security.StringList("capabilities");
         foreach (var (cap, at) in capabilities.Where(c => !System.Text.RegularExpressions.Regex.IsMatch(c.Value, @"^[A-Z_]+\z")))
         {
@@ -190,6 +193,7 @@ internal static class KubernetesSpecParser
             Privileged = security.Bool("privileged") ?? false,
             Capabilities = capabilities.Select(c => c.Value.StartsWith("CAP_", StringComparison.Ordinal) ? c.Value[4..] : c.Value).ToList(),
             RuntimeClass = runtimeClass,
+            UnlimitedMemlock = memlock,
         };
     }
 
@@ -343,17 +347,52 @@ internal static class KubernetesSpecParser
                 map.Diagnostics.Error(DiagnosticCodes.InvalidValue, $"external-services.{name}.ip '{ip}' is not an IPv4 address", one.ValueLocation("ip"));
             }
 
-            if (selector && target.IsKubernetes())
+            var labels = new List<KeyValuePair<string, string>>();
+            string? selectorNamespace = null;
+            if (selector)
             {
-                map.Diagnostics.Warning(DiagnosticCodes.NotImplemented,
-                    $"external-services.{name}: the selector form (the pods of another namespace, looked up at each start) is not implemented yet; no Service '{name}' is rendered", at,
-                    "give 'host' (an ExternalName Service) or 'ip' (a headless Service with that address) instead");
+                if (one.Map("selector", $"'external-services.{name}.selector'") is { } pairs)
+                {
+                    foreach (var key in pairs.Keys)
+                    {
+                        if (pairs.ScalarText(pairs.Get(key)!, $"selector label '{key}'") is { } value) labels.Add(new(key, value));
+                    }
+                }
+
+                selectorNamespace = one.String("namespace");
+                if (labels.Count == 0 || selectorNamespace is null)
+                {
+                    map.Diagnostics.Error(DiagnosticCodes.MissingKey, $"external-services.{name}: the selector form needs 'selector' (at least one label: value) and 'namespace' (where those pods run)", at);
+                }
+                else if (!KubeNames.IsDnsLabel(selectorNamespace))
+                {
+                    map.Diagnostics.Error(DiagnosticCodes.InvalidName, $"external-services.{name}.namespace '{selectorNamespace}' is not a valid namespace", one.ValueLocation("namespace"));
+                }
             }
 
-            list.Add(new ExternalServiceSpec(name, host?.TrimEnd('.').ToLowerInvariant(), ip, selector, one.Int("port", 1, 65535) ?? 443, at));
+            list.Add(new ExternalServiceSpec(name, host?.TrimEnd('.').ToLowerInvariant(), ip, selector, one.Int("port", 1, 65535) ?? 443, at)
+            {
+                SelectorLabels = labels,
+                SelectorNamespace = selectorNamespace,
+            });
         }
 
         return list;
+    }
+
+    /// <summary><c>maintenance-service: SERVICE:PORT</c>, the form of a proxy-to.</summary>
+    private static ProxyRoute? ParseMaintenance(YamlMap map, DeployTarget target)
+    {
+        if (map.String("maintenance-service") is not { } text) return null;
+        var at = map.ValueLocation("maintenance-service")!;
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            map.Diagnostics.Error(DiagnosticCodes.InvalidValue, $"maintenance-service '{text}' must read SERVICE:PORT (the compose service that answers while the others restart, and its port)", at);
+            return null;
+        }
+
+        return target.IsKubernetes() ? new ProxyRoute("/", text[..colon], port, at) : null;
     }
 
     private static List<SecretRefSpec> ParseSecrets(YamlMap map)

@@ -1,3 +1,5 @@
+using Slipway.Core.Diagnostics;
+
 namespace Slipway.Core.Kubernetes;
 
 /// <summary><c>security:</c> of the spec, applied to every container.</summary>
@@ -8,4 +10,7 @@ public sealed record SecuritySpec
     public IReadOnlyList<string> Capabilities { get; init; } = [];
 
     public string? RuntimeClass { get; init; }
+
+    /// <summary><c>unlimited-memlock: true</c>: pods run under the <c>high-memlock</c> RuntimeClass (k8s-kind makes it).</summary>
+    public SourceLocation? UnlimitedMemlock { get; init; }
 }

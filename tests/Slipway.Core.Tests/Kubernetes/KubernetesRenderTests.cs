@@ -558,15 +558,128 @@ public sealed class KubernetesRenderTests : IDisposable
     }
 
     [Fact]
-    public void The_selector_form_of_an_external_service_warns_precisely_and_renders_nothing()
+    public void The_selector_form_of_an_external_service_is_a_headless_service_with_an_empty_slice_start_fills()
     {
-        var spec = Kind("external-services:\n  peers:\n    selector: {app: node}\n    namespace: other\n");
-        var rendered = Render(spec);
-        var diagnostics = new DiagnosticBag();
-        SpecParser.Parse(spec + "\n", "spec.yml", diagnostics);
+        var rendered = Render(Kind("external-services:\n  peers:\n    selector: {app: node}\n    namespace: other\n    port: 26656\n"));
 
-        Assert.DoesNotContain(Objects(rendered), o => (string?)o["metadata"]!["name"] == "peers");
-        Assert.Contains(diagnostics.Sorted(), w => w.Message.Contains("external-services.peers: the selector form", StringComparison.Ordinal) && w.Message.Contains("not implemented yet", StringComparison.Ordinal));
+        var objects = Objects(rendered);
+        var peers = objects.Single(o => (string?)o["kind"] == "Service" && (string?)o["metadata"]!["name"] == "peers");
+        Assert.Equal("None", (string?)peers["spec"]!["clusterIP"]);
+        Assert.Null(peers["spec"]!["selector"]);
+        var slice = objects.Single(o => (string?)o["kind"] == "EndpointSlice");
+        Assert.Equal("other/app=node", (string?)slice["metadata"]!["annotations"]![SlipwayLabels.ExternalSelectorAnnotation]);
+        Assert.Equal("[]", slice["endpoints"]!.ToJsonString());
+        Assert.Equal("26656", (string?)slice["ports"]![0]!["port"]);
+        Assert.DoesNotContain(rendered.Warnings, w => w.Message.Contains("external-services", StringComparison.Ordinal));
+    }
+
+    // ---- ca-certificates, unlimited-memlock, maintenance-service ----------------------------------------------
+
+    private const string Pem = "-----BEGIN CERTIFICATE-----\nMIIBcert\n-----END CERTIFICATE-----\n";
+
+    [Fact]
+    public void Ca_certificates_are_one_secret_mounted_in_every_container_with_node_extra_ca_certs_naming_all_of_them()
+    {
+        var rendered = Render(Kind("ca-certificates: [certs/root.pem, certs/inner.pem]\n"), files: w =>
+        {
+            w.WriteFile("certs/root.pem", Pem);
+            w.WriteFile("certs/inner.pem", Pem.Replace("cert", "inner", StringComparison.Ordinal));
+        });
+
+        var objects = Objects(rendered);
+        var secret = objects.Single(o => (string?)o["kind"] == "Secret" && (string?)o["metadata"]!["name"] == $"{Id}-ca-certificates");
+        Assert.Equal(["laconic-extra-ca-0.pem", "laconic-extra-ca-1.pem", "laconic-extra-ca-bundle.pem"], secret["data"]!.AsObject().Select(d => d.Key));
+        Assert.Equal(Pem + Pem.Replace("cert", "inner", StringComparison.Ordinal), Encoding.UTF8.GetString(Convert.FromBase64String((string)secret["data"]!["laconic-extra-ca-bundle.pem"]!)));
+        foreach (var deployment in objects.Where(o => (string?)o["kind"] == "Deployment"))
+        {
+            var pod = deployment["spec"]!["template"]!["spec"]!;
+            Assert.Contains(pod["volumes"]!.AsArray(), v => (string?)v!["secret"]?["secretName"] == $"{Id}-ca-certificates");
+            var container = pod["containers"]![0]!;
+            Assert.Equal(["/etc/ssl/certs/laconic-extra-ca-0.pem", "/etc/ssl/certs/laconic-extra-ca-1.pem", "/etc/ssl/certs/laconic-extra-ca-bundle.pem"],
+                container["volumeMounts"]!.AsArray().Where(m => (string?)m!["name"] == "ca-certificates").Select(m => (string)m!["mountPath"]!));
+            Assert.All(container["volumeMounts"]!.AsArray().Where(m => (string?)m!["name"] == "ca-certificates"), m => Assert.Equal("true", (string?)m!["readOnly"]));
+            Assert.Contains(container["env"]!.AsArray(), e => (string?)e!["name"] == "NODE_EXTRA_CA_CERTS" && (string?)e["value"] == "/etc/ssl/certs/laconic-extra-ca-bundle.pem");
+        }
+    }
+
+    [Fact]
+    public void A_changed_ca_certificate_rolls_the_pods_and_a_service_setting_node_extra_ca_certs_keeps_its_own()
+    {
+        var before = Hash(Objects(Render(Kind("ca-certificates: [root.pem]\n"), files: w => w.WriteFile("root.pem", Pem))), $"{Id}-web");
+        var web = WebCompose.Replace("GREETING: ${GREETING}", "GREETING: ${GREETING}\n      NODE_EXTRA_CA_CERTS: /own.pem", StringComparison.Ordinal);
+        var after = Render(Kind("ca-certificates: [root.pem]\n"), web, files: w => w.WriteFile("root.pem", Pem.Replace("cert", "next", StringComparison.Ordinal)));
+
+        Assert.NotEqual(before, Hash(Objects(after), $"{Id}-web"));
+        var env = Objects(after).Single(o => (string?)o["metadata"]!["name"] == $"{Id}-web")["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        Assert.Equal("/own.pem", (string?)Assert.Single(env, e => (string?)e!["name"] == "NODE_EXTRA_CA_CERTS")!["value"]);
+    }
+
+    [Fact]
+    public void A_missing_or_non_pem_ca_certificate_is_refused_at_its_line()
+    {
+        var missing = Refused(Kind("ca-certificates:\n  - gone.pem\n"));
+        Assert.Contains("gone.pem is not a file", missing.Message);
+        Assert.Equal(7, missing.Location!.Line);
+
+        Assert.Contains("holds no PEM certificate", Refused(Kind("ca-certificates: [key.txt]\n"), files: w => w.WriteFile("key.txt", "hello")).Message);
+    }
+
+    [Fact]
+    public void Unlimited_memlock_on_kind_renders_the_runtime_class_the_pods_run_under_the_node_patch_and_the_runtime_spec()
+    {
+        var rendered = Render(Kind("security:\n  unlimited-memlock: true\n"));
+
+        var objects = Objects(rendered);
+        var runtimeClass = objects.Single(o => (string?)o["kind"] == "RuntimeClass");
+        Assert.Equal(("high-memlock", "high-memlock", null), ((string?)runtimeClass["metadata"]!["name"], (string?)runtimeClass["handler"], (string?)runtimeClass["metadata"]!["namespace"]));
+        Assert.All(objects.Where(o => (string?)o["kind"] == "Deployment"), d => Assert.Equal("high-memlock", (string?)d["spec"]!["template"]!["spec"]!["runtimeClassName"]));
+        var specPath = Path.Combine(D, "high-memlock-spec.json");
+        var kind = KubernetesFixture.Text(rendered, KubernetesRenderer.KindConfigFile);
+        Assert.Contains($"base_runtime_spec = \"{specPath}\"", kind);
+        Assert.Contains($"hostPath: {specPath}\n    containerPath: {specPath}", kind);
+        var runtime = JsonNode.Parse(KubernetesFixture.Text(rendered, "high-memlock-spec.json"))!;
+        Assert.Contains(runtime["process"]!["rlimits"]!.AsArray(), r => (string?)r!["type"] == "RLIMIT_MEMLOCK" && (ulong)r["hard"]! == ulong.MaxValue && (ulong)r["soft"]! == ulong.MaxValue);
+        Assert.Contains(runtime["mounts"]!.AsArray(), m => (string?)m!["destination"] == "/proc");
+    }
+
+    [Fact]
+    public void Unlimited_memlock_on_k8s_names_the_runtime_class_but_leaves_the_cluster_scoped_object_to_the_operator()
+    {
+        var rendered = Render("stack: ./stack\ndeploy-to: k8s\nkube-config: ./kubeconfig\nconfig:\n  GREETING: hi\n  QUEUE: jobs\nsecurity:\n  unlimited-memlock: true\n");
+
+        Assert.DoesNotContain(Objects(rendered), o => (string?)o["kind"] == "RuntimeClass");
+        Assert.All(Objects(rendered).Where(o => (string?)o["kind"] == "Deployment"), d => Assert.Equal("high-memlock", (string?)d["spec"]!["template"]!["spec"]!["runtimeClassName"]));
+        Assert.Contains("RLIMIT_MEMLOCK", KubernetesFixture.Text(rendered, "high-memlock-spec.json"));
+    }
+
+    private const string MaintCompose = """
+        services:
+          maint:
+            image: shop/maintenance:1
+        """;
+
+    [Fact]
+    public void Maintenance_service_gets_its_pods_cluster_ip_service_and_the_ingress_names_it_as_the_stand_in_backend()
+    {
+        var web = WebCompose + "\n    ports:\n      - \"80\"";
+        var rendered = Render(Kind("maintenance-service: maint:8080\nnetwork:\n  http-proxy:\n    - host-name: shop.example.org\n      routes:\n        - path: /\n          proxy-to: web:80\n"), web, MaintCompose);
+
+        var objects = Objects(rendered);
+        var ingress = objects.Single(o => (string?)o["kind"] == "Ingress");
+        Assert.Equal($"{Id}-worker:8080", (string?)ingress["metadata"]!["annotations"]![SlipwayLabels.MaintenanceBackendAnnotation]);
+        var service = objects.Single(o => (string?)o["kind"] == "Service" && (string?)o["metadata"]!["name"] == $"{Id}-worker");
+        Assert.Equal("8080", (string?)service["spec"]!["ports"]![0]!["port"]);
+        Assert.Equal($"{Id}-worker", (string?)objects.Single(o => (string?)o["kind"] == "Deployment" && (string?)o["spec"]!["selector"]!["matchLabels"]!["slipway.io/pod"] == "worker")["metadata"]!["name"]);
+        Assert.DoesNotContain(rendered.Warnings, w => w.Message.Contains("maintenance", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Maintenance_service_naming_no_service_is_refused_and_without_http_proxy_it_warns_it_has_no_effect()
+    {
+        Assert.Contains("maintenance-service names service 'nobody'", Refused(Kind("maintenance-service: nobody:80\n")).Message);
+
+        var rendered = Render(Kind("maintenance-service: worker:8080\n"));
+        Assert.Contains(rendered.Warnings, w => w.Message.Contains("maintenance-service has no effect without network.http-proxy", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -94,10 +94,36 @@ public sealed class KubernetesSpecParserTests
     }
 
     [Fact]
-    public void Unimplemented_memlock_warns_on_kubernetes()
+    public void Unlimited_memlock_is_read_on_kind_silently_and_on_k8s_warns_what_the_nodes_need()
     {
-        var warning = Assert.Single(Parse("security:\n  unlimited-memlock: true").Diagnostics.Items);
+        var (spec, diagnostics) = Parse("security:\n  unlimited-memlock: true");
+        Assert.Empty(diagnostics.Items);
+        Assert.Equal(4, spec.Kubernetes.Security.UnlimitedMemlock!.Line);
 
-        Assert.Equal(DiagnosticCodes.NotImplemented, warning.Code);
+        var onK8s = new DiagnosticBag();
+        SpecParser.Parse("stack: ./s\ndeploy-to: k8s\nkube-config: ./k\nsecurity:\n  unlimited-memlock: true\n", "spec.yml", onK8s);
+        var warning = Assert.Single(onK8s.Items);
+        Assert.Equal(DiagnosticCodes.NotApplicable, warning.Code);
+        Assert.Contains("runtime 'high-memlock'", warning.Message);
+        Assert.Contains("RLIMIT_MEMLOCK", warning.Message);
+    }
+
+    [Fact]
+    public void Maintenance_service_reads_service_and_port_and_refuses_another_shape()
+    {
+        var route = Parse("maintenance-service: maint:8080").Spec.Kubernetes.MaintenanceService!;
+        Assert.Equal(("maint", 8080), (route.Service, route.Port));
+
+        Assert.Contains("must read SERVICE:PORT", Error("maintenance-service: maint").Message);
+    }
+
+    [Fact]
+    public void The_selector_form_of_an_external_service_needs_labels_and_a_namespace()
+    {
+        var external = Assert.Single(Parse("external-services:\n  peers:\n    selector: {app: node, tier: p2p}\n    namespace: other\n    port: 26656").Spec.Kubernetes.ExternalServices);
+        Assert.Equal(["app=node", "tier=p2p"], external.SelectorLabels.Select(l => $"{l.Key}={l.Value}"));
+        Assert.Equal("other", external.SelectorNamespace);
+
+        Assert.Contains("needs 'selector' (at least one label: value) and 'namespace'", Error("external-services:\n  peers:\n    selector: {app: node}").Message);
     }
 }

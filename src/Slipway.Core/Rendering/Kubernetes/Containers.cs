@@ -55,6 +55,7 @@ internal static class Containers
         }
 
         if (SecurityContext(context, service) is { Count: > 0 } security) container["securityContext"] = security;
+        CaCertificates.Mount(context, container, volumes, hash);
         return container;
     }
 

@@ -17,7 +17,15 @@ internal static class Ingress
         var owner = context.Inputs.Bundle.Pods.SelectMany(p => p.Compose.Services.Select(s => (s.Name, Pod: p.Name))).ToDictionary(x => x.Name, x => x.Pod, StringComparer.Ordinal);
         var ingress = context.Object("networking.k8s.io/v1", "Ingress", context.Id, context.Labels());
         var tls = context.Spec.DeployTo == DeployTarget.K8s;
-        if (tls) ingress["metadata"]!["annotations"] = new JsonObject { ["cert-manager.io/cluster-issuer"] = "letsencrypt-prod" };
+        var annotations = new JsonObject();
+        if (tls) annotations["cert-manager.io/cluster-issuer"] = "letsencrypt-prod";
+        if (context.Spec.Kubernetes.MaintenanceService is { } maintenance && owner.TryGetValue(maintenance.Service, out var maintenancePod))
+        {
+            // What restart points every path at while it replaces the other pods (the backend swaps and restores).
+            annotations[SlipwayLabels.MaintenanceBackendAnnotation] = $"{Services.ClusterIpName(context, maintenancePod)}:{maintenance.Port}";
+        }
+
+        if (annotations.Count > 0) ingress["metadata"]!["annotations"] = annotations;
         var spec = new JsonObject();
         if (tls)
         {

@@ -12,7 +12,7 @@ namespace Slipway.Core.Rendering.Kubernetes;
 /// </summary>
 internal static class KindConfig
 {
-    public static string Render(Spec spec, IReadOnlyList<KubeVolume> volumes, StackBundle bundle)
+    public static string Render(Spec spec, IReadOnlyList<KubeVolume> volumes, StackBundle bundle, string deploymentDirectory)
     {
         var ports = new JsonArray(Port(80, "TCP"), Port(443, "TCP"));
         var seen = new HashSet<(int, string)> { (80, "TCP"), (443, "TCP") };
@@ -38,6 +38,13 @@ internal static class KindConfig
             mounts.Add(Mount(volume.KindMount!.HostPath, volume.KindMount.ContainerPath));
         }
 
+        var memlockSpec = Path.Combine(Path.GetFullPath(deploymentDirectory), HighMemlock.SpecFile);
+        if (spec.Kubernetes.Security.UnlimitedMemlock is not null)
+        {
+            // The node reads the runtime spec at the path the containerd patch names: mounted there, the same on both sides.
+            mounts.Add(Mount(memlockSpec, memlockSpec));
+        }
+
         var node = new JsonObject
         {
             ["role"] = "control-plane",
@@ -45,12 +52,14 @@ internal static class KindConfig
             ["extraPortMappings"] = ports,
         };
         if (mounts.Count > 0) node["extraMounts"] = mounts;
-        return KubeYaml.Document(new JsonObject
+        var cluster = new JsonObject
         {
             ["kind"] = "Cluster",
             ["apiVersion"] = "kind.x-k8s.io/v1alpha4",
-            ["nodes"] = new JsonArray(node),
-        });
+        };
+        if (spec.Kubernetes.Security.UnlimitedMemlock is not null) cluster["containerdConfigPatches"] = new JsonArray(HighMemlock.ContainerdPatch(memlockSpec));
+        cluster["nodes"] = new JsonArray(node);
+        return KubeYaml.Document(cluster);
     }
 
     private static JsonObject Port(int port, string protocol) =>

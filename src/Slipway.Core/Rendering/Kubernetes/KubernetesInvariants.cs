@@ -34,7 +34,7 @@ internal static class KubernetesInvariants
             var validName = kind == "Service" ? KubeNames.IsDns1035Label(name) : KubeNames.IsDnsLabel(name);
             if (!validName) errors.Add($"{id}: name is not a valid {(kind == "Service" ? "RFC 1035" : "RFC 1123")} label of at most 63 characters");
             var objectNamespace = (string?)obj["metadata"]?["namespace"];
-            if (kind is "Namespace" or "PersistentVolume")
+            if (kind is "Namespace" or "PersistentVolume" or "RuntimeClass")
             {
                 if (objectNamespace is not null) errors.Add($"{id}: a cluster-scoped object has a namespace");
             }
@@ -162,6 +162,12 @@ internal static class KubernetesInvariants
                     && configMap["data"]?[subPath] is null && configMap["binaryData"]?[subPath] is null)
                 {
                     errors.Add($"{cid}: mounts key '{subPath}' of ConfigMap {cm}, which it does not have");
+                }
+
+                if ((string?)mount["subPath"] is { } key && (string?)volume["secret"]?["secretName"] is { } secretName && Find(all, "Secret", secretName) is { } secret
+                    && secret["data"]?[key] is null)
+                {
+                    errors.Add($"{cid}: mounts key '{key}' of Secret {secretName}, which it does not have");
                 }
             }
         }

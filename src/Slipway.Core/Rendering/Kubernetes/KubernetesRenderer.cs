@@ -71,8 +71,9 @@ public static class KubernetesRenderer
                 DeclaredAt(context, volume.Name), $"add '{volume.Name}:' (or a path) under the spec's volumes");
         }
 
-        // ConfigMaps first: the pods that mount them hash their content.
+        // ConfigMaps and the CA Secret first: the pods that mount them hash their content.
         ConfigMaps.FromSpec(context);
+        var caCertificates = CaCertificates.Render(context);
         foreach (var file in bundle.All) ConfigMaps.FromHostBinds(context, file);
         Services.CheckProxyTargets(context);
 
@@ -104,6 +105,8 @@ public static class KubernetesRenderer
         var objects = new List<JsonObject> { NamespaceObject.Render(context) };
         objects.AddRange(context.ConfigMaps.Values.OrderBy(RenderContext.Name, StringComparer.Ordinal));
         if (ConfigSecret.Render(context) is { } secret) objects.Add(secret);
+        if (caCertificates is not null) objects.Add(caCertificates);
+        if (MemlockRuntimeClass(context) is { } runtimeClass) objects.Add(runtimeClass);
         objects.AddRange(context.Volumes.Where(v => v.HostPath is not null).Select(v => PersistentVolumes.Volume(context, v)).OrderBy(RenderContext.Name, StringComparer.Ordinal));
         objects.AddRange(context.Volumes.Select(v => PersistentVolumes.Claim(context, v)).OrderBy(RenderContext.Name, StringComparer.Ordinal));
         objects.AddRange(services.OrderBy(RenderContext.Name, StringComparer.Ordinal));
@@ -188,6 +191,30 @@ public static class KubernetesRenderer
         }
     }
 
+    /// <summary>
+    /// security.unlimited-memlock: the runtime spec goes into D on both targets (on k8s for the operator's nodes); on
+    /// k8s-kind the RuntimeClass is rendered too, cluster-scoped and shared by name, so stop never deletes it.
+    /// </summary>
+    private static JsonObject? MemlockRuntimeClass(RenderContext context)
+    {
+        var security = context.Spec.Kubernetes.Security;
+        if (security.UnlimitedMemlock is null) return null;
+        context.Files.Add(RenderedFile.Text(HighMemlock.SpecFile, HighMemlock.RuntimeSpec + "\n"));
+        if (security.RuntimeClass is not null)
+        {
+            context.Diagnostics.Warning(DiagnosticCodes.Conflict, $"security.runtime-class '{security.RuntimeClass}' wins over unlimited-memlock: the pods do not run under '{HighMemlock.RuntimeClassName}'", security.UnlimitedMemlock);
+        }
+
+        if (context.Spec.DeployTo != DeployTarget.K8sKind) return null;
+        return new JsonObject
+        {
+            ["apiVersion"] = "node.k8s.io/v1",
+            ["kind"] = "RuntimeClass",
+            ["metadata"] = new JsonObject { ["name"] = HighMemlock.RuntimeClassName, ["labels"] = context.Labels() },
+            ["handler"] = HighMemlock.RuntimeClassName,
+        };
+    }
+
     /// <summary>deploy-to k8s copies the kubeconfig into D; k8s-kind writes the kind cluster's config.</summary>
     private static void KubeConfigAndKind(RenderContext context)
     {
@@ -206,6 +233,6 @@ public static class KubernetesRenderer
             return;
         }
 
-        context.Files.Add(RenderedFile.Text(KindConfigFile, KindConfig.Render(spec, context.Volumes, context.Inputs.Bundle)));
+        context.Files.Add(RenderedFile.Text(KindConfigFile, KindConfig.Render(spec, context.Volumes, context.Inputs.Bundle, context.Inputs.DeploymentDirectory)));
     }
 }

@@ -115,6 +115,7 @@ internal static class PodTemplates
         }
 
         if (kubernetes.Security.RuntimeClass is { } runtimeClass) spec["runtimeClassName"] = runtimeClass;
+        else if (kubernetes.Security.UnlimitedMemlock is not null) spec["runtimeClassName"] = HighMemlock.RuntimeClassName;
         if (kubernetes.NodeAffinities.Count > 0) spec["affinity"] = Affinity(kubernetes.NodeAffinities);
         if (kubernetes.NodeTolerations.Count > 0) spec["tolerations"] = Tolerations(kubernetes.NodeTolerations);
         if (volumes.Count > 0)

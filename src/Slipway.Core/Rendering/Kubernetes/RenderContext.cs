@@ -67,6 +67,11 @@ internal sealed class RenderContext
 
     public IReadOnlyList<KubeVolume> Volumes { get; set; } = [];
 
+    /// <summary>The keys of the ca-certificates Secret (one per certificate) and the digest of their content, once read.</summary>
+    public IReadOnlyList<string> CaCertificateKeys { get; set; } = [];
+
+    public string? CaCertificateDigest { get; set; }
+
     public string Interpolate(string text) => Interpolation.Apply(text, Lookup).Value;
 
     /// <summary>An interpolated bind source as an absolute path, seen from the compose file's folder.</summary>
@@ -100,8 +105,10 @@ internal sealed class RenderContext
     public JsonObject Selector(string pod) => new() { [SlipwayLabels.DeploymentIdLabel] = Id, [SlipwayLabels.PodLabel] = KubeNames.LabelValue(pod) };
 
     /// <summary>The ports http-proxy routes send to <paramref name="service"/>.</summary>
+    /// <remarks>maintenance-service counts as a route: its pod gets the ClusterIP Service the Ingress is swapped to.</remarks>
     public IEnumerable<int> ProxyPorts(string service) =>
-        Spec.Kubernetes.HttpProxy.SelectMany(h => h.Routes).Where(r => r.Service == service).Select(r => r.Port).Distinct();
+        Spec.Kubernetes.HttpProxy.SelectMany(h => h.Routes).Append(Spec.Kubernetes.MaintenanceService).OfType<ProxyRoute>()
+            .Where(r => r.Service == service).Select(r => r.Port).Distinct();
 
     /// <summary>The ports a service publishes: the spec's network.ports for it, else its compose ports.</summary>
     public IReadOnlyList<PortSpec> EffectivePorts(ComposeService service)

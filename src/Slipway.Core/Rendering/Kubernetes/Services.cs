@@ -22,6 +22,25 @@ internal static class Services
             context.Diagnostics.Error(DiagnosticCodes.UnknownReference, $"proxy-to names service '{route.Service}', which no pod of the stack defines", route.Location, DidYouMean.Hint(route.Service, services));
         }
 
+        if (context.Spec.Kubernetes.MaintenanceService is { } maintenance)
+        {
+            var pod = context.Inputs.Bundle.Pods.FirstOrDefault(p => p.Compose.Services.Any(s => s.Name == maintenance.Service));
+            if (pod is null)
+            {
+                context.Diagnostics.Error(DiagnosticCodes.UnknownReference, $"maintenance-service names service '{maintenance.Service}', which no pod of the stack defines", maintenance.Location, DidYouMean.Hint(maintenance.Service, services));
+            }
+            else if (httpProxy.All(h => h.Routes.Count == 0))
+            {
+                context.Diagnostics.Warning(DiagnosticCodes.NotApplicable, "maintenance-service has no effect without network.http-proxy: there is no Ingress to point at it while restart replaces the pods", maintenance.Location);
+            }
+            else if (httpProxy.SelectMany(h => h.Routes).Any(r => pod.Compose.Services.Any(s => s.Name == r.Service)))
+            {
+                context.Diagnostics.Warning(DiagnosticCodes.NotApplicable,
+                    $"maintenance-service '{maintenance.Service}' is in pod '{pod.Name}' with services http-proxy routes to: that pod restarts with them, so during restart the Ingress points at a pod that is itself being replaced",
+                    maintenance.Location, "put the maintenance service into a compose file (pod) of its own");
+            }
+        }
+
         foreach (var group in httpProxy.GroupBy(h => h.HostName).Where(g => g.Count() > 1))
         {
             context.Diagnostics.Error(DiagnosticCodes.Conflict, $"http-proxy host-name '{group.Key}' appears more than once; give all its routes under one entry", group.Last().Location);
@@ -69,7 +88,7 @@ internal static class Services
     /// </summary>
     public static IEnumerable<JsonObject> External(RenderContext context)
     {
-        foreach (var external in context.Spec.Kubernetes.ExternalServices.Where(e => !e.Selector))
+        foreach (var external in context.Spec.Kubernetes.ExternalServices)
         {
             var portName = $"port-{external.Port}";
             var service = context.Object("v1", "Service", external.Name, context.Labels(service: external.Name));
@@ -89,7 +108,20 @@ internal static class Services
             labels["endpointslice.kubernetes.io/managed-by"] = "slipway.io";
             var slice = context.Object("discovery.k8s.io/v1", "EndpointSlice", KubeNames.Label($"{context.Id}-{external.Name}"), labels);
             slice["addressType"] = "IPv4";
-            slice["endpoints"] = new JsonArray(new JsonObject { ["addresses"] = new JsonArray(external.Ip!) });
+            if (external.Selector)
+            {
+                // The pods of another namespace: start fills the endpoints with their addresses (none until then).
+                slice["metadata"]!["annotations"] = new JsonObject
+                {
+                    [SlipwayLabels.ExternalSelectorAnnotation] = $"{external.SelectorNamespace}/{string.Join(',', external.SelectorLabels.Select(l => $"{l.Key}={l.Value}"))}",
+                };
+                slice["endpoints"] = new JsonArray();
+            }
+            else
+            {
+                slice["endpoints"] = new JsonArray(new JsonObject { ["addresses"] = new JsonArray(external.Ip!) });
+            }
+
             slice["ports"] = new JsonArray(new JsonObject { ["name"] = portName, ["port"] = external.Port, ["protocol"] = "TCP" });
             yield return slice;
         }

@@ -1,5 +1,7 @@
+using Slipway.Core;
 using Slipway.Core.Diagnostics;
 using Slipway.Core.Specs;
+using YamlDotNet.RepresentationModel;
 
 namespace Slipway.Infrastructure.Backends.Kubernetes;
 
@@ -29,16 +31,24 @@ internal sealed class KubernetesApply(KubernetesTarget target)
         if (manifests.Any(o => o.Kind == "PersistentVolume")) await ReleaseVolumesAsync(options.Progress, cancellationToken);
         var existingJobs = await ExistingJobsAsync(ns.Name, cancellationToken);
         var pullSecret = target.PullSecret(ns, warn: true);
+        await ExternalSelectors.FillAsync(target, manifests, options.Progress, cancellationToken);
         var batch = Batch(manifests, pullSecret, existingJobs, options.ImagePins);
 
         // Recorded before the apply: a run killed after it still finds these objects to prune or stop.
         target.Owned().Add(ns.Name, batch.Objects);
+        var deployments = manifests.Where(o => o.Kind == "Deployment").ToList();
+        if (options.ForceRecreate && await MaintenanceAsync(ns.Name, batch, cancellationToken) is { } maintenance)
+        {
+            await ApplyBehindMaintenanceAsync(ns.Name, batch, maintenance, pullSecret, deadline, options, cancellationToken);
+            await PruneAsync(ns.Name, batch.Declared, options.Progress, cancellationToken);
+            return;
+        }
+
         options.Progress?.Invoke($"applying {batch.Objects.Count} objects to namespace {ns.Name}");
         await target.Kubectl.ApplyAsync(batch.Yaml, pullSecret?.SecretForms, TimeSpan.FromMinutes(5), cancellationToken, options.Progress, options.ForceConflicts);
 
         await PruneAsync(ns.Name, batch.Declared, options.Progress, cancellationToken);
 
-        var deployments = manifests.Where(o => o.Kind == "Deployment").ToList();
         if (options.ForceRecreate && deployments.Count > 0)
         {
             // rollout restart stamps the pod template through its own field manager, so the next plain apply keeps it.
@@ -47,6 +57,120 @@ internal sealed class KubernetesApply(KubernetesTarget target)
 
         if (!options.Wait || deployments.Count == 0) return;
         await WaitHealthyAsync(ns.Name, deadline, options, cancellationToken);
+    }
+
+    /// <summary>maintenance-service during restart: the live Ingress, the Service:port to point it at, and the Deployment behind that Service.</summary>
+    private sealed record Maintenance(ManifestObject Ingress, string Service, int Port);
+
+    /// <summary>
+    /// The maintenance swap applies when the rendered Ingress names a maintenance backend and the Ingress exists live
+    /// (on a first start nobody is being served, so there is nothing to keep answering).
+    /// </summary>
+    private async Task<Maintenance?> MaintenanceAsync(string ns, ApplyBatch batch, CancellationToken cancellationToken)
+    {
+        var ingress = batch.Objects.FirstOrDefault(o => o.Kind == "Ingress" && o.Annotation(SlipwayLabels.MaintenanceBackendAnnotation).Length > 0);
+        if (ingress is null) return null;
+        var live = await target.Kubectl.RunAsync(["get", "ingresses.networking.k8s.io", ingress.Name, "-n", ns, "-o", "name"], cancellationToken);
+        if (Tools.Kubectl.IsNotFound(live)) return null;
+        if (!live.Succeeded) throw Tools.Kubectl.Failure($"get ingress {ingress.Name}", live, FailureReason.DeploymentFailed, target.ConnectionHint());
+        var backend = ingress.Annotation(SlipwayLabels.MaintenanceBackendAnnotation);
+        var colon = backend.LastIndexOf(':');
+        return new Maintenance(ingress, backend[..colon], int.Parse(backend[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// restart with maintenance-service (laconic-so's swap, in an order that never leaves the Ingress on a pod being
+    /// replaced): everything but the Ingress and the other Deployments; wait for the maintenance Deployment; point every
+    /// Ingress path at it; apply and restart the other Deployments and wait for them to be ready; then restore the
+    /// Ingress. If they never get ready, the Ingress is left on the maintenance pod: the rollback, or the next start,
+    /// applies the real one.
+    /// </summary>
+    private async Task ApplyBehindMaintenanceAsync(string ns, ApplyBatch batch, Maintenance maintenance, RegistryPullSecret? pullSecret, DateTimeOffset deadline,
+        ApplyOptions options, CancellationToken cancellationToken)
+    {
+        Task Apply(IEnumerable<ManifestObject> objects) =>
+            target.Kubectl.ApplyAsync(KubernetesManifests.Serialize(objects), pullSecret?.SecretForms, TimeSpan.FromMinutes(5), cancellationToken, options.Progress, options.ForceConflicts);
+
+        // The maintenance pod's Deployment carries the same name as its ClusterIP Service.
+        var others = batch.Objects.Where(o => o.Kind == "Deployment" && o.Name != maintenance.Service).ToList();
+        var first = batch.Objects.Where(o => o != maintenance.Ingress && !others.Contains(o)).ToList();
+        options.Progress?.Invoke($"maintenance-service: applying {first.Count} objects to namespace {ns}, the maintenance pod first");
+        await Apply(first);
+        await WaitAvailableAsync(ns, maintenance.Service, deadline, options, cancellationToken);
+
+        options.Progress?.Invoke($"maintenance-service: pointing ingress {maintenance.Ingress.Name} at {maintenance.Service}:{maintenance.Port} while the other pods are replaced");
+        await Apply([Swapped(maintenance)]);
+
+        if (others.Count > 0)
+        {
+            await Apply(others);
+            await target.Kubectl.RequireAsync("rollout restart", ["rollout", "restart", "-n", ns, .. others.Select(d => $"deployment/{d.Name}")], cancellationToken);
+            try
+            {
+                await WaitHealthyAsync(ns, deadline, options, cancellationToken);
+            }
+            catch (SlipwayException e)
+            {
+                throw new SlipwayException(e.Reason, e.Message + $"\n  ingress {maintenance.Ingress.Name} still points at the maintenance service {maintenance.Service}:{maintenance.Port}", e.Hint);
+            }
+        }
+
+        options.Progress?.Invoke($"maintenance-service: restoring ingress {maintenance.Ingress.Name}");
+        await Apply([maintenance.Ingress]);
+    }
+
+    /// <summary>A copy of the Ingress with every path's backend set to the maintenance Service.</summary>
+    private static ManifestObject Swapped(Maintenance maintenance)
+    {
+        var copy = KubernetesManifests.Parse(KubernetesManifests.Serialize([maintenance.Ingress]), "ingress").Single();
+        var rules = copy.Node.Child("spec")?.Children.TryGetValue(new YamlScalarNode("rules"), out var r) == true ? r as YamlSequenceNode : null;
+        foreach (var rule in rules?.Children.OfType<YamlMappingNode>() ?? [])
+        {
+            if (rule.Child("http")?.Children.TryGetValue(new YamlScalarNode("paths"), out var p) != true || p is not YamlSequenceNode paths) continue;
+            foreach (var path in paths.Children.OfType<YamlMappingNode>())
+            {
+                path.Children[new YamlScalarNode("backend")] = new YamlMappingNode
+                {
+                    {
+                        "service", new YamlMappingNode
+                        {
+                            { "name", maintenance.Service },
+                            { "port", new YamlMappingNode { { "number", new YamlScalarNode(maintenance.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)) { Style = YamlDotNet.Core.ScalarStyle.Plain } } } },
+                        }
+                    },
+                };
+            }
+        }
+
+        return copy;
+    }
+
+    /// <summary>Waits until one Deployment has rolled out its current generation with every replica available.</summary>
+    private async Task WaitAvailableAsync(string ns, string deployment, DateTimeOffset deadline, ApplyOptions options, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await target.Kubectl.RequireAsync($"get deployment {deployment}", ["get", "deployments.apps", deployment, "-n", ns, "-o", "json"], cancellationToken);
+            using var doc = System.Text.Json.JsonDocument.Parse(result.StandardOutput);
+            var root = doc.RootElement;
+            long Number(string section, string key) =>
+                root.TryGetProperty(section, out var s) && s.TryGetProperty(key, out var v) && v.TryGetInt64(out var n) ? n : 0;
+            var wanted = root.TryGetProperty("spec", out var spec) && spec.TryGetProperty("replicas", out var rep) ? rep.GetInt64() : 1;
+            if (Number("status", "observedGeneration") >= Number("metadata", "generation") && Number("status", "updatedReplicas") >= wanted && Number("status", "availableReplicas") >= wanted)
+            {
+                return;
+            }
+
+            if (target.Options.Clock.GetUtcNow() >= deadline)
+            {
+                throw new SlipwayException(FailureReason.VerifyTimeout,
+                    $"the maintenance pod ({deployment}) did not become available within {(int)options.WaitTimeout.TotalSeconds}s; the ingress was not touched and the other pods were not replaced",
+                    $"see why with 'slipway deployment --dir {target.Directory} status'");
+            }
+
+            options.Progress?.Invoke($"waiting for the maintenance pod {deployment}");
+            await target.Options.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        }
     }
 
     /// <summary>The kinds prepare applies: everything a pod needs to exist before it starts, and no workload.</summary>

@@ -59,6 +59,13 @@ internal sealed class KubernetesPlan(KubernetesTarget target)
             existing.UnionWith(KubernetesTarget.Lines(volumes.StandardOutput));
         }
 
+        if (objects.Any(o => o.Kind == "RuntimeClass"))
+        {
+            // Shared by name (security.unlimited-memlock's high-memlock): whoever made it, it exists.
+            var classes = await target.Kubectl.RequireAsync("get runtimeclasses", ["get", "runtimeclasses.node.k8s.io", "-o", "name"], cancellationToken);
+            existing.UnionWith(KubernetesTarget.Lines(classes.StandardOutput));
+        }
+
         return existing;
     }
 
