@@ -1,12 +1,13 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Slipway.Core.Fleet;
 
 /// <summary>
 /// The shell commands the orchestrator sends over SSH (ssh runs them with the host's login shell). Every value from the
 /// inventory is single-quoted except <see cref="FleetHost.Slipway"/>, which is the operator's command line on purpose.
-/// Output protocol of the prepare script: lines <c>@check DEPLOYMENT|- NAME ok|fail|warn DETAIL</c>, and (when asked) the plan
-/// of each existing deployment between <c>@plan DEPLOYMENT</c> and <c>@end</c>.
+/// Output protocol of the prepare script: lines <c>@check DEPLOYMENT|- NAME ok|fail|warn DETAIL</c>, then the host's
+/// <c>fleet check-host</c> JSON (version, checks, plans) between <c>@json</c> and <c>@end EXIT</c>.
 /// </summary>
 public static class RemoteScripts
 {
@@ -21,7 +22,9 @@ public static class RemoteScripts
     /// <summary>
     /// Checks a host can take the deployments (tools, repository at a fast-forward of the commit, env files, each spec valid
     /// at the commit with the host's variables) and, when <paramref name="plans"/>, gathers their plans; changes nothing but
-    /// a git fetch. One SSH session: every check runs on the host in one script.
+    /// a git fetch. One SSH session, and one start of the host's Slipway (<c>fleet check-host</c>: its version, the specs,
+    /// the deployment directories and their plans, as JSON between <c>@json</c> and <c>@end EXIT</c>, its stderr's last
+    /// lines as <c>@stderr</c> lines); the rest is shell.
     /// </summary>
     public static string Prepare(FleetTarget target, string commit, bool plans = true)
     {
@@ -30,7 +33,6 @@ public static class RemoteScripts
         s.AppendLine("check() { printf '@check %s %s %s %s\\n' \"$1\" \"$2\" \"$3\" \"$(printf '%s' \"$4\" | tr '\\n' ' ' | cut -c1-300)\"; }");
         s.AppendLine("if v=$(docker version --format '{{.Server.Version}}' 2>&1); then check - docker ok \"engine $v\"; else check - docker fail \"$v\"; fi");
         s.AppendLine("if v=$(docker compose version --short 2>&1); then check - compose ok \"compose $v\"; else check - compose fail \"docker compose: $v\"; fi");
-        s.AppendLine($"if v=$({Slipway(host, "version")} 2>&1); then check - slipway ok \"$v\"; else check - slipway fail \"$v\"; fi");
         s.AppendLine($"repo={Quote(host.Repo)}; commit={Quote(commit)}");
         s.AppendLine("repo_ok=0");
         s.AppendLine("if ! git -C \"$repo\" rev-parse --git-dir >/dev/null 2>&1; then check - repo fail \"no clone of the operator repository at $repo (fleet onboard shows how)\";");
@@ -47,32 +49,44 @@ public static class RemoteScripts
             s.AppendLine($"if [ -r {Quote(file)} ]; then check - env-file ok {Quote(file)}; else check - env-file fail {Quote(file + " is missing (host-local, never copied: create it on the host)")}; fi");
         }
 
-        // The specs are validated as the commit has them, not as the clone is now: a throw-away export of the commit, and
-        // deploy create's render in memory (--dry-run: nothing written, no hook) with the host's variables and env files.
-        s.AppendLine("x=''; if [ $repo_ok = 1 ]; then x=$(mktemp -d) && git -C \"$repo\" archive \"$commit\" | tar -x -C \"$x\" || { check - export fail \"git archive of the commit failed\"; x=''; }; fi");
         foreach (var d in target.Deployments)
         {
-            var name = Quote(d.Name);
-            var spec = Quote(d.Spec);
-            s.AppendLine($"if [ $repo_ok = 1 ]; then if ! git -C \"$repo\" cat-file -e \"$commit\":{spec} 2>/dev/null; then check {name} spec fail {Quote(d.Spec + " is not in the repository at the wanted commit")};");
-            s.AppendLine($"  elif [ -n \"$x\" ]; then if out=$({Slipway(host, $"--dry-run deploy create --spec-file \"$x\"/{spec} --deployment-dir \"$x/.slipway-check-{d.Name}\"")} 2>&1); then check {name} spec ok {Quote(d.Spec + " valid")};");
-            s.AppendLine($"  else check {name} spec fail \"$(printf '%s' \"$out\" | grep -v '^Dry run' | sed \"s|$x/||g\" | tail -n 4)\"; fi; fi; fi");
             foreach (var file in d.EnvFiles)
             {
-                s.AppendLine($"if [ -r {Quote(file)} ]; then check {name} env-file ok {Quote(file)}; else check {name} env-file fail {Quote(file + " is missing (host-local, never copied: create it on the host)")}; fi");
+                s.AppendLine($"if [ -r {Quote(file)} ]; then check {Quote(d.Name)} env-file ok {Quote(file)}; else check {Quote(d.Name)} env-file fail {Quote(file + " is missing (host-local, never copied: create it on the host)")}; fi");
             }
-
-            s.AppendLine($"if [ -e {Quote(d.Dir + "/deployment.yml")} ]; then");
-            s.AppendLine(plans
-                ? $"  t=$(mktemp); echo '@plan {d.Name}'; if {Slipway(host, "deployment --dir " + Quote(d.Dir) + " plan --output json")} 2>\"$t\"; then echo '@end'; check {name} plan ok 'planned'; else echo '@end'; check {name} plan fail \"$(tail -n 3 \"$t\")\"; fi; rm -f \"$t\""
-                : $"  check {name} dir ok {Quote(d.Dir + " exists: restart plans for itself")}");
-            s.AppendLine($"elif [ -d {Quote(ParentOf(d.Dir))} ]; then check {name} dir ok {Quote(d.Dir + " does not exist yet: deploy creates it")};");
-            s.AppendLine($"else check {name} dir fail {Quote(ParentOf(d.Dir) + " does not exist (fleet onboard --apply creates it)")}; fi");
         }
 
+        // The specs are validated as the commit has them, not as the clone is now: a throw-away export of the commit, which
+        // check-host renders in memory with the host's variables and env files.
+        s.AppendLine("x=''; if [ $repo_ok = 1 ]; then x=$(mktemp -d) && git -C \"$repo\" archive \"$commit\" | tar -x -C \"$x\" || { check - export fail \"git archive of the commit failed\"; x=''; }; fi");
+        var arguments = "fleet check-host --root \"$x\"" + (plans ? " --plan" : "") + " --deployments " + Quote(DeploymentsJson(target.Deployments));
+        s.AppendLine($"t=$(mktemp); echo '@json'; {Slipway(host, arguments)} 2>\"$t\"; rc=$?; echo; echo \"@end $rc\"; tail -n 4 \"$t\" | sed 's/^/@stderr /'; rm -f \"$t\"");
         s.AppendLine("[ -z \"$x\" ] || rm -rf \"$x\"");
 
         return s.ToString();
+    }
+
+    /// <summary>What check-host is asked about: <c>[{"name", "spec", "dir"}, ...]</c>.</summary>
+    public static string DeploymentsJson(IEnumerable<FleetDeployment> deployments)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartArray();
+            foreach (var d in deployments)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", d.Name);
+                w.WriteString("spec", d.Spec);
+                w.WriteString("dir", d.Dir);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     /// <summary>

@@ -249,33 +249,43 @@ public sealed class FleetHostClient(IProcessRunner runner, SshSettings ssh) : IA
         }
     }
 
+    /// <summary>
+    /// The prepare script's output: its <c>@check</c> lines, and the host's <c>fleet check-host</c> answer (between
+    /// <c>@json</c> and <c>@end EXIT</c>, its stderr as <c>@stderr</c> lines), whose version is the slipway check.
+    /// </summary>
     internal static (List<FleetCheck> Checks, Dictionary<string, string> Plans) Parse(string stdout)
     {
         var checks = new List<FleetCheck>();
         var plans = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? plan = null;
-        var text = new System.Text.StringBuilder();
+        System.Text.StringBuilder? json = null;
+        string? answer = null;
+        string? exit = null;
+        var stderr = new List<string>();
         foreach (var line in stdout.Split('\n'))
         {
-            if (plan is not null)
+            if (json is not null)
             {
-                if (line == "@end")
+                if (line.StartsWith("@end", StringComparison.Ordinal))
                 {
-                    plans[plan] = text.ToString();
-                    plan = null;
-                    text.Clear();
+                    answer = json.ToString();
+                    exit = line[4..].Trim();
+                    json = null;
                 }
                 else
                 {
-                    text.AppendLine(line);
+                    json.AppendLine(line);
                 }
 
                 continue;
             }
 
-            if (line.StartsWith("@plan ", StringComparison.Ordinal))
+            if (line == "@json")
             {
-                plan = line[6..].Trim();
+                json = new System.Text.StringBuilder();
+            }
+            else if (line.StartsWith("@stderr ", StringComparison.Ordinal))
+            {
+                stderr.Add(line[8..]);
             }
             else if (line.StartsWith("@check ", StringComparison.Ordinal))
             {
@@ -284,7 +294,33 @@ public sealed class FleetHostClient(IProcessRunner runner, SshSettings ssh) : IA
             }
         }
 
+        if (answer is not null) HostCheck(answer, exit ?? "?", string.Join(" / ", stderr.Where(l => l.Trim().Length > 0).TakeLast(2)), checks, plans);
         return (checks, plans);
+    }
+
+    private static void HostCheck(string answer, string exit, string stderr, List<FleetCheck> checks, Dictionary<string, string> plans)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(answer);
+            var root = json.RootElement;
+            var found = new List<FleetCheck> { new("-", "slipway", "ok", root.GetProperty("version").GetString() ?? "?") };
+            foreach (var c in root.GetProperty("checks").EnumerateArray())
+            {
+                found.Add(new FleetCheck(c.GetProperty("deployment").GetString() ?? "-", c.GetProperty("name").GetString() ?? "?",
+                    c.GetProperty("status").GetString() ?? "fail", c.GetProperty("detail").GetString() ?? ""));
+            }
+
+            foreach (var plan in root.GetProperty("plans").EnumerateObject()) plans[plan.Name] = plan.Value.GetRawText();
+            checks.AddRange(found);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            var why = stderr.Length == 0 ? "(no output)" : stderr;
+            checks.Add(new FleetCheck("-", "slipway", "fail", exit == "127"
+                ? "not found on the host: " + why + " (set 'slipway:' for the host in the inventory; fleet onboard shows what it lacks)"
+                : $"the host's slipway fleet check-host did not answer (exit {exit}): {why} (the host needs Slipway of the orchestrator's major.minor; fleet onboard checks it)"));
+        }
     }
 
     private static string Last(string text)

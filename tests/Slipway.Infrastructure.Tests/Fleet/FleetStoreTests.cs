@@ -55,22 +55,37 @@ public sealed class FleetStoreTests
     }
 
     [Fact]
-    public void The_prepare_output_protocol_gives_checks_and_the_plans_between_their_markers()
+    public void The_prepare_output_protocol_gives_the_shell_checks_and_the_host_checks_version_checks_and_plans()
     {
         var (checks, plans) = FleetHostClient.Parse("""
             @check - docker ok engine 20.10.24
             @check web env-file fail /srv/secrets/web.env is missing (host-local, never copied: create it on the host)
-            @plan web
-            {"changes": []}
-            @end
-            @check web plan ok planned
+            @json
+            {"version": "slipway 0.1.0+abc", "checks": [{"deployment": "web", "name": "spec", "status": "ok", "detail": "deployments/web/spec.yml valid"},
+              {"deployment": "web", "name": "plan", "status": "ok", "detail": "planned"}], "plans": {"web": {"changes": []}}}
+
+            @end 0
             """.Replace("\r", "", StringComparison.Ordinal));
 
-        Assert.Equal([("-", "docker", "ok"), ("web", "env-file", "fail"), ("web", "plan", "ok")], checks.Select(c => (c.Deployment, c.Name, c.Status)));
+        Assert.Equal([("-", "docker", "ok"), ("web", "env-file", "fail"), ("-", "slipway", "ok"), ("web", "spec", "ok"), ("web", "plan", "ok")],
+            checks.Select(c => (c.Deployment, c.Name, c.Status)));
         Assert.Equal("/srv/secrets/web.env is missing (host-local, never copied: create it on the host)", checks[1].Detail);
+        Assert.Equal("slipway 0.1.0+abc", checks[2].Detail);
         Assert.Equal("{\"changes\": []}", plans["web"].Trim());
         Assert.True(FleetOrchestrator.CompatibleVersion("slipway 0.1.7+abc", "0.1.0+def"));
         Assert.False(FleetOrchestrator.CompatibleVersion("slipway 0.2.0", "0.1.0"));
+    }
+
+    [Theory]
+    [InlineData("127", "sh: 1: /opt/slipway: not found", "not found on the host: sh: 1: /opt/slipway: not found")]
+    [InlineData("2", "Unrecognized command or argument 'check-host'.", "did not answer (exit 2): Unrecognized command or argument 'check-host'.")]
+    public void A_host_whose_slipway_cannot_answer_check_host_fails_the_slipway_check_with_why(string exit, string stderr, string expected)
+    {
+        var (checks, _) = FleetHostClient.Parse($"@check - docker ok engine 20.10.24\n@json\n\n@end {exit}\n@stderr {stderr}\n");
+
+        var slipway = Assert.Single(checks, c => c.Name == "slipway");
+        Assert.True(slipway.Failed);
+        Assert.Contains(expected, slipway.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

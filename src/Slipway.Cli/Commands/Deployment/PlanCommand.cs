@@ -24,16 +24,7 @@ internal static class PlanCommand
 
             if (parse.IsJson(output))
             {
-                ui.Result(JsonSerializer.Serialize(new PlanJson(plan.CurrentRevision,
-                    plan.Changes.Select(c => new ChangeJson(c.Kind, c.Name, c.Action, c.Detail)).ToList(),
-                    plan.Files.Select(f => new FileJson(f.Path, f.Change)).ToList(),
-                    plan.Volumes.Select(v => new VolumeJson(v.Name, v.Where, v.SurvivesPodRestart, v.SurvivesStop, v.SurvivesDeleteVolumes, v.SurvivesClusterDeletion)).ToList())
-                {
-                    Images = plan.Images.Select(i => new ImageChangeJson(i.StackImage, i.Current, i.Next, i.Why, i.Dirty)).ToList(),
-                    Incoming = plan.Incoming,
-                    Services = plan.Services,
-                },
-                    OutputJson.Default.PlanJson));
+                ui.Result(JsonSerializer.Serialize(Json(plan), OutputJson.Default.PlanJson));
                 return ExitCodes.Success;
             }
 
@@ -92,4 +83,15 @@ internal static class PlanCommand
         }));
         return command;
     }
+
+    /// <summary>The plan as <c>plan --output json</c> prints it (fleet check-host gathers the same).</summary>
+    public static PlanJson Json(PlanResult plan) => new(plan.CurrentRevision,
+        plan.Changes.Select(c => new ChangeJson(c.Kind, c.Name, c.Action, c.Detail)).ToList(),
+        plan.Files.Select(f => new FileJson(f.Path, f.Change)).ToList(),
+        plan.Volumes.Select(v => new VolumeJson(v.Name, v.Where, v.SurvivesPodRestart, v.SurvivesStop, v.SurvivesDeleteVolumes, v.SurvivesClusterDeletion)).ToList())
+    {
+        Images = plan.Images.Select(i => new ImageChangeJson(i.StackImage, i.Current, i.Next, i.Why, i.Dirty)).ToList(),
+        Incoming = plan.Incoming,
+        Services = plan.Services,
+    };
 }

@@ -22,6 +22,7 @@ internal static class FleetCommand
         fleet.Subcommands.Add(Status(cli, o));
         fleet.Subcommands.Add(Diagnose(cli, o));
         fleet.Subcommands.Add(FleetOnboardCommand.Create(cli, o));
+        fleet.Subcommands.Add(FleetHostCheckCommand.Create(cli));
         return fleet;
     }
 
