@@ -6,6 +6,7 @@
 #
 #   bench/fleet.sh [ROUNDS]        (default 3 rounds; each round commits a new greeting three times)
 #
+# SLIPWAY_BENCH_TRACE=DIR: the orchestrator's SLIPWAY_TRACE of each timed fleet deploy, as DIR/seq-R.tsv and DIR/par-R.tsv.
 # SLIPWAY_BENCH_CLI: the Slipway command for the orchestrator and the hosts (default: ./slipway, the ReadyToRun launcher,
 # built when stale). Needs root (ip netns), docker (the example image slipway/hello:local is built when missing).
 # Everything it starts is stopped by PID and its namespaces removed on exit (also on Ctrl-C).
@@ -14,6 +15,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 rounds=${1:-3}
 hosts_script="$root/tests/Slipway.IntegrationTests/Fleet/fleet-hosts.sh"
+scenario="$root/tests/Slipway.IntegrationTests/Fleet/scenario"
 fail() { echo "bench: FAILED: $*" >&2; exit 1; }
 
 if [ -z "${SLIPWAY_BENCH_CLI:-}" ]; then
@@ -32,42 +34,18 @@ export SLIPWAY_SSH_CONFIG="$R/ssh_config"
 for i in 1 2 3; do docker save slipway/hello:local | ssh -F "$R/ssh_config" "host$i" docker load >/dev/null; done
 printf '#!/bin/sh\nexec %s "$@"\n' "$cli" >"$R/bin/slipway"; chmod +x "$R/bin/slipway"
 
-# The operator repository: a bare remote every host reaches, the orchestrator's clone, a clone on each host.
+# The operator repository: a bare remote every host reaches, the orchestrator's clone, a clone on each host. Its files
+# are the fleet tests' (FleetScenario): tests/Slipway.IntegrationTests/Fleet/scenario/.
 git init -q --bare --initial-branch=main "$R/ops.git"
 git clone -q "$R/ops.git" "$R/ops" 2>/dev/null
 cd "$R/ops"
 git config user.name bench; git config user.email bench@slipway.invalid; git config commit.gpgsign false
-mkdir -p stacks/web/compose deployments/web
-printf 'version: "1.0"\nname: web\npods:\n  - web\n' >stacks/web/stack.yml
-cat >stacks/web/compose/docker-compose-web.yml <<'EOF'
-services:
-  web:
-    image: slipway/hello:local
-    command: ["web"]
-    init: true
-    environment:
-      GREETING: ${GREETING:-unset}
-    healthcheck:
-      test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:80/"]
-      interval: 1s
-      timeout: 3s
-      retries: 30
-EOF
-spec() { printf 'stack: ../../stacks/web\ndeploy-to: compose\nconfig:\n  GREETING: %s\n' "$1" >deployments/web/spec.yml; }
+cp -R "$scenario/stacks" .
+mkdir -p deployments/web
+spec() { sed "s|@GREETING@|$1|" "$scenario/spec.yml.in" >deployments/web/spec.yml; }
 spec v0
-cat >fleet.yml <<EOF
-repo: $R/host/ops
-slipway: $R/bin/slipway
-hosts:
-  host1: {labels: [web]}
-  host2: {labels: [web]}
-  host3: {labels: [web]}
-deployments:
-  web:
-    spec: deployments/web/spec.yml
-    dir: $R/host/deployments/web
-    labels: [web]
-EOF
+sed -e "s|@REPO@|$R/host/ops|" -e "s|@SLIPWAY@|$R/bin/slipway|" -e "s|@DIR@|$R/host/deployments/web|" \
+  -e '/^@HOST2@$/d' -e '/^@DEPLOYMENTS@$/d' "$scenario/fleet.yml.in" >fleet.yml
 git add -A; git commit -qm v0; git push -q -u origin main 2>/dev/null
 for i in 1 2 3; do ssh -F "$R/ssh_config" "host$i" "mkdir -p $R/host/deployments && git clone -q $R/ops.git $R/host/ops"; done
 $cli fleet deploy --yes --parallel 3 >/dev/null 2>&1 || fail "first fleet deploy"
@@ -75,10 +53,14 @@ $cli fleet deploy --yes --parallel 3 >/dev/null 2>&1 || fail "first fleet deploy
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 now() { date +%s.%N; }
 commit() { spec "$1"; git commit -qam "$1"; git push -q 2>/dev/null; }
+trace() {  # trace KIND ROUND COMMAND...: COMMAND, traced into SLIPWAY_BENCH_TRACE when it is set
+  local kind=$1 round=$2; shift 2
+  if [ -n "${SLIPWAY_BENCH_TRACE:-}" ]; then mkdir -p "$SLIPWAY_BENCH_TRACE"; SLIPWAY_TRACE="$SLIPWAY_BENCH_TRACE/$kind-$round.tsv" "$@"; else "$@"; fi
+}
 seq_t=() par_t=() sum_t=()
 for r in $(seq 1 "$rounds"); do
-  commit "seq-$r"; t0=$(now); $cli fleet deploy --yes >/dev/null 2>&1 || fail "fleet deploy (round $r)"; seq_t+=("$(echo "$(now) - $t0" | bc)")
-  commit "par-$r"; t0=$(now); $cli fleet deploy --yes --parallel 3 >/dev/null 2>&1 || fail "fleet deploy --parallel 3 (round $r)"; par_t+=("$(echo "$(now) - $t0" | bc)")
+  commit "seq-$r"; t0=$(now); trace seq "$r" $cli fleet deploy --yes >/dev/null 2>&1 || fail "fleet deploy (round $r)"; seq_t+=("$(echo "$(now) - $t0" | bc)")
+  commit "par-$r"; t0=$(now); trace par "$r" $cli fleet deploy --yes --parallel 3 >/dev/null 2>&1 || fail "fleet deploy --parallel 3 (round $r)"; par_t+=("$(echo "$(now) - $t0" | bc)")
   commit "raw-$r"; total=0; c=$(git rev-parse HEAD)
   for i in 1 2 3; do
     t0=$(now)

@@ -39,45 +39,17 @@ public sealed class FleetScenario
         var shared = Path.Combine(fleet.Root, "shared", token);
         Directory.CreateDirectory(shared);
         var hostRepo = Path.Combine(fleet.HostRoot, token, "ops");
-        var files = new Dictionary<string, string>
-        {
-            ["stacks/web/stack.yml"] = "version: \"1.0\"\nname: web\npods:\n  - web\n",
-            ["stacks/web/compose/docker-compose-web.yml"] = $$"""
-                services:
-                  web:
-                    image: {{FleetFixture.Image}}
-                    command: ["web"]
-                    init: true
-                    environment:
-                      GREETING: ${GREETING:-unset}
-                    healthcheck:
-                      test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:80/"]
-                      interval: 1s
-                      timeout: 3s
-                      retries: 30
-
-                """,
-            ["deployments/web/spec.yml"] = Spec(greeting),
-            ["fleet.yml"] = $"""
-                # The test fleet: three namespaced hosts, reached through the fixture's ssh_config.
-                repo: {hostRepo}
-                slipway: {fleet.Slipway}
-                hosts:
-                  host1:
-                    labels: [web]
-                  host2:
-                    labels: [web]
-                {hostExtra}
-                  host3:
-                    labels: [web]
-                deployments:
-                  web:
-                    spec: deployments/web/spec.yml
-                    dir: {Path.Combine(fleet.HostRoot, token, "deployments", "web")}
-                    labels: [web]
-                {deploymentExtra}
-                """,
-        };
+        // The operator repository's files are bench/fleet.sh's too (scenario/): the stack as it is, the spec and fleet.yml
+        // from their templates.
+        var files = Directory.EnumerateFiles(Path.Combine(ScenarioFolder, "stacks"), "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(ScenarioFolder, f).Replace('\\', '/'), File.ReadAllText);
+        files["deployments/web/spec.yml"] = Spec(greeting);
+        files["fleet.yml"] = File.ReadAllText(Path.Combine(ScenarioFolder, "fleet.yml.in"))
+            .Replace("@REPO@", hostRepo, StringComparison.Ordinal)
+            .Replace("@SLIPWAY@", fleet.Slipway, StringComparison.Ordinal)
+            .Replace("@DIR@", Path.Combine(fleet.HostRoot, token, "deployments", "web"), StringComparison.Ordinal)
+            .Replace("@HOST2@", hostExtra, StringComparison.Ordinal)
+            .Replace("@DEPLOYMENTS@", deploymentExtra, StringComparison.Ordinal);
         var orchestrator = await GitTestRepository.CreateAuthorAsync(shared, "ops", files);
         var scenario = new FleetScenario(fleet, token, orchestrator);
         if (cloneOnHosts)
@@ -88,13 +60,11 @@ public sealed class FleetScenario
         return scenario;
     }
 
-    public static string Spec(string greeting) => $"""
-        stack: ../../stacks/web
-        deploy-to: compose
-        config:
-          GREETING: {greeting}
+    /// <summary>The operator repository's files, shared with bench/fleet.sh.</summary>
+    public static string ScenarioFolder => Path.Combine(Paths.RepositoryRoot, "tests", "Slipway.IntegrationTests", "Fleet", "scenario");
 
-        """;
+    public static string Spec(string greeting) =>
+        File.ReadAllText(Path.Combine(ScenarioFolder, "spec.yml.in")).Replace("@GREETING@", greeting, StringComparison.Ordinal);
 
     public async Task CloneOnAsync(FleetHost host)
     {
