@@ -7,7 +7,7 @@
 #   fleet-hosts.sh stop-docker ROOT I   stop host I's dockerd (a node that goes down; `down` still cleans up)
 #
 # Each host i is:
-#   - a network namespace swfl<tok>h<i> with a veth to a bridge br0 that lives in its own namespace
+#   - a network namespace swfl<tok>h<i> (tok: the 6 random characters of ROOT's name) with a veth to a bridge br0 that lives in its own namespace
 #     swfl<tok>lan (10.213.0.0/24: the bridge is .1, host i is .(10+i)); no interface, route or address is
 #     added to the machine's own namespace, so the range cannot clash with anything outside ROOT;
 #   - a private mount namespace in which ROOT/hosts/h<i>/fs is bind-mounted on ROOT/host, so every host sees
@@ -30,7 +30,10 @@ cmd=${1:-}; root=${2:-}
 root=$(readlink -f "$root")
 base=$(basename "$root")
 case "$base" in swfl-????*) ;; *) die "ROOT must be named swfl-XXXX (got $base)";; esac
-tok=${base#swfl-}; tok=${tok:0:4}
+# The whole random part of ROOT's name (mkdtemp made it unique among live folders), so that two fleets built at once
+# (the fleet tests, the swarm tests' nodes, a bench) never share a namespace name: interface names stay within
+# Linux's 15 characters (swfl + 6 + h10a).
+tok=${base#swfl-}; tok=${tok:0:6}
 prefix="swfl$tok"
 lan="${prefix}lan"
 
