@@ -49,12 +49,19 @@ internal sealed class SlipwayCli
         setupRepositories.Options.Add(_context.StackBelow);
         Root.Subcommands.Add(setupRepositories);
         Root.Subcommands.Add(RepositoryCommands.FetchStack(_context));
+        var fetchContainers = LaconicContainerCommands.FetchContainers(_context);
+        fetchContainers.Options.Add(_context.StackBelow);
+        Root.Subcommands.Add(fetchContainers);
+        var buildNpms = LaconicContainerCommands.BuildNpms(_context);
+        buildNpms.Options.Add(_context.StackBelow);
+        Root.Subcommands.Add(buildNpms);
         var buildWebapp = WebappCommands.Build(_context);
         buildWebapp.Options.Add(_context.StackBelow);
         Root.Subcommands.Add(buildWebapp);
         Root.Subcommands.Add(WebappCommands.Run(_context));
         Root.Subcommands.Add(WebappCommands.Deploy(_context));
         Root.Subcommands.Add(VersionCommand.Create(_context));
+        Root.Subcommands.Add(LaconicContainerCommands.Update(_context));
     }
 
     public RootCommand Root { get; }
