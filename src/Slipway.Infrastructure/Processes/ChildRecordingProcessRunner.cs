@@ -2,7 +2,8 @@ namespace Slipway.Infrastructure.Processes;
 
 /// <summary>
 /// Tells its owner each child's pid as the child starts and again when it has ended, so a run can record the children
-/// it has in flight: a run killed with them alive leaves their pids (and start times) for resume to wait for.
+/// it has in flight: a run killed with them alive leaves their pids (and start times) for resume to wait for. Its
+/// children write their output to files (<see cref="ProcessSpec.OutliveParent"/>), so one left behind finishes cleanly.
 /// </summary>
 public sealed class ChildRecordingProcessRunner(IProcessRunner inner, Action<int, ProcessSpec> started, Action<int> ended) : IProcessRunner
 {
@@ -14,6 +15,7 @@ public sealed class ChildRecordingProcessRunner(IProcessRunner inner, Action<int
         {
             return await inner.RunAsync(spec with
             {
+                OutliveParent = true,
                 OnStarted = id =>
                 {
                     pid = id;

@@ -31,6 +31,12 @@ public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Argument
     /// <summary>False: lines go only to the callbacks and the result's output is empty (a followed log may run for days).</summary>
     public bool CaptureOutput { get; init; } = true;
 
+    /// <summary>
+    /// True: stdout and stderr are files, not pipes, so the child finishes its work even if Slipway is killed while it
+    /// runs (a run's children: resume waits for them). Ignored with <see cref="Inherit"/>.
+    /// </summary>
+    public bool OutliveParent { get; init; }
+
     /// <summary>When true the child inherits this process's console (for interactive exec / logs -f); output is not captured.</summary>
     public bool Inherit { get; init; }
 

@@ -32,7 +32,9 @@ public sealed class SystemProcessRunner : IProcessRunner
 
         cancellationToken.ThrowIfCancellationRequested();
 
-        using var process = new Process { StartInfo = CreateStartInfo(spec) };
+        var notes = new List<string>();
+        using var files = spec.OutliveParent && !spec.Inherit ? ChildOutputFiles.TryCreate(notes) : null;
+        using var process = new Process { StartInfo = CreateStartInfo(spec, files) };
         var stdout = new CapturedLines { Keep = spec.CaptureOutput };
         var stderr = new CapturedLines { Keep = spec.CaptureOutput };
 
@@ -41,7 +43,6 @@ public sealed class SystemProcessRunner : IProcessRunner
         using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var stopReading = new CancellationTokenSource();
 
-        var notes = new List<string>();
         var stopwatch = Stopwatch.StartNew();
         try
         {
@@ -56,7 +57,15 @@ public sealed class SystemProcessRunner : IProcessRunner
 
         var forwarders = Task.CompletedTask;
         var standardInput = Task.CompletedTask;
-        if (!spec.Inherit)
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (files is not null)
+        {
+            forwarders = Task.WhenAll(
+                Task.Run(() => FollowAsync(files.StandardOutput, exited.Task, spec, isError: false, stdout, stopReading.Token), CancellationToken.None),
+                Task.Run(() => FollowAsync(files.StandardError, exited.Task, spec, isError: true, stderr, stopReading.Token), CancellationToken.None));
+            standardInput = WriteStandardInputAsync(process.StandardInput, spec.StandardInput, stopWaiting.Token);
+        }
+        else if (!spec.Inherit)
         {
             forwarders = Task.WhenAll(
                 Task.Run(() => ForwardAsync(process.StandardOutput, spec, isError: false, stdout, stopReading.Token), CancellationToken.None),
@@ -76,6 +85,7 @@ public sealed class SystemProcessRunner : IProcessRunner
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
+        exited.SetResult();
         await standardInput.ConfigureAwait(false);
         await DrainAsync(forwarders, notes, stopReading).ConfigureAwait(false);
         stopwatch.Stop();
@@ -96,28 +106,40 @@ public sealed class SystemProcessRunner : IProcessRunner
         return result;
     }
 
-    private static ProcessStartInfo CreateStartInfo(ProcessSpec spec)
+    private static ProcessStartInfo CreateStartInfo(ProcessSpec spec, ChildOutputFiles? files)
     {
-        var startInfo = new ProcessStartInfo(spec.FileName)
+        ProcessStartInfo startInfo;
+        if (files is not null)
         {
-            UseShellExecute = false,
-            WorkingDirectory = spec.WorkingDirectory ?? "",
-            RedirectStandardInput = !spec.Inherit,
-            RedirectStandardOutput = !spec.Inherit,
-            RedirectStandardError = !spec.Inherit,
-        };
-
-        if (!spec.Inherit)
-        {
+            // The shell that opens the files would report a missing program as its own exit 127, not as a start failure.
+            var executable = ResolveExecutable(spec.FileName) ?? throw new ToolNotFoundException(spec.FileName, new FileNotFoundException(spec.FileName));
+            startInfo = files.StartInfo(executable, spec.Arguments);
+            startInfo.RedirectStandardInput = true;
             startInfo.StandardInputEncoding = Utf8;
-            startInfo.StandardOutputEncoding = Utf8;
-            startInfo.StandardErrorEncoding = Utf8;
+        }
+        else
+        {
+            startInfo = new ProcessStartInfo(spec.FileName)
+            {
+                RedirectStandardInput = !spec.Inherit,
+                RedirectStandardOutput = !spec.Inherit,
+                RedirectStandardError = !spec.Inherit,
+            };
+            if (!spec.Inherit)
+            {
+                startInfo.StandardInputEncoding = Utf8;
+                startInfo.StandardOutputEncoding = Utf8;
+                startInfo.StandardErrorEncoding = Utf8;
+            }
+
+            foreach (var argument in spec.Arguments)
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
         }
 
-        foreach (var argument in spec.Arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
+        startInfo.UseShellExecute = false;
+        startInfo.WorkingDirectory = spec.WorkingDirectory ?? "";
 
         foreach (var (name, value) in spec.Environment)
         {
@@ -136,25 +158,14 @@ public sealed class SystemProcessRunner : IProcessRunner
 
     private static async Task ForwardAsync(StreamReader reader, ProcessSpec spec, bool isError, CapturedLines captured, CancellationToken cancellationToken)
     {
-        var callback = isError ? spec.OnStandardError : spec.OnStandardOutput;
+        var deliver = Deliverer(spec, isError, captured);
         try
         {
             while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } rawLine)
             {
-                var line = SecretRedactor.Redact(rawLine, spec.Secrets);
-                if (!captured.TryAppend(line))
+                if (!deliver(rawLine))
                 {
                     return;
-                }
-
-                try
-                {
-                    callback?.Invoke(line);
-                }
-                catch (Exception e)
-                {
-                    captured.CallbackFailure ??= ExceptionDispatchInfo.Capture(e);
-                    callback = null;
                 }
             }
         }
@@ -163,6 +174,57 @@ public sealed class SystemProcessRunner : IProcessRunner
             // The drain timeout expired or the pipe broke; what was read so far is the output.
         }
     }
+
+    private static async Task FollowAsync(string path, Task exited, ProcessSpec spec, bool isError, CapturedLines captured, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ChildOutputFiles.FollowAsync(path, exited, Deliverer(spec, isError, captured), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The drain timeout expired; what was read so far is the output.
+        }
+    }
+
+    /// <summary>One line, redacted, into the result and the callback; false once the result is closed.</summary>
+    private static Func<string, bool> Deliverer(ProcessSpec spec, bool isError, CapturedLines captured)
+    {
+        var callback = isError ? spec.OnStandardError : spec.OnStandardOutput;
+        return rawLine =>
+        {
+            var line = SecretRedactor.Redact(rawLine, spec.Secrets);
+            if (!captured.TryAppend(line))
+            {
+                return false;
+            }
+
+            try
+            {
+                callback?.Invoke(line);
+            }
+            catch (Exception e)
+            {
+                captured.CallbackFailure ??= ExceptionDispatchInfo.Capture(e);
+                callback = null;
+            }
+
+            return true;
+        };
+    }
+
+    /// <summary>Where PATH finds <paramref name="fileName"/> (as is when it names a path), or null when it is no executable file.</summary>
+    private static string? ResolveExecutable(string fileName)
+    {
+        if (fileName.Contains('/')) return IsExecutable(fileName) ? Path.GetFullPath(fileName) : null;
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        return path.Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, fileName))
+            .FirstOrDefault(IsExecutable);
+    }
+
+    private static bool IsExecutable(string file) =>
+        File.Exists(file) && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(file) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
     private static async Task WriteStandardInputAsync(StreamWriter standardInput, string? text, CancellationToken cancellationToken)
     {
