@@ -9,7 +9,7 @@ namespace Slipway.TestKit;
 /// <see cref="States"/>), and ports from per-port scripts. <see cref="For"/> binds it to the session a run opened, whose
 /// compose files give <see cref="ServiceImages"/>.
 /// </summary>
-public sealed class FakeBackend : IDeploymentBackend, IContainerAddresses, IPrepareCheckingBackend
+public sealed class FakeBackend : IDeploymentBackend, IContainerAddresses, IPrepareCheckingBackend, IContainerStartTimes
 {
     private readonly Lock _gate = new();
     private IReadOnlyList<ServiceState>? _last;
@@ -44,6 +44,12 @@ public sealed class FakeBackend : IDeploymentBackend, IContainerAddresses, IPrep
     public Dictionary<string, Queue<Func<string>>> Ports { get; } = new(StringComparer.Ordinal);
 
     public List<string> PortCalls { get; } = [];
+
+    /// <summary>When containers last started, by id (an id not listed is gone); null: every one started long ago.</summary>
+    public Func<IReadOnlyDictionary<string, DateTimeOffset>>? StartedAt { get; set; }
+
+    public Task<IReadOnlyDictionary<string, DateTimeOffset>> StartedAtAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
+        Task.FromResult(StartedAt?.Invoke() ?? ids.Distinct().ToDictionary(id => id, _ => DateTimeOffset.MinValue));
 
     public static ServiceState Healthy(string service) =>
         new(service, $"p-{service}-1", "0123456789ab", "running", "healthy", []) { Condition = ServiceCondition.Ready };

@@ -13,7 +13,10 @@ public sealed class DeploymentVerifier(IProbe probe, TimeSpan pollInterval)
     /// <summary>The backend's health: rollouts done and every container or pod of <paramref name="services"/> (empty: all) ready.</summary>
     public Task<HealthReport> WaitHealthyAsync(IDeploymentBackend backend, IReadOnlyList<string> services, TimeSpan timeout, TimeProvider clock,
         Action<string> progress, CancellationToken cancellationToken) =>
-        HealthWait.WaitAsync(backend, services, timeout, progress, cancellationToken, clock, pollInterval);
+        HealthWait.WaitAsync(backend, services, timeout, progress, cancellationToken, clock, pollInterval, Settle);
+
+    /// <summary>How long a container without a health check must have stayed up to be ready (see <see cref="IContainerStartTimes"/>).</summary>
+    public TimeSpan Settle { get; init; } = HealthWait.DefaultSettle;
 
     /// <summary>The spec's HTTP/TCP checks, within what is left of the timeout.</summary>
     internal Task<VerifyReport> CheckAsync(DeploymentSession session, IDeploymentBackend backend, TimeSpan budget, TimeProvider clock,

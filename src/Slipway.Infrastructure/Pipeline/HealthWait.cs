@@ -10,8 +10,11 @@ namespace Slipway.Infrastructure.Pipeline;
 /// </summary>
 public static class HealthWait
 {
+    /// <summary>How long a container without a health check must have stayed up to count as ready (see <see cref="IContainerStartTimes"/>).</summary>
+    public static readonly TimeSpan DefaultSettle = TimeSpan.FromSeconds(2);
+
     public static async Task<HealthReport> WaitAsync(IDeploymentBackend backend, IReadOnlyList<string> services, TimeSpan timeout, Action<string> progress,
-        CancellationToken cancellationToken, TimeProvider? clock = null, TimeSpan? interval = null)
+        CancellationToken cancellationToken, TimeProvider? clock = null, TimeSpan? interval = null, TimeSpan? settle = null)
     {
         clock ??= TimeProvider.System;
         var deadline = clock.GetUtcNow() + timeout;
@@ -28,12 +31,14 @@ public static class HealthWait
             }
 
             var waiting = states.Where(s => s.Condition != ServiceCondition.Ready).ToList();
+            var settling = new List<string>();
             if (states.Count > 0 && waiting.Count == 0 && snapshot.PendingRollouts.Count == 0)
             {
-                return new HealthReport(true, lines) { Services = snapshot.Services, Notes = snapshot.Notes };
+                settling = await JustStartedAsync(backend, states, settle ?? DefaultSettle, clock, cancellationToken);
+                if (settling.Count == 0) return new HealthReport(true, lines) { Services = snapshot.Services, Notes = snapshot.Notes };
             }
 
-            var pending = waiting.Select(s => $"{s.Service} ({s.Health ?? s.State})").Distinct().Concat(snapshot.PendingRollouts).ToList();
+            var pending = waiting.Select(s => $"{s.Service} ({s.Health ?? s.State})").Distinct().Concat(snapshot.PendingRollouts).Concat(settling).ToList();
             if (clock.GetUtcNow() >= deadline)
             {
                 return new HealthReport(false,
@@ -46,6 +51,24 @@ public static class HealthWait
             if (backend.HealthPollInterval is { } own && own < wait) wait = own;
             await Task.Delay(wait, clock, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The running containers without a health check that started less than <paramref name="settle"/> ago (or whose
+    /// start is not known): one that exits or restarts right after its start must not be called healthy in that moment.
+    /// </summary>
+    private static async Task<List<string>> JustStartedAsync(IDeploymentBackend backend, List<ServiceState> states, TimeSpan settle, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (backend is not IContainerStartTimes times || settle <= TimeSpan.Zero) return [];
+        var noCheck = states.Where(s => s.Health is null && s.Id.Length > 0).ToList();
+        if (noCheck.Count == 0) return [];
+        var started = await times.StartedAtAsync([.. noCheck.Select(s => s.Id)], cancellationToken);
+        var now = clock.GetUtcNow();
+        return noCheck
+            .Where(s => !started.TryGetValue(s.Id, out var at) || now - at < settle)
+            .Select(s => $"{s.Service} (just started, no health check: up {settle.TotalSeconds:0.#}s first)")
+            .Distinct().ToList();
     }
 
     public static SlipwayException Failure(HealthReport report, string what) =>

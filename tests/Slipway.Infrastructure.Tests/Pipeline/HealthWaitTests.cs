@@ -1,5 +1,6 @@
 using Slipway.Infrastructure.Backends;
 using Slipway.Infrastructure.Pipeline;
+using Slipway.Infrastructure.Tests.Backends.Kubernetes;
 
 namespace Slipway.Infrastructure.Tests.Pipeline;
 
@@ -26,6 +27,48 @@ public sealed class HealthWaitTests
 
         Assert.True(report.Healthy);
         Assert.Equal(2, polls);
+    }
+
+    [Fact]
+    public async Task A_container_without_a_health_check_is_ready_only_once_it_has_stayed_up_the_settle_time()
+    {
+        var clock = new ManualClock();
+        var started = clock.GetUtcNow();
+        var polls = 0;
+        _backend.States.Add(new ServiceState("worker", "p-worker-1", "0123456789ab", "running", null, []) { Condition = ServiceCondition.Ready });
+        _backend.StartedAt = () => new Dictionary<string, DateTimeOffset> { ["0123456789ab"] = started };
+        _backend.OnStatus = () =>
+        {
+            polls++;
+            clock.Advance(TimeSpan.FromSeconds(1));
+            return Task.CompletedTask;
+        };
+
+        var report = await HealthWait.WaitAsync(_backend, [], TimeSpan.FromMinutes(1), _ => { }, CancellationToken.None, clock, TimeSpan.FromMilliseconds(1),
+            TimeSpan.FromSeconds(3));
+
+        Assert.True(report.Healthy);
+        Assert.Equal(3, polls); // up 1 s and 2 s: not yet; 3 s: ready
+    }
+
+    [Fact]
+    public async Task A_container_without_a_health_check_that_keeps_restarting_is_never_called_healthy()
+    {
+        var clock = new ManualClock();
+        _backend.States.Add(new ServiceState("worker", "p-worker-1", "0123456789ab", "running", null, []) { Condition = ServiceCondition.Ready });
+        _backend.StartedAt = () => new Dictionary<string, DateTimeOffset> { ["0123456789ab"] = clock.GetUtcNow() - TimeSpan.FromMilliseconds(500) };
+        _backend.OnStatus = () =>
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            return Task.CompletedTask;
+        };
+
+        var report = await HealthWait.WaitAsync(_backend, [], TimeSpan.FromSeconds(10), _ => { }, CancellationToken.None, clock, TimeSpan.FromMilliseconds(1),
+            TimeSpan.FromSeconds(2));
+
+        Assert.False(report.Healthy);
+        Assert.True(report.TimedOut);
+        Assert.Equal("not healthy after 10s: worker (just started, no health check: up 2s first)", report.Lines[0]);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Slipway.Infrastructure.Backends.Compose;
 /// Runs a deployment with Docker Compose v2. The project name is the deployment-id (never a folder name, so a
 /// rename cannot orphan volumes; a directory taken over from laconic-so keeps its cluster-id name); files are D's pod files plus D/overrides/; config.env feeds interpolation.
 /// </summary>
-internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend, IContainerAddresses
+internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend, IContainerAddresses, IContainerStartTimes
 {
     private readonly DeploymentSession _session;
 
@@ -144,6 +144,25 @@ internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend
 
     /// <summary>Compose has no rollout beyond its containers: <c>up</c> returns once they are created and started.</summary>
     public async Task<HealthSnapshot> HealthAsync(CancellationToken cancellationToken) => HealthSnapshot.Of(await StatusAsync(cancellationToken));
+
+    /// <summary>One <c>docker inspect</c> of them all; a container gone in between fails the call, and then none is known.</summary>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> StartedAtAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var started = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        if (ids.Count == 0) return started;
+        var result = await Compose.Docker.RunAsync(["inspect", "--type", "container", "--format", "{{.Id}} {{.State.StartedAt}}", .. ids], cancellationToken,
+            TimeSpan.FromSeconds(30));
+        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (line.Split(' ') is [var id, var at] && DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal, out var when))
+            {
+                started[id] = when;
+            }
+        }
+
+        return started;
+    }
 
     public async Task<IReadOnlyList<string>> ContainerAddressesAsync(string service, CancellationToken cancellationToken)
     {
