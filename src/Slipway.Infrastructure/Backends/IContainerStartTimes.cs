@@ -7,6 +7,6 @@ namespace Slipway.Infrastructure.Backends;
 /// </summary>
 public interface IContainerStartTimes
 {
-    /// <summary>When each of <paramref name="ids"/> last started (a restart resets it); a container that is gone is left out.</summary>
+    /// <summary>When each of <paramref name="ids"/> last started (a restart resets it); a container that is gone is left out (and not waited for).</summary>
     Task<IReadOnlyDictionary<string, DateTimeOffset>> StartedAtAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken);
 }

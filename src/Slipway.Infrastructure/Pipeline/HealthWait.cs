@@ -54,8 +54,9 @@ public static class HealthWait
     }
 
     /// <summary>
-    /// The running containers without a health check that started less than <paramref name="settle"/> ago (or whose
-    /// start is not known): one that exits or restarts right after its start must not be called healthy in that moment.
+    /// The running containers without a health check that started less than <paramref name="settle"/> ago: one that exits
+    /// or restarts right after its start must not be called healthy in that moment. One not inspected (gone in between)
+    /// is left to the next poll, which sees it as it is.
     /// </summary>
     private static async Task<List<string>> JustStartedAsync(IDeploymentBackend backend, List<ServiceState> states, TimeSpan settle, TimeProvider clock,
         CancellationToken cancellationToken)
@@ -66,7 +67,7 @@ public static class HealthWait
         var started = await times.StartedAtAsync([.. noCheck.Select(s => s.Id)], cancellationToken);
         var now = clock.GetUtcNow();
         return noCheck
-            .Where(s => !started.TryGetValue(s.Id, out var at) || now - at < settle)
+            .Where(s => started.TryGetValue(s.Id, out var at) && now - at < settle)
             .Select(s => $"{s.Service} (just started, no health check: up {settle.TotalSeconds:0.#}s first)")
             .Distinct().ToList();
     }

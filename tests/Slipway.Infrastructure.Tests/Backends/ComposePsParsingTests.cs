@@ -25,6 +25,19 @@ public sealed class ComposePsParsingTests
     }
 
     [Fact]
+    public void Start_times_in_nanoseconds_are_read_and_keyed_by_the_short_id_each_full_id_starts_with()
+    {
+        var output = "a1b2c3d4e5f6a7b8c9d0 2026-12-02T07:05:45.123456789Z\nffff0000 2026-12-02T07:05:46Z\nb2b2b2b2b2b2ffff 0001-01-01T00:00:00Z\n";
+
+        var started = DockerPs.ParseStartedAt(output, ["a1b2c3d4e5f6", "b2b2b2b2b2b2", "c3c3c3c3c3c3"]);
+
+        Assert.Equal(new DateTimeOffset(2026, 12, 2, 7, 5, 45, TimeSpan.Zero).AddTicks(1234567), started["a1b2c3d4e5f6"]);
+        Assert.Equal(DateTimeOffset.MinValue, started["b2b2b2b2b2b2"]); // never started: long ago, and its state is not "running" anyway
+        Assert.False(started.ContainsKey("c3c3c3c3c3c3")); // not printed: gone
+        Assert.Equal(2, started.Count); // an id nobody asked for is left out
+    }
+
+    [Fact]
     public void Published_ports_of_both_address_families_are_read_and_a_port_only_exposed_is_left_out()
     {
         var web = Assert.Single(DockerPs.Parse(Web));

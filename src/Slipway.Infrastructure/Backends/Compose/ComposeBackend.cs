@@ -145,23 +145,13 @@ internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend
     /// <summary>Compose has no rollout beyond its containers: <c>up</c> returns once they are created and started.</summary>
     public async Task<HealthSnapshot> HealthAsync(CancellationToken cancellationToken) => HealthSnapshot.Of(await StatusAsync(cancellationToken));
 
-    /// <summary>One <c>docker inspect</c> of them all; a container gone in between fails the call, and then none is known.</summary>
+    /// <summary>One <c>docker inspect</c> of them all (it prints the ones it finds, also when another is gone).</summary>
     public async Task<IReadOnlyDictionary<string, DateTimeOffset>> StartedAtAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        var started = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        if (ids.Count == 0) return started;
+        if (ids.Count == 0) return new Dictionary<string, DateTimeOffset>();
         var result = await Compose.Docker.RunAsync(["inspect", "--type", "container", "--format", "{{.Id}} {{.State.StartedAt}}", .. ids], cancellationToken,
             TimeSpan.FromSeconds(30));
-        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (line.Split(' ') is [var id, var at] && DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture,
-                    System.Globalization.DateTimeStyles.AssumeUniversal, out var when))
-            {
-                started[id] = when;
-            }
-        }
-
-        return started;
+        return DockerPs.ParseStartedAt(result.StandardOutput, ids);
     }
 
     public async Task<IReadOnlyList<string>> ContainerAddressesAsync(string service, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Slipway.Infrastructure.Backends.Compose;
 
 /// <summary>Reads <c>docker ps --format '{{json .}}'</c> into service states, judging each container's condition.</summary>
-internal static class DockerPs
+internal static partial class DockerPs
 {
     /// <summary>One state per container of the project; one-off containers (run-job) are left out.</summary>
     public static IReadOnlyList<ServiceState> Parse(string output)
@@ -28,6 +28,32 @@ internal static class DockerPs
 
         return states.OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>
+    /// Reads <c>docker inspect --format '{{.Id}} {{.State.StartedAt}}'</c> lines, keyed by the (short) id each full id
+    /// starts with. The engine writes nanoseconds, more digits than a DateTimeOffset parses, so the fraction is cut to 7.
+    /// </summary>
+    public static IReadOnlyDictionary<string, DateTimeOffset> ParseStartedAt(string output, IReadOnlyList<string> ids)
+    {
+        var started = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (line.Split(' ') is not [var full, var at] || ids.FirstOrDefault(id => id.Length > 0 && full.StartsWith(id, StringComparison.Ordinal)) is not { } id) continue;
+            var match = EngineTime().Match(at);
+            if (!match.Success) continue;
+            var fraction = match.Groups["fraction"].Value;
+            var text = match.Groups["seconds"].Value + (fraction.Length > 8 ? fraction[..8] : fraction) + match.Groups["zone"].Value;
+            if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var when))
+            {
+                started[id] = when;
+            }
+        }
+
+        return started;
+    }
+
+    [GeneratedRegex(@"^(?<seconds>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?<fraction>\.\d+)?(?<zone>Z|[+-]\d\d:\d\d)$")]
+    private static partial Regex EngineTime();
 
     /// <summary>An exited, dead or unhealthy container has spent its own restart and health-check budget: it failed.</summary>
     public static ServiceCondition ConditionOf(string state, string? health) =>
