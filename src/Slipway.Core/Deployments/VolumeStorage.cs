@@ -38,16 +38,19 @@ public static class VolumeStorage
     private static string Normal(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
     /// <summary>The refusal: what is live, what D declares, that nothing was changed.</summary>
-    public static string Message(IReadOnlyList<VolumeStorageMismatch> mismatches) =>
+    public static string Message(IReadOnlyList<VolumeStorageMismatch> mismatches, string declarer = "D") =>
         "the storage of " + (mismatches.Count == 1 ? "volume " : "volumes ") + string.Join("; ", mismatches.Select(m =>
-            $"'{m.Live.Volume}' is live as {m.Live.Where}, but D declares {m.Declared}"))
+            $"'{m.Live.Volume}' is live as {m.Live.Where}, but {declarer} declares {m.Declared}"))
         + ". Docker keeps an existing volume's storage, so this run would keep using the old one while plan and deploy create name the new; nothing was changed";
 
     /// <summary>
     /// The safe steps for each volume: stop, copy the data where it should go, drop Docker's record of the volume, start.
     /// <paramref name="creator"/> is what creates the volumes again at that start (compose, or docker stack deploy).
     /// </summary>
-    public static string Steps(IReadOnlyList<VolumeStorageMismatch> mismatches, string deploymentDirectory, string creator = "compose")
+    /// <param name="finish">The command that applies the declared storage once the data is moved (rollback: back to that revision).</param>
+    /// <param name="keep">How to keep the old storage instead.</param>
+    public static string Steps(IReadOnlyList<VolumeStorageMismatch> mismatches, string deploymentDirectory, string creator = "compose", string finish = "start",
+        string keep = "put the spec's volume back and run 'deploy create --update'", string declarer = "D")
     {
         var lines = new List<string> { $"1) slipway deployment --dir {deploymentDirectory} stop" };
         var step = 2;
@@ -69,7 +72,7 @@ public static class VolumeStorage
                 : " (this deletes the data in Docker's storage: only after the copy)"));
         }
 
-        lines.Add($"{step}) slipway deployment --dir {deploymentDirectory} start ({creator} creates each volume with the storage D declares)");
-        return "to keep the old storage, put the spec's volume back and run 'deploy create --update'; to move the data:\n  " + string.Join("\n  ", lines);
+        lines.Add($"{step}) slipway deployment --dir {deploymentDirectory} {finish} ({creator} creates each volume with the storage {declarer} declares)");
+        return $"to keep the old storage, {keep}; to move the data:\n  " + string.Join("\n  ", lines);
     }
 }

@@ -146,23 +146,46 @@ public sealed class DeploymentSession
     }
 
     /// <summary>Each named volume D's compose files declare → the host folder behind it (an override's device wins), null for Docker's own storage.</summary>
-    public IReadOnlyDictionary<string, string?> DeclaredVolumeStorage
-    {
-        get
-        {
-            var storage = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var file in PodFiles.Concat(Overrides))
-            {
-                foreach (var volume in file.Volumes)
-                {
-                    if (file.VolumeDevices.TryGetValue(volume, out var device)) storage[volume] = device;
-                    else storage.TryAdd(volume, null);
-                }
-            }
+    public IReadOnlyDictionary<string, string?> DeclaredVolumeStorage => StorageOf(PodFiles.Concat(Overrides));
 
-            return storage;
-        }
+    /// <summary>
+    /// What <see cref="DeclaredVolumeStorage"/> would be for the files under <paramref name="root"/> (laid out as in D:
+    /// stack.yml, config.env, compose/) with the overrides in <paramref name="overridesFolder"/>: a revision's snapshot.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> DeclaredVolumeStorageIn(string root, string overridesFolder)
+    {
+        var layout = new DeploymentLayout(root);
+        var diagnostics = new DiagnosticBag();
+        var stack = StackParser.Parse(InputFile.ReadText(layout.StackFile), layout.StackFile, diagnostics);
+        var config = File.Exists(layout.ConfigEnv) ? DotEnvFile.Read(InputFile.ReadBytes(layout.ConfigEnv), layout.ConfigEnv, diagnostics) : [];
+        diagnostics.ThrowIfErrors();
+        var values = config.GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        var files = stack.Pods.Select(p => layout.PodComposeFile(p.Name)).Where(File.Exists).Concat(OverrideFilesIn(overridesFolder));
+        return StorageOf(files.Select(f => ReadCompose(f, values)));
     }
+
+    private static Dictionary<string, string?> StorageOf(IEnumerable<ComposeFile> files)
+    {
+        var storage = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            foreach (var volume in file.Volumes)
+            {
+                if (file.VolumeDevices.TryGetValue(volume, out var device)) storage[volume] = device;
+                else storage.TryAdd(volume, null);
+            }
+        }
+
+        return storage;
+    }
+
+    private static List<string> OverrideFilesIn(string folder) =>
+        Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder)
+                .Where(f => f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".yaml", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .ToList()
+            : [];
 
     /// <summary>
     /// The spec's relative volume paths whose bind in D's pod files is not where the path lies in this D: D was moved or
@@ -237,12 +260,7 @@ public sealed class DeploymentSession
             .ToList();
         var values = config.GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
         var podFiles = stack.Pods.Select(p => layout.PodComposeFile(p.Name)).Where(File.Exists).Select(f => ReadCompose(f, values)).ToList();
-        var overrideFiles = Directory.Exists(layout.OverridesFolderPath)
-            ? Directory.EnumerateFiles(layout.OverridesFolderPath)
-                .Where(f => f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".yaml", StringComparison.Ordinal))
-                .Order(StringComparer.Ordinal)
-                .ToList()
-            : [];
+        var overrideFiles = OverrideFilesIn(layout.OverridesFolderPath);
         var overrides = overrideFiles.Select(f => ReadCompose(f, values)).ToList();
         return new DeploymentSession(layout, identity, spec, stack, config, secrets, podFiles, overrideFiles, overrides);
     }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Deployments;
 using Slipway.Infrastructure.Files;
 
 namespace Slipway.Infrastructure.Pipeline;
@@ -146,6 +147,14 @@ public sealed class RevisionStore(DeploymentLayout layout)
     public int NextNumber() => List() is { Count: > 0 } all ? all[^1].Number + 1 : 1;
 
     public RevisionRecord Restore(int number) => Restore(number, out _);
+
+    /// <summary>The named volumes revision <paramref name="number"/> would declare once restored (see <see cref="Restore(int, out string?)"/>), read from its snapshot; D is not touched.</summary>
+    public IReadOnlyDictionary<string, string?> DeclaredVolumeStorage(int number)
+    {
+        var recorded = Path.Combine(Directory(number), DeploymentLayout.OverridesFolder);
+        return DeploymentSession.DeclaredVolumeStorageIn(Path.Combine(Directory(number), "files"),
+            System.IO.Directory.Exists(recorded) ? recorded : layout.OverridesFolderPath);
+    }
 
     /// <summary>
     /// Puts revision <paramref name="number"/>'s files back into D (each write atomic, modes kept); in the rendered

@@ -1,4 +1,6 @@
+using Slipway.Core.Deployments;
 using Slipway.Core.Diagnostics;
+using Slipway.Infrastructure.Backends;
 
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
@@ -14,6 +16,7 @@ internal sealed class RollbackPrepareStage : IStage
         CheckResult(context, target);
         run.RestoreRevision = target.Number;
         await PrepareStage.CheckAsync(context, cancellationToken);
+        await CheckVolumeStorageAsync(context, target.Number, cancellationToken);
         return StageOutcome.Done($"rolling back to revision {target.Number} ({target.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z, spec {target.SpecHash})");
     }
 
@@ -38,6 +41,23 @@ internal sealed class RollbackPrepareStage : IStage
         }
 
         context.Reporter.Warn(what + "; rolling back to it anyway (--allow-failed)");
+    }
+
+    /// <summary>
+    /// The revision's files may declare other storage for a volume than the engine has now (the spec moved it since, and
+    /// the data with it): Docker would keep the live storage while D said the revision's. Refused before anything changes.
+    /// </summary>
+    private static async Task CheckVolumeStorageAsync(RunContext context, int revision, CancellationToken cancellationToken)
+    {
+        if (context.Backend is not IVolumeStorageBackend storage) return;
+        var declared = context.Revisions.DeclaredVolumeStorage(revision);
+        if (declared.Count == 0) return;
+        var mismatches = VolumeStorage.Compare(declared, await storage.LiveVolumesAsync(cancellationToken));
+        if (mismatches.Count == 0) return;
+        throw new SlipwayException(FailureReason.Conflict,
+            $"rolling back to revision {revision} would change where a volume's data lives: " + VolumeStorage.Message(mismatches, $"revision {revision}"),
+            VolumeStorage.Steps(mismatches, context.Session.Layout.Directory, storage.VolumeCreator, finish: $"rollback --to-revision {revision}",
+                keep: "roll back to a revision with the storage in use ('deployment history'), or leave D as it is", declarer: $"revision {revision}"));
     }
 
     private static RevisionRecord Target(RunContext context)
