@@ -9,6 +9,7 @@ namespace Slipway.Cli.Output;
 [JsonSerializable(typeof(PlanJson))]
 [JsonSerializable(typeof(RunJson))]
 [JsonSerializable(typeof(IReadOnlyList<BuiltImageJson>))]
+[JsonSerializable(typeof(DiagnoseJson))]
 internal sealed partial class OutputJson : JsonSerializerContext;
 
 /// <summary>How a start, restart, resume or rollback ended (--output json).</summary>
@@ -62,3 +63,23 @@ internal sealed record PlanJson(int? CurrentRevision, IReadOnlyList<ChangeJson> 
 internal sealed record ImageChangeJson(string StackImage, string? Current, string Next, string Why, bool Dirty);
 
 internal sealed record BuiltImageJson(string Container, string StackImage, string Reference, string? Revision, bool Reused, string? Digest);
+
+/// <summary>
+/// diagnose --output json: the last run (with its failure and, when it did not finish, the resume that finishes it), the
+/// lock, the pin, each service's state now, and the two diagnoses as the text diagnose prints.
+/// </summary>
+internal sealed record DiagnoseJson(
+    DiagnoseRunJson? LastRun, DiagnoseLockJson? Lock, DiagnosePinJson? Pin, IReadOnlyList<ServiceStateJson> Services, string? RunDiagnosis, string Diagnosis);
+
+/// <param name="State">succeeded, failed, rolled-back, rollback-failed, running or interrupted (also a run recorded as running whose process is gone).</param>
+/// <param name="Resume">The command that finishes it, when it did not finish.</param>
+internal sealed record DiagnoseRunJson(string Id, string Command, string State, IReadOnlyList<StageStateJson> Stages, string? Failure, string? Log, string? Resume);
+
+internal sealed record StageStateJson(string Name, string State);
+
+internal sealed record DiagnoseLockJson(string Holder, bool Stale);
+
+internal sealed record DiagnosePinJson(int Revision, string RunId, DateTimeOffset At);
+
+/// <param name="Condition">ready, starting or failed, as verify judges it.</param>
+internal sealed record ServiceStateJson(string Service, string Name, string State, string? Health, string Condition);

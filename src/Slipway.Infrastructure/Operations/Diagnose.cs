@@ -10,6 +10,9 @@ namespace Slipway.Infrastructure.Operations;
 /// <param name="Pin">The revision a rollback pinned D to, when it is pinned.</param>
 public sealed record DiagnoseResult(RunRecord? LastRun, LockOwner? Lock, bool LockIsStale, string Diagnosis, string? RunDiagnosis = null, PinRecord? Pin = null)
 {
+    /// <summary>Each container or pod now, and each service D expects without one (missing).</summary>
+    public IReadOnlyList<Backends.ServiceState> Services { get; init; } = [];
+
     /// <summary>
     /// The last run did not finish and nothing is running it: ended by a signal, or recorded as running while no live
     /// process holds its lock (killed). <c>resume</c> finishes it.
@@ -25,7 +28,9 @@ public sealed class Diagnose(SlipwayEnvironment env)
     {
         var session = env.OpenDeployment(directory);
         var holder = DeploymentLock.Holder(session.Layout);
-        var diagnosis = await env.Backend(session).DiagnoseAsync(tailLines, cancellationToken);
+        var backend = env.Backend(session);
+        var diagnosis = await backend.DiagnoseAsync(tailLines, cancellationToken);
+        var services = await backend.StatusAsync(cancellationToken);
         var runs = new RunStore(session.Layout);
         RunRecord? last = null;
         try
@@ -50,6 +55,6 @@ public sealed class Diagnose(SlipwayEnvironment env)
 
         var kept = last is null ? null : runs.DiagnosisFile(last.Id);
         var runDiagnosis = kept is not null && File.Exists(kept) ? (await File.ReadAllTextAsync(kept, cancellationToken)).TrimEnd() : null;
-        return new DiagnoseResult(last, holder, holder is not null && DeploymentLock.IsStale(holder), diagnosis, runDiagnosis, pin);
+        return new DiagnoseResult(last, holder, holder is not null && DeploymentLock.IsStale(holder), diagnosis, runDiagnosis, pin) { Services = services };
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Slipway.Cli.Output;
 using Slipway.Infrastructure.Operations;
 using Slipway.Infrastructure.Pipeline;
 
@@ -10,11 +11,18 @@ internal static class DiagnoseCommand
     public static Command Create(CliContext cli)
     {
         var tail = new Option<int>("--tail", "-n") { Description = "Log lines per troubled service", DefaultValueFactory = _ => 50 };
-        var command = new Command("diagnose", "Show the last run, each container's state, health-check output and last log lines") { tail };
+        var output = SharedOptions.Output();
+        var command = new Command("diagnose", "Show the last run, each container's state, health-check output and last log lines") { tail, output };
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
         {
             var result = await new Diagnose(env).RunAsync(dir, parse.GetValue(tail), ct);
             var ui = cli.Ui;
+            if (parse.IsJson(output))
+            {
+                ui.Result(JsonSerializer.Serialize(DiagnoseOutput.Json(result, dir), OutputJson.Default.DiagnoseJson));
+                return ExitCodes.Success;
+            }
+
             if (result.LastRun is { } run)
             {
                 var state = !result.LastRunInterrupted ? Kebab(run.State.ToString())
