@@ -3,7 +3,7 @@ using Slipway.IntegrationTests.Infrastructure;
 namespace Slipway.IntegrationTests.Runs;
 
 /// <summary>A service without a health check is "running" the moment it starts: verify must see it stay up.</summary>
-[Collection(DockerCollection.Name)]
+[Collection(SideBySideCollection.Name)]
 public sealed class NoHealthCheckTests(DockerFixture fixture)
 {
     private static string Stack => Path.Combine(Paths.RepositoryRoot, "tests", "Slipway.IntegrationTests", "Runs", "Stacks", "no-healthcheck");
