@@ -25,6 +25,8 @@ internal sealed class KubernetesPlan(KubernetesTarget target)
         }
 
         var existingJobs = await apply.ExistingJobsAsync(ns.Name, cancellationToken);
+        // As start would fill them, so a selector external service whose pods did not change plans as unchanged.
+        await ExternalSelectors.FillAsync(target, manifests, null, cancellationToken);
         var batch = apply.Batch(manifests, pullSecret, existingJobs, options.ImagePins);
         var existing = await ExistingAsync(ns.Name, batch.Objects, cancellationToken);
         var diff = await target.Kubectl.DiffAsync(batch.Yaml, pullSecret?.SecretForms ?? [], cancellationToken);

@@ -250,4 +250,20 @@ public sealed class KubernetesLaconicKeysTests : IDisposable
         var apply = Assert.Single(_runner.Calls, c => c.Arguments.Contains("apply"));
         Assert.Contains("endpoints: []", KubernetesManifests.Serialize([KubernetesManifests.Parse(apply.StandardInput!, "stdin").Single(o => o.Kind == "EndpointSlice")]));
     }
+
+    [Fact]
+    public async Task Plan_diffs_the_selector_slice_with_the_addresses_start_would_apply_so_unchanged_pods_plan_as_unchanged()
+    {
+        var backend = Backend(SelectorManifests);
+        _runner.On(K("get", "namespace", Ns)).Returns(0, "{\"metadata\":{\"name\":\"" + Ns + "\",\"annotations\":{\"slipway.io/owner\":\"" + _d + "\"}}}");
+        _runner.On(K("get", "pods", "-n", "data")).Returns(0, "{\"items\":[{\"metadata\":{\"name\":\"postgres-0\"},\"status\":{\"phase\":\"Running\",\"podIP\":\"10.244.0.17\"}}]}");
+        _runner.On(K("diff")).Returns(0, "");
+        _runner.On(K("get")).Returns(0, "");
+
+        var changes = await backend.PlanAsync(new ApplyOptions(), CancellationToken.None);
+
+        var diff = Assert.Single(_runner.Calls, c => c.Arguments.Contains("diff"));
+        Assert.Contains("10.244.0.17", KubernetesManifests.Serialize([KubernetesManifests.Parse(diff.StandardInput!, "stdin").Single(o => o.Kind == "EndpointSlice")]));
+        Assert.Equal("unchanged", changes.Single(c => c.Kind == "EndpointSlice").Action);
+    }
 }
