@@ -107,7 +107,7 @@ public sealed class FileSystemFailureTests(DockerFixture fixture)
         }
         finally
         {
-            if (d is not null) await Docker.RunAsync("compose", "--project-name", d.DeploymentId, "down", "--volumes", "--remove-orphans", "--timeout", "3");
+            if (d is not null) await Docker.RunAsync("compose", "--project-name", d.DeploymentId, "down", "--volumes", "--remove-orphans", "--timeout", "0");
             await Run("umount", full);
         }
     }

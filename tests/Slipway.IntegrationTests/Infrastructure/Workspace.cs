@@ -102,8 +102,9 @@ public sealed partial class Workspace : IAsyncDisposable
         {
             if (!File.Exists(System.IO.Path.Combine(directory, "deployment.yml"))) continue;
             var project = ReadComposeProject(directory);
-            // Compose v2 finds a project's containers and networks by its label; no files needed.
-            var down = await Docker.RunAsync("compose", "--project-name", project, "down", "--volumes", "--remove-orphans", "--timeout", "3");
+            // Compose v2 finds a project's containers and networks by its label; no files needed. No stop grace: the test
+            // is over, and a container that ignores SIGTERM (the pipeline stack's sleeper) would hold every cleanup up.
+            var down = await Docker.RunAsync("compose", "--project-name", project, "down", "--volumes", "--remove-orphans", "--timeout", "0");
             if (!down.Succeeded) failures.Add(down.ToString());
             foreach (var volume in await Docker.VolumesAsync(project))
             {
