@@ -134,4 +134,19 @@ public sealed class KubernetesInvariantsTests
 
         Assert.Contains(Check(objects), v => v.Contains("Service cache: a Service without a selector has no EndpointSlice"));
     }
+
+    [Fact]
+    public void A_ca_certificate_mount_of_a_key_the_secret_lacks_and_a_runtime_class_with_a_namespace_are_found()
+    {
+        var objects = KubernetesRenderer.Render(KubernetesGoldenTests.Kubernetes(KubernetesFixture.Inputs("laconic-keys"))).Objects.Select(o => o.DeepClone().AsObject()).ToList();
+        Assert.Empty(Check(objects));
+        var secret = objects.Single(o => (string?)o["kind"] == "Secret");
+        secret["data"]!.AsObject().Remove("laconic-extra-ca-0.pem");
+        objects.Single(o => (string?)o["kind"] == "RuntimeClass")["metadata"]!["namespace"] = "shop-laconic";
+
+        var violations = Check(objects);
+
+        Assert.Contains(violations, v => v.Contains("mounts key 'laconic-extra-ca-0.pem' of Secret slipway-test00001-ca-certificates, which it does not have"));
+        Assert.Contains(violations, v => v.Contains("RuntimeClass high-memlock: a cluster-scoped object has a namespace"));
+    }
 }
