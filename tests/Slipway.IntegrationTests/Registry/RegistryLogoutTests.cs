@@ -21,18 +21,12 @@ public sealed class RegistryLogoutTests(DockerFixture docker)
         var registry = await LocalRegistry.StartAsync(ws.Combine("registry"), "slipway", token);
         try
         {
-            var dockerConfig = ws.Combine("docker-config");
-            Directory.CreateDirectory(dockerConfig);
-            var wrapper = ws.Combine("docker");
-            await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nDOCKER_CONFIG={dockerConfig} exec docker \"$@\"\n");
-            if (OperatingSystem.IsLinux()) File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            var tokenFile = ws.Combine("registry.token");
-            await File.WriteAllTextAsync(tokenFile, token + "\n");
-            if (OperatingSystem.IsLinux()) File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            var host = HostSettings.FromEnvironment() with { Tools = HostSettings.FromEnvironment().Tools with { Docker = wrapper } };
+            var login = await RegistryLoginFiles.CreateAsync(ws, token);
+            var dockerConfig = login.DockerConfig;
+            var host = HostSettings.FromEnvironment() with { Tools = HostSettings.FromEnvironment().Tools with { Docker = login.DockerWrapper } };
 
             var spec = await ws.InitAsync(Paths.HelloStack, "spec.yml", "--map-ports-to-host", "localhost-fixed-random");
-            await File.AppendAllTextAsync(spec, $"image-registry: {registry.Address}/it\nregistry-credentials:\n  server: {registry.Address}\n  username: slipway\n  token-file: {tokenFile}\n");
+            await File.AppendAllTextAsync(spec, $"image-registry: {registry.Address}/it\n" + login.SpecLines(registry.Address));
             var d = await ws.CreateAsync(spec, "d");
 
             var good = await SlipwayCommand.RunUncheckedAsync(host, "deployment", "--dir", d.Directory, "start");

@@ -298,16 +298,10 @@ public sealed class SwarmLifecycleTests(DockerFixture docker, SwarmFixture swarm
         var registry = await Registry.LocalRegistry.StartAsync(ws.Combine("registry"), "slipway", token, SwarmFixture.HostAddress);
         try
         {
-            var dockerConfig = ws.Combine("docker-config");
-            Directory.CreateDirectory(dockerConfig);
-            var wrapper = ws.Combine("docker");
-            await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nDOCKER_CONFIG={dockerConfig} DOCKER_HOST=unix://{swarm.Socket} exec docker \"$@\"\n");
-            if (OperatingSystem.IsLinux()) File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            var tokenFile = ws.Combine("registry.token");
-            await File.WriteAllTextAsync(tokenFile, token + "\n");
-            if (OperatingSystem.IsLinux()) File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var login = await Registry.RegistryLoginFiles.CreateAsync(ws, token, $"unix://{swarm.Socket}");
+            var (dockerConfig, wrapper) = (login.DockerConfig, login.DockerWrapper);
             // A check that cannot pass keeps the run in verify until the signal.
-            var spec = await SpecAsync(ws, $"registry-credentials:\n  server: {registry.Address}\n  username: slipway\n  token-file: {tokenFile}\n"
+            var spec = await SpecAsync(ws, login.SpecLines(registry.Address)
                 + "rollout:\n  timeout: 180s\nverify:\n  - service: web\n    http: /no-such-page\n    port: 80\n    timeout: 150s\n");
             var d = await ws.CreateAsync(spec, "d");
 
