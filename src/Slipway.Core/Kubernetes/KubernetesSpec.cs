@@ -40,4 +40,10 @@ public sealed record KubernetesSpec
     public Located<string>? KindMountRoot { get; init; }
 
     public Located<string>? ImagePullPolicy { get; init; }
+
+    /// <summary><c>caddy-ingress-image</c>: the Caddy ingress controller's image on k8s-kind (installed, and reconciled on later starts).</summary>
+    public Located<string>? CaddyIngressImage { get; init; }
+
+    /// <summary><c>network.acme-email</c>: the ACME account e-mail of the Caddy ingress controller on k8s-kind.</summary>
+    public Located<string>? AcmeEmail { get; init; }
 }

@@ -10,16 +10,6 @@ namespace Slipway.Core.Kubernetes;
 /// <summary>Reads the Kubernetes keys of spec.yml (laconic-so's keys) with file:line:column errors.</summary>
 internal static class KubernetesSpecParser
 {
-    /// <summary>laconic-so keys the Kubernetes targets recognise but do not act on yet: said, never silently ignored.</summary>
-    public static readonly IReadOnlyList<string> NotImplementedOnKubernetes =
-        ["caddy-ingress-image"];
-
-    /// <summary>Why each of <see cref="NotImplementedOnKubernetes"/> has no effect, and what to do instead.</summary>
-    private static readonly Dictionary<string, string> NotImplementedReasons = new(StringComparer.Ordinal)
-    {
-        ["caddy-ingress-image"] = "Slipway installs and patches no ingress controller (http-proxy renders a plain Ingress for the controller you install: the Caddy image laconic-so installs cannot be pulled or run where Slipway is built and tested); set the image in your controller's own deployment",
-    };
-
     private static readonly string[] ExternalKeys = ["host", "ip", "selector", "namespace", "port"];
 
     private static readonly string[] ResourceSides = ["reservations", "limits"];
@@ -32,18 +22,9 @@ internal static class KubernetesSpecParser
     public static KubernetesSpec Parse(YamlMap map, YamlMap? network, DeployTarget target)
     {
         var diagnostics = map.Diagnostics;
-        if (target.IsKubernetes())
-        {
-            foreach (var key in NotImplementedOnKubernetes.Where(map.Has))
-            {
-                diagnostics.Warning(DiagnosticCodes.NotImplemented, $"'{key}' is recognised but not implemented yet on Kubernetes; it has no effect: {NotImplementedReasons[key]}", map.KeyLocation(key));
-            }
-
-            if (network?.Has("acme-email") == true)
-            {
-                diagnostics.Warning(DiagnosticCodes.NotImplemented, "'network.acme-email' is recognised but not implemented yet (Slipway installs no ingress controller or certificate issuer, so nothing would read it); it has no effect: set the e-mail in your issuer (e.g. a cert-manager ClusterIssuer's acme.email)", network.KeyLocation("acme-email"));
-            }
-        }
+        var caddyImage = Located(map, "caddy-ingress-image");
+        var acmeEmail = network is null ? null : Located(network, "acme-email");
+        WarnAboutCaddyKeys(map, network, target, caddyImage, acmeEmail);
 
         if (map.String("namespace") is { } ns && !KubeNames.IsDnsLabel(ns))
         {
@@ -87,7 +68,48 @@ internal static class KubernetesSpecParser
             KindClusterName = clusterName,
             KindMountRoot = mountRoot,
             ImagePullPolicy = pullPolicy,
+            CaddyIngressImage = caddyImage,
+            AcmeEmail = acmeEmail,
         };
+    }
+
+    /// <summary>
+    /// caddy-ingress-image and acme-email configure the Caddy ingress Slipway installs on k8s-kind for a deployment with
+    /// http-proxy. Anywhere else they do nothing, and say so: on k8s the ingress controller and the certificate issuer
+    /// are the cluster operator's; on kind without http-proxy no Ingress is rendered, so Caddy is not installed.
+    /// </summary>
+    private static void WarnAboutCaddyKeys(YamlMap map, YamlMap? network, DeployTarget target, Located<string>? image, Located<string>? email)
+    {
+        var diagnostics = map.Diagnostics;
+        if (image is not null && (image.Value.Length == 0 || image.Value.Any(char.IsWhiteSpace)))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidValue, $"caddy-ingress-image '{image.Value}' is not an image reference", image.Location, "e.g. caddy-ingress-image: ghcr.io/laconicnetwork/caddy-ingress:v1.2");
+        }
+
+        if (email is not null && !email.Value.Contains('@', StringComparison.Ordinal))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidValue, $"network.acme-email '{email.Value}' is not an e-mail address", email.Location);
+        }
+
+        if (target == DeployTarget.K8s)
+        {
+            if (image is not null)
+            {
+                diagnostics.Warning(DiagnosticCodes.NotApplicable, "'caddy-ingress-image' has no effect on deploy-to k8s: Slipway installs the Caddy ingress controller only into the kind cluster of a k8s-kind deployment; on k8s the ingress controller is the cluster operator's, so set the image in its own Deployment", map.KeyLocation("caddy-ingress-image"));
+            }
+
+            if (email is not null)
+            {
+                diagnostics.Warning(DiagnosticCodes.NotApplicable, "'network.acme-email' has no effect on deploy-to k8s: the Ingress asks cert-manager's ClusterIssuer letsencrypt-prod for certificates, so set the e-mail in that issuer (spec.acme.email)", network!.KeyLocation("acme-email"));
+            }
+        }
+        else if (target == DeployTarget.K8sKind && network?.Has("http-proxy") != true)
+        {
+            foreach (var (key, at) in new[] { ("caddy-ingress-image", image is null ? null : map.KeyLocation("caddy-ingress-image")), ("network.acme-email", email is null ? null : network!.KeyLocation("acme-email")) })
+            {
+                if (at is not null) diagnostics.Warning(DiagnosticCodes.NotApplicable, $"'{key}' has no effect without network.http-proxy: Slipway installs the Caddy ingress controller only for a deployment with an Ingress", at);
+            }
+        }
     }
 
     private static ResourcesSpec ParseResources(YamlMap map)

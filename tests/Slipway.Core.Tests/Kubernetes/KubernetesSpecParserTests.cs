@@ -13,6 +13,48 @@ public sealed class KubernetesSpecParserTests
 
     private static Diagnostic Error(string lines) => Assert.Single(Parse(lines).Diagnostics.Items, d => d.IsError);
 
+    private const string Proxy = "  http-proxy:\n    - host-name: a.example.org\n      routes:\n        - path: /\n          proxy-to: web:80\n";
+
+    [Fact]
+    public void The_caddy_keys_are_read_silently_on_kind_with_an_ingress()
+    {
+        var (spec, diagnostics) = Parse("caddy-ingress-image: ghcr.io/acme/caddy:2.1\nnetwork:\n  acme-email: ops@example.org\n" + Proxy);
+
+        Assert.Empty(diagnostics.Items);
+        Assert.Equal("ghcr.io/acme/caddy:2.1", spec.Kubernetes.CaddyIngressImage!.Value);
+        Assert.Equal("ops@example.org", spec.Kubernetes.AcmeEmail!.Value);
+    }
+
+    [Fact]
+    public void The_caddy_keys_warn_on_plain_k8s_where_the_controller_is_the_operators()
+    {
+        var diagnostics = new DiagnosticBag();
+        SpecParser.Parse("stack: ./s\ndeploy-to: k8s\ncaddy-ingress-image: caddy:2\nnetwork:\n  acme-email: ops@example.org\n" + Proxy, "spec.yml", diagnostics);
+
+        Assert.Collection(diagnostics.Sorted(),
+            d =>
+            {
+                Assert.Equal((DiagnosticCodes.NotApplicable, 3), (d.Code, d.Location!.Line));
+                Assert.StartsWith("'caddy-ingress-image' has no effect on deploy-to k8s: Slipway installs the Caddy ingress controller only into the kind cluster of a k8s-kind deployment", d.Message);
+            },
+            d =>
+            {
+                Assert.Equal((DiagnosticCodes.NotApplicable, 5), (d.Code, d.Location!.Line));
+                Assert.Contains("set the e-mail in that issuer", d.Message);
+            });
+    }
+
+    [Fact]
+    public void The_acme_email_warns_on_kind_without_an_ingress_and_a_bad_one_is_an_error()
+    {
+        var warning = Assert.Single(Parse("network:\n  acme-email: ops@example.org").Diagnostics.Items);
+        Assert.Equal("'network.acme-email' has no effect without network.http-proxy: Slipway installs the Caddy ingress controller only for a deployment with an Ingress", warning.Message);
+
+        var error = Error("network:\n  acme-email: nobody\n" + Proxy);
+        Assert.Equal("network.acme-email 'nobody' is not an e-mail address", error.Message);
+        Assert.Equal(4, error.Location!.Line);
+    }
+
     [Fact]
     public void The_kubernetes_keys_are_read_into_the_spec()
     {

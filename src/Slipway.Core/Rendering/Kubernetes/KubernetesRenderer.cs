@@ -112,9 +112,10 @@ public static class KubernetesRenderer
         objects.AddRange(services.OrderBy(RenderContext.Name, StringComparer.Ordinal));
         objects.AddRange(external.Where(o => (string?)o["kind"] == "EndpointSlice").OrderBy(RenderContext.Name, StringComparer.Ordinal));
         objects.AddRange(deployments.OrderBy(RenderContext.Name, StringComparer.Ordinal));
-        if (Ingress.Render(context) is { } ingress) objects.Add(ingress);
+        var ingress = Ingress.Render(context);
+        if (ingress is not null) objects.Add(ingress);
 
-        KubeConfigAndKind(context);
+        KubeConfigAndKind(context, withIngress: ingress is not null);
         context.Diagnostics.ThrowIfErrors();
 
         var violations = KubernetesInvariants.Check(objects, jobs.Values.SelectMany(j => j).ToList(), ExternalSecrets(context));
@@ -215,8 +216,11 @@ public static class KubernetesRenderer
         };
     }
 
-    /// <summary>deploy-to k8s copies the kubeconfig into D; k8s-kind writes the kind cluster's config.</summary>
-    private static void KubeConfigAndKind(RenderContext context)
+    /// <summary>
+    /// deploy-to k8s copies the kubeconfig into D; k8s-kind writes the kind cluster's config and, when there is an
+    /// Ingress to serve, the Caddy ingress controller start installs (with the certificate backup under kind-mount-root).
+    /// </summary>
+    private static void KubeConfigAndKind(RenderContext context, bool withIngress)
     {
         var spec = context.Spec;
         if (spec.DeployTo == DeployTarget.K8s)
@@ -234,5 +238,8 @@ public static class KubernetesRenderer
         }
 
         context.Files.Add(RenderedFile.Text(KindConfigFile, KindConfig.Render(spec, context.Volumes, context.Inputs.Bundle, context.Inputs.DeploymentDirectory)));
+        if (!withIngress) return;
+        var k = spec.Kubernetes;
+        context.Files.Add(RenderedFile.Text(CaddyIngress.ManifestFile, KubeYaml.Stream(CaddyIngress.Render(k.CaddyIngressImage?.Value, k.AcmeEmail?.Value, backup: k.KindMountRoot is not null))));
     }
 }

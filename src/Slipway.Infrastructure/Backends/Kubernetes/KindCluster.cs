@@ -179,6 +179,10 @@ internal sealed class KindCluster(Kind kind, Docker docker, string name, string 
         return mounts;
     }
 
+    /// <summary><c>docker cp</c> of a file of the control-plane node to the host (written as this user, output not captured in the log).</summary>
+    public Task<Processes.ProcessResult> CopyFromNodeAsync(string nodePath, string hostPath, CancellationToken cancellationToken) =>
+        docker.RunAsync(["cp", $"{Name}-control-plane:{nodePath}", hostPath], cancellationToken, TimeSpan.FromMinutes(1));
+
     public Task DeleteAsync(CancellationToken cancellationToken) => kind.DeleteAsync(Name, deploymentDirectory, cancellationToken);
 
     /// <summary>Copies local images into the cluster's nodes, so pods run what was just built (no registry involved).</summary>

@@ -28,6 +28,8 @@ internal sealed class KubernetesApply(KubernetesTarget target)
         var ns = target.NamespaceOf(manifests);
         await target.ConnectAsync(options.PerformClusterManagement, options.Progress, cancellationToken);
         await new NamespaceOwnership(target).CheckAsync(ns.Name, options.Progress, cancellationToken);
+        // Before the deployment's objects: its Ingress is served once they are up.
+        if (target.Cluster is { } cluster) await new KindIngress(target, cluster).EnsureAsync(options.Progress, cancellationToken);
         if (manifests.Any(o => o.Kind == "PersistentVolume")) await ReleaseVolumesAsync(options.Progress, cancellationToken);
         var existingJobs = await ExistingJobsAsync(ns.Name, cancellationToken);
         var pullSecret = target.PullSecret(ns, warn: true);
