@@ -58,7 +58,7 @@ internal static class ExitCodes
         (InternalError, "InternalError", "a bug in Slipway (rerun with --debug and report it)"),
         (UsageError, "UsageError", "the command line is wrong (unknown option, missing argument, a service D does not have)"),
         (InvalidInput, "InvalidInput", "a stack, spec or compose file is invalid; nothing was changed"),
-        (PrerequisiteMissing, "PrerequisiteMissing", "a tool Slipway drives (docker, docker compose, kubectl) is missing or not answering, or the registry refuses the login"),
+        (PrerequisiteMissing, "PrerequisiteMissing", "a tool Slipway drives (docker, docker compose, kubectl) is missing or not answering, the registry refuses the login, or restart's DNS probe finds that a changed http-proxy host name does not reach the cluster (nothing changed)"),
         (RolledBack, "RolledBack", "the deploy failed and the last good revision was put back"),
         (RollbackFailed, "RollbackFailed", "the deploy failed and so did the rollback: manual intervention needed"),
         (Locked, "Locked", "another run holds the deployment's lock"),

@@ -9,13 +9,25 @@ namespace Slipway.TestKit;
 /// <see cref="States"/>), and ports from per-port scripts. <see cref="For"/> binds it to the session a run opened, whose
 /// compose files give <see cref="ServiceImages"/>.
 /// </summary>
-public sealed class FakeBackend : IDeploymentBackend, IContainerAddresses, IPrepareCheckingBackend, IContainerStartTimes
+public sealed class FakeBackend : IDeploymentBackend, IContainerAddresses, IPrepareCheckingBackend, IContainerStartTimes, IHostNameProbingBackend
 {
     private readonly Lock _gate = new();
     private IReadOnlyList<ServiceState>? _last;
     private DeploymentSession? _session;
 
     public List<ApplyOptions> Applies { get; } = [];
+
+    /// <summary>Every host name restart asked to probe, as "new (was old)".</summary>
+    public List<string> HostNameProbes { get; } = [];
+
+    /// <summary>Runs in each probe (e.g. to refuse it by throwing).</summary>
+    public Func<string, Task>? OnProbeHostName { get; set; }
+
+    public Task ProbeHostNameAsync(string host, string? previous, Action<string>? progress, CancellationToken cancellationToken)
+    {
+        HostNameProbes.Add($"{host} (was {previous ?? "none"})");
+        return OnProbeHostName?.Invoke(host) ?? Task.CompletedTask;
+    }
 
     /// <summary>What the prepare stage's backend check answers.</summary>
     public List<string> PrepareWarnings { get; } = [];

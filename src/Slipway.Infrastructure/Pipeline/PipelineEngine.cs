@@ -62,6 +62,7 @@ public sealed class PipelineEngine(PipelineOptions options)
                 SourceCommit = request.SourceCommit,
                 StackSource = request.StackSource,
                 SpecSource = request.SpecSource,
+                SkipDnsProbe = request.SkipDnsProbe,
             },
             Stages = plan.Select(stage => new StageRecord { Name = stage.Name }).ToList(),
             CarriedPins = new Dictionary<string, string>(new RevisionStore(session.Layout).LastGood()?.ImagePins ?? new Dictionary<string, string>(), StringComparer.Ordinal),

@@ -31,4 +31,7 @@ public sealed class RunParameters
 
     /// <summary>restart: the spec D is synced from instead of deployment.yml's spec-source.</summary>
     public string? SpecSource { get; init; }
+
+    /// <summary>restart: <c>--force</c>, no DNS probe of a changed http-proxy host name.</summary>
+    public bool SkipDnsProbe { get; init; }
 }

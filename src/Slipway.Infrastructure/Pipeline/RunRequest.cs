@@ -42,4 +42,7 @@ public sealed record RunRequest(string Command)
 
     /// <summary>restart: sync D from this spec instead of deployment.yml's spec-source (<c>--spec-file</c>), absolute.</summary>
     public string? SpecSource { get; init; }
+
+    /// <summary>restart: <c>--force</c> (laconic-so's), skipping the DNS probe of a changed http-proxy host name.</summary>
+    public bool SkipDnsProbe { get; init; }
 }

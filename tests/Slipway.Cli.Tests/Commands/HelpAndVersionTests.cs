@@ -76,4 +76,14 @@ public sealed class HelpAndVersionTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         Assert.Matches(@"(?m)^\s+history\b.*source commits.*pin", run.Out);
     }
+
+    [Fact]
+    public async Task Restart_help_offers_laconic_sos_force_to_skip_the_dns_probe()
+    {
+        var run = await _cli.RunAsync("deployment", "restart", "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(@"(?m)^\s+--force\s+Skip the DNS probe", run.Out);
+        Assert.Matches(@"(?m)^\s+--force-recreate\b", run.Out);
+    }
 }

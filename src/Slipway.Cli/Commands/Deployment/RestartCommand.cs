@@ -24,11 +24,15 @@ internal static class RestartCommand
         {
             Description = "Sync D from this spec instead of deployment.yml's spec-source (this run only); a relative path is taken from the stack's repository root, as laconic-so does",
         };
+        var skipProbe = new Option<bool>("--force")
+        {
+            Description = "Skip the DNS probe of a changed http-proxy host name (laconic-so's flag; Kubernetes only): without it restart refuses, before anything changes, a name that does not reach this cluster's ingress",
+        };
         var output = SharedOptions.Output();
         var forceConflicts = SharedOptions.ForceConflicts();
         var command = new Command("restart", "Sync D from its sources and roll out what changed (prepare … verify, record; rollback when unhealthy)")
         {
-            timeout, force, image, breakLock, unpin, sourceCommit, stackPath, specFile, output, forceConflicts,
+            timeout, force, image, breakLock, unpin, sourceCommit, stackPath, specFile, skipProbe, output, forceConflicts,
         };
         command.SetAction((parse, ct) => cli.DeploymentAsync(parse, async (env, dir) =>
         {
@@ -43,6 +47,7 @@ internal static class RestartCommand
                 SourceCommit = parse.GetValue(sourceCommit),
                 StackSource = parse.GetValue(stackPath),
                 SpecSource = parse.GetValue(specFile),
+                SkipDnsProbe = parse.GetValue(skipProbe),
             }, ct);
             return RunOutput.Print(cli.Ui, result, parse.IsJson(output));
         }));

@@ -8,7 +8,7 @@ namespace Slipway.Infrastructure.Backends.Kubernetes;
 /// Runs a deployment on Kubernetes by driving kubectl (and kind for k8s-kind) over the manifests deploy create rendered
 /// into D/k8s. Each verb lives in its own part (apply, plan, stop, jobs, access); this class is the contract.
 /// </summary>
-internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools, KubernetesBackendOptions options) : IDeploymentBackend, IHelmJobRunner, IPreparableBackend, IPrepareCheckingBackend
+internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools, KubernetesBackendOptions options) : IDeploymentBackend, IHelmJobRunner, IPreparableBackend, IPrepareCheckingBackend, IHostNameProbingBackend
 {
     private readonly KubernetesTarget _target = new(session, tools, options);
     private KubernetesHealth? _health;
@@ -74,6 +74,9 @@ internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools
 
     public Task<IReadOnlyList<string>> PrepareAsync(bool performClusterManagement, Action<string>? progress, CancellationToken cancellationToken) =>
         new KubernetesApply(_target).PrepareAsync(performClusterManagement, progress, cancellationToken);
+
+    public Task ProbeHostNameAsync(string host, string? previous, Action<string>? progress, CancellationToken cancellationToken) =>
+        new HostNameProbe(_target).ProbeAsync(host, previous, progress, cancellationToken);
 
     public Task<IReadOnlyList<string>> PrepareWarningsAsync(CancellationToken cancellationToken) => new KubernetesApply(_target).MissingSecretsAsync(cancellationToken);
 

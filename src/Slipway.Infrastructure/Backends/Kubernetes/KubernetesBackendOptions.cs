@@ -22,6 +22,17 @@ internal sealed record KubernetesBackendOptions
     /// <summary>Reads a host file (the Caddy certificate backup); tests stand in for a file this user may not read.</summary>
     public Func<string, CancellationToken, Task<string>> ReadHostFile { get; init; } = File.ReadAllTextAsync;
 
+    /// <summary>restart's DNS probe: how a changed host name is resolved (the system resolver; tests map names to 127.0.0.1).</summary>
+    public IHostResolver HostResolver { get; init; } = new SystemHostResolver();
+
+    /// <summary>restart's DNS probe: the HTTP port probed (80; a test's server listens elsewhere).</summary>
+    public int ProbePort { get; init; } = 80;
+
+    /// <summary>restart's DNS probe: how long the name may take to answer (laconic-so's 30 s).</summary>
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long stop waits for the deleted objects (and their pods) to be gone.</summary>
     public TimeSpan DeleteTimeout { get; init; } = TimeSpan.FromMinutes(2);
 }

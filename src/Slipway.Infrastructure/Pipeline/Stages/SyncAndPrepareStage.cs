@@ -12,6 +12,7 @@ internal sealed class SyncAndPrepareStage(ISourceSync sync) : IStage
         var run = context.Run;
         // The sync is staged: D is copied aside first and put back exactly when the synced D is refused.
         using var undo = GitOps.SyncUndo.Take(context.Session.Layout);
+        var hostBefore = FirstHost(context);
         SourceSyncResult result;
         try
         {
@@ -35,6 +36,7 @@ internal sealed class SyncAndPrepareStage(ISourceSync sync) : IStage
             run.Sources = await GitOps.SourceCommits.ReadAsync(context.Session, context.Tools.Git, cancellationToken);
             run.OverridePins = context.BackendPins(result.Pins);
             await PrepareStage.CheckAsync(context, cancellationToken);
+            await ProbeHostNameAsync(context, hostBefore, cancellationToken);
         }
         catch (Exception e) when (e is SlipwayException or IOException or UnauthorizedAccessException or OperationCanceledException)
         {
@@ -45,6 +47,27 @@ internal sealed class SyncAndPrepareStage(ISourceSync sync) : IStage
         return StageOutcome.Done(result.Changes.Count == 0
             ? "D is in sync with its sources: no file of D changed"
             : $"synced D: {result.Changes.Count} file{(result.Changes.Count == 1 ? "" : "s")} of D changed");
+    }
+
+    /// <summary>laconic-so's "hostname": the first http-proxy entry's host-name.</summary>
+    private static string? FirstHost(RunContext context) => context.Session.Spec.Kubernetes.HttpProxy.FirstOrDefault()?.HostName;
+
+    /// <summary>
+    /// A sync that changed the host name is probed before anything else changes (laconic-so's DNS probe): the name must
+    /// reach this cluster's ingress, or the restart is refused and the sync undone. <c>--force</c> skips it, said.
+    /// </summary>
+    private static async Task ProbeHostNameAsync(RunContext context, string? before, CancellationToken cancellationToken)
+    {
+        var after = FirstHost(context);
+        if (after is null || after == before || context.Backend is not Backends.IHostNameProbingBackend probing) return;
+        if (context.Run.Parameters.SkipDnsProbe)
+        {
+            context.Reporter.Warn($"the http-proxy host name changed to {after}{(before is null ? "" : $" (was {before})")}: --force, so it is not probed");
+            return;
+        }
+
+        context.Log.Note($"sync: http-proxy host name {before ?? "(none)"} -> {after}: DNS probe");
+        await probing.ProbeHostNameAsync(after, before, context.Progress, cancellationToken);
     }
 
     private static void Undo(RunContext context, GitOps.SyncUndo undo)
