@@ -153,6 +153,8 @@ internal sealed class DeploymentLock : IDisposable
         }
     }
 
+    private static readonly StateFile.Shape Shape = new(["owner", "host", "pid", "startedAt", "command", "runId"], []);
+
     private static LockOwner? Read(string path)
     {
         // Only a hand edit (or disk trouble) makes a lock that is a folder, holds 'null' or is not JSON (the file is
@@ -161,7 +163,9 @@ internal sealed class DeploymentLock : IDisposable
         if (Directory.Exists(path)) return unreadable;
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(path), StateJson.Default.LockOwner) ?? unreadable;
+            var text = File.ReadAllText(path);
+            // A lock without its host or pid would read as another host's (never stale) or as pid 0's.
+            return StateFile.Lacks(text, Shape).Count > 0 ? unreadable : JsonSerializer.Deserialize(text, StateJson.Default.LockOwner) ?? unreadable;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

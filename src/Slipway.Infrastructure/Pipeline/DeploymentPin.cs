@@ -18,6 +18,9 @@ public static class DeploymentPin
 {
     public static string PathOf(DeploymentLayout layout) => Path.Combine(layout.State, "pin.json");
 
+    // Without them a pin would read as one to revision 0 by run "" at year 1.
+    private static readonly StateFile.Shape Shape = new(["revision", "runId", "at"], []);
+
     public static PinRecord? Read(DeploymentLayout layout)
     {
         var path = PathOf(layout);
@@ -27,7 +30,9 @@ public static class DeploymentPin
         if (Directory.Exists(path)) throw Damaged("it is a folder");
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(path), StateJson.Default.PinRecord) ?? throw Damaged("it holds null");
+            var text = File.ReadAllText(path);
+            if (StateFile.Lacks(text, Shape) is { Count: > 0 } lacks) throw Damaged(StateFile.Describe(lacks));
+            return JsonSerializer.Deserialize(text, StateJson.Default.PinRecord) ?? throw Damaged("it holds null");
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -243,12 +243,17 @@ public sealed class RevisionStore(DeploymentLayout layout)
         return pruned;
     }
 
+    private static readonly StateFile.Shape Shape = new(
+        ["number", "time", "result", "command", "runId", "specHash", "filesHash"], ["imagePins", "images", "sources"]);
+
     private static RevisionRecord Load(string dir)
     {
         var file = Path.Combine(dir, "revision.json");
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(file), StateJson.Default.RevisionRecord) ?? throw new JsonException("empty document");
+            var text = File.ReadAllText(file);
+            if (StateFile.Lacks(text, Shape) is { Count: > 0 } lacks) throw new JsonException(StateFile.Describe(lacks));
+            return JsonSerializer.Deserialize(text, StateJson.Default.RevisionRecord) ?? throw new JsonException("empty document");
         }
         catch (JsonException ex)
         {

@@ -25,14 +25,21 @@ public sealed class RunStore(DeploymentLayout layout)
         var file = FileOf(runId);
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(file), StateJson.Default.RunRecord)
-                ?? throw new JsonException("the file holds null");
+            var text = File.ReadAllText(file);
+            if (StateFile.Lacks(text, Shape) is { Count: > 0 } lacks) throw new DamagedRunException(runId, file, StateFile.Describe(lacks), SetAsideFolder);
+            return JsonSerializer.Deserialize(text, StateJson.Default.RunRecord) ?? throw new JsonException("the file holds null");
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
             throw new DamagedRunException(runId, file, ex.Message, SetAsideFolder);
         }
     }
+
+    /// <summary>What every run.json Slipway writes holds; the lists a newer Slipway added may be absent, never null.</summary>
+    private static readonly StateFile.Shape Shape = new(
+        ["id", "command", "state", "startedAt", "stages"],
+        ["owner", "host", "parameters", "carriedPins", "built", "builtPins", "overridePins", "children", "registryLogins", "pulls", "syncedFiles", "sources", "recreated", "logs"],
+        "stages", ["name", "state"]);
 
     /// <summary>Where <see cref="SetAside"/> moves damaged runs: out of runs/, kept for a look.</summary>
     public string SetAsideFolder => Path.Combine(layout.State, "runs-damaged");

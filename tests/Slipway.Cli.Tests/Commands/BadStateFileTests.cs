@@ -30,6 +30,15 @@ public sealed class BadStateFileTests : IDisposable
         { ".slipway/revisions/1/revision.json", "null", "rollback", ExitCodes.InvalidInput, "is not a valid revision record" },
         { ".slipway/runs/<latest>/run.json", "{", "start", ExitCodes.InvalidInput, "cannot be read" },
         { ".slipway/runs/<latest>/run.json", "null", "resume", ExitCodes.InvalidInput, "cannot be read" },
+
+        // Valid JSON without the keys every written file has: read as is, they were defaults (a run "running" with no
+        // stages, a pin to revision 0) or a null dereferenced later ("internal error").
+        { ".slipway/runs/<latest>/run.json", "{}", "start", ExitCodes.InvalidInput, "cannot be read (it lacks id, command, state, startedAt, stages," },
+        { ".slipway/runs/<latest>/run.json", """{"id": "r", "command": "start"}""", "resume", ExitCodes.InvalidInput, "it lacks state, startedAt, stages," },
+        { ".slipway/runs/<latest>/run.json", """{"id": "r", "command": "start", "state": "running", "startedAt": "2026-12-02T10:00:00Z", "stages": [{"name": "apply"}], "logs": null}""", "start", ExitCodes.InvalidInput, "it lacks logs (null), stages[0].state," },
+        { ".slipway/pin.json", "{}", "start", ExitCodes.InvalidInput, "is not a valid pin: it lacks revision, runId, at," },
+        { ".slipway/revisions/1/revision.json", """{"number": 1}""", "history", ExitCodes.InvalidInput, "is not a valid revision record: it lacks time, result, command, runId, specHash, filesHash," },
+        { ".slipway/revisions/1/revision.json", """{"number": 1, "time": "2026-12-02T10:00:00Z", "result": "good", "command": "start", "runId": "r", "specHash": "a", "filesHash": "b", "imagePins": null}""", "rollback", ExitCodes.InvalidInput, "it lacks imagePins (null)," },
     };
 
     [Theory]
@@ -59,6 +68,31 @@ public sealed class BadStateFileTests : IDisposable
         Assert.DoesNotContain("internal error", run.Err);
         Assert.Equal(before, Snapshot(d));
         Assert.Equal(calls, _cli.Runner.Calls.Count);
+    }
+
+    [Theory]
+    [InlineData("{}", "it lacks id, command, state, startedAt, stages,")]
+    [InlineData("""{"id": "r", "command": "start", "stages": null}""", "it lacks state, startedAt, stages,")]
+    public async Task Diagnose_names_a_run_record_without_its_keys_and_the_way_out_and_goes_on_with_the_rest(string content, string expected)
+    {
+        var d = await StartedDeploymentAsync();
+        var path = Path.Combine(Directory.GetDirectories(Path.Combine(d, ".slipway", "runs")).Order(StringComparer.Ordinal).Last(), "run.json");
+        File.WriteAllText(path, content);
+
+        var text = await _cli.RunAsync("deployment", "--dir", d, "diagnose");
+        var json = await _cli.RunAsync("deployment", "--dir", d, "diagnose", "--output", "json");
+
+        foreach (var run in new[] { text, json })
+        {
+            Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+            Assert.Contains($"the run record {path} cannot be read ({expected}", run.Err);
+            Assert.Contains("--break-lock", run.Err);
+            Assert.DoesNotContain("internal error", run.Err);
+        }
+
+        Assert.Contains("web", text.Out);
+        using var parsed = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, parsed.RootElement.GetProperty("lastRun").ValueKind);
     }
 
     [Theory]
