@@ -39,7 +39,7 @@ public static partial class ComposeParser
     /// <summary>Short syntax: <c>[SOURCE:]TARGET[:MODE]</c>.</summary>
     internal static ServiceMount? ParseShortMount(string text, SourceLocation location)
     {
-        var parts = text.Split(':');
+        var parts = SplitShortSyntax(text);
         if (parts.Length == 1)
         {
             return new ServiceMount(MountKind.Other, null, parts[0], false, "", location);
@@ -73,6 +73,37 @@ public static partial class ComposeParser
             _ => MountKind.Other,
         };
         return new ServiceMount(kind, map.String("source"), target, readOnly, readOnly ? "ro" : "", location);
+    }
+
+    /// <summary>
+    /// Splits <c>SOURCE:TARGET:MODE</c> at the colons outside <c>${...}</c>: compose interpolates before it splits, so
+    /// <c>../config/${NETWORK:-mainnet}/genesis.json:/genesis.json:ro</c> is three parts, not four.
+    /// </summary>
+    internal static string[] SplitShortSyntax(string text)
+    {
+        var parts = new List<string>();
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '$' && i + 1 < text.Length && text[i + 1] == '{')
+            {
+                depth++;
+                i++;
+            }
+            else if (text[i] == '}' && depth > 0)
+            {
+                depth--;
+            }
+            else if (text[i] == ':' && depth == 0)
+            {
+                parts.Add(text[start..i]);
+                start = i + 1;
+            }
+        }
+
+        parts.Add(text[start..]);
+        return [.. parts];
     }
 
     public static bool IsHostPath(string source) =>

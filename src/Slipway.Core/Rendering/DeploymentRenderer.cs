@@ -40,7 +40,7 @@ public static class DeploymentRenderer
         var lookup = ConfigLookup(spec, inputs.EnvFileEntries);
 
         // Copied first: each service's config hash covers the copies it binds.
-        var configFiles = ConfigFolders.Copy(bundle, inputs.HostFiles, diagnostics).ToList();
+        var configFiles = ConfigFolders.Copy(bundle, inputs.HostFiles, lookup, diagnostics).ToList();
         files.AddRange(ComposeRenderer.Render(bundle, spec, placements, lookup, configFiles, diagnostics));
         files.AddRange(configFiles);
         files.AddRange(PodScripts.Render(bundle, inputs.HostFiles, diagnostics));

@@ -60,6 +60,17 @@ public sealed class ComposeParserTests
     }
 
     [Fact]
+    public void A_short_volume_whose_source_has_a_variable_with_a_default_splits_at_the_colons_outside_the_variable()
+    {
+        var file = Parse("services:\n  app:\n    image: x\n    volumes:\n      - ../config/${NETWORK:-mainnet}/genesis.json:/genesis.json:ro\n      - ${DATA:-./data}:/data\n");
+
+        var mounts = Assert.Single(file.Services).Mounts;
+        Assert.Equal(
+            [(MountKind.Bind, "../config/${NETWORK:-mainnet}/genesis.json", "/genesis.json", true), (MountKind.Bind, "${DATA:-./data}", "/data", false)],
+            mounts.Select(m => (m.Kind, m.Source, m.Target, m.ReadOnly)));
+    }
+
+    [Fact]
     public void Named_volumes_backed_by_a_host_folder_name_that_folder()
     {
         var file = Parse("services:\n  app:\n    image: x\nvolumes:\n  plain:\n  bound:\n    driver: local\n    driver_opts:\n      type: none\n      o: bind\n      device: /srv/data/bound\n");

@@ -27,7 +27,7 @@ internal static class ComposeRenderer
             ApplyImageOverrides(root, spec);
             ApplyVolumes(root, placements);
             var path = DeploymentLayout.PodComposePath(pod.Name);
-            ApplyConfigHashes(root, pod, path, configFiles);
+            ApplyConfigHashes(root, pod, path, configFiles, lookup);
             files.Add(RenderedFile.Text(path, YamlDocuments.Save(root)));
         }
 
@@ -37,7 +37,7 @@ internal static class ComposeRenderer
             ApplyImageOverrides(root, spec);
             ApplyVolumes(root, placements);
             var path = DeploymentLayout.JobComposePath(job.Name);
-            ApplyConfigHashes(root, job, path, configFiles);
+            ApplyConfigHashes(root, job, path, configFiles, lookup);
             files.Add(RenderedFile.Text(path, YamlDocuments.Save(root)));
         }
 
@@ -82,12 +82,12 @@ internal static class ComposeRenderer
     /// longer read all of config.env: a key reaches a service only where the service asks for it, so a config change
     /// recreates exactly its consumers.
     /// </summary>
-    private static void ApplyConfigHashes(YamlMappingNode root, StackComposeFile file, string path, IReadOnlyList<RenderedFile> configFiles)
+    private static void ApplyConfigHashes(YamlMappingNode root, StackComposeFile file, string path, IReadOnlyList<RenderedFile> configFiles, Func<string, string?> lookup)
     {
         var folder = Path.GetDirectoryName(path)!.Replace('\\', '/');
         foreach (var (name, node) in Services(root))
         {
-            ServiceConfig.SetHashLabel(node, ServiceConfig.Hash(file.Compose.Service(name)!, folder, configFiles));
+            ServiceConfig.SetHashLabel(node, ServiceConfig.Hash(file.Compose.Service(name)!, folder, configFiles, lookup));
         }
     }
 

@@ -11,7 +11,8 @@ namespace Slipway.Core.Rendering.Compose;
 /// </summary>
 internal static class ConfigFolders
 {
-    public static IEnumerable<RenderedFile> Copy(StackBundle bundle, IHostFiles files, DiagnosticBag diagnostics)
+    /// <param name="lookup">The deployment's config (spec config, env-files): a source's variables are resolved as compose resolves them.</param>
+    public static IEnumerable<RenderedFile> Copy(StackBundle bundle, IHostFiles files, Func<string, string?> lookup, DiagnosticBag diagnostics)
     {
         var configRoot = bundle.Stack.ConfigRoot;
         var folders = new SortedSet<string>(StringComparer.Ordinal);
@@ -20,19 +21,36 @@ internal static class ConfigFolders
             var composeDir = Path.GetDirectoryName(file.SourcePath)!;
             foreach (var (source, location) in file.Compose.Services.SelectMany(s => s.ConfigSources))
             {
-                var resolved = Path.GetFullPath(Path.Combine(composeDir, source));
+                var expanded = ConfigSourcePath.Expand(source, lookup, out var unknown);
+                if (expanded is null)
+                {
+                    // Which file it names is decided where compose runs; the folders before the variable are known now.
+                    var known = Path.GetFullPath(Path.Combine(composeDir, ConfigSourcePath.FixedFolder(source)));
+                    string? top = configRoot is not null && known != configRoot && HostPaths.IsInside(configRoot, known)
+                        ? Path.GetRelativePath(configRoot, known).Replace('\\', '/').Split('/')[0]
+                        : null;
+                    if (top is not null) folders.Add(top);
+                    diagnostics.Warning(DiagnosticCodes.NotFound,
+                        $"'{source}' depends on {string.Join(", ", unknown.Select(v => "${" + v + "}"))}, which the deployment's config does not set, so deploy create cannot tell which file it names; "
+                        + (top is null ? "nothing is copied for it" : $"the stack's config/{top} is copied whole"),
+                        location, "set it in the spec's config (or an env-files file), or give it a default in the compose file (${VAR:-value})");
+                    continue;
+                }
+
+                var shown = expanded == source ? $"'{source}'" : $"'{source}' ({expanded})";
+                var resolved = Path.GetFullPath(Path.Combine(composeDir, expanded));
                 if (configRoot is not null && HostPaths.IsInside(configRoot, resolved))
                 {
                     var relative = Path.GetRelativePath(configRoot, resolved).Replace('\\', '/');
                     folders.Add(relative.Split('/')[0]);
                     if (!files.FileExists(resolved) && !files.DirectoryExists(resolved))
                     {
-                        diagnostics.Warning(DiagnosticCodes.NotFound, $"'{source}' does not exist in the stack ({resolved}); the container will get an empty mount", location);
+                        diagnostics.Warning(DiagnosticCodes.NotFound, $"{shown} does not exist in the stack ({resolved}); the container will get an empty mount", location);
                     }
                 }
-                else if (!source.StartsWith("../config/", StringComparison.Ordinal))
+                else if (!expanded.StartsWith("../config/", StringComparison.Ordinal))
                 {
-                    diagnostics.Warning(DiagnosticCodes.NotFound, $"'{source}' is outside the stack's config/ folder and is not copied into the deployment directory", location);
+                    diagnostics.Warning(DiagnosticCodes.NotFound, $"{shown} is outside the stack's config/ folder and is not copied into the deployment directory", location);
                 }
             }
 

@@ -17,12 +17,15 @@ internal static class ServiceConfig
     /// <summary>
     /// Files of <paramref name="files"/> the service binds (<c>../config/X/file</c> or a folder of them) or reads as
     /// env_file, resolved from <paramref name="composeFolder"/> (the rendered file's folder relative to D).
-    /// Binds of named volumes or outside D are data, not config, and are not followed.
+    /// Binds of named volumes or outside D are data, not config, and are not followed. A source with variables is
+    /// followed as <paramref name="lookup"/> (the deployment's config) resolves it; one it cannot resolve is not.
     /// </summary>
-    public static IReadOnlyList<RenderedFile> BoundFiles(ComposeService service, string composeFolder, IReadOnlyList<RenderedFile> files)
+    public static IReadOnlyList<RenderedFile> BoundFiles(ComposeService service, string composeFolder, IReadOnlyList<RenderedFile> files, Func<string, string?>? lookup = null)
     {
         var sources = service.ConfigSources
-            .Select(s => ResolveInsideD(composeFolder, s.Source))
+            .Select(s => lookup is null ? s.Source : ConfigSourcePath.Expand(s.Source, lookup, out _))
+            .OfType<string>()
+            .Select(s => ResolveInsideD(composeFolder, s))
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
         return files
@@ -36,10 +39,10 @@ internal static class ServiceConfig
     /// Values are left out on purpose: compose already recreates on a value change, and a hash of a (possibly
     /// low-entropy) secret in a world-readable compose file would let anyone test guesses offline.
     /// </remarks>
-    public static string Hash(ComposeService service, string composeFolder, IReadOnlyList<RenderedFile> files)
+    public static string Hash(ComposeService service, string composeFolder, IReadOnlyList<RenderedFile> files, Func<string, string?>? lookup = null)
     {
         var text = new StringBuilder();
-        foreach (var bind in BoundFiles(service, composeFolder, files))
+        foreach (var bind in BoundFiles(service, composeFolder, files, lookup))
         {
             text.Append("file ").Append(bind.RelativePath).Append(bind.Executable ? " x " : " - ").Append(Digest(bind.Content)).Append('\n');
         }

@@ -415,7 +415,7 @@ public static class SwarmStackRenderer
 
     private static (string? Source, string? Target) SplitShort(string text)
     {
-        var parts = text.Split(':');
+        var parts = ComposeParser.SplitShortSyntax(text);
         return parts.Length >= 2 ? (parts[0], parts[1]) : (null, parts[0]);
     }
 
