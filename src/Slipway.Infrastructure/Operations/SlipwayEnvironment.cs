@@ -84,6 +84,7 @@ public sealed record SlipwayEnvironment
         Clock = Clock,
         GetEnvironment = GetEnvironment,
         RepositoryBase = RepositoryBase,
+        DevRoot = RepositoryBase.Length == 0 ? null : DevRoot,
         Trace = Trace,
     });
 }

@@ -129,6 +129,7 @@ public sealed class PipelineEngine(PipelineOptions options)
         var context = new RunContext(session, run, log, options.Runner, options.Tools, options.CreateBackend, options.Reporter, options.Clock, options.GetEnvironment)
         {
             RepositoryBase = options.RepositoryBase,
+            DevRoot = options.DevRoot,
         };
         log.Note($"run {run.Id}: {run.Command} of {session.Layout.Directory} ({run.Owner}@{run.Host}, pid {Environment.ProcessId})");
         options.Trace?.Mark("run recorded");

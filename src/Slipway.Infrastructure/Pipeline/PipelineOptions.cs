@@ -26,5 +26,8 @@ public sealed record PipelineOptions
     /// <summary>The dev root (CERC_REPO_BASE_DIR) the build stage's scripts and default builds use.</summary>
     public string RepositoryBase { get; init; } = "";
 
+    /// <summary><see cref="RepositoryBase"/> as a full path: where the pods' repositories are, whose commits a revision records.</summary>
+    public string? DevRoot { get; init; }
+
     public Tracing.RunTrace? Trace { get; init; }
 }

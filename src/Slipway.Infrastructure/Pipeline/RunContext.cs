@@ -62,6 +62,13 @@ public sealed class RunContext
     /// <summary>The dev root (CERC_REPO_BASE_DIR).</summary>
     public string RepositoryBase { get; init; } = "";
 
+    /// <summary>The dev root as a full path (null: unknown, the pods' repositories are not read).</summary>
+    public string? DevRoot { get; init; }
+
+    /// <summary>The commits of D's sources now: the stack's (or --stack-path's), the spec's (or --spec-file's) and the pods' repositories.</summary>
+    public Task<List<SourceCommit>> SourceCommitsAsync(CancellationToken cancellationToken) =>
+        GitOps.SourceCommits.ReadAsync(Session, Tools.Git, cancellationToken, DevRoot, Run.Parameters.StackSource, Run.Parameters.SpecSource);
+
     /// <summary>The live line of the stage being run (the latest child output, or a stage's own message).</summary>
     public Action<string> Progress { get; set; } = _ => { };
 

@@ -86,6 +86,30 @@ public sealed class PipelineCommandTests : IDisposable
         Assert.Equal(["stack", "spec"], sources.Select(s => s.GetProperty("role").GetString()!));
         Assert.All(sources, s => Assert.Equal(JsonValueKind.Null, s.GetProperty("commit").ValueKind));
         Assert.EndsWith("spec.yml", sources[1].GetProperty("path").GetString());
+        Assert.All(sources, s => Assert.False(s.GetProperty("override").GetBoolean()));
+    }
+
+    [Fact]
+    public void History_names_the_pods_repositories_and_a_stack_path_or_spec_file_a_restart_used_instead_of_deployment_yml()
+    {
+        const string Commit = "bf471c275ee31edb19acb6bc14c33846343ec839";
+        const string Pod = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c";
+
+        var text = Slipway.Cli.Commands.Deployment.HistoryCommand.Sources(
+        [
+            new("stack", "/ops/stacks/shop", Commit, "main", false) { Override = true },
+            new("spec", "/ops/prod/spec.yml", Commit, "main", false) { Override = true },
+            new("pod web", "/cerc/hosting", Pod, "main", true),
+        ]);
+        var same = Slipway.Cli.Commands.Deployment.HistoryCommand.Sources(
+        [
+            new("stack", "/ops/stacks/shop", Commit, "main", false),
+            new("spec", "/ops/spec.yml", Commit, "main", false),
+            new("pod web", "/cerc/hosting", null, null, false),
+        ]);
+
+        Assert.Equal("stack bf471c275ee3 from /ops/stacks/shop, spec bf471c275ee3 from /ops/prod/spec.yml, pod web 0f1e2d3c4b5a dirty", text);
+        Assert.Equal("stack+spec bf471c275ee3, pod web not in git", same);
     }
 
     [Fact]

@@ -51,15 +51,25 @@ internal static class HistoryCommand
         return command;
     }
 
-    /// <summary>"stack 1a2b3c4d5e6f, spec 1a2b3c4d5e6f dirty" (one commit when both are the same and clean); "-" when none were recorded.</summary>
+    /// <summary>
+    /// "stack 1a2b3c4d5e6f, spec 1a2b3c4d5e6f dirty, pod web 0f1e2d3c4b5a" (stack+spec once when both are the same and
+    /// clean); a path the run used instead of deployment.yml's (restart --stack-path/--spec-file) follows as "from PATH";
+    /// "-" when none were recorded.
+    /// </summary>
     internal static string Sources(IReadOnlyList<Infrastructure.Pipeline.SourceCommit> sources)
     {
         if (sources.Count == 0) return "-";
-        if (sources.Count == 2 && sources[0].Commit is { } commit && sources[1].Commit == commit && sources[0].Dirty == sources[1].Dirty)
+        var parts = new List<string>();
+        var rest = sources;
+        if (sources.Count >= 2 && sources[0].Role == "stack" && sources[1].Role == "spec" && sources[0].Commit is { } commit && sources[1].Commit == commit
+            && sources[0].Dirty == sources[1].Dirty && !sources[0].Override && !sources[1].Override)
         {
-            return $"stack+spec {commit[..Math.Min(12, commit.Length)]}{(sources[0].Dirty ? " dirty" : "")}";
+            parts.Add($"stack+spec {commit[..Math.Min(12, commit.Length)]}{(sources[0].Dirty ? " dirty" : "")}");
+            rest = [.. sources.Skip(2)];
         }
 
-        return string.Join(", ", sources.Select(s => s.Commit is null ? $"{s.Role} not in git" : $"{s.Role} {s.Commit[..Math.Min(12, s.Commit.Length)]}{(s.Dirty ? " dirty" : "")}"));
+        parts.AddRange(rest.Select(s => (s.Commit is null ? $"{s.Role} not in git" : $"{s.Role} {s.Commit[..Math.Min(12, s.Commit.Length)]}{(s.Dirty ? " dirty" : "")}")
+            + (s.Override ? $" from {s.Path}" : "")));
+        return string.Join(", ", parts);
     }
 }

@@ -22,7 +22,7 @@ internal sealed class PrepareStage : IStage
     public async Task<StageOutcome> RunAsync(RunContext context, CancellationToken cancellationToken)
     {
         await CheckAsync(context, cancellationToken);
-        context.Run.Sources = await GitOps.SourceCommits.ReadAsync(context.Session, context.Tools.Git, cancellationToken);
+        context.Run.Sources = await context.SourceCommitsAsync(cancellationToken);
         return StageOutcome.Done();
     }
 

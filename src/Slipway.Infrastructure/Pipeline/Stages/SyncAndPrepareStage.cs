@@ -33,7 +33,7 @@ internal sealed class SyncAndPrepareStage(ISourceSync sync) : IStage
             run.Pulls = [.. result.Repositories];
             run.SyncedFiles = [.. result.Files];
             context.Reload();
-            run.Sources = await GitOps.SourceCommits.ReadAsync(context.Session, context.Tools.Git, cancellationToken);
+            run.Sources = await context.SourceCommitsAsync(cancellationToken);
             run.OverridePins = context.BackendPins(result.Pins);
             await PrepareStage.CheckAsync(context, cancellationToken);
             await ProbeHostNameAsync(context, hostBefore, cancellationToken);
