@@ -34,7 +34,7 @@ public static class HealthWait
             var settling = new List<string>();
             if (states.Count > 0 && waiting.Count == 0 && snapshot.PendingRollouts.Count == 0)
             {
-                settling = await JustStartedAsync(backend, states, settle ?? DefaultSettle, clock, cancellationToken);
+                settling = backend is IContainerStartTimes times ? await JustStartedAsync(times, states, settle ?? DefaultSettle, clock, cancellationToken) : [];
                 if (settling.Count == 0) return new HealthReport(true, lines) { Services = snapshot.Services, Notes = snapshot.Notes };
             }
 
@@ -56,12 +56,13 @@ public static class HealthWait
     /// <summary>
     /// The running containers without a health check that started less than <paramref name="settle"/> ago: one that exits
     /// or restarts right after its start must not be called healthy in that moment. One not inspected (gone in between)
-    /// is left to the next poll, which sees it as it is.
+    /// is left to the next poll, which sees it as it is. The one rule for such containers: verify and the start-first
+    /// rollout's wait for its new containers both ask it.
     /// </summary>
-    private static async Task<List<string>> JustStartedAsync(IDeploymentBackend backend, List<ServiceState> states, TimeSpan settle, TimeProvider clock,
+    internal static async Task<List<string>> JustStartedAsync(IContainerStartTimes times, IReadOnlyList<ServiceState> states, TimeSpan settle, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        if (backend is not IContainerStartTimes times || settle <= TimeSpan.Zero) return [];
+        if (settle <= TimeSpan.Zero) return [];
         var noCheck = states.Where(s => s.Health is null && s.Id.Length > 0).ToList();
         if (noCheck.Count == 0) return [];
         var started = await times.StartedAtAsync([.. noCheck.Select(s => s.Id)], cancellationToken);

@@ -127,6 +127,29 @@ public sealed partial class StartFirstTests(DockerFixture fixture)
     }
 
     [Fact]
+    public async Task A_new_container_without_a_health_check_that_exits_a_second_after_its_start_is_failed_and_the_old_one_keeps_running()
+    {
+        Assert.Contains("built slipway/hello:local", fixture.HelloBuild.StandardError);
+        await using var ws = new Workspace();
+        var spec = await ws.InitAsync(Path.Combine(Paths.RepositoryRoot, "tests", "Slipway.IntegrationTests", "Rollout", "Stacks", "no-healthcheck"), "spec.yml",
+            "--config", "EXIT_AFTER=never");
+        await File.AppendAllTextAsync(spec, "rollout:\n  strategy: start-first\n  timeout: 60s\n");
+        var d = await ws.CreateAsync(spec, "d");
+        await d.RunAsync("start");
+        var before = Assert.Single(await ContainersAsync(d, "worker"));
+
+        // Running when first looked at, exited a second later: verify's rule (up 2 s since its last start) must hold here too.
+        await UpdateAsync(spec, d, ("EXIT_AFTER", "1"));
+        var bad = await d.RunUncheckedAsync("start", "--wait-timeout", "40");
+
+        Assert.True(bad.ExitCode is Cli.ExitCodes.RolledBack, $"expected the run to be rolled back:\n{bad}");
+        Assert.Contains("start-first worker: the new container", bad.StandardError);
+        Assert.Contains("the old container keeps serving", bad.StandardError);
+        Assert.Equal(before, Assert.Single(await ContainersAsync(d, "worker")));
+        Assert.Equal("running", (await Docker.OutputAsync("inspect", "--format", "{{.State.Status}}", before)).Trim());
+    }
+
+    [Fact]
     public async Task Start_first_for_a_service_with_a_fixed_host_port_is_refused_at_prepare_with_what_would_make_it_work()
     {
         await using var ws = new Workspace();

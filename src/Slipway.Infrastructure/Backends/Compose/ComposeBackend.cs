@@ -82,7 +82,7 @@ internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend
 
         var scope = options.Services.Count > 0 ? options.Services : _session.PodServices;
         var startFirst = scope.Where(Rollout.StartFirst.Contains).ToList();
-        var rolled = await new StartFirstRollout(Compose, TimeProvider.System).RunAsync([.. Compose.Project.Files, .. up.ExtraFiles], startFirst, options, cancellationToken);
+        var rolled = await new StartFirstRollout(Compose, this, TimeProvider.System).RunAsync([.. Compose.Project.Files, .. up.ExtraFiles], startFirst, options, cancellationToken);
 
         // --force-recreate would recreate the rolled services stop-first: the rest are named instead, each on its own.
         if (rolled.Count > 0 && up.ForceRecreate) up = up with { Services = [.. scope.Except(rolled, StringComparer.Ordinal)], NoDeps = true };

@@ -16,8 +16,11 @@ namespace Slipway.Infrastructure.Backends.Compose;
 /// they are removed and the old ones keep serving untouched. The apply's plain <c>compose up</c> after this finds the
 /// service at its configuration and leaves it alone.
 /// </summary>
-internal sealed class StartFirstRollout(DockerCompose compose, TimeProvider clock)
+internal sealed class StartFirstRollout(DockerCompose compose, IContainerStartTimes startTimes, TimeProvider clock)
 {
+    /// <summary>How long a new container without a health check must stay up to count as ready: verify's rule (<see cref="Pipeline.HealthWait"/>).</summary>
+    public TimeSpan Settle { get; init; } = Pipeline.HealthWait.DefaultSettle;
+
     /// <summary>
     /// How long an old container keeps serving after it left the service's name, for requests already on their way: past
     /// the 1 s TCP retransmission of a connection attempt sent while it was being attached again.
@@ -166,7 +169,10 @@ internal sealed class StartFirstRollout(DockerCompose compose, TimeProvider cloc
         }
     }
 
-    /// <summary>Null once every container runs and is healthy (or has no healthcheck); else why it failed.</summary>
+    /// <summary>
+    /// Null once every container runs and is healthy, or has no healthcheck and has stayed up <see cref="Settle"/> since
+    /// its last start (one that exits a second after it started was "running" when first looked at); else why it failed.
+    /// </summary>
     private async Task<string?> WaitHealthyAsync(IReadOnlyList<Container> fresh, DateTimeOffset deadline, Action<string> progress, CancellationToken cancellationToken)
     {
         if (fresh.Count == 0) return "was not created (compose started no new container)";
@@ -174,6 +180,7 @@ internal sealed class StartFirstRollout(DockerCompose compose, TimeProvider cloc
         while (true)
         {
             var waiting = new List<string>();
+            var ready = new List<ServiceState>();
             foreach (var container in fresh)
             {
                 var state = await Docker.InspectAsync("{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", container.Id, cancellationToken);
@@ -183,8 +190,10 @@ internal sealed class StartFirstRollout(DockerCompose compose, TimeProvider cloc
                 var condition = state.Succeeded ? DockerPs.ConditionOf(status, health) : ServiceCondition.Failed;
                 if (condition == ServiceCondition.Failed) return $"{container.Name} is {(health ?? status)}{await LastHealthOutputAsync(container, cancellationToken)}";
                 if (condition != ServiceCondition.Ready) waiting.Add($"{container.Name} ({health ?? status})");
+                else ready.Add(new ServiceState(container.Name, container.Name, container.Id, status, health, []));
             }
 
+            if (waiting.Count == 0) waiting = await Pipeline.HealthWait.JustStartedAsync(startTimes, ready, Settle, clock, cancellationToken);
             if (waiting.Count == 0) return null;
             var line = "start-first: waiting for " + string.Join(", ", waiting);
             if (line != last) progress(last = line);
