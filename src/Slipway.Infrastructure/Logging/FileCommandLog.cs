@@ -106,6 +106,9 @@ public sealed class FileCommandLog : ICommandLog, IDisposable
 
     public void Note(string message) => Write($"note: {message}", []);
 
+    /// <summary>A line that a child of an earlier, killed process wrote to its output file, written as <see cref="Output"/> writes a live one.</summary>
+    public void LeftOutput(bool isError, string line) => Write($"  {(isError ? "err" : "out")}| {line}", []);
+
     public void Dispose()
     {
         lock (_gate)

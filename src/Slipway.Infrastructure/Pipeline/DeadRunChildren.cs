@@ -1,3 +1,5 @@
+using Slipway.Infrastructure.Logging;
+using Slipway.Infrastructure.Processes;
 using Slipway.Infrastructure.Reporting;
 
 namespace Slipway.Infrastructure.Pipeline;
@@ -11,9 +13,11 @@ public static class DeadRunChildren
 {
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(90);
 
-    public static async Task SettleAsync(RunRecord run, IReporter reporter, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>Waits for (then ends) the run's children still alive; returns every child it recorded, alive or not, for <see cref="CollectOutput"/>.</summary>
+    public static async Task<IReadOnlyList<ChildProcess>> SettleAsync(RunRecord run, IReporter reporter, TimeSpan wait, CancellationToken cancellationToken)
     {
-        if (run.Host.Length > 0 && run.Host != Environment.MachineName) return; // another host's processes are not ours to see
+        if (run.Host.Length > 0 && run.Host != Environment.MachineName) return []; // another host's processes are not ours to see
+        var recorded = run.Children.ToList();
         foreach (var child in run.Children.Where(IsAlive).ToList())
         {
             reporter.Warn($"run {run.Id} left pid {child.Pid} ({child.Command}) running; waiting up to {wait.TotalSeconds:0}s for it to finish before going on");
@@ -36,6 +40,21 @@ public static class DeadRunChildren
         }
 
         run.Children.Clear();
+        return recorded;
+    }
+
+    /// <summary>
+    /// Appends to <paramref name="log"/> what each of <paramref name="children"/> (settled: none runs any more) left in
+    /// its output folder, which is then deleted: a child that outlived its slipway wrote there with nobody reading. A
+    /// child that ended while its slipway lived has no folder left, and is passed over.
+    /// </summary>
+    public static void CollectOutput(string runId, IReadOnlyList<ChildProcess> children, FileCommandLog log)
+    {
+        foreach (var child in children.Where(c => c.OutputFolder is not null && Directory.Exists(c.OutputFolder)))
+        {
+            log.Note($"output of pid {child.Pid} ({child.Command}), left by run {runId} in {child.OutputFolder}:");
+            if (ChildOutputFiles.Collect(child.OutputFolder!, (isError, line) => log.LeftOutput(isError, line)) is { } left) log.Note(left);
+        }
     }
 
     private static bool IsAlive(ChildProcess child) =>

@@ -34,10 +34,13 @@ public sealed class PipelineEngine(PipelineOptions options)
         }
 
         // Its lock is gone (released or broken): it will never finish, and this run supersedes it once its children are gone.
-        if (runs.Latest() is { State: RunState.Running } dead) await DeadRunChildren.SettleAsync(dead, options.Reporter, DeadRunChildren.DefaultWait, cancellationToken);
+        IReadOnlyList<ChildProcess> orphans = [];
+        if (runs.Latest() is { State: RunState.Running } dead) orphans = await DeadRunChildren.SettleAsync(dead, options.Reporter, DeadRunChildren.DefaultWait, cancellationToken);
+        Leftovers? leftovers = null;
         if (runs.AbandonInterrupted($"run {id}", now) is { } interrupted)
         {
             options.Reporter.Warn($"run {interrupted.Id} ({interrupted.Command}) was interrupted and is abandoned; 'resume' would have finished it");
+            leftovers = new Leftovers(interrupted.Id, orphans);
         }
 
         runs.Prune(keep: 100);
@@ -67,7 +70,7 @@ public sealed class PipelineEngine(PipelineOptions options)
             Stages = plan.Select(stage => new StageRecord { Name = stage.Name }).ToList(),
             CarriedPins = new Dictionary<string, string>(new RevisionStore(session.Layout).LastGood()?.ImagePins ?? new Dictionary<string, string>(), StringComparer.Ordinal),
         };
-        return await DriveAsync(session, run, request.Command, cancellationToken);
+        return await DriveAsync(session, run, request.Command, leftovers, cancellationToken);
     }
 
     /// <summary>Finishes the latest run of D when it was interrupted (killed, Ctrl+C), from its first unfinished stage.</summary>
@@ -85,18 +88,21 @@ public sealed class PipelineEngine(PipelineOptions options)
         using var held = DeploymentLock.Acquire(session.Layout, "resume", run.Id, breakLock, resumingRunId: run.Id, clock: options.Clock);
         if (held.Replaced is { } stale) options.Reporter.Warn($"the interrupted run's lock was stale (pid {stale.Pid} is gone): taken over");
         options.Reporter.Info($"resuming run {run.Id} ({run.Command}) at stage {run.Next?.Name}");
-        await DeadRunChildren.SettleAsync(run, options.Reporter, DeadRunChildren.DefaultWait, cancellationToken);
+        var orphans = await DeadRunChildren.SettleAsync(run, options.Reporter, DeadRunChildren.DefaultWait, cancellationToken);
         run.State = RunState.Running;
         run.Failure = null;
-        return await DriveAsync(session, run, "resume", cancellationToken);
+        return await DriveAsync(session, run, "resume", new Leftovers(run.Id, orphans), cancellationToken);
     }
 
-    private async Task<RunOutcome> DriveAsync(DeploymentSession session, RunRecord run, string logName, CancellationToken cancellationToken)
+    /// <summary>What an unfinished run left for the run that finishes or supersedes it: the children it recorded (ended by now).</summary>
+    private sealed record Leftovers(string RunId, IReadOnlyList<ChildProcess> Children);
+
+    private async Task<RunOutcome> DriveAsync(DeploymentSession session, RunRecord run, string logName, Leftovers? leftovers, CancellationToken cancellationToken)
     {
         using var log = FileCommandLog.ForCommand(session.Layout.Logs, logName, options.Clock);
         try
         {
-            var outcome = await DriveAsync(session, run, log, cancellationToken);
+            var outcome = await DriveAsync(session, run, log, leftovers, cancellationToken);
             if (log.WriteFailure is { } lost) options.Reporter.Warn($"the run log {log.Path} is incomplete: writing it failed ({lost})");
             return outcome;
         }
@@ -123,7 +129,7 @@ public sealed class PipelineEngine(PipelineOptions options)
         }
     }
 
-    private async Task<RunOutcome> DriveAsync(DeploymentSession session, RunRecord run, FileCommandLog log, CancellationToken cancellationToken)
+    private async Task<RunOutcome> DriveAsync(DeploymentSession session, RunRecord run, FileCommandLog log, Leftovers? leftovers, CancellationToken cancellationToken)
     {
         run.Logs.Add(log.Path);
         var context = new RunContext(session, run, log, options.Runner, options.Tools, options.CreateBackend, options.Reporter, options.Clock, options.GetEnvironment)
@@ -135,6 +141,7 @@ public sealed class PipelineEngine(PipelineOptions options)
         options.Trace?.Mark("run recorded");
         try
         {
+            if (leftovers is not null) await CleanUpAfterAsync(context, leftovers, cancellationToken);
             return await DriveStagesAsync(context, run, log, cancellationToken);
         }
         finally
@@ -142,6 +149,13 @@ public sealed class PipelineEngine(PipelineOptions options)
             // However the run ends (an interrupt too): the token does not stay in docker's credential store.
             await Registry.RegistryLogin.LogoutAsync(context);
         }
+    }
+
+    /// <summary>Before anything runs: what the children of an unfinished run wrote with nobody reading goes into this run's log (and their folders go).</summary>
+    private static Task CleanUpAfterAsync(RunContext context, Leftovers leftovers, CancellationToken cancellationToken)
+    {
+        DeadRunChildren.CollectOutput(leftovers.RunId, leftovers.Children, context.Log);
+        return Task.CompletedTask;
     }
 
     private async Task<RunOutcome> DriveStagesAsync(RunContext context, RunRecord run, FileCommandLog log, CancellationToken cancellationToken)

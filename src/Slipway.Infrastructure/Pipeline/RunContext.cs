@@ -106,12 +106,12 @@ public sealed class RunContext
         lock (Run.Children) Runs.Save(Run);
     }
 
-    private void Started(int pid, ProcessSpec spec)
+    private void Started(int pid, ProcessSpec spec, string? outputFolder)
     {
         var command = string.Join(' ', new[] { Path.GetFileName(spec.FileName) }.Concat(spec.Arguments.Where(a => !a.StartsWith('-')).Take(2)));
         lock (Run.Children)
         {
-            Run.Children.Add(new ChildProcess(pid, DeploymentLock.ProcessStartOf(pid) ?? 0, command));
+            Run.Children.Add(new ChildProcess(pid, DeploymentLock.ProcessStartOf(pid) ?? 0, command, outputFolder));
             try
             {
                 Runs.Save(Run);

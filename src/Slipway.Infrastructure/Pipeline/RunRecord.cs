@@ -111,5 +111,8 @@ public sealed class RunRecord
     public StageRecord? Next => Stages.FirstOrDefault(s => s.State is StageState.Pending or StageState.Running);
 }
 
-/// <summary>A child command of a run: its pid, the pid's start time in clock ticks since boot, and what it runs.</summary>
-public sealed record ChildProcess(int Pid, long ProcessStart, string Command);
+/// <summary>
+/// A child command of a run: its pid, the pid's start time in clock ticks since boot, what it runs, and the folder its
+/// output goes to (<c>$TMPDIR/slipway-child-*</c>; none when its output is a pipe), which resume collects into its log.
+/// </summary>
+public sealed record ChildProcess(int Pid, long ProcessStart, string Command, string? OutputFolder = null);

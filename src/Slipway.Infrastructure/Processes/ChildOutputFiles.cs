@@ -28,6 +28,15 @@ internal sealed class ChildOutputFiles : IDisposable
 
     public string StandardError { get; }
 
+    /// <summary>The private folder holding both files.</summary>
+    public string Folder => _folder.FullName;
+
+    /// <summary>What the name of every such folder starts with (in the temporary folder).</summary>
+    private const string Prefix = "slipway-child-";
+
+    /// <summary>Bytes of each file <see cref="Collect"/> hands on at most: the end of the file, where a failure is.</summary>
+    internal const int MaxCollected = 1024 * 1024;
+
     /// <summary>The files, or null (with a note) when they cannot be made: the child then gets pipes, as any other.</summary>
     public static ChildOutputFiles? TryCreate(List<string> notes)
     {
@@ -35,7 +44,7 @@ internal sealed class ChildOutputFiles : IDisposable
         DirectoryInfo? folder = null;
         try
         {
-            folder = Directory.CreateTempSubdirectory("slipway-child-");
+            folder = Directory.CreateTempSubdirectory(Prefix);
             File.SetUnixFileMode(folder.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // before any output is in it
             return new ChildOutputFiles(folder);
         }
@@ -99,6 +108,62 @@ internal sealed class ChildOutputFiles : IDisposable
     }
 
     public void Dispose() => TryDelete(_folder);
+
+    /// <summary>
+    /// What a child left in its folder when the Slipway that ran it died (<paramref name="folder"/> as its run recorded
+    /// it): each line of stdout, then of stderr, handed on (with isError), then the folder is deleted. Only a folder
+    /// such as <see cref="TryCreate"/> makes is touched (a real folder named slipway-child-* in this process's temporary
+    /// folder, holding nothing but the two files): the path comes from run.json, which a hand may have edited. Returns
+    /// null when it was collected and deleted (or is gone already), else why it was left alone.
+    /// </summary>
+    public static string? Collect(string folder, Action<bool, string> deliver)
+    {
+        var info = new DirectoryInfo(folder);
+        var temp = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.GetTempPath()));
+        if (!info.Name.StartsWith(Prefix, StringComparison.Ordinal) || info.Parent?.FullName != temp || !Path.IsPathRooted(folder))
+        {
+            return $"{folder} is not a child output folder of this host's temporary folder {temp}; left alone";
+        }
+
+        if (!info.Exists) return null;
+        if (info.LinkTarget is not null) return $"{folder} is a symbolic link; left alone";
+        try
+        {
+            var files = info.GetFileSystemInfos();
+            if (files.Any(f => f.Name is not ("stdout" or "stderr") || f.LinkTarget is not null || f is not FileInfo))
+            {
+                return $"{folder} holds more than a child's two output files; left alone";
+            }
+
+            foreach (var (name, isError) in new[] { ("stdout", false), ("stderr", true) })
+            {
+                var path = Path.Combine(info.FullName, name);
+                if (!File.Exists(path)) continue;
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read);
+                if (stream.Length > MaxCollected)
+                {
+                    deliver(isError, $"[{stream.Length - MaxCollected} bytes before the last {MaxCollected} left out]");
+                    stream.Seek(-MaxCollected, SeekOrigin.End);
+                }
+
+                var splitter = new LineSplitter();
+                var lines = new List<string>();
+                var buffer = new byte[64 * 1024];
+                int read;
+                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0) splitter.Push(buffer.AsSpan(0, read), lines);
+                if (splitter.Rest() is { } rest) lines.Add(rest);
+                foreach (var line in lines) deliver(isError, line);
+            }
+
+            foreach (var file in files) file.Delete();
+            info.Delete();
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{folder} could not be read or deleted: {e.Message}";
+        }
+    }
 
     private static void TryDelete(DirectoryInfo? folder)
     {

@@ -28,6 +28,12 @@ public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Argument
     /// <summary>Called with the child's pid as soon as it has started (before any output).</summary>
     public Action<int>? OnStarted { get; init; }
 
+    /// <summary>
+    /// With <see cref="OutliveParent"/>: called, before the child starts, with the folder its output files are in (deleted
+    /// when the child has ended and its output is read; left behind when Slipway is killed meanwhile).
+    /// </summary>
+    public Action<string>? OnOutputFolder { get; init; }
+
     /// <summary>False: lines go only to the callbacks and the result's output is empty (a followed log may run for days).</summary>
     public bool CaptureOutput { get; init; } = true;
 

@@ -43,6 +43,7 @@ public sealed class SystemProcessRunner : IProcessRunner
         using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var stopReading = new CancellationTokenSource();
 
+        if (files is not null) spec.OnOutputFolder?.Invoke(files.Folder);
         var stopwatch = Stopwatch.StartNew();
         try
         {

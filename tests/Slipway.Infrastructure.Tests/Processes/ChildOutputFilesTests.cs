@@ -104,6 +104,60 @@ public sealed class ChildOutputFilesTests
     }
 
     [Fact]
+    public async Task The_output_folder_is_told_before_the_child_starts_and_is_the_one_its_output_goes_to()
+    {
+        string? folder = null;
+        var result = await _runner.RunAsync(Shell("dirname \"$(readlink /proc/$$/fd/1)\"") with { OnOutputFolder = f => folder = f });
+
+        Assert.Equal(folder, result.ShouldSucceed().StandardOutput.Trim());
+    }
+
+    [Fact]
+    public void A_folder_left_behind_is_collected_line_by_line_then_deleted()
+    {
+        var folder = Directory.CreateTempSubdirectory("slipway-child-").FullName;
+        File.WriteAllText(Path.Combine(folder, "stdout"), "one\ntwo");
+        File.WriteAllText(Path.Combine(folder, "stderr"), " Container x  Recreated\n");
+        var lines = new List<(bool, string)>();
+
+        var left = ChildOutputFiles.Collect(folder, (isError, line) => lines.Add((isError, line)));
+
+        Assert.Null(left);
+        Assert.Equal([(false, "one"), (false, "two"), (true, " Container x  Recreated")], lines);
+        Assert.False(Directory.Exists(folder));
+        Assert.Null(ChildOutputFiles.Collect(folder, (_, _) => Assert.Fail("a folder that is gone has nothing to give")));
+    }
+
+    [Fact]
+    public void Only_a_child_output_folder_of_the_temporary_folder_holding_its_two_files_is_read_or_deleted()
+    {
+        using var elsewhere = new TempWorkspace();
+        var outside = Directory.CreateDirectory(elsewhere.Combine("slipway-child-abc")).FullName;
+        File.WriteAllText(Path.Combine(outside, "stdout"), "x\n");
+        var named = Directory.CreateTempSubdirectory("not-a-child-").FullName;
+        var crowded = Directory.CreateTempSubdirectory("slipway-child-").FullName;
+        File.WriteAllText(Path.Combine(crowded, "stdout"), "x\n");
+        File.WriteAllText(Path.Combine(crowded, "keep.txt"), "mine\n");
+        var link = Path.Combine(Path.GetTempPath(), "slipway-child-link-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateSymbolicLink(link, outside);
+        try
+        {
+            foreach (var folder in new[] { outside, named, crowded, link })
+            {
+                Assert.Contains("left alone", ChildOutputFiles.Collect(folder, (_, _) => Assert.Fail($"{folder} was read")));
+            }
+
+            Assert.True(File.Exists(Path.Combine(outside, "stdout")) && File.Exists(Path.Combine(crowded, "keep.txt")) && Directory.Exists(named));
+        }
+        finally
+        {
+            Directory.Delete(link);
+            Directory.Delete(named);
+            Directory.Delete(crowded, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_character_split_between_two_reads_stays_whole()
     {
         var splitter = new ChildOutputFiles.LineSplitter();

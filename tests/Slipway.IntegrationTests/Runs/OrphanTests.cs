@@ -47,6 +47,46 @@ public sealed class OrphanTests(DockerFixture fixture)
         Assert.Contains("running; waiting up to", resume.StandardError);
     }
 
+    [Fact]
+    public async Task The_output_a_compose_left_running_wrote_after_slipway_was_killed_is_in_the_resume_log_and_its_folder_is_gone()
+    {
+        Assert.Contains("built slipway/hello:local", fixture.HelloBuild.StandardError);
+        await using var ws = new Workspace();
+        var spec = await ws.InitAsync(RunStacks.Pipeline, "spec.yml", "--config", "GREETING=v1,STOP_GRACE=4s", "--map-ports-to-host", "localhost-fixed-random");
+        var d = await ws.CreateAsync(spec, "d");
+        await d.RunAsync("start");
+
+        using var child = ChildCli.Start("deployment", "--dir", d.Directory, "restart", "--force-recreate");
+        await child.WaitForStageAsync(d.Directory, "apply", TimeSpan.FromSeconds(60));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!RecordsALiveChild(d, child) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.True(RecordsALiveChild(d, child), "the run never recorded its compose child:\n" + child.Output);
+        var orphans = await child.KillAloneAsync();
+        var recorded = RunFiles.Latest(d).GetProperty("children").EnumerateArray()
+            .Where(c => orphans.Contains(c.GetProperty("pid").GetInt32())).ToList();
+        var orphan = Assert.Single(recorded);
+        var pid = orphan.GetProperty("pid").GetInt32();
+        var folder = orphan.GetProperty("outputFolder").GetString()!;
+        Assert.StartsWith(Path.Combine(Path.GetTempPath(), "slipway-child-"), folder);
+
+        // Nobody reads the orphan's output while it finishes the recreate; what it wrote is all in its folder.
+        while (Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < deadline + TimeSpan.FromSeconds(90)) await Task.Delay(100);
+        var written = File.ReadAllLines(Path.Combine(folder, "stderr")).Concat(File.ReadAllLines(Path.Combine(folder, "stdout")))
+            .Where(l => l.Trim().Length > 0).ToList();
+        Assert.Contains(written, l => l.Contains("Recreated", StringComparison.Ordinal));
+
+        var resume = await d.RunAsync("resume");
+
+        Assert.False(Directory.Exists(folder), $"{folder} is still there after resume");
+        var log = RunFiles.Latest(d).GetProperty("logs").EnumerateArray().Last().GetString()!;
+        var lines = await File.ReadAllLinesAsync(log);
+        var from = Array.FindIndex(lines, l => l.Contains($"note: output of pid {pid} (", StringComparison.Ordinal) && l.Contains(folder, StringComparison.Ordinal));
+        Assert.True(from >= 0, $"the resume log {log} does not hold the output of pid {pid}:\n{string.Join('\n', lines)}");
+        var collected = lines.Skip(from + 1).TakeWhile(l => l.Contains("| ", StringComparison.Ordinal)).Select(l => l[(l.IndexOf("| ", StringComparison.Ordinal) + 2)..]).ToList();
+        Assert.Equal(written.Order(StringComparer.Ordinal), collected.Where(l => l.Trim().Length > 0).Order(StringComparer.Ordinal));
+        Assert.Equal("succeeded", RunFiles.Latest(d).GetProperty("state").GetString());
+    }
+
     private static bool RecordsALiveChild(TestDeployment d, ChildCli child)
     {
         var alive = child.Children();
