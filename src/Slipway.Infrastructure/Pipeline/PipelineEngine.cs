@@ -151,11 +151,20 @@ public sealed class PipelineEngine(PipelineOptions options)
         }
     }
 
-    /// <summary>Before anything runs: what the children of an unfinished run wrote with nobody reading goes into this run's log (and their folders go).</summary>
-    private static Task CleanUpAfterAsync(RunContext context, Leftovers leftovers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Before anything runs: what the children of an unfinished run wrote with nobody reading goes into this run's log
+    /// (and their folders go), and the backend puts right what a child killed half-way left (compose's half-made
+    /// recreate), saying what it did.
+    /// </summary>
+    private async Task CleanUpAfterAsync(RunContext context, Leftovers leftovers, CancellationToken cancellationToken)
     {
         DeadRunChildren.CollectOutput(leftovers.RunId, leftovers.Children, context.Log);
-        return Task.CompletedTask;
+        if (context.Backend is not Backends.IInterruptedApplyRepair repair) return;
+        foreach (var done in await repair.RepairInterruptedApplyAsync(cancellationToken))
+        {
+            options.Reporter.Warn(done);
+            context.Log.Note(done);
+        }
     }
 
     private async Task<RunOutcome> DriveStagesAsync(RunContext context, RunRecord run, FileCommandLog log, CancellationToken cancellationToken)

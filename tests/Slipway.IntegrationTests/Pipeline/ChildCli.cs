@@ -152,6 +152,19 @@ public sealed class ChildCli : IDisposable
         return orphans;
     }
 
+    /// <summary>
+    /// SIGKILL to the CLI and every process under it at once (a killed service unit, a closed terminal's process group):
+    /// nothing finishes what it was doing. Returns once they are all gone.
+    /// </summary>
+    public async Task KillAllAsync()
+    {
+        var all = Descendants(_process.Id);
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (all.Any(p => Directory.Exists($"/proc/{p}")) && DateTime.UtcNow < deadline) await Task.Delay(50);
+    }
+
     /// <summary>The CLI's live child processes.</summary>
     public IReadOnlyList<int> Children() => Descendants(_process.Id);
 

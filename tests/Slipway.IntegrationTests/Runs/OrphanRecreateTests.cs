@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Slipway.IntegrationTests.Infrastructure;
 using Slipway.IntegrationTests.Pipeline;
+using Slipway.TestKit;
 
 namespace Slipway.IntegrationTests.Runs;
 
@@ -41,6 +42,40 @@ public sealed partial class OrphanRecreateTests(DockerFixture fixture)
         Assert.Contains("<h1>v1</h1>", await Http.GetOkAsync(await d.UrlAsync("web", 80), "/"));
         Assert.False(string.IsNullOrEmpty(renamed));
         Assert.DoesNotContain("rolled back", resume.StandardError, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_recreate_left_half_done_by_a_killed_compose_is_put_right_by_resume_and_the_volume_keeps_its_data()
+    {
+        Assert.Contains("built slipway/hello:local", fixture.HelloBuild.StandardError);
+        await using var ws = new Workspace();
+        var stack = Path.Combine(Paths.RepositoryRoot, "tests", "Slipway.IntegrationTests", "Runs", "Stacks", "recreate-volume");
+        var spec = await ws.InitAsync(stack, "spec.yml", "--config", "VERSION=1,STOP_GRACE=8s");
+        var d = await ws.CreateAsync(spec, "d");
+        await d.RunAsync("start");
+        var before = Assert.Single(await ContainerNamesAsync(d.DeploymentId));
+        (await Docker.RunAsync("exec", before.Name, "/bin/sh", "-c", "echo kept > /data/proof")).ShouldSucceed();
+        var text = await File.ReadAllTextAsync(spec);
+        var changed = Regex.Replace(text, "(?m)^  VERSION: .*$", "  VERSION: \"2\"");
+        Assert.NotEqual(text, changed);
+        await File.WriteAllTextAsync(spec, changed);
+        await SlipwayCommand.RunAsync("deploy", "create", "--spec-file", spec, "--deployment-dir", d.Directory, "--update");
+
+        // The whole process group dies while compose holds the new container under its temporary name (stopping the old
+        // one takes its 8 s grace): nothing is left to finish the recreate.
+        using var child = ChildCli.Start("deployment", "--dir", d.Directory, "start");
+        var renamed = await WaitForTemporaryNameAsync(d.DeploymentId, child);
+        await child.KillAllAsync();
+        Assert.Contains(await ContainerNamesAsync(d.DeploymentId), n => n.Name == renamed);
+
+        var resume = await d.RunAsync("resume");
+
+        var after = Assert.Single(await ContainerNamesAsync(d.DeploymentId));
+        Assert.Equal((before.Name, "running"), after);
+        Assert.Equal("succeeded", RunFiles.Latest(d).GetProperty("state").GetString());
+        Assert.Contains($"left {renamed}", resume.StandardError);
+        Assert.Contains("VERSION=2", await Docker.OutputAsync("inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", after.Name));
+        Assert.Equal("kept", (await Docker.OutputAsync("exec", after.Name, "cat", "/data/proof")).Trim());
     }
 
     /// <summary>Polls the project's containers until one carries compose's temporary recreate name; returns that name.</summary>

@@ -12,7 +12,7 @@ namespace Slipway.Infrastructure.Backends.Compose;
 /// Runs a deployment with Docker Compose v2. The project name is the deployment-id (never a folder name, so a
 /// rename cannot orphan volumes; a directory taken over from laconic-so keeps its cluster-id name); files are D's pod files plus D/overrides/; config.env feeds interpolation.
 /// </summary>
-internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend, IContainerAddresses, IContainerStartTimes
+internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend, IContainerAddresses, IContainerStartTimes, IInterruptedApplyRepair
 {
     private readonly DeploymentSession _session;
 
@@ -153,6 +153,10 @@ internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend
             TimeSpan.FromSeconds(30));
         return DockerPs.ParseStartedAt(result.StandardOutput, ids);
     }
+
+    /// <summary>A recreate a killed compose left half-done (<see cref="InterruptedRecreate"/>).</summary>
+    public Task<IReadOnlyList<string>> RepairInterruptedApplyAsync(CancellationToken cancellationToken) =>
+        InterruptedRecreate.RepairAsync(Compose.Docker, ProjectName, cancellationToken);
 
     public async Task<IReadOnlyList<string>> ContainerAddressesAsync(string service, CancellationToken cancellationToken)
     {
