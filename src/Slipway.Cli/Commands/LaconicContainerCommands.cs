@@ -5,8 +5,8 @@ using Slipway.Infrastructure.Operations;
 namespace Slipway.Cli.Commands;
 
 /// <summary>
-/// laconic-so's <c>fetch-containers</c>, and the two verbs Slipway does not have (<c>build-npms</c>, <c>update</c>): those
-/// are accepted so that a script calling them fails with what to do instead, not with "unknown command".
+/// laconic-so's <c>fetch-containers</c>, and the verb Slipway does not have (<c>build-npms</c>): it is accepted so that a
+/// script calling it fails with what to do instead, not with "unknown command".
 /// </summary>
 internal static class LaconicContainerCommands
 {
@@ -49,18 +49,6 @@ internal static class LaconicContainerCommands
             "build-npms is not in Slipway: laconic-so builds each package of the stack's npms: in its cerc/builder-js container and publishes it to "
             + "CERC_NPM_REGISTRY_URL with CERC_NPM_AUTH_TOKEN; nothing was built or published",
             "build and publish the packages with their own 'npm ci && npm run build && npm publish' (or laconic-so's build-npms), then run build-containers, which passes CERC_NPM_REGISTRY_URL and CERC_NPM_AUTH_TOKEN to the build scripts")));
-        return command;
-    }
-
-    public static Command Update(CliContext cli)
-    {
-        var command = new Command("update", "laconic-so's self-update; not in Slipway: says how Slipway is updated")
-        {
-            new Option<bool>("--check-only") { Description = "laconic-so: only say whether an update exists" },
-        };
-        command.SetAction((parse, ct) => cli.GuardAsync(parse, _ => throw new SlipwayException(FailureReason.Usage,
-            "Slipway has no self-update: laconic-so's update replaces its own binary from the distribution-url in ~/.laconic-so/config.yml; Slipway runs from its repository",
-            $"update the checkout it runs from ({AppContext.BaseDirectory}) with 'git pull': ./slipway rebuilds itself when its sources changed")));
         return command;
     }
 

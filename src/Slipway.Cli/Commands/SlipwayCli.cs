@@ -61,7 +61,7 @@ internal sealed class SlipwayCli
         Root.Subcommands.Add(WebappCommands.Run(_context));
         Root.Subcommands.Add(WebappCommands.Deploy(_context));
         Root.Subcommands.Add(VersionCommand.Create(_context));
-        Root.Subcommands.Add(LaconicContainerCommands.Update(_context));
+        Root.Subcommands.Add(UpdateCommand.Create(_context));
     }
 
     public RootCommand Root { get; }

@@ -35,6 +35,8 @@ public static class CompositionRoot
             Backends = backends,
             GetEnvironment = host.GetEnvironment,
             SecretBytes = host.SecretBytes,
+            HomeDirectory = host.HomeDirectory,
+            InstallDirectory = host.InstallDirectory,
             Trace = trace,
         };
         var verifier = new DeploymentVerifier(probe ?? new NetworkProbe(), host.HealthPollInterval);

@@ -27,6 +27,12 @@ public sealed record HostSettings
     /// <summary>Random bytes for generated secrets; null: the system's cryptographic source.</summary>
     public Func<int, byte[]>? SecretBytes { get; init; }
 
+    /// <summary>The user's home (update's ~/.slipway/config.yml).</summary>
+    public string HomeDirectory { get; init; } = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    /// <summary>The folder holding the running slipway (what update replaces).</summary>
+    public string InstallDirectory { get; init; } = AppContext.BaseDirectory;
+
     /// <summary>SLIPWAY_TRACE: where to write the trace of where the command's time went (null: no trace).</summary>
     public string? TracePath { get; init; }
 

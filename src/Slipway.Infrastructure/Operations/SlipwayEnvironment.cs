@@ -43,6 +43,15 @@ public sealed record SlipwayEnvironment
     /// <summary>Where a variable the spec names (registry-credentials' token-env) is read.</summary>
     public Func<string, string?> GetEnvironment { get; init; } = _ => null;
 
+    /// <summary>The user's home: where update reads ~/.slipway/config.yml (and laconic-so's ~/.laconic-so/config.yml).</summary>
+    public string HomeDirectory { get; init; } = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    /// <summary>The folder holding the running slipway: what update replaces.</summary>
+    public string InstallDirectory { get; init; } = AppContext.BaseDirectory;
+
+    /// <summary>The HTTP downloads of update.</summary>
+    public Distribution.IReleaseDownloads Downloads { get; init; } = new Distribution.HttpReleaseDownloads();
+
     /// <summary>Random bytes for generated secrets (tests pin it).</summary>
     public Func<int, byte[]>? SecretBytes { get; init; }
 

@@ -1,6 +1,6 @@
 namespace Slipway.Cli.Tests.Commands;
 
-/// <summary>fetch-containers' usage, and the laconic-so verbs Slipway does not have, which say what to do instead.</summary>
+/// <summary>fetch-containers' and update's usage, and the laconic-so verb Slipway does not have, which says what to do instead.</summary>
 public sealed class LaconicContainerCommandTests : IDisposable
 {
     private readonly CliHarness _cli = new();
@@ -8,14 +8,25 @@ public sealed class LaconicContainerCommandTests : IDisposable
     public void Dispose() => _cli.Dispose();
 
     [Fact]
-    public async Task Update_says_slipway_has_no_self_update_and_how_it_is_updated()
+    public async Task Update_refuses_to_replace_a_build_inside_a_source_checkout_and_says_git_pull_is_the_way()
     {
+        // The test binaries run from tests/.../bin inside the repository, as ./slipway's artifacts/slipway does.
         var run = await _cli.RunAsync("update", "--check-only");
 
         Assert.Equal(ExitCodes.UsageError, run.ExitCode);
-        Assert.Contains("Slipway has no self-update: laconic-so's update replaces its own binary from the distribution-url in ~/.laconic-so/config.yml", run.Err);
-        Assert.Contains("with 'git pull': ./slipway rebuilds itself when its sources changed", run.Err);
+        Assert.Contains("this slipway runs from the source checkout ", run.Err);
+        Assert.Contains("update refuses to replace it", run.Err);
+        Assert.Contains(" pull': ./slipway rebuilds itself when its sources changed", run.Err);
         Assert.Empty(_cli.Runner.Calls);
+    }
+
+    [Fact]
+    public async Task Update_check_only_with_rollback_is_a_usage_error()
+    {
+        var run = await _cli.RunAsync("update", "--check-only", "--rollback");
+
+        Assert.Equal(ExitCodes.UsageError, run.ExitCode);
+        Assert.Contains("--check-only and --rollback cannot be combined", run.Err);
     }
 
     [Fact]
