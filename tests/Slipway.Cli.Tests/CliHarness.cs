@@ -23,6 +23,9 @@ internal sealed class CliHarness : IDisposable
     /// <summary>The network probe verify checks use (null: real connections).</summary>
     public Slipway.Infrastructure.Verification.IProbe? Probe { get; set; }
 
+    /// <summary>Changes the host each run gets (its home, the install folder update replaces).</summary>
+    public Func<HostSettings, HostSettings> Host { get; set; } = host => host;
+
     /// <summary>When set, runs are traced into it as SLIPWAY_TRACE would.</summary>
     public Slipway.Infrastructure.Tracing.RunTrace? Trace { get; set; }
 
@@ -42,12 +45,12 @@ internal sealed class CliHarness : IDisposable
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        var cli = new SlipwayCli(new ConsoleUi(output, error, interactive: false), Runner, new HostSettings
+        var cli = new SlipwayCli(new ConsoleUi(output, error, interactive: false), Runner, Host(new HostSettings
         {
             CurrentDirectory = Workspace.Path,
             RepositoryBase = Workspace.Combine("repos"),
             GetEnvironment = Environment.GetEnvironmentVariable,
-        }, probe: Probe, trace: Trace);
+        }), probe: Probe, trace: Trace);
         var exit = await cli.RunAsync(args, cancellationToken);
         return new CliRun(exit, output.ToString(), error.ToString());
     }

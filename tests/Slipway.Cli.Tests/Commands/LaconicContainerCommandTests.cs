@@ -1,3 +1,5 @@
+using Slipway.Cli.Commands;
+
 namespace Slipway.Cli.Tests.Commands;
 
 /// <summary>fetch-containers' and update's usage, and the laconic-so verb Slipway does not have, which says what to do instead.</summary>
@@ -18,6 +20,31 @@ public sealed class LaconicContainerCommandTests : IDisposable
         Assert.Contains("update refuses to replace it", run.Err);
         Assert.Contains(" pull': ./slipway rebuilds itself when its sources changed", run.Err);
         Assert.Empty(_cli.Runner.Calls);
+    }
+
+    [Fact]
+    public async Task Update_check_only_prints_the_current_and_the_available_version_and_changes_nothing()
+    {
+        using var server = new LocalHttpServer();
+        var release = System.Text.Encoding.ASCII.GetBytes("#!/bin/sh\necho 'slipway 0.2.0'\n");
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(release));
+        server.Serve("/slipway", release);
+        _cli.Workspace.WriteFile("home/.slipway/config.yml", $"distribution-url: {server.Url}/slipway\ndistribution-sha256: {sha}\n");
+        var installed = _cli.Workspace.WriteFile("opt/slipway/slipway", "installed\n");
+        _cli.Host = host => host with { HomeDirectory = _cli.Path("home"), InstallDirectory = _cli.Path("opt", "slipway") };
+        _cli.Runner.OnContaining("version").Returns(0, "slipway 0.2.0\n");
+
+        var run = await _cli.RunAsync("update", "--check-only");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains($"current:   slipway {VersionCommand.Version} ({_cli.Path("opt", "slipway")})", run.Out);
+        Assert.Contains($"available: slipway 0.2.0 ({server.Url}/slipway, sha256 {sha})", run.Out);
+        Assert.Contains("--check-only: nothing was changed; 'slipway update' installs it", run.Err);
+        var version = Assert.Single(_cli.Runner.Calls);
+        Assert.EndsWith("/build/slipway", version.FileName);
+        Assert.Equal(["version"], version.Arguments);
+        Assert.Equal(["slipway"], Directory.EnumerateFileSystemEntries(_cli.Path("opt")).Select(Path.GetFileName));
+        Assert.Equal("installed\n", File.ReadAllText(installed));
     }
 
     [Fact]

@@ -1,7 +1,5 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Operations;
@@ -18,7 +16,7 @@ public sealed class SelfUpdateTests : IDisposable
 {
     private const UnixFileMode Executable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private readonly TempWorkspace _workspace = new();
-    private readonly ReleaseServer _server = new();
+    private readonly LocalHttpServer _server = new();
 
     public SelfUpdateTests()
     {
@@ -174,61 +172,5 @@ public sealed class SelfUpdateTests : IDisposable
         var diagnostic = Assert.Single(error.Diagnostics);
         Assert.Equal(2, diagnostic.Location!.Line);
         Assert.Contains("is plain http to releases.example.com", diagnostic.Message);
-    }
-
-    /// <summary>An HTTP server on 127.0.0.1 answering the paths it was given (404 for the rest).</summary>
-    private sealed class ReleaseServer : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
-        private readonly Task _loop;
-
-        public ReleaseServer()
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Url = $"http://127.0.0.1:{port}";
-            _listener.Prefixes.Add(Url + "/");
-            _listener.Start();
-            _loop = Task.Run(LoopAsync);
-        }
-
-        public string Url { get; }
-
-        public void Serve(string path, byte[] content)
-        {
-            lock (_files) _files[path] = content;
-        }
-
-        private async Task LoopAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                byte[]? content;
-                lock (_files) content = _files.GetValueOrDefault(context.Request.Url!.AbsolutePath);
-                context.Response.StatusCode = content is null ? 404 : 200;
-                if (content is not null) await context.Response.OutputStream.WriteAsync(content);
-                context.Response.Close();
-            }
-        }
-
-        public void Dispose()
-        {
-            _listener.Stop();
-            _listener.Close();
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
     }
 }
