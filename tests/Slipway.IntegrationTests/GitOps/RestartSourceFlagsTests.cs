@@ -41,5 +41,17 @@ public sealed class RestartSourceFlagsTests
         // The next plain restart follows deployment.yml's spec-source again.
         await d.RunAsync("restart");
         Assert.Contains("greeting v1", await Http.GetOkAsync(await d.UrlAsync("web", 80), "/"));
+
+        // The revision of the run with the flags says which stack and spec it came from; the next one does not.
+        var history = await d.RunAsync("history", "--output", "json");
+        using var json = System.Text.Json.JsonDocument.Parse(history.StandardOutput);
+        var revisions = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(["start", "restart", "restart"], revisions.Select(r => r.GetProperty("command").GetString()!));
+        var flagged = revisions[1].GetProperty("sources").EnumerateArray().ToList();
+        Assert.Equal(
+            [("stack", checkout.Combine("stacks", "hello"), true), ("spec", checkout.Combine("deployments", "hello", "other.yml"), true)],
+            flagged.Select(s => (s.GetProperty("role").GetString()!, s.GetProperty("path").GetString()!, s.GetProperty("override").GetBoolean())));
+        Assert.All(revisions[2].GetProperty("sources").EnumerateArray(), s => Assert.False(s.GetProperty("override").GetBoolean()));
+        Assert.Contains($"from {checkout.Combine("deployments", "hello", "other.yml")}", (await d.RunAsync("history")).StandardOutput);
     }
 }

@@ -115,7 +115,7 @@ public sealed class RepositoryStackTests
         await d.RunAsync("start");
 
         hosting.Write("web/docker-compose.yml", Pod("web", "web-v2"));
-        await hosting.CommitAndPushAsync("web v2");
+        var webV2 = await hosting.CommitAndPushAsync("web v2");
         pinned.Write("docker-compose.yml", Pod("tool", "tool-v2"));
         await pinned.CommitAndPushAsync("tool v2");
         var restart = await d.RunAsync("restart");
@@ -125,5 +125,15 @@ public sealed class RepositoryStackTests
         Assert.Contains($"pod web {Path.Combine(git.DevRoot, "hosting")}: main fast-forwarded", restart.StandardError);
         Assert.Equal("tool-v1\n", await Docker.OutputAsync("compose", "--project-name", d.DeploymentId, "exec", "-T", "tool", "sh", "-c", "echo $MARK"));
         Assert.Contains($"pod tool {Path.Combine(git.DevRoot, "pinned")}: detached HEAD (no branch to pull), nothing pulled", restart.StandardError);
+
+        // The restart's revision records the commits of the pods' repositories it was built from.
+        var history = await d.RunAsync("history", "--output", "json");
+        using var json = System.Text.Json.JsonDocument.Parse(history.StandardOutput);
+        var pods = json.RootElement.EnumerateArray().Last().GetProperty("sources").EnumerateArray()
+            .Where(s => s.GetProperty("role").GetString()!.StartsWith("pod ", StringComparison.Ordinal))
+            .ToDictionary(s => s.GetProperty("role").GetString()!, s => (s.GetProperty("commit").GetString(), s.GetProperty("branch").GetString()));
+        Assert.Equal((webV2, "main"), pods["pod web"]);
+        Assert.Null(pods["pod tool"].Item2);
+        Assert.Contains($"pod web {webV2[..12]}", (await d.RunAsync("history")).StandardOutput);
     }
 }
