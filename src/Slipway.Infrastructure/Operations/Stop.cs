@@ -33,7 +33,7 @@ public sealed class Stop(SlipwayEnvironment env)
         using var held = DeploymentLock.ForCommand(session.Layout, "stop", request.BreakLock, env.Clock);
         if (held.Replaced is { } stale) env.Reporter.Warn($"broke the stale lock of {stale}");
         var runs = new RunStore(session.Layout);
-        if (runs.Latest() is { State: RunState.Running } dead) await DeadRunChildren.SettleAsync(dead, env.Reporter, DeadRunChildren.DefaultWait, cancellationToken);
+        if (runs.Latest() is { State: RunState.Running } dead) await DeadRunChildren.SettleAsync(dead, env.Reporter, DeadRunChildren.DefaultWait, cancellationToken, session.Layout.Directory);
         if (runs.AbandonInterrupted("stop", env.Clock.GetUtcNow()) is { } interrupted)
         {
             env.Reporter.Warn($"run {interrupted.Id} ({interrupted.Command}) was interrupted and is abandoned by this stop");

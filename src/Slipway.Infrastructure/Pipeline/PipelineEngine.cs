@@ -35,7 +35,7 @@ public sealed class PipelineEngine(PipelineOptions options)
 
         // Its lock is gone (released or broken): it will never finish, and this run supersedes it once its children are gone.
         IReadOnlyList<ChildProcess> orphans = [];
-        if (runs.Latest() is { State: RunState.Running } dead) orphans = await DeadRunChildren.SettleAsync(dead, options.Reporter, DeadRunChildren.DefaultWait, cancellationToken);
+        if (runs.Latest() is { State: RunState.Running } dead) orphans = await DeadRunChildren.SettleAsync(dead, options.Reporter, DeadRunChildren.DefaultWait, cancellationToken, session.Layout.Directory);
         Leftovers? leftovers = null;
         if (runs.AbandonInterrupted($"run {id}", now) is { } interrupted)
         {
@@ -88,7 +88,7 @@ public sealed class PipelineEngine(PipelineOptions options)
         using var held = DeploymentLock.Acquire(session.Layout, "resume", run.Id, breakLock, resumingRunId: run.Id, clock: options.Clock);
         if (held.Replaced is { } stale) options.Reporter.Warn($"the interrupted run's lock was stale (pid {stale.Pid} is gone): taken over");
         options.Reporter.Info($"resuming run {run.Id} ({run.Command}) at stage {run.Next?.Name}");
-        var orphans = await DeadRunChildren.SettleAsync(run, options.Reporter, DeadRunChildren.DefaultWait, cancellationToken);
+        var orphans = await DeadRunChildren.SettleAsync(run, options.Reporter, DeadRunChildren.DefaultWait, cancellationToken, session.Layout.Directory);
         run.State = RunState.Running;
         run.Failure = null;
         return await DriveAsync(session, run, "resume", new Leftovers(run.Id, orphans), cancellationToken);

@@ -45,6 +45,41 @@ public sealed class OrphanTests(DockerFixture fixture)
         Assert.Equal(2, (await Docker.ContainerIdsAsync(d.DeploymentId)).Count);
         Assert.Contains("<h1>v1</h1>", await Http.GetOkAsync(await d.UrlAsync("web", 80), "/"));
         Assert.Contains("running; waiting up to", resume.StandardError);
+        Assert.DoesNotContain("which its record missed", resume.StandardError); // compose's plugin process is the recorded docker's child
+    }
+
+    [Fact]
+    public async Task Resume_finds_and_waits_for_a_compose_the_dead_runs_record_missed()
+    {
+        Assert.Contains("built slipway/hello:local", fixture.HelloBuild.StandardError);
+        await using var ws = new Workspace();
+        var spec = await ws.InitAsync(RunStacks.Pipeline, "spec.yml", "--config", "GREETING=v1,STOP_GRACE=8s", "--map-ports-to-host", "localhost-fixed-random");
+        var d = await ws.CreateAsync(spec, "d");
+        await d.RunAsync("start");
+
+        using var child = ChildCli.Start("deployment", "--dir", d.Directory, "restart", "--force-recreate");
+        await child.WaitForStageAsync(d.Directory, "apply", TimeSpan.FromSeconds(60));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!RecordsALiveChild(d, child) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.True(RecordsALiveChild(d, child), "the run never recorded its compose child:\n" + child.Output);
+        await Task.Delay(500);
+        var orphans = await child.KillAloneAsync();
+        Assert.NotEmpty(orphans);
+
+        // As if slipway had died between starting compose and saving run.json: the record names no child.
+        var file = Path.Combine(Directory.GetDirectories(d.File(".slipway", "runs")).Order(StringComparer.Ordinal).Last(), "run.json");
+        var record = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(file))!;
+        record["children"] = new System.Text.Json.Nodes.JsonArray();
+        await File.WriteAllTextAsync(file, record.ToJsonString());
+
+        var resume = await d.RunAsync("resume");
+
+        Assert.True(orphans.All(p => !Directory.Exists($"/proc/{p}")) || orphans.All(p => IsZombie(p)),
+            "resume went on while the compose its record missed was still running:\n" + resume.StandardError);
+        Assert.Equal("succeeded", RunFiles.Latest(d).GetProperty("state").GetString());
+        Assert.Equal([("sleeper", "running"), ("web", "running")], (await d.StatusAsync()).Select(s => (s.Service, s.State)).ToList());
+        Assert.Equal(2, (await Docker.ContainerIdsAsync(d.DeploymentId)).Count);
+        Assert.Contains("which its record missed", resume.StandardError);
     }
 
     [Fact]
