@@ -55,7 +55,9 @@ public static class RecreateReasons
                 why.AddRange(service.ConsumedKeys(all).Where(changedKeys.Contains).Select(k => $"config key {k}"));
                 foreach (var (source, _) in service.ConfigSources)
                 {
-                    var path = Resolve(file, source);
+                    // A source with variables names the file D's config resolves it to, as deploy create copied it.
+                    var expanded = Rendering.Compose.ConfigSourcePath.Expand(source, k => newConfig.TryGetValue(k, out var v) ? v : null, out _);
+                    var path = expanded is null ? null : Resolve(file, expanded);
                     if (path is not null && changedFiles.Any(f => f == path || f.StartsWith(path + "/", StringComparison.Ordinal))) why.Add($"bound file {path}");
                 }
 

@@ -63,6 +63,16 @@ public sealed class RecreateReasonsTests
     }
 
     [Fact]
+    public void A_changed_file_a_bind_names_through_a_variable_is_the_reason_as_the_config_resolves_it()
+    {
+        var compose = Compose.Replace("../config/web/motd.txt", "../config/${SITE:-web}/motd.txt", StringComparison.Ordinal);
+
+        var reasons = RecreateReasons.Explain(D(compose: compose), D(compose: compose.Replace("aaaa", "bbbb", StringComparison.Ordinal), motd: "h2"), Images, Images);
+
+        Assert.Equal(["bound file config/web/motd.txt"], reasons["web"]);
+    }
+
+    [Fact]
     public void An_image_change_and_a_compose_change_are_told_apart()
     {
         var after = D(compose: Compose.Replace("command: [\"work\"]", "command: [\"work\", \"--fast\"]"));
