@@ -407,6 +407,39 @@ public sealed class PipelineEngineTests : IDisposable
         Assert.EndsWith("-resume.log", run.Logs[1]);
     }
 
+    [Theory]
+    [InlineData(false)] // resume
+    [InlineData(true)] // a start that breaks the dead run's lock and supersedes it
+    public async Task What_a_dead_runs_child_left_in_its_output_folder_goes_into_the_next_runs_log_and_the_folder_goes(bool supersede)
+    {
+        using var cts = new CancellationTokenSource();
+        _backend.OnApply = _ =>
+        {
+            cts.Cancel();
+            cts.Token.ThrowIfCancellationRequested();
+            return Task.CompletedTask;
+        };
+        await Engine().RunAsync(_d, Start(), cts.Token);
+        _backend.OnApply = null;
+        var dead = LatestRun();
+        var folder = Directory.CreateTempSubdirectory("slipway-child-").FullName;
+        File.WriteAllText(System.IO.Path.Combine(folder, "stderr"), " Container shop-web-1  Recreated\n");
+        dead.State = RunState.Running; // killed, not ended by a signal
+        dead.Children.Add(new ChildProcess(DeadPid(), 0, "docker compose", folder));
+        new RunStore(new Core.Deployments.DeploymentLayout(_d)).Save(dead);
+        WriteLock(DeadPid(), dead.Id);
+
+        var run = supersede
+            ? (await Engine().RunAsync(_d, Start() with { BreakLock = true }, CancellationToken.None)).Run
+            : (await Engine().ResumeAsync(_d, breakLock: false, CancellationToken.None)).Run;
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.False(Directory.Exists(folder), $"{folder} was left behind");
+        var log = File.ReadAllText(run.Logs[^1]);
+        Assert.Contains($"(docker compose), left by run {dead.Id} in {folder}:", log);
+        Assert.Contains("  err|  Container shop-web-1  Recreated\n", log);
+    }
+
     [Fact]
     public async Task Resume_takes_over_the_stale_lock_of_the_run_it_resumes()
     {

@@ -73,7 +73,8 @@ public sealed partial class OrphanRecreateTests(DockerFixture fixture)
         var after = Assert.Single(await ContainerNamesAsync(d.DeploymentId));
         Assert.Equal((before.Name, "running"), after);
         Assert.Equal("succeeded", RunFiles.Latest(d).GetProperty("state").GetString());
-        Assert.Contains($"left {renamed}", resume.StandardError);
+        Assert.Contains($"left {renamed} (created), the new container it had made to replace {before.Name}", resume.StandardError);
+        Assert.Contains("removed it (without its volumes", resume.StandardError);
         Assert.Contains("VERSION=2", await Docker.OutputAsync("inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", after.Name));
         Assert.Equal("kept", (await Docker.OutputAsync("exec", after.Name, "cat", "/data/proof")).Trim());
     }
