@@ -29,7 +29,8 @@ public sealed class Stack
     public string HooksDirectory => Path.Combine(Directory, "hooks");
 
     /// <summary>Loads <c>stack.yml</c> from <paramref name="directory"/>; throws <see cref="InvalidInputException"/> with every error.</summary>
-    public static Stack Load(string directory, IHostFiles files, DiagnosticBag diagnostics)
+    /// <param name="podsRequired">False where the stack is only built or cloned, never deployed (see <see cref="StackParser.Parse"/>).</param>
+    public static Stack Load(string directory, IHostFiles files, DiagnosticBag diagnostics, bool podsRequired = true)
     {
         directory = Path.GetFullPath(directory);
         var file = Path.Combine(directory, "stack.yml");
@@ -49,7 +50,7 @@ public sealed class Stack
             file = yaml;
         }
 
-        var definition = StackParser.Parse(files.ReadText(file), file, diagnostics);
+        var definition = StackParser.Parse(files.ReadText(file), file, diagnostics, podsRequired);
         diagnostics.ThrowIfErrors();
         return new Stack(directory, definition, files);
     }

@@ -13,7 +13,11 @@ public static class StackParser
     private static readonly IReadOnlyList<string> PodKeys =
         ["name", "repository", "path", "pre_start_command", "post_start_command"];
 
-    public static StackDefinition Parse(string text, string file, DiagnosticBag diagnostics)
+    /// <param name="podsRequired">
+    /// False for the verbs that only build or clone (build-containers, setup-repositories, fetch-containers): laconic-so's
+    /// build-only stacks (its <c>build-support</c>) have containers and no pods.
+    /// </param>
+    public static StackDefinition Parse(string text, string file, DiagnosticBag diagnostics, bool podsRequired = true)
     {
         var map = YamlDocuments.LoadMapping(text, file, diagnostics, "stack.yml",
             "stack.yml is empty: it needs at least 'pods'", "stack.yml must be a mapping of keys (version, name, pods, ...)");
@@ -36,7 +40,7 @@ public static class StackParser
         }
 
         var pods = ParsePods(map);
-        if (!map.Has("pods"))
+        if (podsRequired && !map.Has("pods"))
         {
             diagnostics.Error(DiagnosticCodes.MissingKey, "stack.yml has no 'pods': list the compose files (pods) of the stack", map.Location);
         }

@@ -84,7 +84,7 @@ public sealed class BuildContainers(SlipwayEnvironment env)
         }
 
         var files = new DiskHostFiles();
-        var stack = Stack.Load(StackResolver.Resolve(stackArgument, stackBase, env.ShippedStackRoots, files), files, diagnostics);
+        var stack = Stack.Load(StackResolver.Resolve(stackArgument, stackBase, env.ShippedStackRoots, files), files, diagnostics, podsRequired: false);
 
         // Checked before building, so a push that cannot happen does not cost the builds first.
         PushRequest? push = null;
@@ -118,20 +118,42 @@ public sealed class BuildContainers(SlipwayEnvironment env)
         // A token the registry refuses fails before the builds, not at the push after them.
         var publisher = new ImagePublisher(tools.Docker);
         if (push?.Credentials is not null) await publisher.CheckLoginAsync(push, cancellationToken);
-        var results = await env.Reporter.StepAsync($"build {stack.Name} images", progress =>
-            new ContainerBuilder(tools.Docker, tools.Git).BuildAllAsync(stack, new BuildRequest
+        BuildResults? partial = null;
+        BuildResults results;
+        try
+        {
+            results = await env.Reporter.StepAsync($"build {stack.Name} images", async progress =>
             {
-                Include = request.Include,
-                Exclude = request.Exclude,
-                ContinueOnError = request.ContinueOnError,
-                ForceRebuild = request.ForceRebuild,
-                BuildArgs = request.BuildArgs,
-                ExtraBuildArgs = request.ExtraBuildArgs,
-                RepositoryBase = env.RepositoryBase,
-                Debug = request.Debug,
-                DockerBuildKit = env.GetEnvironment("DOCKER_BUILDKIT"),
-                DryRun = request.DryRun,
-            }, (container, line) => progress($"{container}: {line}"), cancellationToken));
+                partial = await new ContainerBuilder(tools.Docker, tools.Git).BuildAllAsync(stack, new BuildRequest
+                {
+                    Include = request.Include,
+                    Exclude = request.Exclude,
+                    ContinueOnError = request.ContinueOnError,
+                    ForceRebuild = request.ForceRebuild,
+                    BuildArgs = request.BuildArgs,
+                    ExtraBuildArgs = request.ExtraBuildArgs,
+                    RepositoryBase = env.RepositoryBase,
+                    Debug = request.Debug,
+                    DockerBuildKit = env.GetEnvironment("DOCKER_BUILDKIT"),
+                    DryRun = request.DryRun,
+                }, (container, line) => progress($"{container}: {line}"), cancellationToken);
+                // --continue-on-error carried on past these; the step still failed (never shown as done), and nothing is pushed.
+                if (partial.Failed.Count > 0)
+                {
+                    throw new SlipwayException(FailureReason.DeploymentFailed,
+                        $"{partial.Failed.Count} of {partial.Failed.Count + partial.Built.Count} images failed to build: "
+                        + string.Join("\n", partial.Failed.Select(f => $"{f.Container}: {f.Message}")));
+                }
+
+                return partial;
+            });
+        }
+        catch (SlipwayException) when (partial is { Failed.Count: > 0 } && !request.DryRun)
+        {
+            ReportBuilt(partial.Built);
+            throw;
+        }
+
         if (request.DryRun)
         {
             foreach (var image in results.Built)
@@ -145,20 +167,7 @@ public sealed class BuildContainers(SlipwayEnvironment env)
             return results.Built;
         }
 
-        foreach (var image in results.Built)
-        {
-            env.Reporter.Info($"built {image.StackImage} as {image.Reference} ({(image.Reused ? "existing image reused" : $"{image.Duration.TotalSeconds:0.0}s")})");
-            if (image.Note is { } note) env.Reporter.Info($"{image.Container}: {note}");
-            if (image.Revision is { } revision) env.Reporter.Detail($"tag {revision.Tag}: {revision.Description}");
-        }
-
-        if (results.Failed.Count > 0)
-        {
-            // --continue-on-error carried on past these; the command still fails, and pushes nothing.
-            throw new SlipwayException(FailureReason.DeploymentFailed,
-                $"{results.Failed.Count} of {results.Failed.Count + results.Built.Count} images failed to build: " + string.Join("; ", results.Failed.Select(f => $"{f.Container}: {f.Message.Split('\n')[0]}")));
-        }
-
+        ReportBuilt(results.Built);
         var images = results.Built;
 
         if (push is not null)
@@ -169,6 +178,16 @@ public sealed class BuildContainers(SlipwayEnvironment env)
         }
 
         return images;
+    }
+
+    private void ReportBuilt(IReadOnlyList<BuiltImage> built)
+    {
+        foreach (var image in built)
+        {
+            env.Reporter.Info($"built {image.StackImage} as {image.Reference} ({(image.Reused ? "existing image reused" : $"{image.Duration.TotalSeconds:0.0}s")})");
+            if (image.Note is { } note) env.Reporter.Info($"{image.Container}: {note}");
+            if (image.Revision is { } revision) env.Reporter.Detail($"tag {revision.Tag}: {revision.Description}");
+        }
     }
 
     private (Spec? Spec, string? Path) LoadSpec(string? specFile, DiagnosticBag diagnostics)

@@ -47,7 +47,7 @@ public sealed class FetchContainers(SlipwayEnvironment env)
 
         var files = new DiskHostFiles();
         var diagnostics = new DiagnosticBag();
-        var stack = Stack.Load(StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, files), files, diagnostics);
+        var stack = Stack.Load(StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, files), files, diagnostics, podsRequired: false);
         var containers = stack.Definition.Containers;
         if (containers.Count == 0)
         {

@@ -55,7 +55,7 @@ public sealed class SetupRepositories(SlipwayEnvironment env)
 
         var files = new DiskHostFiles();
         var diagnostics = new DiagnosticBag();
-        var stack = Stack.Load(StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, files), files, diagnostics);
+        var stack = Stack.Load(StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, files), files, diagnostics, podsRequired: false);
         if (stack.Definition.Repos.Count == 0)
         {
             env.Reporter.Warn($"stack {stack.Name} does not define any repositories");

@@ -115,7 +115,8 @@ public sealed class StackDeploy(SlipwayEnvironment env)
     public async Task<StackProjectInfo> DownAsync(StackDeployRequest request, bool deleteVolumes, int? timeoutSeconds, CancellationToken cancellationToken)
     {
         var info = Open(request);
-        await Compose(info, request.Debug).DownAsync(deleteVolumes, cancellationToken, timeoutSeconds);
+        // No --remove-orphans, as laconic-so's down: another selection's pods under the same --cluster are not this one's to remove.
+        await Compose(info, request.Debug).DownAsync(deleteVolumes, cancellationToken, timeoutSeconds, removeOrphans: false);
         return info;
     }
 
@@ -149,8 +150,7 @@ public sealed class StackDeploy(SlipwayEnvironment env)
     {
         var compose = Compose(Open(request), request.Debug);
         if (!request.DryRun) await CheckServicesAsync(compose, [service], cancellationToken);
-        IReadOnlyList<string> argv = command is [var only] && only.Any(char.IsWhiteSpace) ? ["sh", "-c", only] : command;
-        return await compose.ExecAsync(service, argv, interactive, cancellationToken);
+        return await compose.ExecAsync(service, ExecCommandLine.Argv(command), interactive, cancellationToken);
     }
 
     public async Task<int> LogsAsync(StackDeployRequest request, LogsOptions options, CancellationToken cancellationToken)

@@ -68,9 +68,10 @@ internal sealed class DockerCompose(Docker docker, ComposeProject project)
         return args;
     }
 
-    public async Task DownAsync(bool volumes, CancellationToken cancellationToken, int? timeoutSeconds = null)
+    public async Task DownAsync(bool volumes, CancellationToken cancellationToken, int? timeoutSeconds = null, bool removeOrphans = true)
     {
-        var command = new List<string> { "down", "--remove-orphans" };
+        var command = new List<string> { "down" };
+        if (removeOrphans) command.Add("--remove-orphans");
         if (volumes) command.Add("--volumes");
         if (timeoutSeconds is { } t) command.AddRange(["--timeout", t.ToString(CultureInfo.InvariantCulture)]);
         // Each container may take its whole stop timeout: the call gets that on top of the usual limit.

@@ -387,4 +387,16 @@ public sealed class ExitCodeTests : IDisposable
         Assert.Equal(42, run.ExitCode);
         Assert.EndsWith("exec --no-TTY web sh -c 'exit 42'", _cli.Runner.CallLines().Single());
     }
+
+    [Fact]
+    public async Task Exec_runs_one_quoted_argument_with_spaces_under_sh_c_as_laconic_so_does()
+    {
+        var d = await _cli.CreateDeploymentAsync();
+        _cli.Runner.On("docker", "compose").Returns(3);
+
+        var run = await _cli.RunAsync("deployment", "--dir", d, "exec", "web", "cat /etc/motd; exit 3");
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.EndsWith("exec --no-TTY web sh -c 'cat /etc/motd; exit 3'", _cli.Runner.CallLines().Single());
+    }
 }

@@ -70,6 +70,24 @@ public sealed class LaconicContainerCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_build_only_stack_without_pods_is_built_and_cloned_but_not_deployed()
+    {
+        // laconic-so's build-support stack: containers, no pods (laconic-so --stack build-support build-containers).
+        _cli.Workspace.WriteFile("build-only/stack.yml", "version: \"1.2\"\nname: build-only\ncontainers:\n  - cerc/builder-js\n");
+
+        var build = await _cli.RunAsync("--stack", "build-only", "build-containers", "--exclude", "cerc/builder-js");
+        var repos = await _cli.RunAsync("--stack", "build-only", "setup-repositories");
+        var init = await _cli.RunAsync("--stack", "build-only", "deploy", "init", "--output", "spec.yml");
+
+        Assert.True(build.ExitCode == ExitCodes.Success, build.ToString());
+        Assert.True(repos.ExitCode == ExitCodes.Success, repos.ToString());
+        Assert.Contains("stack build-only does not define any repositories", repos.Err);
+        Assert.Equal(ExitCodes.InvalidInput, init.ExitCode);
+        Assert.Contains("stack.yml has no 'pods'", init.Err);
+        Assert.Empty(_cli.Runner.Calls);
+    }
+
+    [Fact]
     public async Task Fetch_containers_needs_the_registry_and_its_credentials_and_warns_for_a_stack_without_containers()
     {
         _cli.WriteStackAndSpec();

@@ -75,6 +75,9 @@ public sealed class BuildContractTests
             var all = await SlipwayCommand.RunAsync(Cli.ExitCodes.DeploymentFailed, "--stack", stack, "build-containers", "--continue-on-error");
             Assert.Contains("1 of 3 images failed to build: slipway-it/broken: building slipway-it/broken failed (exit code 3)", all.StandardError);
             Assert.DoesNotContain("built slipway-it/broken", all.StandardError);
+            Assert.Contains("ERROR: the build broke", all.StandardError); // the failed script's own words, not only its exit code
+            Assert.Contains("✗ build contract images", all.StandardError);
+            Assert.DoesNotContain("✓ build contract images", all.StandardError);
             Assert.Equal("none\n", await Docker.OutputAsync("run", "--rm", Reference(all, "slipway-it/from-repo"), "/bin/busybox", "cat", "/mark"));
             Assert.Contains("built slipway-it/stock", all.StandardError);
 

@@ -115,6 +115,22 @@ public sealed class StackModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Down_of_one_selection_under_a_shared_cluster_leaves_the_other_selections_pods_running()
+    {
+        var stack = Stack();
+        var shared = Track("slipway-stackmode-" + Guid.NewGuid().ToString("N")[..6]);
+        await Slipway(stack, "--cluster", shared, "--include", "front", "up");
+        await Slipway(stack, "--cluster", shared, "--include", "back", "up");
+        Assert.Equal(2, (await Docker.ContainerIdsAsync(shared)).Count);
+
+        await Slipway(stack, "--cluster", shared, "--include", "front", "down", "2");
+
+        // laconic-so's down names no orphans: the back pod's counter is another selection's, not this one's to remove.
+        var left = await Docker.OutputAsync("ps", "--filter", $"label=com.docker.compose.project={shared}", "--format", "{{.Label \"com.docker.compose.service\"}}");
+        Assert.Equal("counter", left.Trim());
+    }
+
+    [Fact]
     public async Task Bad_selections_and_missing_arguments_are_refused_before_compose_runs()
     {
         var stack = Stack();
