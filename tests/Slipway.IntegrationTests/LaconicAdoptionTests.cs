@@ -54,6 +54,33 @@ public sealed class LaconicAdoptionTests(DockerFixture fixture)
     }
 
     [Fact]
+    public async Task A_laconic_so_directory_with_only_a_cluster_id_starts_from_its_own_files_and_restart_asks_for_the_stack()
+    {
+        await using var ws = new Workspace();
+        var spec = await ws.InitAsync(Paths.HelloStack, "spec.yml", "--map-ports-to-host", "localhost-fixed-random");
+        var d = await ws.CreateAsync(spec, "old-laconic-deployment");
+        // What laconic-so wrote before deployment-id and stack-source: the cluster-id alone.
+        var project = "laconic-" + Guid.NewGuid().ToString("N")[..16];
+        var deploymentYml = $"cluster-id: {project}\n";
+        await File.WriteAllTextAsync(d.File("deployment.yml"), deploymentYml);
+        Directory.Delete(d.File(".slipway"), recursive: true);
+
+        var start = await d.RunAsync("start");
+
+        Assert.Contains($"adopted the laconic-so deployment {d.Directory}: its compose project stays {project}", start.StandardError);
+        Assert.Contains("it names no stack-source, so D runs from its own stack.yml and compose files, no image is built, and restart needs --stack-path", start.StandardError);
+        Assert.Equal(deploymentYml, await File.ReadAllTextAsync(d.File("deployment.yml")));
+        Assert.Equal(2, (await Docker.ContainerIdsAsync(project)).Count);
+        Assert.All(await d.StatusAsync(), s => Assert.Equal("running", s.State));
+
+        var restart = await d.RunAsync(Cli.ExitCodes.InvalidInput, "restart");
+        Assert.Contains("has no stack-source and --stack-path was not given", restart.StandardError);
+
+        await d.RunAsync("stop");
+        Assert.Empty(await Docker.ContainerIdsAsync(project));
+    }
+
+    [Fact]
     public async Task A_slipway_directory_whose_deployment_id_was_deleted_is_refused_and_starts_nothing()
     {
         await using var ws = new Workspace();

@@ -17,6 +17,13 @@ public sealed record DeploymentFile(string ClusterId, string DeploymentId, strin
     public bool DeploymentIdWritten { get; init; } = true;
 
     /// <summary>
+    /// False when the file has no stack-source: laconic-so's older files (only cluster-id). Then <see cref="StackSource"/>
+    /// is D itself, whose stack.yml and compose/ laconic-so runs from; nothing is built from it and restart needs
+    /// --stack-path. Slipway always writes the key, so only a file that looks laconic-so's may lack it.
+    /// </summary>
+    public bool StackSourceWritten { get; init; } = true;
+
+    /// <summary>
     /// What the file itself says about its writer: laconic-so's ids start with <c>laconic-</c> (or the cluster-id is a kind
     /// cluster's name), Slipway's with <c>slipway-</c>, and only Slipway writes spec-source. A file without
     /// deployment-id qualifies when its cluster-id is not a Slipway id; a file with both when its deployment-id is a
@@ -33,8 +40,8 @@ public sealed record DeploymentFile(string ClusterId, string DeploymentId, strin
         {
             { "cluster-id", ClusterId },
             { "deployment-id", DeploymentId },
-            { "stack-source", Quoted(StackSource) },
         };
+        if (StackSourceWritten) root.Add("stack-source", Quoted(StackSource));
         if (SpecSource is not null) root.Add("spec-source", Quoted(SpecSource));
         return YamlDocuments.Save(root);
     }
@@ -57,14 +64,18 @@ public sealed record DeploymentFile(string ClusterId, string DeploymentId, strin
         if (clusterId is null) diagnostics.Error(DiagnosticCodes.MissingKey, "deployment.yml has no 'cluster-id'", map.Location);
         else if (!DeploymentIds.IsValidClusterId(clusterId)) InvalidId(map, "cluster-id", clusterId, "lowercase letters, digits, '-', '_' or '.'");
         if (deploymentId is not null && !DeploymentIds.IsValid(deploymentId)) InvalidId(map, "deployment-id", deploymentId, "lowercase letters, digits, '-' or '_'");
-        if (stackSource is null) diagnostics.Error(DiagnosticCodes.MissingKey, "deployment.yml has no 'stack-source'", map.Location);
+        var specSource = map.String("spec-source");
+        var laconicShaped = specSource is null && clusterId is not null && !clusterId.StartsWith(DeploymentIds.SlipwayPrefix, StringComparison.Ordinal)
+            && (deploymentId is null || deploymentId.StartsWith(DeploymentIds.LaconicPrefix, StringComparison.Ordinal));
+        if (stackSource is null && !laconicShaped) diagnostics.Error(DiagnosticCodes.MissingKey, "deployment.yml has no 'stack-source'", map.Location);
         diagnostics.ThrowIfErrors();
 
         // laconic-so's files from before the field have no deployment-id: there the cluster-id served as both.
         // Whether this file may fall back like that is the caller's decision (LooksWrittenByLaconicSo).
-        return new DeploymentFile(clusterId!, deploymentId ?? clusterId!, stackSource!, map.String("spec-source"))
+        return new DeploymentFile(clusterId!, deploymentId ?? clusterId!, stackSource ?? Path.GetDirectoryName(Path.GetFullPath(file))!, specSource)
         {
             DeploymentIdWritten = deploymentId is not null,
+            StackSourceWritten = stackSource is not null,
         };
     }
 

@@ -28,6 +28,13 @@ public sealed record DeploymentIdentity(DeploymentFile File, string ComposeProje
         var laconic = file.LooksWrittenByLaconicSo && (adoptedBefore || !Directory.Exists(layout.State));
         if (!laconic)
         {
+            if (!file.StackSourceWritten)
+            {
+                throw new SlipwayException(FailureReason.InvalidInput,
+                    $"{layout.DeploymentFile} has no 'stack-source', and it was not written by laconic-so (Slipway has state in {layout.State})",
+                    "Slipway always writes it: put the line 'stack-source: <the stack folder>' back");
+            }
+
             if (!file.DeploymentIdWritten)
             {
                 throw new SlipwayException(FailureReason.InvalidInput,
@@ -53,7 +60,8 @@ public sealed record DeploymentIdentity(DeploymentFile File, string ComposeProje
             AtomicFile.WriteText(record,
                 $"# {layout.Directory} was made by laconic-so; Slipway took it over and keeps laconic-so's compose project name.\ncompose-project: {project}\n");
             note = $"adopted the laconic-so deployment {layout.Directory}: its compose project stays {project} (laconic-so's name, from cluster-id), " +
-                   $"so its containers and volumes ({project}_*) are kept as they are; deployment.yml is unchanged; recorded in {record}";
+                   $"so its containers and volumes ({project}_*) are kept as they are; deployment.yml is unchanged; recorded in {record}" +
+                   (file.StackSourceWritten ? "" : "; it names no stack-source, so D runs from its own stack.yml and compose files, no image is built, and restart needs --stack-path");
         }
 
         return new DeploymentIdentity(file, project, true, note);

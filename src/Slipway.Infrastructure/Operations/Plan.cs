@@ -119,7 +119,7 @@ public sealed class Plan(SlipwayEnvironment env)
     private async Task<IReadOnlyList<ImageChange>> ImageChangesAsync(DeploymentSession session, RevisionRecord? current, CancellationToken cancellationToken)
     {
         var stackDirectory = session.Identity.StackSource;
-        if (!Directory.Exists(stackDirectory)) return [];
+        if (!session.Identity.StackSourceWritten || !Directory.Exists(stackDirectory)) return [];
         var diagnostics = new DiagnosticBag();
         var stack = Stack.Load(stackDirectory, new DiskHostFiles(), diagnostics);
         if (diagnostics.HasErrors) return [];

@@ -25,6 +25,13 @@ public sealed class Restart(SlipwayEnvironment env)
     /// </summary>
     internal (string? Stack, string? Spec) Sources(DeploymentSession session, string? stackPath, string? specFile)
     {
+        if (stackPath is null && !session.Identity.StackSourceWritten)
+        {
+            // laconic-so's own answer for such a D; re-rendering D from its own copies is not a sync.
+            throw new SlipwayException(FailureReason.InvalidInput, $"{session.Layout.DeploymentFile} has no stack-source and --stack-path was not given",
+                "give restart --stack-path PATH (the stack folder holding stack.yml, in its git checkout)");
+        }
+
         var stack = stackPath is null ? null : env.Resolve(stackPath);
         if (stack is not null && !Directory.Exists(stack))
         {

@@ -16,6 +16,12 @@ internal sealed class StackImages : IImageBuilder
     {
         var session = context.Session;
         var stackDirectory = session.Identity.StackSource;
+        if (!session.Identity.StackSourceWritten)
+        {
+            context.Log.Note("build: deployment.yml names no stack-source (laconic-so's): no images built; the files' image references are used");
+            return [];
+        }
+
         if (!Directory.Exists(stackDirectory))
         {
             context.Reporter.Warn($"the stack source {stackDirectory} is gone: no images built; the files' image references are used");

@@ -73,9 +73,21 @@ public sealed class DeploymentFileTests
         Assert.Equal("kind.local", DeploymentFile.Parse("cluster-id: kind.local\ndeployment-id: slipway-a\nstack-source: /s\n", "d.yml").ClusterId);
     }
 
+    [Fact]
+    public void A_laconic_so_file_with_only_a_cluster_id_names_D_itself_as_its_stack()
+    {
+        var file = DeploymentFile.Parse("cluster-id: laconic-0123456789abcdef\n", "/d/deployment.yml");
+
+        Assert.False(file.StackSourceWritten);
+        Assert.Equal("/d", file.StackSource);
+        Assert.True(file.LooksWrittenByLaconicSo);
+        Assert.DoesNotContain("stack-source", file.Render(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("deployment-id: x\nstack-source: /s\n", "deployment.yml has no 'cluster-id'")]
-    [InlineData("cluster-id: c\n", "deployment.yml has no 'stack-source'")]
+    [InlineData("cluster-id: slipway-c\n", "deployment.yml has no 'stack-source'")]
+    [InlineData("cluster-id: c\nspec-source: /s.yml\n", "deployment.yml has no 'stack-source'")]
     [InlineData("cluster-id: c\nstack-source: /s\nclusterid: x\n", "unknown key 'clusterid' in deployment.yml")]
     [InlineData("- cluster-id\n", "deployment.yml must be a mapping (cluster-id, deployment-id, stack-source)")]
     [InlineData("", "deployment.yml must be a mapping (cluster-id, deployment-id, stack-source)")]
