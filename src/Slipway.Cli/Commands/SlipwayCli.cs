@@ -100,7 +100,7 @@ internal sealed class SlipwayCli
         {
             if (DryRunRefusal(parse) is { } refusal)
             {
-                ui.Error.WriteLine(refusal);
+                ui.Fail(refusal);
                 return ExitCodes.UsageError;
             }
 
@@ -117,7 +117,7 @@ internal sealed class SlipwayCli
         {
             if (LocalStackRoot(host.CurrentDirectory) is not { } root)
             {
-                ui.Error.WriteLine($"--local-stack: the current directory {host.CurrentDirectory} is not inside a stack-orchestrator checkout");
+                ui.Fail($"--local-stack: the current directory {host.CurrentDirectory} is not inside a stack-orchestrator checkout");
                 return ExitCodes.UsageError;
             }
 

@@ -28,6 +28,21 @@ public sealed class GlobalFlagTests : IDisposable
     }
 
     [Fact]
+    public async Task Dry_run_and_local_stack_refusals_are_usage_errors_printed_as_errors()
+    {
+        var d = await _cli.CreateDeploymentAsync();
+
+        var dryRun = await _cli.RunAsync("--dry-run", "deployment", "--dir", d, "start");
+        var localStack = await _cli.RunAsync("--local-stack", "--stack", "stack", "setup-repositories");
+
+        Assert.Equal(ExitCodes.UsageError, dryRun.ExitCode);
+        Assert.StartsWith("error: --dry-run is supported by deploy up", dryRun.Err, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.UsageError, localStack.ExitCode);
+        Assert.StartsWith("error: --local-stack: the current directory ", localStack.Err, StringComparison.Ordinal);
+        Assert.Empty(_cli.Runner.Calls);
+    }
+
+    [Fact]
     public async Task Quiet_silences_progress_but_keeps_results()
     {
         var d = await _cli.CreateDeploymentAsync();
