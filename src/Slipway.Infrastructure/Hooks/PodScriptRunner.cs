@@ -8,7 +8,7 @@ namespace Slipway.Infrastructure.Hooks;
 internal static class PodScriptRunner
 {
     public static async Task RunAsync(IProcessRunner runner, string pod, string script, bool post, string project, Action<string>? progress, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string?>? extra = null)
+        IReadOnlyDictionary<string, string?>? extra = null, bool debug = false)
     {
         var what = post ? "post_start_command" : "pre_start_command";
         if (!File.Exists(script))
@@ -17,7 +17,7 @@ internal static class PodScriptRunner
         }
 
         progress?.Invoke($"pod {pod}: running {what} {Path.GetFileName(script)}");
-        var environment = new Dictionary<string, string?>(HostUser.ComposeVariables(debug: false), StringComparer.Ordinal) { [PodScripts.ProjectVariable] = project };
+        var environment = new Dictionary<string, string?>(HostUser.ComposeVariables(debug), StringComparer.Ordinal) { [PodScripts.ProjectVariable] = project };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) environment[key] = value;
         var result = await runner.RunAsync(new ProcessSpec(script, [])
         {

@@ -172,7 +172,7 @@ public sealed class StackDeploy(SlipwayEnvironment env)
                 throw new SlipwayException(FailureReason.InvalidInput, $"pod '{info.Pods[i].Name}': {script} is not executable", $"chmod +x {script}");
             }
 
-            await PodScriptRunner.RunAsync(env.Runner, info.Pods[i].Name, script, post, info.ProjectName, line => env.Reporter.Detail(line), cancellationToken);
+            await PodScriptRunner.RunAsync(env.Runner, info.Pods[i].Name, script, post, info.ProjectName, line => env.Reporter.Detail(line), cancellationToken, debug: request.Debug);
         }
     }
 

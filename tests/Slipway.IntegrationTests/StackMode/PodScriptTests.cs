@@ -53,6 +53,20 @@ public sealed class PodScriptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_debug_the_pod_scripts_see_CERC_SCRIPT_DEBUG_as_laconic_sos_deploy_up_exports_it()
+    {
+        var stack = Stack();
+        Write("scripted/compose/pre.sh", "#!/bin/sh\necho \"debug=$CERC_SCRIPT_DEBUG uid=$CERC_HOST_UID\" >> \"$PWD/ran.txt\"\n", executable: true);
+        var project = StackSelection.DefaultProjectName(stack, null, null);
+        _projects.Add(project);
+
+        await SlipwayCommand.RunAsync("--debug", "--stack", stack, "deploy", "up");
+
+        var ran = await File.ReadAllTextAsync(Path.Combine(stack, "compose", "ran.txt"));
+        Assert.StartsWith($"debug=true uid={Slipway.Infrastructure.Build.BuildContract.HostIds().Uid}\n", ran, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failing_pre_start_command_is_fatal_and_nothing_starts()
     {
         var stack = Stack(preExit: "4");
