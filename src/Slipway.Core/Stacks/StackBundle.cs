@@ -23,10 +23,13 @@ public sealed record StackBundle(Stack Stack, IReadOnlyList<StackComposeFile> Po
             var path = stack.ComposeFile(pod, repositoryBase);
             if (path is null)
             {
+                var repository = pod.IsExternal ? Path.Combine(repositoryBase, Path.GetFileName(pod.Repository!.TrimEnd('/'))) : null;
                 diagnostics.Error(DiagnosticCodes.NotFound,
-                    pod.IsExternal
-                        ? $"pod '{pod.Name}': no docker-compose.yml in {Path.Combine(repositoryBase, Path.GetFileName(pod.Repository!))}/{pod.Path}"
-                        : $"pod '{pod.Name}': compose file docker-compose-{pod.Name}.yml not found in the stack's compose/ folder",
+                    repository is null
+                        ? $"pod '{pod.Name}': compose file docker-compose-{pod.Name}.yml not found in the stack's compose/ folder"
+                        : stack.Files.DirectoryExists(repository)
+                            ? $"pod '{pod.Name}': no docker-compose.yml in {repository}/{pod.Path}"
+                            : $"pod '{pod.Name}': its repository {pod.Repository} is not in the dev root ({repository} does not exist): clone it first with 'setup-repositories'",
                     pod.Location);
                 continue;
             }

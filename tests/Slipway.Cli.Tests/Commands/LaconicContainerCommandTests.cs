@@ -88,6 +88,18 @@ public sealed class LaconicContainerCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Init_of_a_stack_whose_pod_repository_is_not_cloned_says_to_set_up_the_repositories()
+    {
+        _cli.Workspace.WriteFile("repo-pods/stack.yml", "name: repo-pods\nrepos:\n  - github.com/org/pods\npods:\n  - name: web\n    repository: github.com/org/pods\n    path: web\n");
+
+        var init = await _cli.RunAsync("--stack", "repo-pods", "deploy", "init", "--output", "spec.yml");
+
+        Assert.Equal(ExitCodes.InvalidInput, init.ExitCode);
+        Assert.Contains("stack.yml:5:5: error SW007: pod 'web': its repository github.com/org/pods is not in the dev root", init.Err);
+        Assert.Contains("clone it first with 'setup-repositories'", init.Err);
+    }
+
+    [Fact]
     public async Task Fetch_containers_needs_the_registry_and_its_credentials_and_warns_for_a_stack_without_containers()
     {
         _cli.WriteStackAndSpec();
