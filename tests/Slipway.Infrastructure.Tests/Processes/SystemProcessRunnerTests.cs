@@ -126,6 +126,22 @@ public sealed class SystemProcessRunnerTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_script_without_its_interpreter_line_is_named_as_such_not_as_missing_from_path()
+    {
+        using var workspace = new TempWorkspace();
+        var script = workspace.WriteFile("build.sh", "echo built\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var exception = await Assert.ThrowsAsync<ToolNotFoundException>(() => _runner.RunAsync(new ProcessSpec(script, [])));
+
+        Assert.Equal(Slipway.Core.Diagnostics.FailureReason.InvalidInput, exception.Reason);
+        Assert.Contains($"'{script}' exists but could not be started", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("a script needs its interpreter on its first line", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("PATH", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_timeout_kills_the_whole_process_tree_and_returns_a_timed_out_result_promptly()
     {
         var grandchild = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
