@@ -13,13 +13,27 @@ public static class StackSelection
 {
     /// <summary>
     /// laconic-so's default project name for the same invocation, <c>laconic-</c> + 16 hex digits of the MD5 of
-    /// <c>internal,&lt;--stack as given&gt;,&lt;--include&gt;,&lt;--exclude&gt;</c> (an absent flag reads <c>None</c>), so a
-    /// stack it brought up is the one Slipway takes down.
+    /// <c>internal,&lt;--stack as given, as a Python path&gt;,&lt;--include&gt;,&lt;--exclude&gt;</c> (an absent flag reads
+    /// <c>None</c>), so a stack it brought up is the one Slipway takes down.
     /// </summary>
     public static string DefaultProjectName(string stackArgument, string? include, string? exclude)
     {
-        var descriptor = $"internal,{stackArgument},{include ?? "None"},{exclude ?? "None"}";
+        var descriptor = $"internal,{AsPythonPath(stackArgument)},{include ?? "None"},{exclude ?? "None"}";
         return "laconic-" + Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(descriptor)))[..16];
+    }
+
+    /// <summary>
+    /// <paramref name="path"/> as laconic-so hashes it: <c>str(Path(stack))</c>, which drops <c>.</c> segments, repeated
+    /// and trailing slashes (<c>./stacks/foo/</c> is <c>stacks/foo</c>; <c>..</c> stays; exactly two leading slashes stay,
+    /// as POSIX allows).
+    /// </summary>
+    internal static string AsPythonPath(string path)
+    {
+        if (path.Length == 0) return ".";
+        var leading = path.StartsWith("//", StringComparison.Ordinal) && !path.StartsWith("///", StringComparison.Ordinal) ? "//" : path.StartsWith('/') ? "/" : "";
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".");
+        var joined = leading + string.Join('/', parts);
+        return joined.Length == 0 ? "." : joined;
     }
 
     /// <summary>A comma-separated flag as its names (blanks dropped).</summary>

@@ -19,6 +19,25 @@ public sealed class StackSelectionTests
     public void The_default_project_name_is_laconic_sos_for_the_same_flags(string stack, string? include, string? exclude, string expected) =>
         Assert.Equal(expected, StackSelection.DefaultProjectName(stack, include, exclude));
 
+    [Theory]
+    // laconic-so hashes str(Path(--stack)): md5("internal,stacks/foo,None,None") for each spelling of that path.
+    [InlineData("stacks/foo")]
+    [InlineData("./stacks/foo")]
+    [InlineData("stacks/foo/")]
+    [InlineData("stacks//foo")]
+    [InlineData("./stacks/./foo/")]
+    public void The_default_project_name_hashes_the_stack_path_as_python_writes_it(string stack) =>
+        Assert.Equal("laconic-f13fad2ac81bf67e", StackSelection.DefaultProjectName(stack, null, null));
+
+    [Theory]
+    [InlineData("../x/./y/", "../x/y")]
+    [InlineData("//a//b", "//a/b")]
+    [InlineData("///a", "/a")]
+    [InlineData("./", ".")]
+    [InlineData("/abs/./p/", "/abs/p")]
+    public void Stack_paths_are_normalised_as_pythons_pathlib_does(string path, string expected) =>
+        Assert.Equal(expected, StackSelection.AsPythonPath(path));
+
     [Fact]
     public void Include_wins_over_exclude_and_exclude_keeps_the_rest()
     {
