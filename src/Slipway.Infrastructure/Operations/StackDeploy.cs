@@ -172,7 +172,9 @@ public sealed class StackDeploy(SlipwayEnvironment env)
                 throw new SlipwayException(FailureReason.InvalidInput, $"pod '{info.Pods[i].Name}': {script} is not executable", $"chmod +x {script}");
             }
 
-            await PodScriptRunner.RunAsync(env.Runner, info.Pods[i].Name, script, post, info.ProjectName, line => env.Reporter.Detail(line), cancellationToken, debug: request.Debug);
+            // A dry run's runner says "Dry run: would run: SCRIPT"; the runner's own "running ..." line would claim it ran.
+            Action<string>? progress = request.DryRun ? null : line => env.Reporter.Detail(line);
+            await PodScriptRunner.RunAsync(env.Runner, info.Pods[i].Name, script, post, info.ProjectName, progress, cancellationToken, debug: request.Debug);
         }
     }
 

@@ -43,6 +43,21 @@ public sealed class GlobalFlagTests : IDisposable
     }
 
     [Fact]
+    public async Task Dry_run_up_says_it_would_run_the_pod_scripts_and_never_that_it_runs_them()
+    {
+        _cli.Workspace.WriteFile("scripted/stack.yml", "name: scripted\npods:\n  - name: front\n    pre_start_command: pre.sh\n");
+        _cli.Workspace.WriteFile("scripted/compose/docker-compose-front.yml", "services:\n  web:\n    image: busybox\n");
+        var script = _cli.Workspace.WriteFile("scripted/compose/pre.sh", "#!/bin/sh\nexit 0\n");
+
+        var run = await _cli.RunAsync("--dry-run", "--stack", "scripted", "deploy", "up");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains($"Dry run: would run: {script}", run.Err);
+        Assert.DoesNotContain("running pre_start_command", run.Err);
+        Assert.Empty(_cli.Runner.Calls);
+    }
+
+    [Fact]
     public async Task Quiet_silences_progress_but_keeps_results()
     {
         var d = await _cli.CreateDeploymentAsync();
