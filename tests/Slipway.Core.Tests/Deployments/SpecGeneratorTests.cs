@@ -117,6 +117,28 @@ public sealed class SpecGeneratorTests : IDisposable
     }
 
     [Fact]
+    public void The_host_user_ids_every_compose_call_gets_are_not_listed_as_config_to_set()
+    {
+        _workspace.WriteFile("data/stacks/test/stack.yml", "pods: [web]\n");
+        _workspace.WriteFile("data/compose/docker-compose-web.yml", """
+            services:
+              web:
+                image: nginx
+                user: "${CERC_HOST_UID}:${CERC_HOST_GID}"
+                environment:
+                  LEVEL: ${LOG_LEVEL:-info}
+
+            """);
+        var diagnostics = new DiagnosticBag();
+        var bundle = Slipway.Core.Stacks.StackBundle.Load(Slipway.Core.Stacks.Stack.Load(_workspace.Combine("data", "stacks", "test"), new DiskHostFiles(), diagnostics), _workspace.Path, _ => null, diagnostics);
+
+        var text = SpecGenerator.Generate(bundle, Options(), null, new Random(1));
+
+        Assert.Contains("#   LOG_LEVEL: \"info\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("CERC_HOST_", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_read_only_volume_without_config_in_its_name_stays_a_volume_on_kubernetes()
     {
         _workspace.WriteFile("data/stacks/test/stack.yml", "pods: [web]\n");

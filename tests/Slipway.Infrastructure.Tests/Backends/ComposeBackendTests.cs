@@ -100,6 +100,20 @@ public sealed class ComposeBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task Compose_substitutes_the_host_user_ids_as_laconic_sos_deployment_start_exports_them()
+    {
+        var backend = Backend();
+        _runner.On("docker", "compose").Returns(0);
+
+        await backend.ApplyAsync(new ApplyOptions(), CancellationToken.None);
+
+        var environment = OnlyCall().Environment;
+        var (uid, gid) = Slipway.Infrastructure.Build.BuildContract.HostIds();
+        Assert.Equal(uid, environment["CERC_HOST_UID"]);
+        Assert.Equal(gid, environment["CERC_HOST_GID"]);
+    }
+
+    [Fact]
     public async Task Config_values_are_passed_as_secrets_so_they_are_redacted()
     {
         var backend = Backend();

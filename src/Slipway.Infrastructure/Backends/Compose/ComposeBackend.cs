@@ -222,6 +222,8 @@ internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend
             ["COMPOSE_ENV_FILES"] = null,
             ["COMPOSE_STATUS_STDOUT"] = null,
         };
+        // laconic-so exports these before every up, so compose files substitute ${CERC_HOST_UID}; D's config wins over them.
+        foreach (var (key, value) in Processes.HostUser.ComposeVariables(debug: false)) environment[key] = value;
         foreach (var entry in session.Config) environment[entry.Key] = null;
         return environment;
     }
