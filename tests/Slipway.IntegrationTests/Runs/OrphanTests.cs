@@ -14,19 +14,9 @@ public sealed class OrphanTests(DockerFixture fixture)
     {
         Assert.Contains("built slipway/hello:local", fixture.HelloBuild.StandardError);
         await using var ws = new Workspace();
-        var spec = await ws.InitAsync(RunStacks.Pipeline, "spec.yml", "--config", "GREETING=v1,STOP_GRACE=8s", "--map-ports-to-host", "localhost-fixed-random");
-        var d = await ws.CreateAsync(spec, "d");
-        await d.RunAsync("start");
-
         // Recreating "sleeper" waits its 8 s stop grace: compose up is still at work when slipway dies.
-        using var child = ChildCli.Start("deployment", "--dir", d.Directory, "restart", "--force-recreate");
-        await child.WaitForStageAsync(d.Directory, "apply", TimeSpan.FromSeconds(60));
-        // Killed once run.json records a live child: what resume goes by. A child is recorded (written and fsynced) just
-        // after it starts; on a loaded machine that write can take longer than any fixed pause, and a kill before it is
-        // the open window the product cannot see (docs/faults.md), not what this test is about.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!RecordsALiveChild(d, child) && DateTime.UtcNow < deadline) await Task.Delay(20);
-        Assert.True(RecordsALiveChild(d, child), "the run never recorded its compose child:\n" + child.Output);
+        var (d, child) = await RestartRecordingItsComposeAsync(ws, "8s");
+        using var _ = child;
         await Task.Delay(500); // compose has sent its stop; the recreate is under way
         var orphans = await child.KillAloneAsync();
         Assert.NotEmpty(orphans);
@@ -53,15 +43,8 @@ public sealed class OrphanTests(DockerFixture fixture)
     {
         Assert.Contains("built slipway/hello:local", fixture.HelloBuild.StandardError);
         await using var ws = new Workspace();
-        var spec = await ws.InitAsync(RunStacks.Pipeline, "spec.yml", "--config", "GREETING=v1,STOP_GRACE=8s", "--map-ports-to-host", "localhost-fixed-random");
-        var d = await ws.CreateAsync(spec, "d");
-        await d.RunAsync("start");
-
-        using var child = ChildCli.Start("deployment", "--dir", d.Directory, "restart", "--force-recreate");
-        await child.WaitForStageAsync(d.Directory, "apply", TimeSpan.FromSeconds(60));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!RecordsALiveChild(d, child) && DateTime.UtcNow < deadline) await Task.Delay(20);
-        Assert.True(RecordsALiveChild(d, child), "the run never recorded its compose child:\n" + child.Output);
+        var (d, child) = await RestartRecordingItsComposeAsync(ws, "8s");
+        using var _ = child;
         await Task.Delay(500);
         var orphans = await child.KillAloneAsync();
         Assert.NotEmpty(orphans);
@@ -87,15 +70,9 @@ public sealed class OrphanTests(DockerFixture fixture)
     {
         Assert.Contains("built slipway/hello:local", fixture.HelloBuild.StandardError);
         await using var ws = new Workspace();
-        var spec = await ws.InitAsync(RunStacks.Pipeline, "spec.yml", "--config", "GREETING=v1,STOP_GRACE=4s", "--map-ports-to-host", "localhost-fixed-random");
-        var d = await ws.CreateAsync(spec, "d");
-        await d.RunAsync("start");
-
-        using var child = ChildCli.Start("deployment", "--dir", d.Directory, "restart", "--force-recreate");
-        await child.WaitForStageAsync(d.Directory, "apply", TimeSpan.FromSeconds(60));
+        var (d, child) = await RestartRecordingItsComposeAsync(ws, "4s");
+        using var _ = child;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!RecordsALiveChild(d, child) && DateTime.UtcNow < deadline) await Task.Delay(20);
-        Assert.True(RecordsALiveChild(d, child), "the run never recorded its compose child:\n" + child.Output);
         var orphans = await child.KillAloneAsync();
         var recorded = RunFiles.Latest(d).GetProperty("children").EnumerateArray()
             .Where(c => orphans.Contains(c.GetProperty("pid").GetInt32())).ToList();
@@ -120,6 +97,33 @@ public sealed class OrphanTests(DockerFixture fixture)
         var collected = lines.Skip(from + 1).TakeWhile(l => l.Contains("| ", StringComparison.Ordinal)).Select(l => l[(l.IndexOf("| ", StringComparison.Ordinal) + 2)..]).ToList();
         Assert.Equal(written.Order(StringComparer.Ordinal), collected.Where(l => l.Trim().Length > 0).Order(StringComparer.Ordinal));
         Assert.Equal("succeeded", RunFiles.Latest(d).GetProperty("state").GetString());
+    }
+
+    /// <summary>
+    /// A started deployment and a `restart --force-recreate` of it in a child slipway, returned once run.json records a
+    /// live compose child: what resume goes by. A child is recorded (written and fsynced) just after it starts; on a
+    /// loaded machine that write can take longer than any fixed pause, and a kill before it is the window
+    /// Resume_finds_and_waits_for_a_compose_the_dead_runs_record_missed covers.
+    /// </summary>
+    private static async Task<(TestDeployment D, ChildCli Child)> RestartRecordingItsComposeAsync(Workspace ws, string stopGrace)
+    {
+        var spec = await ws.InitAsync(RunStacks.Pipeline, "spec.yml", "--config", $"GREETING=v1,STOP_GRACE={stopGrace}", "--map-ports-to-host", "localhost-fixed-random");
+        var d = await ws.CreateAsync(spec, "d");
+        await d.RunAsync("start");
+        var child = ChildCli.Start("deployment", "--dir", d.Directory, "restart", "--force-recreate");
+        try
+        {
+            await child.WaitForStageAsync(d.Directory, "apply", TimeSpan.FromSeconds(60));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!RecordsALiveChild(d, child) && DateTime.UtcNow < deadline) await Task.Delay(20);
+            Assert.True(RecordsALiveChild(d, child), "the run never recorded its compose child:\n" + child.Output);
+            return (d, child);
+        }
+        catch
+        {
+            child.Dispose();
+            throw;
+        }
     }
 
     private static bool RecordsALiveChild(TestDeployment d, ChildCli child)
