@@ -14,9 +14,12 @@ namespace Slipway.IntegrationTests.GitOps;
 /// <summary>
 /// GitOps restart (laconic-so's restart workflow) from a local bare repository holding the spec and the stack: commit a change,
 /// pull + sync D (deploy create --update) + apply, see it applied. Driven through GitSync, SourceSync and
-/// ComposeBackend directly; the CLI verb comes with the pipeline.
+/// ComposeBackend directly; the CLI verb comes with the pipeline. Alone, not side by side: its apply passes no image
+/// pins, so it runs slipway/hello:local as that tag is at the moment, and every side-by-side test whose start builds
+/// the stack retags it (to an image of the same content but another id when the builds miss each other's cache),
+/// which made compose recreate every service of an idle restart.
 /// </summary>
-[Collection(SideBySideCollection.Name)]
+[Collection(DockerCollection.Name)]
 public sealed class GitOpsRestartTests(ITestOutputHelper output)
 {
     private static readonly SystemProcessRunner Runner = new();
