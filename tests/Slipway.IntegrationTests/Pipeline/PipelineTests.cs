@@ -33,8 +33,13 @@ public sealed class PipelineTests(DockerFixture fixture)
         await SlipwayCommand.RunAsync("deploy", "create", "--spec-file", spec, "--deployment-dir", d.Directory, "--update");
     }
 
-    private static async Task<string> ImageOfAsync(TestDeployment d, string service) =>
-        (await Docker.OutputAsync("ps", "--filter", $"label=com.docker.compose.project={d.DeploymentId}", "--filter", $"label=com.docker.compose.service={service}", "--format", "{{.Image}}")).Trim();
+    // The reference the container was created from (.Config.Image), not docker ps's column, which shows an image id once
+    // another test's build has moved the tag (every start of the example stack retags slipway/hello:local).
+    private static async Task<string> ImageOfAsync(TestDeployment d, string service)
+    {
+        var id = (await Docker.OutputAsync("ps", "-q", "--filter", $"label=com.docker.compose.project={d.DeploymentId}", "--filter", $"label=com.docker.compose.service={service}")).Trim();
+        return (await Docker.OutputAsync("inspect", "--format", "{{.Config.Image}}", id)).Trim();
+    }
 
     private static JsonElement LatestRun(TestDeployment d)
     {
