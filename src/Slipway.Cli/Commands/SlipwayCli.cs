@@ -95,7 +95,7 @@ internal sealed class SlipwayCli
             reporter = new TracingReporter(ui, _trace);
         }
 
-        var host = _host;
+        var host = _host with { ScriptDebug = debug };
         if (parse.GetValue(_context.DryRun))
         {
             if (DryRunRefusal(parse) is { } refusal)

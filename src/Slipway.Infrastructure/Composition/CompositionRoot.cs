@@ -18,9 +18,9 @@ public static class CompositionRoot
     {
         var backends = new BackendCatalog(
         [
-            new EngineBackendFactory(Core.Specs.DeployTarget.Compose, host.Tools, (session, docker) => new ComposeBackend(session, docker)),
+            new EngineBackendFactory(Core.Specs.DeployTarget.Compose, host.Tools, (session, docker) => new ComposeBackend(session, docker, host.ScriptDebug)),
             new EngineBackendFactory(Core.Specs.DeployTarget.Swarm, host.Tools, (session, docker) => new Backends.Swarm.SwarmBackend(session, docker)),
-            new KubernetesBackendFactory(host.Tools, new KubernetesBackendOptions { GetEnvironment = host.GetEnvironment, Warn = reporter.Warn, Clock = host.Clock }),
+            new KubernetesBackendFactory(host.Tools, new KubernetesBackendOptions { GetEnvironment = host.GetEnvironment, Warn = reporter.Warn, Clock = host.Clock, ScriptDebug = host.ScriptDebug }),
         ]);
         var environment = new SlipwayEnvironment
         {

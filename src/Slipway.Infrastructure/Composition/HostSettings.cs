@@ -39,6 +39,9 @@ public sealed record HostSettings
     /// <summary>How often verify polls the backend for health.</summary>
     public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>The global --debug: a deployment's compose calls and pod scripts get CERC_SCRIPT_DEBUG=true, as laconic-so exports it.</summary>
+    public bool ScriptDebug { get; init; }
+
     public static HostSettings FromEnvironment()
     {
         static string? Get(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;

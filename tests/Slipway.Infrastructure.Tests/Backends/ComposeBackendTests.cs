@@ -17,10 +17,10 @@ public sealed class ComposeBackendTests : IDisposable
 
     public void Dispose() => _workspace.Dispose();
 
-    private ComposeBackend Backend(bool withConfigEnv = true, bool withOverrides = true)
+    private ComposeBackend Backend(bool withConfigEnv = true, bool withOverrides = true, bool scriptDebug = false)
     {
         _d = SampleDeployment.Write(_workspace, withConfigEnv, withOverrides);
-        return new ComposeBackend(DeploymentSession.Open(_d), new Docker(_runner));
+        return new ComposeBackend(DeploymentSession.Open(_d), new Docker(_runner), scriptDebug);
     }
 
     private string[] Project(bool withConfigEnv = true, bool withOverrides = true) =>
@@ -111,6 +111,19 @@ public sealed class ComposeBackendTests : IDisposable
         var (uid, gid) = Slipway.Infrastructure.Build.BuildContract.HostIds();
         Assert.Equal(uid, environment["CERC_HOST_UID"]);
         Assert.Equal(gid, environment["CERC_HOST_GID"]);
+    }
+
+    [Theory]
+    [InlineData(true, "true")]
+    [InlineData(false, null)]
+    public async Task With_debug_compose_substitutes_CERC_SCRIPT_DEBUG_as_laconic_sos_deployment_start_exports_it(bool debug, string? expected)
+    {
+        var backend = Backend(scriptDebug: debug);
+        _runner.On("docker", "compose").Returns(0);
+
+        await backend.ApplyAsync(new ApplyOptions(), CancellationToken.None);
+
+        Assert.Equal(expected, OnlyCall().Environment.GetValueOrDefault("CERC_SCRIPT_DEBUG"));
     }
 
     [Fact]

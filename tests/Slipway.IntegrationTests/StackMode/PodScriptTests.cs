@@ -92,4 +92,19 @@ public sealed class PodScriptTests : IAsyncLifetime
         Assert.Equal($"pre {d.DeploymentId} 0\npost {d.DeploymentId} 1\n", ran);
         Assert.False(File.Exists(Path.Combine(stack, "compose", "ran.txt")), "a deployment runs its own copies, not the stack's scripts");
     }
+
+    [Fact]
+    public async Task With_debug_a_deployments_pod_scripts_see_CERC_SCRIPT_DEBUG_as_in_stack_mode()
+    {
+        var stack = Stack();
+        Write("scripted/compose/pre.sh", "#!/bin/sh\necho \"debug=$CERC_SCRIPT_DEBUG\" >> \"$PWD/ran.txt\"\n", executable: true);
+        Write("spec.yml", $"stack: {stack}\ndeploy-to: compose\n");
+        var d = await _workspace.CreateAsync(_workspace.Combine("spec.yml"), "d");
+
+        await SlipwayCommand.RunAsync("--debug", "deployment", "--dir", d.Directory, "start");
+        await d.RunAsync("start");
+
+        var ran = await File.ReadAllLinesAsync(d.File("pods", "front", "scripts", "ran.txt"));
+        Assert.Equal(["debug=true", "debug="], ran.Where(l => l.StartsWith("debug=", StringComparison.Ordinal)));
+    }
 }

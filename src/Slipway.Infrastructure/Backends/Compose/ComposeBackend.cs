@@ -15,11 +15,14 @@ namespace Slipway.Infrastructure.Backends.Compose;
 internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend, IContainerAddresses, IContainerStartTimes, IInterruptedApplyRepair
 {
     private readonly DeploymentSession _session;
+    private readonly bool _scriptDebug;
 
-    public ComposeBackend(DeploymentSession session, Docker docker)
+    /// <param name="scriptDebug">The global --debug: compose calls and pod scripts get CERC_SCRIPT_DEBUG=true, as laconic-so exports it.</param>
+    public ComposeBackend(DeploymentSession session, Docker docker, bool scriptDebug = false)
     {
         _session = session;
-        var bound = docker.Bound(session.Layout.Directory, ChildEnvironment(session), session.SecretValues);
+        _scriptDebug = scriptDebug;
+        var bound = docker.Bound(session.Layout.Directory, ChildEnvironment(session, scriptDebug), session.SecretValues);
         Compose = new DockerCompose(bound, new ComposeProject(
             session.ComposeProject,
             File.Exists(session.Layout.ConfigEnv) ? session.Layout.ConfigEnv : null,
@@ -67,7 +70,7 @@ internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend
         {
             if (PodScripts.Command(pod, post) is not { } command) continue;
             var script = Path.Combine(_session.Layout.Directory, PodScripts.RenderedPath(pod.Name, command));
-            await PodScriptRunner.RunAsync(Compose.Docker.Runner, pod.Name, script, post, ProjectName, progress, cancellationToken);
+            await PodScriptRunner.RunAsync(Compose.Docker.Runner, pod.Name, script, post, ProjectName, progress, cancellationToken, debug: _scriptDebug);
         }
     }
 
@@ -212,7 +215,7 @@ internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend
     /// Compose lets the caller's shell environment override --env-file values during interpolation; unsetting the
     /// config keys makes D/config.env the one source, whoever runs the command.
     /// </summary>
-    private static Dictionary<string, string?> ChildEnvironment(DeploymentSession session)
+    private static Dictionary<string, string?> ChildEnvironment(DeploymentSession session, bool scriptDebug)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -223,7 +226,7 @@ internal sealed class ComposeBackend : IDeploymentBackend, IVolumeStorageBackend
             ["COMPOSE_STATUS_STDOUT"] = null,
         };
         // laconic-so exports these before every up, so compose files substitute ${CERC_HOST_UID}; D's config wins over them.
-        foreach (var (key, value) in Processes.HostUser.ComposeVariables(debug: false)) environment[key] = value;
+        foreach (var (key, value) in Processes.HostUser.ComposeVariables(scriptDebug)) environment[key] = value;
         foreach (var entry in session.Config) environment[entry.Key] = null;
         return environment;
     }

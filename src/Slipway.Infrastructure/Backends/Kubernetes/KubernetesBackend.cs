@@ -68,7 +68,7 @@ internal sealed class KubernetesBackend(DeploymentSession session, ToolBox tools
         {
             if (Core.Stacks.PodScripts.Command(pod, post) is not { } command) continue;
             var script = Path.Combine(session.Layout.Directory, Core.Stacks.PodScripts.RenderedPath(pod.Name, command));
-            await Hooks.PodScriptRunner.RunAsync(tools.Docker.Runner, pod.Name, script, post, _target.DeploymentId, progress, cancellationToken, PodScriptEnvironment());
+            await Hooks.PodScriptRunner.RunAsync(tools.Docker.Runner, pod.Name, script, post, _target.DeploymentId, progress, cancellationToken, PodScriptEnvironment(), options.ScriptDebug);
         }
     }
 

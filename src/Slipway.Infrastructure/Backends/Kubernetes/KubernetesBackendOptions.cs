@@ -11,6 +11,9 @@ internal sealed record KubernetesBackendOptions
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>The global --debug: pod scripts get CERC_SCRIPT_DEBUG=true.</summary>
+    public bool ScriptDebug { get; init; }
+
     public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;
 
     /// <summary>How long run-job waits for a Job to complete or fail.</summary>

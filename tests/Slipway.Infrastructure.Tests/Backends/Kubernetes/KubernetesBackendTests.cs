@@ -31,11 +31,12 @@ public sealed class KubernetesBackendTests : IDisposable
         return Create();
     }
 
-    private KubernetesBackend Create() => new(DeploymentSession.Open(_d), ToolPaths.Default.With(_runner), new KubernetesBackendOptions
+    private KubernetesBackend Create(bool scriptDebug = false) => new(DeploymentSession.Open(_d), ToolPaths.Default.With(_runner), new KubernetesBackendOptions
     {
         GetEnvironment = name => _environment.GetValueOrDefault(name),
         Warn = _warnings.Add,
         Delay = (_, _) => Task.CompletedTask,
+        ScriptDebug = scriptDebug,
     });
 
     private string[] K(params string[] args) => ["kubectl", "--kubeconfig", $"{_d}/kubeconfig.yml", .. args];
@@ -91,14 +92,14 @@ public sealed class KubernetesBackendTests : IDisposable
     }
 
     /// <summary>The sample D with the web pod as a dict pod whose start scripts deploy create copied into D/pods/web/scripts/.</summary>
-    private KubernetesBackend BackendWithPodScripts(out string pre, out string post)
+    private KubernetesBackend BackendWithPodScripts(out string pre, out string post, bool scriptDebug = false)
     {
         _d = KubernetesSample.Write(_workspace, registry: true, jobs: true);
         File.WriteAllText(Path.Combine(_d, "stack.yml"),
             "name: shop\npods:\n  - name: web\n    pre_start_command: pre.sh\n    post_start_command: post.sh\n  - name: worker\njobs:\n  - migrate\n");
         pre = _workspace.WriteFile("deployment/pods/web/scripts/pre.sh", "#!/bin/sh\n");
         post = _workspace.WriteFile("deployment/pods/web/scripts/post.sh", "#!/bin/sh\n");
-        return Create();
+        return Create(scriptDebug);
     }
 
     [Fact]
@@ -121,6 +122,21 @@ public sealed class KubernetesBackendTests : IDisposable
             Assert.Equal(Ns, call.Environment["SLIPWAY_NAMESPACE"]);
             Assert.Equal(Path.GetDirectoryName(pre), call.WorkingDirectory);
         }
+    }
+
+    [Theory]
+    [InlineData(true, "true")]
+    [InlineData(false, null)]
+    public async Task With_debug_pod_start_scripts_see_CERC_SCRIPT_DEBUG(bool debug, string? expected)
+    {
+        var backend = BackendWithPodScripts(out var pre, out var post, debug);
+        FreshCluster(Live(Declared));
+        _runner.On(pre).Returns(0);
+        _runner.On(post).Returns(0);
+
+        await backend.ApplyAsync(Options(), CancellationToken.None);
+
+        Assert.All(_runner.Calls.Where(c => c.FileName != "kubectl"), c => Assert.Equal(expected, c.Environment.GetValueOrDefault("CERC_SCRIPT_DEBUG")));
     }
 
     [Fact]
