@@ -29,4 +29,16 @@ public sealed class K8sListClusterTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("No cluster found\n", run.Out);
     }
+
+    [Fact]
+    public async Task Without_kind_installed_it_says_no_cluster_found_and_why()
+    {
+        _cli.Runner.On("kind", "get", "clusters").Throws(new Slipway.Infrastructure.Processes.ToolNotFoundException("kind"));
+
+        var run = await _cli.RunAsync("deploy", "k8s", "list", "cluster");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("No cluster found\n", run.Out);
+        Assert.Contains("'kind' could not be started", run.Err);
+    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Slipway.Core.Diagnostics;
 
 namespace Slipway.Cli.Commands.Deploy;
 
@@ -10,7 +11,18 @@ internal static class K8sCommand
         var cluster = new Command("cluster", "Print the name of the kind cluster (the first 'kind get clusters' lists), or 'No cluster found'");
         cluster.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
         {
-            var clusters = await env.ToolBox.Kind.ClustersAsync(env.CurrentDirectory, ct);
+            IReadOnlyList<string> clusters;
+            try
+            {
+                clusters = await env.ToolBox.Kind.ClustersAsync(env.CurrentDirectory, ct);
+            }
+            catch (SlipwayException ex) when (ex.Reason == FailureReason.PrerequisiteMissing)
+            {
+                // No kind, no kind cluster: laconic-so's answer stays true, and the reason goes to stderr.
+                cli.Ui.Warn(ex.Message);
+                clusters = [];
+            }
+
             cli.Ui.Result(clusters.Count == 0 ? "No cluster found" : clusters[0]);
             if (clusters.Count > 1) cli.Ui.Info($"{clusters.Count} kind clusters run: {string.Join(", ", clusters)} (the first is printed, as laconic-so does)");
             return ExitCodes.Success;
