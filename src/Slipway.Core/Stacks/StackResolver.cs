@@ -35,7 +35,8 @@ public static class StackResolver
         var shipped = ShippedStackNames(shippedStackRoots, files);
         var hint = Yaml.DidYouMean.Suggest(value, shipped) is { } near
             ? $"did you mean '{near}'? (shipped stacks: {string.Join(", ", shipped)})"
-            : shipped.Count > 0 ? $"give the path of a directory holding stack.yml, or a shipped stack: {string.Join(", ", shipped)}" : "give the path of a directory holding stack.yml";
+            : (shipped.Count > 0 ? $"give the path of a directory holding stack.yml, or a shipped stack: {string.Join(", ", shipped)}" : "give the path of a directory holding stack.yml")
+              + "; laconic-so's own stacks resolve by name once its repository is in the dev root: slipway fetch-stack cerc-io/stack-orchestrator";
         throw new SlipwayException(FailureReason.NotFound, $"stack '{value}' does not exist: it is neither a stack shipped with Slipway nor a directory", hint);
     }
 

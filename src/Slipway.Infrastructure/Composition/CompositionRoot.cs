@@ -29,7 +29,7 @@ public static class CompositionRoot
             Clock = host.Clock,
             CurrentDirectory = host.CurrentDirectory,
             RepositoryBase = host.RepositoryBase,
-            ShippedStackRoots = host.ShippedStackRoots,
+            ShippedStackRoots = host.StackRoots(),
             Tools = host.Tools,
             Ssh = host.Ssh,
             Backends = backends,

@@ -14,6 +14,12 @@ public sealed record HostSettings
 
     public IReadOnlyList<string> ShippedStackRoots { get; init; } = [];
 
+    /// <summary>
+    /// SLIPWAY_LACONIC_DATA: laconic-so's data folders (holding stacks/, compose/, config/, ...), whose stacks resolve by name
+    /// after Slipway's own. Null: the stack-orchestrator checkout in the dev root, where fetch-stack puts it.
+    /// </summary>
+    public IReadOnlyList<string>? LaconicDataRoots { get; init; }
+
     public ToolPaths Tools { get; init; } = ToolPaths.Default;
 
     /// <summary>SLIPWAY_SSH (the ssh executable) and SLIPWAY_SSH_CONFIG (an ssh -F file; default: the operator's ~/.ssh/config).</summary>
@@ -60,8 +66,17 @@ public sealed record HostSettings
             Ssh = new Fleet.SshSettings(Get("SLIPWAY_SSH") ?? "ssh", Get("SLIPWAY_SSH_CONFIG"), Get("SLIPWAY_SSH_MULTIPLEX") is not ("0" or "false" or "no")),
             GetEnvironment = Environment.GetEnvironmentVariable,
             TracePath = Get("SLIPWAY_TRACE"),
+            LaconicDataRoots = Get("SLIPWAY_LACONIC_DATA")?.Split(':', StringSplitOptions.RemoveEmptyEntries),
         };
     }
+
+    /// <summary>Where stacks resolve by name: Slipway's shipped roots first, then laconic-so's data folders' stacks/ that exist.</summary>
+    public IReadOnlyList<string> StackRoots() =>
+    [
+        .. ShippedStackRoots,
+        .. (LaconicDataRoots ?? [Path.Combine(RepositoryBase, "stack-orchestrator", "stack_orchestrator", "data")])
+            .Select(data => Path.Combine(data, "stacks")).Where(Directory.Exists),
+    ];
 
     /// <summary>Stacks shipped with Slipway: the repository's stacks/ above the binary.</summary>
     private static IReadOnlyList<string> RepositoryStacks()

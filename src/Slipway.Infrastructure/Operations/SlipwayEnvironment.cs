@@ -29,7 +29,7 @@ public sealed record SlipwayEnvironment
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
-    /// <summary>Folders holding stacks shipped with Slipway (<c>stacks/</c> of the repository).</summary>
+    /// <summary>Folders where a bare stack name resolves: Slipway's shipped <c>stacks/</c>, then laconic-so's (<see cref="Composition.HostSettings.StackRoots"/>).</summary>
     public IReadOnlyList<string> ShippedStackRoots { get; init; } = [];
 
     public ToolPaths Tools { get; init; } = ToolPaths.Default;
