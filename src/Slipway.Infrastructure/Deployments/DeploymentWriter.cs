@@ -109,6 +109,21 @@ internal static class DeploymentWriter
     }
 
     /// <summary>
+    /// D/hooks holds copies of the stack's commands.py modules (start() is loaded from them): a copy the render no longer
+    /// has (a module gone, or one module where there were several) is deleted, so a start never runs a stale hook.
+    /// </summary>
+    public static void RemoveStaleHookCopies(string directory, RenderedDeployment rendered)
+    {
+        var folder = Path.Combine(directory, Core.Stacks.PythonHooks.DeploymentFolder);
+        if (!Directory.Exists(folder)) return;
+        var wanted = rendered.Files.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in Core.Stacks.PythonHooks.OrderCopies(Directory.EnumerateFiles(folder).Select(Path.GetFileName).OfType<string>()))
+        {
+            if (!wanted.Contains($"{Core.Stacks.PythonHooks.DeploymentFolder}/{name}")) File.Delete(Path.Combine(folder, name));
+        }
+    }
+
+    /// <summary>
     /// D/swarm/secrets is rendered whole (one file per secret version, named by its content): a version the render no
     /// longer names is deleted, so old secret values do not pile up in D (the revisions that use one keep their copy).
     /// </summary>

@@ -57,6 +57,9 @@ public sealed record CreatePlan(DeploymentLayout Layout, Stack Stack, Spec Spec,
 
     /// <summary>True when the key was made by this render and must be stored with what it writes.</summary>
     public bool ConfigHashKeyIsNew { get; init; }
+
+    /// <summary>The stack's laconic-so commands.py modules (its own, then its repository pods'): create() runs from these, D/hooks holds their copies.</summary>
+    public IReadOnlyList<HookModule> PythonModules { get; init; } = [];
 }
 
 /// <summary>A pod service of a rendered deployment, the compose file of D it is in, and its image.</summary>
@@ -123,7 +126,14 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         var stack = Stack.Load(stackDirectory, _files, diagnostics);
         var envEntries = ReadEnvFiles(spec, diagnostics);
         var bundle = StackBundle.Load(stack, env.RepositoryBase, DeploymentRenderer.ConfigLookup(spec, envEntries), diagnostics);
-        foreach (var warning in PythonHookWarnings.For(stack, env.RepositoryBase, startPorted: spec.Hooks.PostDeploy.Count > 0)) env.Reporter.Warn(warning);
+        var pythonModules = PythonHookRunner.StackModules(stack, env.DevRoot);
+        if (!spec.DeployTo.IsKubernetes())
+        {
+            foreach (var module in PythonHooks.Select("start", pythonModules))
+            {
+                env.Reporter.Warn($"{module.Path}:{PythonHooks.Line(module.Text, "start")}: start() runs only on Kubernetes targets (as in laconic-so); this {spec.DeployTo.ToName()} deployment does not run it (the spec's hooks.post-deploy runs on every target)");
+            }
+        }
 
         var previous = existing is not null && File.Exists(layout.ConfigEnv)
             ? DotEnvFile.Read(InputFile.ReadBytes(layout.ConfigEnv), layout.ConfigEnv, diagnostics).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value)
@@ -154,6 +164,10 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             ConfigHashKey = configHashKey,
             HelmChart = helmChart,
         });
+        // D/hooks: laconic-so's copies of the modules, from which each start on Kubernetes loads start().
+        var copies = PythonHooks.CopyNames(pythonModules.Count).Zip(pythonModules,
+            (name, module) => new RenderedFile($"{PythonHooks.DeploymentFolder}/{name}", File.ReadAllBytes(module.Path)));
+        rendered = rendered with { Files = [.. rendered.Files, .. copies] };
         var services = bundle.Pods.SelectMany(p => p.Compose.Services.Select(svc =>
                 (svc.Name, File: DeploymentLayout.PodComposePath(p.Name), Image: spec.ImageOverrides.TryGetValue(svc.Name, out var o) ? o.Value : svc.Image)))
             .Where(svc => svc.Image is { Length: > 0 })
@@ -165,6 +179,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             ConfigHashKey = configHashKey,
             ConfigHashKeyIsNew = keyIsNew,
             Request = request,
+            PythonModules = pythonModules,
         };
     }
 
@@ -183,6 +198,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             if (plan.ConfigHashKeyIsNew) DeploymentWriter.WriteConfigHashKey(layout.Directory, plan.ConfigHashKey);
             DeploymentWriter.SetAsideChangedChart(layout.Directory, plan.Rendered);
             report = DeploymentWriter.WriteUpdate(layout.Directory, plan.Rendered);
+            DeploymentWriter.RemoveStaleHookCopies(layout.Directory, plan.Rendered);
         }
 
         string? hookOutput;
@@ -278,18 +294,19 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         var variables = new Dictionary<string, string?>(StringComparer.Ordinal);
         if (plan.Request?.NetworkDirectory is { } network) variables["SLIPWAY_NETWORK_DIR"] = env.Resolve(network);
         if (plan.Request?.InitialPeers is { } peers) variables["SLIPWAY_INITIAL_PEERS"] = peers;
-        if (HookRunner.Find(stack, "create") is null)
+        var native = HookRunner.Find(stack, "create");
+        if (native is null && PythonHooks.Select("create", plan.PythonModules).Count == 0)
         {
             if (variables.Count > 0 || plan.Request?.HookArguments.Count > 0)
             {
-                env.Reporter.Warn($"stack {stack.Name} has no create hook (hooks/create): --network-dir, --initial-peers and extra arguments are not used");
+                env.Reporter.Warn($"stack {stack.Name} has no create hook (hooks/create, or create() in {PythonHooks.RelativePath}): --network-dir, --initial-peers and extra arguments are not used");
             }
 
             return null;
         }
         using var log = FileCommandLog.ForCommand(layout.Logs, "create", env.Clock);
         var runner = new LoggingProcessRunner(env.Runner, log);
-        var result = await new HookRunner(runner).RunAsync(stack, "create", new HookContext("create")
+        var result = native is null ? null : await new HookRunner(runner).RunAsync(stack, "create", new HookContext("create")
         {
             DeploymentDirectory = layout.Directory,
             DeploymentId = deployment.DeploymentId,
@@ -299,6 +316,22 @@ public sealed class DeployCreate(SlipwayEnvironment env)
             Variables = variables,
             Arguments = plan.Request?.HookArguments ?? [],
         }, cancellationToken);
-        return result?.StandardOutput;
+
+        // laconic-so's create(deployment_context, [network_dir, initial_peers, *extra]) of each module, in the current directory as laconic-so runs it.
+        var extra = PythonHookCall.CreateArguments(variables.GetValueOrDefault("SLIPWAY_NETWORK_DIR"), plan.Request?.InitialPeers, plan.Request?.HookArguments ?? []);
+        var python = await new PythonHookRunner(runner, env.Tools.Python, env.Reporter, env.Flags.DryRun).RunAsync("create", plan.PythonModules,
+            native is null ? null : "hooks/create",
+            file => PythonHookCalls.ForDeployment("create", (stack.Directory, stack.Name, stack.ConfigRoot), plan.PythonModules, deployment, layout.Directory, env.Flags,
+                PythonHookCalls.DeploymentCompose(DeploymentSession.Open(layout.Directory), env.Tools.With(runner)), file) with { ExtraArguments = extra },
+            new HookRun(env.CurrentDirectory) { Secrets = rendered.Secrets }, cancellationToken);
+        var output = (result?.StandardOutput ?? "") + (python?.Output ?? "");
+        return native is null && python is null ? null : output;
+    }
+
+    /// <summary>What <see cref="WriteAsync"/> would run after writing <paramref name="plan"/> (for --dry-run, which writes and runs nothing).</summary>
+    public static IReadOnlyList<string> HooksThatWouldRun(CreatePlan plan, string python)
+    {
+        if (HookRunner.Find(plan.Stack, "create") is { } native) return [native];
+        return [.. PythonHooks.Select("create", plan.PythonModules).Select(m => $"create() of {m.Path} with {python}")];
     }
 }

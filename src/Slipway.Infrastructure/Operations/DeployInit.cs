@@ -72,13 +72,13 @@ public sealed class DeployInit(SlipwayEnvironment env)
         diagnostics.ThrowIfErrors();
         var stackDirectory = StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, new DiskHostFiles());
         var stack = Stack.Load(stackDirectory, new DiskHostFiles(), diagnostics);
-        foreach (var warning in PythonHookWarnings.For(stack, env.RepositoryBase)) env.Reporter.Warn(warning);
         var values = fromFile.Concat(config).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         var bundle = StackBundle.Load(stack, env.RepositoryBase, k => values.GetValueOrDefault(k), diagnostics);
 
         var hookResult = await new HookRunner(env.Runner).RunAsync(stack, "init",
             new HookContext("init") { SpecFile = output, DeployTo = request.DeployTo.ToName() }, cancellationToken);
-        var hookSpec = hookResult is null ? null : SpecGenerator.ParseHookOutput(hookResult.StandardOutput, HookRunner.Find(stack, "init")!, diagnostics);
+        var pythonSpec = await PythonInitAsync(stack, cancellationToken, diagnostics);
+        var hookSpec = hookResult is null ? pythonSpec : SpecGenerator.ParseHookOutput(hookResult.StandardOutput, HookRunner.Find(stack, "init")!, diagnostics);
         diagnostics.ThrowIfErrors();
 
         var reference = StackResolver.IsPath(request.StackArgument) || !env.ShippedStackRoots.Any(r => Path.Combine(r, request.StackArgument) == stackDirectory)
@@ -105,6 +105,22 @@ public sealed class DeployInit(SlipwayEnvironment env)
         }
 
         return diagnostics.Sorted();
+    }
+
+    /// <summary>
+    /// laconic-so's init(command_context) of the first commands.py defining it: the dict it returns is merged as the
+    /// output of hooks/init is (the spec's generated keys under it, --config over its config). hooks/init takes precedence.
+    /// </summary>
+    private async Task<YamlDotNet.RepresentationModel.YamlMappingNode?> PythonInitAsync(Stack stack, CancellationToken cancellationToken, DiagnosticBag diagnostics)
+    {
+        var modules = PythonHookRunner.StackModules(stack, env.DevRoot);
+        var outcome = await new PythonHookRunner(env.Runner, env.Tools.Python, env.Reporter, env.Flags.DryRun).RunAsync("init", modules,
+            HookRunner.Find(stack, "init") is null ? null : "hooks/init", result => PythonHookCalls.ForStack("init", stack, modules, env, result),
+            new HookRun(env.CurrentDirectory), cancellationToken);
+        if (outcome is null || outcome.ResultJson == "null") return null;
+        var module = PythonHooks.Select("init", modules)[0].Path;
+        // JSON is YAML: the returned dict goes through the very parser (and checks) hooks/init's output does.
+        return SpecGenerator.ParseHookOutput(outcome.ResultJson, $"{module}: init()", diagnostics);
     }
 
     private static void CheckTargetOptions(InitRequest request)

@@ -31,20 +31,32 @@ public sealed class DeploySetup(SlipwayEnvironment env)
         var diagnostics = new DiagnosticBag();
         var stack = Stack.Load(StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, files), files, diagnostics);
         diagnostics.ThrowIfErrors();
-        foreach (var warning in PythonHookWarnings.For(stack, env.RepositoryBase).Where(w => w.Contains(" setup()", StringComparison.Ordinal))) env.Reporter.Warn(warning);
-        if (HookRunner.Find(stack, "setup") is null)
+        var modules = PythonHookRunner.StackModules(stack, env.DevRoot);
+        var native = HookRunner.Find(stack, "setup");
+        if (native is null && PythonHooks.Select("setup", modules).Count == 0)
         {
-            throw new SlipwayException(FailureReason.NotFound, $"stack {stack.Name} has no setup hook ({Path.Combine(stack.HooksDirectory, "setup")})",
-                "deploy setup runs the stack's hooks/setup executable; this stack needs no setup");
+            throw new SlipwayException(FailureReason.NotFound, $"stack {stack.Name} has no setup hook ({Path.Combine(stack.HooksDirectory, "setup")}, or setup() in {Path.Combine(stack.Directory, PythonHooks.RelativePath)})",
+                "deploy setup runs the stack's hooks/setup executable or laconic-so's setup() of its commands.py; this stack needs no setup");
         }
 
-        var variables = request.Flags.ToDictionary(f => Variable(f.Key), f => (string?)f.Value, StringComparer.Ordinal);
-        var result = await new HookRunner(env.Runner).RunAsync(stack, "setup", new HookContext("setup")
+        var output = "";
+        if (native is not null)
         {
-            WorkingDirectory = env.CurrentDirectory,
-            Variables = variables,
-            Arguments = request.ExtraArguments,
-        }, cancellationToken);
-        return result!.StandardOutput;
+            var variables = request.Flags.ToDictionary(f => Variable(f.Key), f => (string?)f.Value, StringComparer.Ordinal);
+            var result = await new HookRunner(env.Runner).RunAsync(stack, "setup", new HookContext("setup")
+            {
+                WorkingDirectory = env.CurrentDirectory,
+                Variables = variables,
+                Arguments = request.ExtraArguments,
+            }, cancellationToken);
+            output = result!.StandardOutput;
+        }
+
+        // laconic-so's setup(ctx, LaconicStackSetupCommand, extra_args), in the current directory as laconic-so runs it.
+        var python = await new PythonHookRunner(env.Runner, env.Tools.Python, env.Reporter, env.Flags.DryRun).RunAsync("setup", modules,
+            native is null ? null : "hooks/setup",
+            file => PythonHookCalls.ForStack("setup", stack, modules, env, file) with { SetupFlags = request.Flags, ExtraArguments = [.. request.ExtraArguments] },
+            new HookRun(env.CurrentDirectory), cancellationToken);
+        return output + python?.Output;
     }
 }

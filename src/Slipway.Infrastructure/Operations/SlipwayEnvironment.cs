@@ -66,6 +66,9 @@ public sealed record SlipwayEnvironment
     /// <summary>The stages of start, restart and rollback (null: an environment that runs no pipeline).</summary>
     public StagePlans? Plans { get; init; }
 
+    /// <summary>The command's global flags, as laconic-so's commands.py hooks see them (opts.o).</summary>
+    public Core.Stacks.LaconicOptions Flags { get; init; } = new();
+
     /// <summary>The tools, bound to <see cref="Runner"/>.</summary>
     public ToolBox ToolBox => Tools.With(Runner);
 

@@ -47,6 +47,7 @@ internal static class CreateCommand
                 cli.ShowWarnings(plan.Warnings);
                 cli.Ui.Info($"Dry run: would {(plan.Update ? "update" : "create")} {request.DeploymentDirectory} (deployment-id {plan.Deployment.DeploymentId}) with {plan.Rendered.Files.Count} files; nothing was written");
                 foreach (var file in plan.Rendered.Files) cli.Ui.Detail(file.RelativePath);
+                foreach (var hook in DeployCreate.HooksThatWouldRun(plan, env.Tools.Python)) cli.Ui.Info($"Dry run: would then run {hook}; nothing was run");
                 return ExitCodes.Success;
             }
 

@@ -5,7 +5,10 @@ using Slipway.Infrastructure.Verification;
 
 namespace Slipway.Infrastructure.Pipeline.Stages;
 
-/// <summary>apply: the spec's pre-deploy hooks, then the backend brings the deployment to D with the run's pins, without waiting (verify waits).</summary>
+/// <summary>
+/// apply: the spec's pre-deploy hooks, then the backend brings the deployment to D with the run's pins, without waiting
+/// (verify waits); on Kubernetes then laconic-so's start() of D/hooks (<see cref="PythonStartHook"/>).
+/// </summary>
 internal sealed class ApplyStage(DeploymentVerifier verifier) : IStage
 {
     public string Name => StageNames.Apply;
@@ -30,6 +33,7 @@ internal sealed class ApplyStage(DeploymentVerifier verifier) : IStage
         try
         {
             await ApplyAsync(context, verifier, pins, cancellationToken);
+            await PythonStartHook.RunAsync(context, cancellationToken);
         }
         finally
         {
