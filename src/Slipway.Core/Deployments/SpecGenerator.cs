@@ -220,6 +220,38 @@ public static partial class SpecGenerator
         return null;
     }
 
+    /// <summary>
+    /// What a commands.py init() returned, as JSON (which is YAML): parsed as hooks/init's output is, each string that
+    /// needs no quotes made plain again, so the spec reads as one hooks/init would have printed.
+    /// </summary>
+    public static YamlMappingNode? ParseHookResult(string json, string hookPath, DiagnosticBag diagnostics)
+    {
+        var mapping = ParseHookOutput(json, hookPath, diagnostics);
+        if (mapping is not null) Unquote(mapping);
+        return mapping;
+    }
+
+    private static void Unquote(YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlScalarNode { Style: ScalarStyle.DoubleQuoted, Value: { } value } scalar when !NeedsQuotes(value):
+                scalar.Style = ScalarStyle.Plain;
+                break;
+            case YamlMappingNode mapping:
+                foreach (var (key, value) in mapping.Children)
+                {
+                    Unquote(key);
+                    Unquote(value);
+                }
+
+                break;
+            case YamlSequenceNode sequence:
+                foreach (var item in sequence.Children) Unquote(item);
+                break;
+        }
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex(@"(?m)^(\s*[^\s""'#][^:""'\n]*): $")]
     private static partial System.Text.RegularExpressions.Regex NullValueTrailingBlank();
 }

@@ -120,7 +120,7 @@ public sealed class DeployInit(SlipwayEnvironment env)
         if (outcome is null || outcome.ResultJson == "null") return null;
         var module = PythonHooks.Select("init", modules)[0].Path;
         // JSON is YAML: the returned dict goes through the very parser (and checks) hooks/init's output does.
-        return SpecGenerator.ParseHookOutput(outcome.ResultJson, $"{module}: init()", diagnostics);
+        return SpecGenerator.ParseHookResult(outcome.ResultJson, $"{module}: init()", diagnostics);
     }
 
     private static void CheckTargetOptions(InitRequest request)

@@ -240,6 +240,20 @@ public sealed class SpecGeneratorTests : IDisposable
     }
 
     [Fact]
+    public void What_a_commands_py_init_returned_as_json_lands_in_the_spec_as_hooks_init_output_would_with_quotes_only_where_needed()
+    {
+        var bundle = TestStack.Load(_workspace);
+        var hook = SpecGenerator.ParseHookResult("""{"config":{"FROM_INIT":"init-value","FLAG":"true","PORT":"8080"},"replicas":2}""", "commands.py: init()", new DiagnosticBag());
+
+        var text = SpecGenerator.Generate(bundle, Options(), hook, new Random(7));
+
+        Assert.Contains("  FROM_INIT: init-value\n", text);
+        Assert.Contains("  FLAG: \"true\"\n", text);
+        Assert.Contains("  PORT: \"8080\"\n", text);
+        Assert.Contains("replicas: 2\n", text);
+    }
+
+    [Fact]
     public void Kube_config_and_image_registry_are_written_when_given()
     {
         var spec = Reparse(Generate(Options(DeployTarget.K8s) with { KubeConfig = "~/.kube/config", ImageRegistry = "registry.example.org/team" }));

@@ -2,7 +2,7 @@ using Slipway.Core.Stacks;
 
 namespace Slipway.Core.Tests.Stacks;
 
-/// <summary>laconic-so's commands.py: which hooks it defines, and the warning that says how to port each.</summary>
+/// <summary>laconic-so's commands.py: which hooks it defines, which modules a hook runs from, and how D/hooks names its copies.</summary>
 public sealed class PythonHooksTests
 {
     private const string Module = """
@@ -35,19 +35,48 @@ public sealed class PythonHooksTests
     }
 
     [Fact]
-    public void Each_hook_not_ported_yet_is_named_at_its_line_with_what_it_becomes()
+    public void The_line_of_a_hook_is_its_top_level_definition_not_a_nested_one()
     {
-        var warnings = PythonHooks.Warnings("/s/deploy/commands.py", Module, hook => hook == "create");
+        Assert.Equal(11, PythonHooks.Line(Module, "init"));
+        Assert.Equal(18, PythonHooks.Line(Module, "start"));
+        Assert.Equal(0, PythonHooks.Line(Module, "setup"));
+    }
 
-        Assert.Equal(2, warnings.Count);
-        Assert.StartsWith("/s/deploy/commands.py:11: defines init(), which Slipway does not run (it runs no Python): port it to an executable hooks/init that prints the spec defaults", warnings[0]);
-        Assert.StartsWith("/s/deploy/commands.py:18: defines start(), which Slipway does not run (it runs no Python): there is no start hook: put it in the spec's hooks.post-deploy", warnings[1]);
-        Assert.All(warnings, w => Assert.EndsWith("(docs/laconic-parity.md, \"Porting commands.py\")", w));
+    [Fact]
+    public void Init_runs_from_the_first_module_defining_it_and_the_other_hooks_from_every_one()
+    {
+        HookModule stack = new("/s/deploy/commands.py", "def create(c, e):\n    pass\n"), podA = new("/r/a/stack/deploy/commands.py", "def init(c):\n    return {}\ndef create(c, e):\n    pass\n"),
+            podB = new("/r/b/stack/deploy/commands.py", "def init(c):\n    return {}\n");
+        HookModule[] modules = [stack, podA, podB];
+
+        Assert.Equal([podA], PythonHooks.Select("init", modules));
+        Assert.Equal([stack, podA], PythonHooks.Select("create", modules));
+        Assert.Empty(PythonHooks.Select("start", modules));
+    }
+
+    [Fact]
+    public void One_module_is_copied_into_d_as_commands_py_and_several_as_numbered_copies_in_their_order()
+    {
+        Assert.Empty(PythonHooks.CopyNames(0));
+        Assert.Equal(["commands.py"], PythonHooks.CopyNames(1));
+        Assert.Equal(["commands_0.py", "commands_1.py", "commands_2.py"], PythonHooks.CopyNames(3));
+    }
+
+    [Fact]
+    public void The_copies_in_d_are_read_back_in_copy_order_numerically_and_nothing_else_counts()
+    {
+        var names = new[] { "commands_10.py", "commands.py.bak", "commands_2.py", "other.py", "commands_0.py", "commands_x.py", "commands.py" };
+
+        Assert.Equal(["commands.py", "commands_0.py", "commands_2.py", "commands_10.py"], PythonHooks.OrderCopies(names));
     }
 
     [Theory]
-    [InlineData("setup", "SLIPWAY_SETUP_<FLAG>")]
-    [InlineData("create", "SLIPWAY_NETWORK_DIR")]
-    public void The_advice_names_the_variables_the_ported_hook_gets(string hook, string variable) =>
-        Assert.Contains(variable, PythonHooks.Port(hook));
+    [InlineData("create", "an executable hooks/create")]
+    [InlineData("start", "the spec's hooks.post-deploy")]
+    public void Without_python_the_failure_says_what_to_install_or_where_to_port(string hook, string port)
+    {
+        Assert.Equal($"/s/deploy/commands.py:3: defines {hook}(), which runs under python3, and 'python3' could not be started", PythonHooks.NeedsPython(hook, "/s/deploy/commands.py", 3, "python3"));
+        Assert.Contains("apt-get install python3 python3-yaml", PythonHooks.NeedsPythonHint(hook));
+        Assert.Contains(port, PythonHooks.NeedsPythonHint(hook));
+    }
 }

@@ -1,0 +1,80 @@
+using Slipway.Infrastructure.Processes;
+
+namespace Slipway.Cli.Tests.Commands;
+
+/// <summary>
+/// Which of a laconic-so stack's commands.py hooks run under python3 (the runner is fake here: what is asked of python3
+/// is seen, nothing runs; PythonHookTests runs them for real), which an executable port replaces, and the failure without python3.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class CommandsPyHookTests : IDisposable
+{
+    private const string Module = "def init(ctx):\n    return None\n\ndef setup(ctx, params, extra):\n    pass\n\ndef create(ctx, extra):\n    pass\n\ndef start(ctx):\n    pass\n";
+    private readonly CliHarness _cli = new();
+
+    public CommandsPyHookTests()
+    {
+        _cli.WriteStackAndSpec();
+        _cli.Workspace.WriteFile("stack/deploy/commands.py", Module);
+    }
+
+    public void Dispose() => _cli.Dispose();
+
+    private string Commands => _cli.Path("stack", "deploy", "commands.py");
+
+    private List<string> PythonCalls() => [.. _cli.Runner.Calls.Where(c => c.FileName == "python3").Select(c => c.Display())];
+
+    [Fact]
+    public async Task A_hook_without_an_executable_port_runs_under_python3_and_a_ported_one_does_not()
+    {
+        var ported = _cli.Workspace.WriteFile("stack/hooks/create", "#!/bin/sh\n");
+        File.SetUnixFileMode(ported, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var init = await _cli.RunAsync("--stack", "stack", "deploy", "init", "--output", "new-spec.yml");
+        var afterInit = PythonCalls().Count;
+        var create = await _cli.RunAsync("deploy", "create", "--spec-file", "spec.yml", "--deployment-dir", "D");
+
+        Assert.True(init.ExitCode == ExitCodes.Success, init.ToString());
+        Assert.Equal(1, afterInit);
+        Assert.DoesNotContain("defines init()", init.Err);
+        Assert.True(create.ExitCode == ExitCodes.Success, create.ToString());
+        Assert.Single(PythonCalls());
+        Assert.Contains($"{Commands}:7: create() not run: hooks/create takes precedence", create.Err);
+        Assert.Equal(Module, File.ReadAllText(_cli.Path("D", "hooks", "commands.py")));
+    }
+
+    [Fact]
+    public async Task Without_python3_a_hook_to_run_fails_the_command_saying_what_to_install_and_leaves_no_deployment_behind()
+    {
+        _cli.Runner.On("python3").Throws(new ToolNotFoundException("python3"));
+
+        var create = await _cli.RunAsync("deploy", "create", "--spec-file", "spec.yml", "--deployment-dir", "D");
+
+        Assert.Equal(ExitCodes.PrerequisiteMissing, create.ExitCode);
+        Assert.Contains($"{Commands}:7: defines create(), which runs under python3, and 'python3' could not be started", create.Err);
+        Assert.Contains("apt-get install python3 python3-yaml", create.Err);
+        Assert.False(Directory.Exists(_cli.Path("D")));
+    }
+
+    [Fact]
+    public async Task Dry_run_setup_and_create_say_which_hook_would_run_and_run_none()
+    {
+        var setup = await _cli.RunAsync("--dry-run", "--stack", "stack", "deploy", "setup", "--chain-id", "c1");
+        var create = await _cli.RunAsync("--dry-run", "deploy", "create", "--spec-file", "spec.yml", "--deployment-dir", "D");
+
+        Assert.True(setup.ExitCode == ExitCodes.Success, setup.ToString());
+        Assert.Contains($"Dry run: would run setup() of {Commands} with python3", setup.Err);
+        Assert.True(create.ExitCode == ExitCodes.Success, create.ToString());
+        Assert.Contains($"Dry run: would then run create() of {Commands} with python3; nothing was run", create.Err);
+        Assert.Empty(PythonCalls());
+    }
+
+    [Fact]
+    public async Task A_compose_deployment_says_its_start_hook_runs_only_on_kubernetes()
+    {
+        var create = await _cli.RunAsync("deploy", "create", "--spec-file", "spec.yml", "--deployment-dir", "D");
+
+        Assert.True(create.ExitCode == ExitCodes.Success, create.ToString());
+        Assert.Contains($"{Commands}:10: start() runs only on Kubernetes targets (as in laconic-so); this compose deployment does not run it", create.Err);
+    }
+}
