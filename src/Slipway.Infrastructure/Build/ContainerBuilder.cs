@@ -22,19 +22,8 @@ internal sealed class ContainerBuilder(Docker docker, Git git)
     /// <summary>Builds (or reuses) every image the request selects; with ContinueOnError a failed image is recorded and the next one built.</summary>
     public async Task<BuildResults> BuildAllAsync(Stack stack, BuildRequest request, Action<string, string>? progress, CancellationToken cancellationToken)
     {
-        var containers = stack.Definition.Containers;
-        foreach (var (option, names) in new[] { ("--include", request.Include), ("--exclude", request.Exclude) })
-        {
-            var unknown = names.Where(i => !containers.Contains(i)).ToList();
-            if (unknown.Count > 0)
-            {
-                throw new SlipwayException(FailureReason.NotFound, $"{option} names {string.Join(", ", unknown)}, which the stack does not list under containers",
-                    containers.Count == 0 ? "the stack lists no containers" : "containers: " + string.Join(", ", containers));
-            }
-        }
-
+        var selected = StackListFilter.Select(stack.Definition.Containers, request.Include, request.Exclude, "containers");
         ValidateBuildArgs(request.BuildArgs);
-        var selected = containers.Where(c => (request.Include.Count == 0 || request.Include.Contains(c)) && !request.Exclude.Contains(c)).ToList();
         if (selected.Count == 0) return new BuildResults([], []);
 
         // Every build source is checked before anything runs, so a typo in the last one does not cost the first builds.
