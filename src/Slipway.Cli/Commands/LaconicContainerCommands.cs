@@ -1,13 +1,9 @@
 using System.CommandLine;
-using Slipway.Core.Diagnostics;
 using Slipway.Infrastructure.Operations;
 
 namespace Slipway.Cli.Commands;
 
-/// <summary>
-/// laconic-so's <c>fetch-containers</c>, and the verb Slipway does not have (<c>build-npms</c>): it is accepted so that a
-/// script calling it fails with what to do instead, not with "unknown command".
-/// </summary>
+/// <summary>laconic-so's <c>fetch-containers</c> and <c>build-npms</c>.</summary>
 internal static class LaconicContainerCommands
 {
     public static Command FetchContainers(CliContext cli)
@@ -41,14 +37,30 @@ internal static class LaconicContainerCommands
 
     public static Command BuildNpms(CliContext cli)
     {
-        var command = new Command("build-npms", "laconic-so's build-npms; not in Slipway: says what to do instead")
+        var include = new Option<string[]>("--include") { Description = "Only these packages (comma-separated or repeated)" };
+        var exclude = new Option<string[]>("--exclude") { Description = "Not these packages (comma-separated or repeated)" };
+        var force = new Option<bool>("--force-rebuild") { Description = "CERC_FORCE_REBUILD=true: build and publish even when the registry has the version" };
+        var extra = new Option<string?>("--extra-build-args") { Description = "Given to the build script as CERC_CONTAINER_EXTRA_BUILD_ARGS" };
+        var command = new Command("build-npms",
+            "Build the stack's npms: in cerc/builder-js:local, each from a copy of its dev-root clone, and publish them to CERC_NPM_REGISTRY_URL")
         {
-            new Option<string[]>("--include"), new Option<string[]>("--exclude"), new Option<bool>("--force-rebuild"), new Option<string>("--extra-build-args"),
+            include, exclude, force, extra,
         };
-        command.SetAction((parse, ct) => cli.GuardAsync(parse, _ => throw new SlipwayException(FailureReason.Usage,
-            "build-npms is not in Slipway: laconic-so builds each package of the stack's npms: in its cerc/builder-js container and publishes it to "
-            + "CERC_NPM_REGISTRY_URL with CERC_NPM_AUTH_TOKEN; nothing was built or published",
-            "build and publish the packages with their own 'npm ci && npm run build && npm publish' (or laconic-so's build-npms), then run build-containers, which passes CERC_NPM_REGISTRY_URL and CERC_NPM_AUTH_TOKEN to the build scripts")));
+        command.SetAction((parse, ct) => cli.GuardAsync(parse, async env =>
+        {
+            await new BuildNpms(env).RunAsync(new BuildNpmsRequest
+            {
+                StackArgument = cli.StackValue(parse),
+                Include = List(parse.GetValue(include)),
+                Exclude = List(parse.GetValue(exclude)),
+                ForceRebuild = parse.GetValue(force),
+                ExtraBuildArgs = parse.GetValue(extra),
+                Debug = parse.GetValue(cli.Debug),
+                DryRun = parse.GetValue(cli.DryRun),
+                ContinueOnError = parse.GetValue(cli.ContinueOnError),
+            }, ct);
+            return ExitCodes.Success;
+        }));
         return command;
     }
 

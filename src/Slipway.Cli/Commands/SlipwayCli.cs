@@ -104,13 +104,13 @@ internal sealed class SlipwayCli
                 return ExitCodes.UsageError;
             }
 
-            // These two decide what would happen from reads (git, docker image inspect) and skip every change themselves.
+            // These decide what would happen from reads (git, docker image inspect) and skip every change themselves.
             if (!ReadingDryRunVerbs.Contains(parse.CommandResult.Command.Name)) runner = new DryRunProcessRunner(ui.Info);
         }
 
         if (parse.GetValue(_context.ContinueOnError) && !ContinueOnErrorVerbs.Contains(parse.CommandResult.Command.Name))
         {
-            ui.Warn($"--continue-on-error is honoured by {string.Join(" and ", ContinueOnErrorVerbs)}; '{parse.CommandResult.Command.Name}' stops at its first failure, as it always does");
+            ui.Warn($"--continue-on-error is honoured by {string.Join(", ", ContinueOnErrorVerbs[..^1])} and {ContinueOnErrorVerbs[^1]}; '{parse.CommandResult.Command.Name}' stops at its first failure, as it always does");
         }
 
         if (parse.GetValue(_context.LocalStack))
@@ -143,10 +143,10 @@ internal sealed class SlipwayCli
     private static readonly string[] DryRunVerbs = ["up", "down", "exec", "logs", "create", "setup"];
 
     /// <summary>Top-level verbs that honour --dry-run by reading only (git, docker image inspect) and skipping every change themselves.</summary>
-    private static readonly string[] ReadingDryRunVerbs = ["build-containers", "setup-repositories", "fetch-stack"];
+    private static readonly string[] ReadingDryRunVerbs = ["build-containers", "setup-repositories", "fetch-stack", "build-npms"];
 
     /// <summary>The verbs that go on after one failed item with --continue-on-error.</summary>
-    private static readonly string[] ContinueOnErrorVerbs = ["build-containers", "setup-repositories"];
+    private static readonly string[] ContinueOnErrorVerbs = ["build-containers", "setup-repositories", "build-npms"];
 
     private static string? DryRunRefusal(ParseResult parse)
     {

@@ -28,11 +28,6 @@ public static class StackParser
 
         map.RejectUnknownKeys(KnownKeys.ToArray());
         var config = ParseConfig(map);
-        if (map.Has("npms"))
-        {
-            diagnostics.Warning(DiagnosticCodes.NotImplemented, "'npms' is read but Slipway has no build-npms yet; the packages are not built", map.KeyLocation("npms"));
-        }
-
         var name = map.String("name");
         if (name is not null && !Names.IsValidStackName(name))
         {

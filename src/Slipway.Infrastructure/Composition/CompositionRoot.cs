@@ -37,6 +37,7 @@ public static class CompositionRoot
             SecretBytes = host.SecretBytes,
             HomeDirectory = host.HomeDirectory,
             InstallDirectory = host.InstallDirectory,
+            NpmBuilderImage = host.NpmBuilderImage,
             Trace = trace,
         };
         var verifier = new DeploymentVerifier(probe ?? new NetworkProbe(), host.HealthPollInterval);

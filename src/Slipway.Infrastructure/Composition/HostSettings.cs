@@ -42,6 +42,9 @@ public sealed record HostSettings
     /// <summary>SLIPWAY_TRACE: where to write the trace of where the command's time went (null: no trace).</summary>
     public string? TracePath { get; init; }
 
+    /// <summary>The image build-npms builds in: laconic-so's cerc/builder-js:local (tests give one of their own, so they never replace an operator's).</summary>
+    public string NpmBuilderImage { get; init; } = Build.NpmBuild.BuilderImage;
+
     /// <summary>How often verify polls the backend for health.</summary>
     public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 

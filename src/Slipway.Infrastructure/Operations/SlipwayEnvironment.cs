@@ -52,6 +52,9 @@ public sealed record SlipwayEnvironment
     /// <summary>The HTTP downloads of update.</summary>
     public Distribution.IReleaseDownloads Downloads { get; init; } = new Distribution.HttpReleaseDownloads();
 
+    /// <summary>The image build-npms builds each package in (laconic-so's cerc/builder-js:local).</summary>
+    public string NpmBuilderImage { get; init; } = Build.NpmBuild.BuilderImage;
+
     /// <summary>Random bytes for generated secrets (tests pin it).</summary>
     public Func<int, byte[]>? SecretBytes { get; init; }
 

@@ -52,13 +52,13 @@ public sealed class BuildContainersCommandTests : IDisposable
     [Fact]
     public async Task Warnings_of_the_stack_are_shown_before_the_build_so_a_failed_build_does_not_hide_them()
     {
-        _cli.Workspace.WriteFile("stack/stack.yml", "name: shop\ncontainers:\n  - shop/web\npods:\n  - web\nnpms:\n  - left-pad\n");
+        _cli.Workspace.WriteFile("spec.yml", "stack: ./stack\nreplicas: 2\n");
         _cli.Runner.On("docker", "build").Returns(1, stderr: "build broke\n");
 
-        var run = await _cli.RunAsync("--stack", "stack", "build-containers");
+        var run = await _cli.RunAsync("build-containers", "--spec-file", "spec.yml");
 
         Assert.NotEqual(0, run.ExitCode);
-        var warning = run.Err.IndexOf("'npms' is read but", StringComparison.Ordinal);
+        var warning = run.Err.IndexOf("'replicas' applies to Kubernetes deployments only", StringComparison.Ordinal);
         Assert.True(warning >= 0, run.ToString());
         Assert.True(warning < run.Err.IndexOf("error", StringComparison.Ordinal), run.ToString());
     }

@@ -12,7 +12,7 @@ public sealed class GlobalFlagTests : IDisposable
         var run = await _cli.RunAsync("--continue-on-error", "version");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("warning: --continue-on-error is honoured by build-containers and setup-repositories; 'version' stops at its first failure", run.Err);
+        Assert.Contains("warning: --continue-on-error is honoured by build-containers, setup-repositories and build-npms; 'version' stops at its first failure", run.Err);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using Slipway.Cli.Commands;
 
 namespace Slipway.Cli.Tests.Commands;
 
-/// <summary>fetch-containers' and update's usage, and the laconic-so verb Slipway does not have, which says what to do instead.</summary>
+/// <summary>fetch-containers' and update's usage, and laconic-so's build-only and repository-pod stacks.</summary>
 public sealed class LaconicContainerCommandTests : IDisposable
 {
     private readonly CliHarness _cli = new();
@@ -54,19 +54,6 @@ public sealed class LaconicContainerCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.UsageError, run.ExitCode);
         Assert.Contains("--check-only and --rollback cannot be combined", run.Err);
-    }
-
-    [Fact]
-    public async Task Build_npms_fails_saying_nothing_was_built_and_what_to_do_instead()
-    {
-        _cli.WriteStackAndSpec();
-
-        var run = await _cli.RunAsync("--stack", "stack", "build-npms", "--include", "a");
-
-        Assert.Equal(ExitCodes.UsageError, run.ExitCode);
-        Assert.Contains("build-npms is not in Slipway", run.Err);
-        Assert.Contains("nothing was built or published", run.Err);
-        Assert.Empty(_cli.Runner.Calls);
     }
 
     [Fact]

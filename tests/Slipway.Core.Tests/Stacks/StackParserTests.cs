@@ -92,8 +92,8 @@ public sealed class StackParserTests
             pods: [web]
             """);
 
-        // npms are kept, but nothing builds them yet: said once.
-        Assert.Equal(DiagnosticCodes.NotImplemented, Assert.Single(diagnostics.Items).Code);
+        // build-npms builds the npms: nothing to warn about.
+        Assert.Empty(diagnostics.Items);
         Assert.Equal(["github.com/a/one", "github.com/a/two"], stack.Repos);
         Assert.Equal(["cerc/test-container", "cerc/other"], stack.Containers);
         Assert.Equal(["pkg"], stack.Npms);
