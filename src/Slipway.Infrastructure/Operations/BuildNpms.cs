@@ -66,8 +66,8 @@ public sealed class BuildNpms(SlipwayEnvironment env)
         if (!await docker.ImageExistsAsync(env.NpmBuilderImage, cancellationToken))
         {
             throw new SlipwayException(FailureReason.PrerequisiteMissing, $"the builder image {env.NpmBuilderImage} is required but was not found",
-                "build it from laconic-so's build-support stack: 'slipway fetch-stack github.com/cerc-io/stack-orchestrator', then "
-                + $"'slipway --stack {Path.Combine(env.DevRoot, "stack-orchestrator", "stack_orchestrator", "data", "stacks", "build-support")} build-containers --include cerc/builder-js'");
+                "build it from laconic-so's build-support stack: 'slipway --stack build-support build-containers --include cerc/builder-js' "
+                + "(once its repository is in the dev root: 'slipway fetch-stack cerc-io/stack-orchestrator')");
         }
 
         var registry = NpmBuild.RegistryUrl(env.GetEnvironment);

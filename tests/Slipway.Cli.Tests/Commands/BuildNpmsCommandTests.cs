@@ -30,8 +30,8 @@ public sealed class BuildNpmsCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.PrerequisiteMissing, run.ExitCode);
         Assert.Contains("error: the builder image cerc/builder-js:local is required but was not found", run.Err);
-        Assert.Contains("hint: build it from laconic-so's build-support stack: 'slipway fetch-stack github.com/cerc-io/stack-orchestrator', then "
-            + $"'slipway --stack {_cli.Path("repos", "stack-orchestrator", "stack_orchestrator", "data", "stacks", "build-support")} build-containers --include cerc/builder-js'", run.Err);
+        Assert.Contains("hint: build it from laconic-so's build-support stack: 'slipway --stack build-support build-containers --include cerc/builder-js' "
+            + "(once its repository is in the dev root: 'slipway fetch-stack cerc-io/stack-orchestrator')", run.Err);
         var inspect = Assert.Single(_cli.Runner.Calls);
         Assert.Equal(["image", "inspect", "--format", "{{.Id}}", "cerc/builder-js:local"], inspect.Arguments);
         Assert.False(Directory.Exists(_cli.Path("repos", "build-trees")));
