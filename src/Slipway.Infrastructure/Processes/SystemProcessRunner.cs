@@ -45,14 +45,7 @@ public sealed class SystemProcessRunner : IProcessRunner
 
         if (files is not null) spec.OnOutputFolder?.Invoke(files.Folder);
         var stopwatch = Stopwatch.StartNew();
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception e)
-        {
-            throw new ToolNotFoundException(spec.FileName, e);
-        }
+        await StartAsync(process, spec, cancellationToken);
 
         spec.OnStarted?.Invoke(process.Id);
 
@@ -105,6 +98,38 @@ public sealed class SystemProcessRunner : IProcessRunner
         // Rethrown only now: a callback that throws must not stop the pipe being drained, or the child would block on a full pipe.
         (stdout.CallbackFailure ?? stderr.CallbackFailure)?.Throw();
         return result;
+    }
+
+    /// <summary>Linux's ETXTBSY: the file is still open for writing somewhere.</summary>
+    private const int TextFileBusy = 26;
+
+    /// <summary>
+    /// A script written just before it runs (a hook, a pod script, a download) can be refused with ETXTBSY while a child
+    /// forked by another thread still holds the writer's descriptor until its own exec; that passes in milliseconds, so
+    /// the start is retried for up to two seconds before the file counts as unrunnable.
+    /// </summary>
+    private static async Task StartAsync(Process process, ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(10);
+        var waited = TimeSpan.Zero;
+        while (true)
+        {
+            try
+            {
+                process.Start();
+                return;
+            }
+            catch (Win32Exception e) when (e.NativeErrorCode == TextFileBusy && waited < TimeSpan.FromSeconds(2))
+            {
+                await Task.Delay(delay, cancellationToken);
+                waited += delay;
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(200).Ticks));
+            }
+            catch (Win32Exception e)
+            {
+                throw new ToolNotFoundException(spec.FileName, e);
+            }
+        }
     }
 
     private static ProcessStartInfo CreateStartInfo(ProcessSpec spec, ChildOutputFiles? files)

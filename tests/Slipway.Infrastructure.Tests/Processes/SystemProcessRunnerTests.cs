@@ -19,6 +19,34 @@ public sealed class SystemProcessRunnerTests
         result.ShouldSucceed().ShouldHaveStandardOutput("[a b]\n[it's]\n[$HOME]\n[\"q\"]\n[]\n[*]\n");
     }
 
+    /// <summary>
+    /// The kernel refuses to exec a file some process still has open for writing (ETXTBSY). A script Slipway has just
+    /// written is briefly held so whenever another thread forks a child between the write's open and close; the start waits that out.
+    /// </summary>
+    [Fact]
+    public async Task A_script_still_open_for_writing_is_started_once_the_writer_closes_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("slipway-etxtbsy-");
+        try
+        {
+            var script = Path.Combine(folder.FullName, "run.sh");
+            var writer = new FileStream(script, FileMode.CreateNew, FileAccess.Write);
+            writer.Write("#!/bin/sh\necho started\n"u8);
+            writer.Flush();
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
+            var closing = Task.Delay(300).ContinueWith(_ => writer.Dispose(), TaskScheduler.Default);
+
+            var result = await _runner.RunAsync(new ProcessSpec(script, []));
+
+            await closing;
+            result.ShouldSucceed().ShouldHaveStandardOutput("started\n");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Stdout_and_stderr_are_captured_separately_in_order()
     {
