@@ -96,6 +96,23 @@ public sealed class PythonHookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_early_stack_importing_laconic_sos_package_as_app_gets_the_same_context_classes()
+    {
+        var stack = Stack("""
+            from app.deploy.deploy_types import DeployCommandContext, LaconicStackSetupCommand, DeploymentContext as Early
+
+
+            def create(context: Early, extra_args):
+                context.deployment_dir.joinpath("early-file").write_text(f"{isinstance(context, DeploymentContext)}")
+            """);
+        var d = _workspace.Combine("d");
+
+        await SlipwayCommand.RunAsync("deploy", "create", "--spec-file", Spec(stack), "--deployment-dir", d);
+
+        Assert.Equal("True", File.ReadAllText(Path.Combine(d, "early-file")));
+    }
+
+    [Fact]
     public async Task Modify_yaml_edits_a_file_of_d_and_refuses_a_file_outside_it()
     {
         var stack = Stack("""

@@ -5,10 +5,27 @@ Slipway writes the context of one hook (init, setup, create or start) as JSON an
 context objects of the shim's stack_orchestrator package, and writes what it returned to the result
 file. A hook's own sys.exit(N) is the exit code; any other exception exits 1 with its traceback.
 """
+import importlib
+import importlib.abc
 import importlib.util
 import json
 import sys
 from pathlib import Path
+
+
+class _EarlyName(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Early stacks import laconic-so's package as `app`: the shim's modules under that name, when no real `app` exists."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "app" or name.startswith("app."):
+            return importlib.util.spec_from_loader(name, self, is_package=True)
+        return None
+
+    def create_module(self, spec):
+        return importlib.import_module("stack_orchestrator" + spec.name[len("app"):])
+
+    def exec_module(self, module):
+        pass
 
 
 def _load(path, index):
@@ -64,6 +81,7 @@ def main(context_file):
     from stack_orchestrator.opts import opts, Options
     from stack_orchestrator.deploy import deploy_types as types
     util._slipway_context = ctx
+    sys.meta_path.append(_EarlyName())
     opts.o = Options(**ctx["opts"])
     hook = ctx["hook"]
     command_context = _command_context(ctx, types, opts)
