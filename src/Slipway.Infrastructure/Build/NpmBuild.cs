@@ -70,12 +70,12 @@ internal static class NpmBuild
     /// name with their values in docker's environment, so no command line or log shows them; the URL is the script's
     /// argument through "$1", never spliced into the shell text.
     /// </summary>
-    public static ProcessSpec RunSpec(Docker docker, string packageCopy, NpmBuildSettings settings)
+    public static ProcessSpec RunSpec(Docker docker, string packageCopy, string containerName, NpmBuildSettings settings)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal) { [TokenVariable] = settings.AuthToken };
         var args = new List<string>
         {
-            "run", "--rm", "--user", $"{settings.Uid}:{settings.Gid}",
+            "run", "--rm", "--name", containerName, "--user", $"{settings.Uid}:{settings.Gid}",
             "--env", TokenVariable,
             // The convention of laconic's web app packages.
             "--env", "LACONIC_HOSTED_CONFIG_FILE=config-hosted.yml",
@@ -98,6 +98,13 @@ internal static class NpmBuild
             Timeout = TimeSpan.FromMinutes(30),
         };
     }
+
+    /// <summary>
+    /// A name of its own for one package's builder container, so an interrupted or timed-out build can remove it: killing
+    /// the docker client does not stop the container, which would go on publishing.
+    /// </summary>
+    public static string ContainerName(string package, string suffix) =>
+        $"slipway-build-npms-{new string(package.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' ? c : '-').ToArray())}-{suffix}";
 
     /// <summary>
     /// Replaces <paramref name="target"/> with a copy of <paramref name="source"/> (files with their modes, symbolic links

@@ -122,7 +122,8 @@ public sealed class BuildNpms(SlipwayEnvironment env)
         env.Reporter.Info($"Building npm package: {package}");
         var clone = Path.Combine(devRoot, package);
         var copy = Path.Combine(devRoot, "build-trees", package);
-        var spec = NpmBuild.RunSpec(env.ToolBox.Docker, copy, settings);
+        var name = NpmBuild.ContainerName(package, env.Random.Next().ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
+        var spec = NpmBuild.RunSpec(env.ToolBox.Docker, copy, name, settings);
         if (dryRun)
         {
             if (Directory.Exists(copy)) env.Reporter.Info($"Dry run: would delete the old build tree {copy}");
@@ -135,7 +136,18 @@ public sealed class BuildNpms(SlipwayEnvironment env)
         NpmBuild.ReplaceWithCopy(clone, copy);
         await env.Reporter.StepAsync($"build npm package {package}", async progress =>
         {
-            var run = await env.Runner.RunAsync(spec with { OnStandardOutput = progress, OnStandardError = progress }, cancellationToken);
+            ProcessResult run;
+            try
+            {
+                run = await env.Runner.RunAsync(spec with { OnStandardOutput = progress, OnStandardError = progress }, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                await RemoveAsync(name);
+                throw;
+            }
+
+            if (run.TimedOut) await RemoveAsync(name);
             if (!run.Succeeded)
             {
                 throw new SlipwayException(FailureReason.DeploymentFailed,
@@ -147,6 +159,10 @@ public sealed class BuildNpms(SlipwayEnvironment env)
         });
         return new NpmPackageOutcome(package, copy, DryRun: false);
     }
+
+    /// <summary>Removes a builder container its docker client no longer waits for (best effort: it may be gone already).</summary>
+    private async Task RemoveAsync(string container) =>
+        await env.ToolBox.Docker.RunAsync(["rm", "--force", container], CancellationToken.None, TimeSpan.FromSeconds(30));
 
     /// <summary>The end of what the container printed, both streams (a build's context is on stdout, its error often on stderr).</summary>
     private static string Output(ProcessResult run)

@@ -115,4 +115,48 @@ public sealed class BuildNpmsCommandTests : IDisposable
         Assert.Contains($"{_cli.Path("repos", "build-trees", "laconic-sdk")}:/workspace", runs[0].Arguments);
         Assert.Contains($"{_cli.Path("repos", "build-trees", "registry-cli")}:/workspace", runs[1].Arguments);
     }
+
+    [Fact]
+    public async Task Local_stack_takes_the_packages_from_beside_the_stack_orchestrator_checkout()
+    {
+        _cli.Workspace.WriteFile("src/stack-orchestrator/README.md", "checkout\n");
+        _cli.Workspace.WriteFile("src/laconic-sdk/package.json", "{ \"local\": true }\n");
+        _cli.Workspace.WriteFile("src/registry-cli/package.json", "{}\n");
+        _cli.Host = host => host with { CurrentDirectory = _cli.Path("src", "stack-orchestrator"), GetEnvironment = name => _environment.GetValueOrDefault(name) };
+
+        var run = await _cli.RunAsync("--local-stack", "--stack", _cli.Path("stack"), "build-npms", "--include", "laconic-sdk");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Equal("{ \"local\": true }\n", File.ReadAllText(_cli.Path("src", "build-trees", "laconic-sdk", "package.json")));
+        Assert.False(Directory.Exists(_cli.Path("repos", "build-trees")));
+        var build = Assert.Single(_cli.Runner.Calls, c => c.Arguments.FirstOrDefault() == "run");
+        Assert.Contains($"{_cli.Path("src", "build-trees", "laconic-sdk")}:/workspace", build.Arguments);
+    }
+
+    [Fact]
+    public async Task An_interrupted_or_timed_out_build_removes_its_builder_container_which_killing_docker_run_would_leave_running()
+    {
+        using var interrupt = new CancellationTokenSource();
+        _cli.Runner.On("docker", "run").Responds(spec =>
+        {
+            interrupt.Cancel();
+            throw new OperationCanceledException(interrupt.Token);
+        }).Once();
+
+        var interrupted = await _cli.RunAsync(interrupt.Token, "--stack", "stack", "build-npms", "--include", "laconic-sdk");
+
+        var run = Assert.Single(_cli.Runner.Calls, c => c.Arguments.FirstOrDefault() == "run");
+        var name = run.Arguments[run.Arguments.ToList().IndexOf("--name") + 1];
+        Assert.Matches("^slipway-build-npms-laconic-sdk-[0-9a-f]{8}$", name);
+        Assert.Equal(ExitCodes.Interrupted, interrupted.ExitCode);
+        Assert.Single(_cli.Runner.Calls, c => c.Arguments.SequenceEqual(["rm", "--force", name]));
+
+        _cli.Runner.On("docker", "run").TimesOut();
+        var timedOut = await _cli.RunAsync("--stack", "stack", "build-npms", "--include", "registry-cli");
+
+        Assert.Equal(ExitCodes.DeploymentFailed, timedOut.ExitCode);
+        Assert.Contains("building npm package registry-cli failed (timed out)", timedOut.Err);
+        var second = _cli.Runner.Calls.Last(c => c.Arguments.FirstOrDefault() == "run");
+        Assert.Equal(["rm", "--force", second.Arguments[second.Arguments.ToList().IndexOf("--name") + 1]], _cli.Runner.Calls[^1].Arguments);
+    }
 }

@@ -19,12 +19,12 @@ public sealed class NpmBuildTests : IDisposable
     [Fact]
     public void The_builder_runs_once_removed_as_the_invoking_user_on_the_copy_without_a_tty_and_the_url_as_the_script_s_argument()
     {
-        var spec = NpmBuild.RunSpec(_docker, "/dev-root/build-trees/laconic-sdk", Settings);
+        var spec = NpmBuild.RunSpec(_docker, "/dev-root/build-trees/laconic-sdk", "slipway-build-npms-laconic-sdk-0a1b2c3d", Settings);
 
         Assert.Equal("/usr/bin/docker", spec.FileName);
         Assert.Equal(
         [
-            "run", "--rm", "--user", "1000:1001",
+            "run", "--rm", "--name", "slipway-build-npms-laconic-sdk-0a1b2c3d", "--user", "1000:1001",
             "--env", "CERC_NPM_AUTH_TOKEN",
             "--env", "LACONIC_HOSTED_CONFIG_FILE=config-hosted.yml",
             "--add-host", "gitea.local:host-gateway",
@@ -39,7 +39,7 @@ public sealed class NpmBuildTests : IDisposable
     [Fact]
     public void The_token_is_in_docker_s_environment_and_a_secret_never_on_the_command_line()
     {
-        var spec = NpmBuild.RunSpec(_docker, "/copy", Settings);
+        var spec = NpmBuild.RunSpec(_docker, "/copy", "c", Settings);
 
         Assert.Equal(Token, spec.Environment["CERC_NPM_AUTH_TOKEN"]);
         Assert.Equal([Token], spec.Secrets);
@@ -50,7 +50,7 @@ public sealed class NpmBuildTests : IDisposable
     [Fact]
     public void Debug_force_rebuild_and_extra_build_args_add_their_variables_the_free_form_one_by_name_only()
     {
-        var spec = NpmBuild.RunSpec(_docker, "/copy", Settings with { Debug = true, ForceRebuild = true, ExtraBuildArgs = "--ignore-scripts --x 'a b'" });
+        var spec = NpmBuild.RunSpec(_docker, "/copy", "c", Settings with { Debug = true, ForceRebuild = true, ExtraBuildArgs = "--ignore-scripts --x 'a b'" });
 
         var env = spec.Arguments.Select((a, i) => (a, i)).Where(p => p.a == "--env").Select(p => spec.Arguments[p.i + 1]).ToList();
         Assert.Equal(["CERC_NPM_AUTH_TOKEN", "LACONIC_HOSTED_CONFIG_FILE=config-hosted.yml", "CERC_SCRIPT_DEBUG=true", "CERC_FORCE_REBUILD=true", "CERC_CONTAINER_EXTRA_BUILD_ARGS"], env);
@@ -62,11 +62,15 @@ public sealed class NpmBuildTests : IDisposable
     [Fact]
     public void Without_the_options_no_debug_force_or_extra_variable_is_set()
     {
-        var spec = NpmBuild.RunSpec(_docker, "/copy", Settings);
+        var spec = NpmBuild.RunSpec(_docker, "/copy", "c", Settings);
 
         Assert.DoesNotContain(spec.Arguments, a => a.StartsWith("CERC_SCRIPT_DEBUG", StringComparison.Ordinal) || a.StartsWith("CERC_FORCE_REBUILD", StringComparison.Ordinal) || a.StartsWith("CERC_CONTAINER_EXTRA", StringComparison.Ordinal));
         Assert.Equal(["CERC_NPM_AUTH_TOKEN"], spec.Environment.Keys);
     }
+
+    [Fact]
+    public void A_container_name_keeps_what_docker_allows_of_the_package_name() =>
+        Assert.Equal("slipway-build-npms-cerc-io-sdk_v2.x-0a1b", NpmBuild.ContainerName("cerc-io/sdk_v2.x", "0a1b"));
 
     [Fact]
     public void The_registry_url_is_cerc_npm_registry_url()
