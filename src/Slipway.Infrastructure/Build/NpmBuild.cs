@@ -33,21 +33,21 @@ internal static class NpmBuild
     /// <summary>The URL laconic-so's own package-registry stack (gitea) serves its npm registry at.</summary>
     public const string LocalRegistryUrl = "http://gitea.local:3000/api/packages/cerc-io/npm/";
 
+    /// <summary>laconic-so's local npm registry stack (gitea), and the compose project its registry check looks for.</summary>
+    public const string RegistryStack = "package-registry";
+
     /// <summary>
-    /// CERC_NPM_REGISTRY_URL, which must be set: laconic-so fell back to its package-registry stack when that stack was
-    /// up, a check Slipway cannot make the same way (the stack is not shipped, and its compose project is named from
-    /// where laconic-so is installed), so it says how to point at that registry instead.
+    /// The compose project of the package-registry stack as <c>slipway --stack package-registry deploy up</c> names it,
+    /// which is the name laconic-so's build-npms looked for (laconic-so's own deploy-system up hashed its install path
+    /// instead, so its check never found the registry it had started).
     /// </summary>
-    public static string RegistryUrl(Func<string, string?> getEnvironment)
+    public static string RegistryProject => Core.Stacks.StackSelection.DefaultProjectName(RegistryStack, null, null);
+
+    /// <summary>CERC_NPM_REGISTRY_URL, checked to be an http(s) URL; null when it is not set.</summary>
+    public static string? RegistryUrlFromEnvironment(Func<string, string?> getEnvironment)
     {
         var value = getEnvironment(RegistryVariable)?.Trim();
-        if (string.IsNullOrEmpty(value))
-        {
-            throw new SlipwayException(FailureReason.PrerequisiteMissing, $"no npm registry for build-npms: {RegistryVariable} is not set",
-                $"set {RegistryVariable} to the registry the packages are published to; with laconic-so's package-registry stack running "
-                + $"(laconic-so --stack package-registry deploy-system up), that is {RegistryVariable}={LocalRegistryUrl}");
-        }
-
+        if (string.IsNullOrEmpty(value)) return null;
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || value.Any(char.IsWhiteSpace))
         {
             throw new SlipwayException(FailureReason.InvalidInput, $"{RegistryVariable} '{value}' is not an http:// or https:// URL",
@@ -56,6 +56,12 @@ internal static class NpmBuild
 
         return value;
     }
+
+    /// <summary>Neither CERC_NPM_REGISTRY_URL nor a running package-registry stack.</summary>
+    public static SlipwayException NoRegistry() =>
+        new(FailureReason.PrerequisiteMissing,
+            $"no npm registry for build-npms: {RegistryVariable} is not set and the {RegistryStack} stack is not running (no running container of compose project {RegistryProject})",
+            $"start laconic-so's local registry with 'slipway --stack {RegistryStack} deploy up' (it is then {LocalRegistryUrl}), or set {RegistryVariable} to the registry to publish to");
 
     /// <summary>CERC_NPM_AUTH_TOKEN, which must be set: every package is published with it.</summary>
     public static string AuthToken(Func<string, string?> getEnvironment) =>

@@ -70,7 +70,15 @@ public sealed class BuildNpms(SlipwayEnvironment env)
                 + "(once its repository is in the dev root: 'slipway fetch-stack cerc-io/stack-orchestrator')");
         }
 
-        var registry = NpmBuild.RegistryUrl(env.GetEnvironment);
+        var registry = NpmBuild.RegistryUrlFromEnvironment(env.GetEnvironment);
+        if (registry is null)
+        {
+            // laconic-so's fallback: its local package-registry stack, when that is up.
+            if (!await docker.AnyRunningAsync($"com.docker.compose.project={NpmBuild.RegistryProject}", cancellationToken)) throw NpmBuild.NoRegistry();
+            registry = NpmBuild.LocalRegistryUrl;
+            env.Reporter.Info($"using the {NpmBuild.RegistryStack} stack's npm registry {registry} (its compose project {NpmBuild.RegistryProject} is running; {NpmBuild.RegistryVariable} is not set)");
+        }
+
         var token = NpmBuild.AuthToken(env.GetEnvironment);
         var devRoot = env.DevRoot;
         var missing = packages.Where(p => !Directory.Exists(Path.Combine(devRoot, p))).ToList();

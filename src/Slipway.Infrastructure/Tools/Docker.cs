@@ -61,6 +61,13 @@ public sealed partial class Docker(IProcessRunner runner, string executable = "d
         return result.Succeeded ? result.StandardOutput : throw Failure("docker ps", result, FailureReason.DeploymentFailed);
     }
 
+    /// <summary>Whether any running container carries the label (what <c>docker compose ps</c> of a project lists).</summary>
+    public async Task<bool> AnyRunningAsync(string label, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["ps", "--quiet", "--filter", $"label={label}", "--filter", "status=running"], cancellationToken, TimeSpan.FromSeconds(30));
+        return result.Succeeded ? result.StandardOutput.Trim().Length > 0 : throw Failure("docker ps", result, FailureReason.PrerequisiteMissing);
+    }
+
     public Task<ProcessResult> InspectAsync(string format, string target, CancellationToken cancellationToken) =>
         RunAsync(["inspect", "--format", format, target], cancellationToken, TimeSpan.FromSeconds(30));
 

@@ -73,20 +73,30 @@ public sealed class NpmBuildTests : IDisposable
         Assert.Equal("slipway-build-npms-cerc-io-sdk_v2.x-0a1b", NpmBuild.ContainerName("cerc-io/sdk_v2.x", "0a1b"));
 
     [Fact]
-    public void The_registry_url_is_cerc_npm_registry_url()
+    public void The_registry_url_is_cerc_npm_registry_url_and_null_when_it_is_not_set()
     {
-        Assert.Equal("https://npm.example.org/api/", NpmBuild.RegistryUrl(Env(("CERC_NPM_REGISTRY_URL", " https://npm.example.org/api/ "))));
+        Assert.Equal("https://npm.example.org/api/", NpmBuild.RegistryUrlFromEnvironment(Env(("CERC_NPM_REGISTRY_URL", " https://npm.example.org/api/ "))));
+        Assert.Null(NpmBuild.RegistryUrlFromEnvironment(Env(("CERC_NPM_REGISTRY_URL", ""))));
+        Assert.Null(NpmBuild.RegistryUrlFromEnvironment(Env()));
     }
 
     [Fact]
-    public void Without_cerc_npm_registry_url_the_error_says_how_to_point_at_laconic_so_s_local_registry()
+    public void The_package_registry_stack_is_looked_for_under_laconic_so_s_project_name_for_it()
     {
-        var e = Assert.Throws<SlipwayException>(() => NpmBuild.RegistryUrl(Env(("CERC_NPM_REGISTRY_URL", ""))));
+        // md5("internal,package-registry,None,None")[:16], as laconic-so's get_stack_status names it.
+        Assert.Equal("laconic-a0891a199a49ade1", NpmBuild.RegistryProject);
+    }
+
+    [Fact]
+    public void Without_a_registry_the_error_says_how_to_start_the_local_one_or_what_to_set()
+    {
+        var e = NpmBuild.NoRegistry();
 
         Assert.Equal(FailureReason.PrerequisiteMissing, e.Reason);
-        Assert.Equal("no npm registry for build-npms: CERC_NPM_REGISTRY_URL is not set", e.Message);
-        Assert.Contains("CERC_NPM_REGISTRY_URL=http://gitea.local:3000/api/packages/cerc-io/npm/", e.Hint);
-        Assert.Contains("laconic-so --stack package-registry deploy-system up", e.Hint);
+        Assert.Equal("no npm registry for build-npms: CERC_NPM_REGISTRY_URL is not set and the package-registry stack is not running "
+            + "(no running container of compose project laconic-a0891a199a49ade1)", e.Message);
+        Assert.Equal("start laconic-so's local registry with 'slipway --stack package-registry deploy up' (it is then "
+            + "http://gitea.local:3000/api/packages/cerc-io/npm/), or set CERC_NPM_REGISTRY_URL to the registry to publish to", e.Hint);
     }
 
     [Theory]
@@ -95,7 +105,7 @@ public sealed class NpmBuildTests : IDisposable
     [InlineData("http://gitea.local/npm; rm -rf /")]
     public void A_registry_url_that_is_not_http_or_https_is_invalid_input(string url)
     {
-        var e = Assert.Throws<SlipwayException>(() => NpmBuild.RegistryUrl(Env(("CERC_NPM_REGISTRY_URL", url))));
+        var e = Assert.Throws<SlipwayException>(() => NpmBuild.RegistryUrlFromEnvironment(Env(("CERC_NPM_REGISTRY_URL", url))));
 
         Assert.Equal(FailureReason.InvalidInput, e.Reason);
         Assert.Contains("is not an http:// or https:// URL", e.Message);

@@ -214,8 +214,32 @@ public sealed class BuildNpmsTests(NpmBuilderImage builder) : IClassFixture<NpmB
         Assert.Equal(Cli.ExitCodes.PrerequisiteMissing, noToken.ExitCode);
         Assert.Contains("error: CERC_NPM_AUTH_TOKEN is not defined", noToken.StandardError);
         Assert.Equal(Cli.ExitCodes.PrerequisiteMissing, noRegistry.ExitCode);
-        Assert.Contains("error: no npm registry for build-npms: CERC_NPM_REGISTRY_URL is not set", noRegistry.StandardError);
+        Assert.Contains("error: no npm registry for build-npms: CERC_NPM_REGISTRY_URL is not set and the package-registry stack is not running", noRegistry.StandardError);
+        Assert.Contains("hint: start laconic-so's local registry with 'slipway --stack package-registry deploy up'", noRegistry.StandardError);
         Assert.False(Directory.Exists(_ws.Combine("dev", "build-trees")));
+    }
+
+    [Fact]
+    public async Task Without_cerc_npm_registry_url_a_running_package_registry_stack_s_gitea_is_used()
+    {
+        WritePackages("  - pkg-a\n");
+        _environment["CERC_NPM_REGISTRY_URL"] = null;
+        // A running container of the compose project laconic-so's check (and 'slipway --stack package-registry deploy up') uses.
+        var registry = $"slipway-it-package-registry-{Guid.NewGuid():N}";
+        await Docker.OutputAsync("run", "--detach", "--rm", "--name", registry, "--label", "com.docker.compose.project=" + Slipway.Infrastructure.Build.NpmBuild.RegistryProject,
+            builder.Tag, "sleep", "120");
+        try
+        {
+            var run = await SlipwayAsync("--stack", Stack, "build-npms");
+
+            Assert.True(run.ExitCode == Cli.ExitCodes.Success, run.ToString());
+            Assert.Equal(Registry, Record(Tree("pkg-a"))["url"]);
+            Assert.Contains($"using the package-registry stack's npm registry {Registry} (its compose project laconic-a0891a199a49ade1 is running", run.StandardError);
+        }
+        finally
+        {
+            await Docker.RunAsync("rm", "--force", registry);
+        }
     }
 
     [Fact]
@@ -252,7 +276,7 @@ public sealed class BuildNpmsTests(NpmBuilderImage builder) : IClassFixture<NpmB
 
         Assert.True(run.ExitCode == Cli.ExitCodes.Success, run.ToString());
         Assert.Contains($"Dry run: would copy {_ws.Combine("dev", "pkg-a")} to {_ws.Combine("dev", "build-trees", "pkg-a")}", run.StandardError);
-        Assert.Contains($"Dry run: would run: docker run --rm --user", run.StandardError);
+        Assert.Contains("Dry run: would run: docker run --rm --name slipway-build-npms-pkg-a-", run.StandardError);
         Assert.Contains($"Dry run: would build and publish 2 npm packages to {Registry}: pkg-a, pkg-b", run.StandardError);
         Assert.DoesNotContain(Token, run.AllOutput);
         Assert.False(Directory.Exists(_ws.Combine("dev", "build-trees")));
