@@ -5,16 +5,20 @@ namespace Slipway.Core.Stacks;
 
 /// <summary>
 /// A stack on disk: its definition plus where its artifacts live. Each artifact is looked up first inside the
-/// stack directory (self-contained layout), then at <c>&lt;stackdir&gt;/../../</c> (laconic-so's repository layout).
+/// stack directory (self-contained layout), then at <c>&lt;stackdir&gt;/../../</c> (laconic-so's repository layout), then
+/// in laconic-so's data folders (its own compose/, config/, ... that an external stack may lean on, as laconic-so falls back to them).
 /// </summary>
 public sealed class Stack
 {
-    private Stack(string directory, StackDefinition definition, IHostFiles files)
+    private Stack(string directory, StackDefinition definition, IHostFiles files, IReadOnlyList<string> fallbackRoots)
     {
         Directory = directory;
         Definition = definition;
         Files = files;
+        _fallbackRoots = fallbackRoots;
     }
+
+    private readonly IReadOnlyList<string> _fallbackRoots;
 
     public string Directory { get; }
 
@@ -30,7 +34,8 @@ public sealed class Stack
 
     /// <summary>Loads <c>stack.yml</c> from <paramref name="directory"/>; throws <see cref="InvalidInputException"/> with every error.</summary>
     /// <param name="podsRequired">False where the stack is only built or cloned, never deployed (see <see cref="StackParser.Parse"/>).</param>
-    public static Stack Load(string directory, IHostFiles files, DiagnosticBag diagnostics, bool podsRequired = true)
+    /// <param name="fallbackRoots">laconic-so's data folders, looked in last for compose, compose-jobs, config and container-build.</param>
+    public static Stack Load(string directory, IHostFiles files, DiagnosticBag diagnostics, bool podsRequired = true, IReadOnlyList<string>? fallbackRoots = null)
     {
         directory = Path.GetFullPath(directory);
         var file = Path.Combine(directory, "stack.yml");
@@ -52,7 +57,7 @@ public sealed class Stack
 
         var definition = StackParser.Parse(files.ReadText(file), file, diagnostics, podsRequired);
         diagnostics.ThrowIfErrors();
-        return new Stack(directory, definition, files);
+        return new Stack(directory, definition, files, fallbackRoots ?? []);
     }
 
     /// <summary>The compose file of a pod, or null when none exists.</summary>
@@ -68,11 +73,11 @@ public sealed class Stack
                 Path.Combine(podDir, $"docker-compose-{pod.Name}.yml"));
         }
 
-        return Artifact("compose", $"docker-compose-{pod.Name}.yml") ?? Artifact("compose", $"docker-compose-{pod.Name}.yaml");
+        return Artifact("compose", $"docker-compose-{pod.Name}.yml", $"docker-compose-{pod.Name}.yaml");
     }
 
     public string? JobFile(string job) =>
-        Artifact("compose-jobs", $"docker-compose-{job}.yml") ?? Artifact("compose-jobs", $"docker-compose-{job}.yaml");
+        Artifact("compose-jobs", $"docker-compose-{job}.yml", $"docker-compose-{job}.yaml");
 
     /// <summary>The folder holding the stack's config directories (<c>config/</c>), or null.</summary>
     public string? ConfigRoot => ArtifactDirectory("config");
@@ -89,18 +94,16 @@ public sealed class Stack
         return name.Replace('/', '-');
     }
 
-    private string? Artifact(string folder, string fileName) =>
-        FirstExisting(
-            Path.Combine(Directory, folder, fileName),
-            Path.GetFullPath(Path.Combine(Directory, "..", "..", folder, fileName)));
+    /// <summary>Where artifacts are looked for, in order: the stack folder, two levels up, laconic-so's data folders.</summary>
+    private IEnumerable<string> ArtifactRoots() =>
+        new[] { Directory, Path.GetFullPath(Path.Combine(Directory, "..", "..")) }.Concat(_fallbackRoots.Select(r => Path.GetFullPath(r)));
 
-    private string? ArtifactDirectory(string folder)
-    {
-        var inside = Path.Combine(Directory, folder);
-        if (Files.DirectoryExists(inside)) return inside;
-        var beside = Path.GetFullPath(Path.Combine(Directory, "..", "..", folder));
-        return Files.DirectoryExists(beside) ? beside : null;
-    }
+    /// <summary>The first root holding one of the names wins (a stack's own .yaml over a fallback's .yml).</summary>
+    private string? Artifact(string folder, params string[] fileNames) =>
+        FirstExisting([.. ArtifactRoots().SelectMany(root => fileNames.Select(name => Path.Combine(root, folder, name)))]);
+
+    private string? ArtifactDirectory(string folder) =>
+        ArtifactRoots().Select(root => Path.Combine(root, folder)).FirstOrDefault(Files.DirectoryExists);
 
     private string? FirstExisting(params string[] paths) => paths.FirstOrDefault(Files.FileExists);
 }

@@ -30,6 +30,7 @@ public static class CompositionRoot
             CurrentDirectory = host.CurrentDirectory,
             RepositoryBase = host.RepositoryBase,
             ShippedStackRoots = host.StackRoots(),
+            LaconicDataRoots = host.LaconicData(),
             Tools = host.Tools,
             Ssh = host.Ssh,
             Backends = backends,

@@ -76,11 +76,11 @@ public sealed record HostSettings
 
     /// <summary>Where stacks resolve by name: Slipway's shipped roots first, then laconic-so's data folders' stacks/ that exist.</summary>
     public IReadOnlyList<string> StackRoots() =>
-    [
-        .. ShippedStackRoots,
-        .. (LaconicDataRoots ?? [Path.Combine(RepositoryBase, "stack-orchestrator", "stack_orchestrator", "data")])
-            .Select(data => Path.Combine(data, "stacks")).Where(Directory.Exists),
-    ];
+        [.. ShippedStackRoots, .. LaconicData().Select(data => Path.Combine(data, "stacks")).Where(Directory.Exists)];
+
+    /// <summary>laconic-so's data folders that exist (<see cref="LaconicDataRoots"/>, else the checkout in the dev root).</summary>
+    public IReadOnlyList<string> LaconicData() =>
+        [.. (LaconicDataRoots ?? [Path.Combine(RepositoryBase, "stack-orchestrator", "stack_orchestrator", "data")]).Where(Directory.Exists)];
 
     /// <summary>Stacks shipped with Slipway: the repository's stacks/ above the binary.</summary>
     private static IReadOnlyList<string> RepositoryStacks()

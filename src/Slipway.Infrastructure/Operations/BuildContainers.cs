@@ -84,7 +84,7 @@ public sealed class BuildContainers(SlipwayEnvironment env)
         }
 
         var files = new DiskHostFiles();
-        var stack = Stack.Load(StackResolver.Resolve(stackArgument, stackBase, env.ShippedStackRoots, files), files, diagnostics, podsRequired: false);
+        var stack = Stack.Load(StackResolver.Resolve(stackArgument, stackBase, env.ShippedStackRoots, files), files, diagnostics, podsRequired: false, fallbackRoots: env.LaconicDataRoots);
 
         // Checked before building, so a push that cannot happen does not cost the builds first.
         PushRequest? push = null;

@@ -123,7 +123,7 @@ public sealed class DeployCreate(SlipwayEnvironment env)
         }
 
         var stackDirectory = ResolveStack(request, spec);
-        var stack = Stack.Load(stackDirectory, _files, diagnostics);
+        var stack = Stack.Load(stackDirectory, _files, diagnostics, fallbackRoots: env.LaconicDataRoots);
         var envEntries = ReadEnvFiles(spec, diagnostics);
         var bundle = StackBundle.Load(stack, env.RepositoryBase, DeploymentRenderer.ConfigLookup(spec, envEntries), diagnostics);
         var pythonModules = PythonHookRunner.StackModules(stack, env.DevRoot);

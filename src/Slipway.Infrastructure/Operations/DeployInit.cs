@@ -71,7 +71,7 @@ public sealed class DeployInit(SlipwayEnvironment env)
 
         diagnostics.ThrowIfErrors();
         var stackDirectory = StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, new DiskHostFiles());
-        var stack = Stack.Load(stackDirectory, new DiskHostFiles(), diagnostics);
+        var stack = Stack.Load(stackDirectory, new DiskHostFiles(), diagnostics, fallbackRoots: env.LaconicDataRoots);
         var values = fromFile.Concat(config).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         var bundle = StackBundle.Load(stack, env.RepositoryBase, k => values.GetValueOrDefault(k), diagnostics);
 

@@ -29,7 +29,7 @@ public sealed class DeploySetup(SlipwayEnvironment env)
     {
         var files = new DiskHostFiles();
         var diagnostics = new DiagnosticBag();
-        var stack = Stack.Load(StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, files), files, diagnostics);
+        var stack = Stack.Load(StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, files), files, diagnostics, fallbackRoots: env.LaconicDataRoots);
         diagnostics.ThrowIfErrors();
         var modules = PythonHookRunner.StackModules(stack, env.DevRoot);
         var native = HookRunner.Find(stack, "setup");

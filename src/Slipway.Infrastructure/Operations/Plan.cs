@@ -121,7 +121,7 @@ public sealed class Plan(SlipwayEnvironment env)
         var stackDirectory = session.Identity.StackSource;
         if (!session.Identity.StackSourceWritten || !Directory.Exists(stackDirectory)) return [];
         var diagnostics = new DiagnosticBag();
-        var stack = Stack.Load(stackDirectory, new DiskHostFiles(), diagnostics);
+        var stack = Stack.Load(stackDirectory, new DiskHostFiles(), diagnostics, fallbackRoots: env.LaconicDataRoots);
         if (diagnostics.HasErrors) return [];
         var resolver = new StackRevisionResolver(env.ToolBox.Git);
         var changes = new List<ImageChange>();

@@ -30,6 +30,9 @@ public sealed record SlipwayEnvironment
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Folders where a bare stack name resolves: Slipway's shipped <c>stacks/</c>, then laconic-so's (<see cref="Composition.HostSettings.StackRoots"/>).</summary>
+    /// <summary>laconic-so's data folders: a stack's compose, config and build files are looked for there last (<see cref="Core.Stacks.Stack.Load"/>).</summary>
+    public IReadOnlyList<string> LaconicDataRoots { get; init; } = [];
+
     public IReadOnlyList<string> ShippedStackRoots { get; init; } = [];
 
     public ToolPaths Tools { get; init; } = ToolPaths.Default;
@@ -100,6 +103,7 @@ public sealed record SlipwayEnvironment
         GetEnvironment = GetEnvironment,
         RepositoryBase = RepositoryBase,
         DevRoot = RepositoryBase.Length == 0 ? null : DevRoot,
+        LaconicDataRoots = LaconicDataRoots,
         Trace = Trace,
     });
 }

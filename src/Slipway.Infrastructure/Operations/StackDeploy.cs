@@ -48,7 +48,7 @@ public sealed class StackDeploy(SlipwayEnvironment env)
     {
         var directory = StackResolver.Resolve(request.StackArgument, env.CurrentDirectory, env.ShippedStackRoots, _files);
         var diagnostics = new DiagnosticBag();
-        var stack = Stack.Load(directory, _files, diagnostics);
+        var stack = Stack.Load(directory, _files, diagnostics, fallbackRoots: env.LaconicDataRoots);
         diagnostics.ThrowIfErrors();
         foreach (var warning in diagnostics.Sorted()) env.Reporter.Warn(warning.ToString());
         var pods = StackSelection.Pods(stack.Definition, request.Include, request.Exclude);

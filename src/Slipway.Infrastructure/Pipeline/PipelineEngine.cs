@@ -136,6 +136,7 @@ public sealed class PipelineEngine(PipelineOptions options)
         {
             RepositoryBase = options.RepositoryBase,
             DevRoot = options.DevRoot,
+            LaconicDataRoots = options.LaconicDataRoots,
         };
         log.Note($"run {run.Id}: {run.Command} of {session.Layout.Directory} ({run.Owner}@{run.Host}, pid {Environment.ProcessId})");
         options.Trace?.Mark("run recorded");

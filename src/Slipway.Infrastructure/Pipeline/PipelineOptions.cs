@@ -29,5 +29,8 @@ public sealed record PipelineOptions
     /// <summary><see cref="RepositoryBase"/> as a full path: where the pods' repositories are, whose commits a revision records.</summary>
     public string? DevRoot { get; init; }
 
+    /// <summary>laconic-so's data folders, where the build stage also looks for a stack's build folders.</summary>
+    public IReadOnlyList<string> LaconicDataRoots { get; init; } = [];
+
     public Tracing.RunTrace? Trace { get; init; }
 }

@@ -65,6 +65,9 @@ public sealed class RunContext
     /// <summary>The dev root as a full path (null: unknown, the pods' repositories are not read).</summary>
     public string? DevRoot { get; init; }
 
+    /// <summary>laconic-so's data folders (<see cref="PipelineOptions.LaconicDataRoots"/>).</summary>
+    public IReadOnlyList<string> LaconicDataRoots { get; init; } = [];
+
     /// <summary>The commits of D's sources now: the stack's (or --stack-path's), the spec's (or --spec-file's) and the pods' repositories.</summary>
     public Task<List<SourceCommit>> SourceCommitsAsync(CancellationToken cancellationToken) =>
         GitOps.SourceCommits.ReadAsync(Session, Tools.Git, cancellationToken, DevRoot, Run.Parameters.StackSource, Run.Parameters.SpecSource);

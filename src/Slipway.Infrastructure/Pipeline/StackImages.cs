@@ -29,7 +29,7 @@ internal sealed class StackImages : IImageBuilder
         }
 
         var diagnostics = new DiagnosticBag();
-        var stack = Stack.Load(stackDirectory, new DiskHostFiles(), diagnostics);
+        var stack = Stack.Load(stackDirectory, new DiskHostFiles(), diagnostics, fallbackRoots: context.LaconicDataRoots);
         diagnostics.ThrowIfErrors();
         var buildable = stack.Definition.Containers.Where(c => ContainerBuilder.CanBuild(stack, c, context.RepositoryBase)).ToList();
         foreach (var missing in stack.Definition.Containers.Except(buildable))

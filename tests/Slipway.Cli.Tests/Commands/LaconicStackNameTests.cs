@@ -64,4 +64,19 @@ public sealed class LaconicStackNameTests : IDisposable
         Assert.NotEqual(0, init.ExitCode);
         Assert.Contains("fetch-stack cerc-io/stack-orchestrator", init.Err);
     }
+
+    [Fact]
+    public async Task An_external_stack_uses_laconic_sos_compose_file_for_a_pod_it_does_not_carry_itself()
+    {
+        WriteLaconicData("repos/stack-orchestrator/stack_orchestrator/data");
+        _cli.Workspace.WriteFile("ext/stack-orchestrator/stacks/mine/stack.yml", "version: \"1.0\"\nname: mine\npods:\n  - fixture\n");
+        _cli.Workspace.WriteFile("ext/stack-orchestrator/compose/.keep", "");
+
+        var init = await _cli.RunAsync("--stack", "ext/stack-orchestrator/stacks/mine", "deploy", "init", "--output", "spec.yml");
+        Assert.True(init.ExitCode == 0, init.ToString());
+        var create = await _cli.RunAsync("deploy", "create", "--spec-file", "spec.yml", "--deployment-dir", "D");
+
+        Assert.True(create.ExitCode == 0, create.ToString());
+        Assert.Contains("cerc/fixture:local", File.ReadAllText(_cli.Path("D", "compose", "docker-compose-fixture.yml")));
+    }
 }

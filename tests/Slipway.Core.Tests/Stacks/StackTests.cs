@@ -160,4 +160,37 @@ public sealed class StackTests : IDisposable
     {
         Assert.Equal(expected, Stack.ContainerDirectoryName(container));
     }
+
+    [Fact]
+    public void An_external_stack_falls_back_to_laconic_sos_data_folder_for_what_it_does_not_have()
+    {
+        _workspace.WriteFile("ext/stack-orchestrator/stacks/mine/stack.yml", "pods: [own, shared]\njobs: [seed]\ncontainers: [cerc/shared]\n");
+        var own = _workspace.WriteFile("ext/stack-orchestrator/compose/docker-compose-own.yml", "services: {}\n");
+        var shared = _workspace.WriteFile("laconic/data/compose/docker-compose-shared.yml", "services: {}\n");
+        _workspace.WriteFile("laconic/data/compose/docker-compose-own.yml", "services: {}\n");
+        var job = _workspace.WriteFile("laconic/data/compose-jobs/docker-compose-seed.yml", "services: {}\n");
+        _workspace.WriteFile("laconic/data/config/shared/a.env", "A=1\n");
+        _workspace.WriteFile("laconic/data/container-build/cerc-shared/build.sh", "#!/bin/sh\n");
+
+        var stack = Stack.Load(_workspace.Combine("ext", "stack-orchestrator", "stacks", "mine"), new DiskHostFiles(), new DiagnosticBag(),
+            fallbackRoots: [_workspace.Combine("laconic", "data")]);
+
+        Assert.Equal(own, stack.ComposeFile(stack.Definition.Pods[0], _workspace.Path));
+        Assert.Equal(shared, stack.ComposeFile(stack.Definition.Pods[1], _workspace.Path));
+        Assert.Equal(job, stack.JobFile("seed"));
+        Assert.Equal(_workspace.Combine("laconic", "data", "config"), stack.ConfigRoot);
+        Assert.Equal(_workspace.Combine("laconic", "data", "container-build", "cerc-shared"), stack.ContainerBuildDirectory("cerc/shared"));
+    }
+
+    [Fact]
+    public void A_stacks_own_yaml_file_wins_over_a_fallbacks_yml()
+    {
+        _workspace.WriteFile("s/stack.yml", "pods: [web]\n");
+        var own = _workspace.WriteFile("s/compose/docker-compose-web.yaml", "services: {}\n");
+        _workspace.WriteFile("laconic/compose/docker-compose-web.yml", "services: {}\n");
+
+        var stack = Stack.Load(_workspace.Combine("s"), new DiskHostFiles(), new DiagnosticBag(), fallbackRoots: [_workspace.Combine("laconic")]);
+
+        Assert.Equal(own, stack.ComposeFile(stack.Definition.Pods[0], _workspace.Path));
+    }
 }
