@@ -6,20 +6,36 @@ namespace Slipway.TestKit;
 /// <summary>An HTTP server on 127.0.0.1 (a port of its own) answering the paths it was given, 404 for the rest; it records each path asked for.</summary>
 public sealed class LocalHttpServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
     private readonly List<string> _requests = [];
     private readonly Task _loop;
 
     public LocalHttpServer()
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Url = $"http://127.0.0.1:{port}";
-        _listener.Prefixes.Add(Url + "/");
-        _listener.Start();
+        // The free port is found by a probe that lets it go again, so another test may take it first: then try another.
+        for (var attempt = 1; ; attempt++)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                continue;
+            }
+
+            _listener = listener;
+            Url = $"http://127.0.0.1:{port}";
+            break;
+        }
+
         _loop = Task.Run(LoopAsync);
     }
 
@@ -68,8 +84,16 @@ public sealed class LocalHttpServer : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
+        try
+        {
+            _listener.Stop();
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // The managed listener looks its endpoint up again on close and can trip over a port another test now holds.
+        }
+
         _loop.Wait(TimeSpan.FromSeconds(5));
     }
 }
