@@ -14,6 +14,15 @@ public sealed record SetupRequest
     public IReadOnlyDictionary<string, string> Flags { get; init; } = new Dictionary<string, string>();
 
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
+    /// <summary>The deploy group's stack-mode flags: the compose project a commands.py setup()'s run_container_command uses, as laconic-so's context.</summary>
+    public string? Include { get; init; }
+
+    public string? Exclude { get; init; }
+
+    public string? EnvFile { get; init; }
+
+    public string? Cluster { get; init; }
 }
 
 /// <summary>
@@ -42,6 +51,11 @@ public sealed class DeploySetup(SlipwayEnvironment env)
         var output = "";
         if (native is not null)
         {
+            if ((request.Include ?? request.Exclude ?? request.EnvFile ?? request.Cluster) is not null)
+            {
+                env.Reporter.Warn("--include, --exclude, --env-file and --cluster are not given to hooks/setup (they choose the compose project a commands.py setup() runs its containers in)");
+            }
+
             var variables = request.Flags.ToDictionary(f => Variable(f.Key), f => (string?)f.Value, StringComparer.Ordinal);
             var result = await new HookRunner(env.Runner).RunAsync(stack, "setup", new HookContext("setup")
             {
@@ -55,7 +69,7 @@ public sealed class DeploySetup(SlipwayEnvironment env)
         // laconic-so's setup(ctx, LaconicStackSetupCommand, extra_args), in the current directory as laconic-so runs it.
         var python = await new PythonHookRunner(env.Runner, env.Tools.Python, env.Reporter, env.Flags.DryRun).RunAsync("setup", modules,
             native is null ? null : "hooks/setup",
-            file => PythonHookCalls.ForStack("setup", stack, modules, env, file) with { SetupFlags = request.Flags, ExtraArguments = [.. request.ExtraArguments] },
+            file => PythonHookCalls.ForStack("setup", stack, modules, env, file, request) with { SetupFlags = request.Flags, ExtraArguments = [.. request.ExtraArguments] },
             new HookRun(env.CurrentDirectory), cancellationToken);
         return output + python?.Output;
     }

@@ -14,7 +14,8 @@ namespace Slipway.Infrastructure.Operations;
 /// </summary>
 internal static class PythonHookCalls
 {
-    public static PythonHookCall ForStack(string hook, Stack stack, IReadOnlyList<HookModule> modules, SlipwayEnvironment env, string resultFile) => new()
+    public static PythonHookCall ForStack(string hook, Stack stack, IReadOnlyList<HookModule> modules, SlipwayEnvironment env, string resultFile,
+        SetupRequest? group = null) => new()
     {
         Hook = hook,
         Modules = [.. PythonHooks.Select(hook, modules).Select(m => m.Path)],
@@ -22,7 +23,7 @@ internal static class PythonHookCalls
         StackName = stack.Name,
         ConfigDirectory = stack.ConfigRoot,
         Options = env.Flags,
-        Compose = StackCompose(stack, env),
+        Compose = StackCompose(stack, env, group),
         ResultFile = resultFile,
     };
 
@@ -41,13 +42,18 @@ internal static class PythonHookCalls
         ResultFile = resultFile,
     };
 
-    /// <summary>Stack mode's project over every pod with a compose file (laconic-so's setup context has no --include/--exclude).</summary>
-    private static HookCompose? StackCompose(Stack stack, SlipwayEnvironment env)
+    /// <summary>
+    /// Stack mode's project, as `deploy [--include|--exclude PODS] [--env-file F] [--cluster P] up` would name it: the
+    /// selected pods that have a compose file (all of them for init, whose command takes no group flags).
+    /// </summary>
+    private static HookCompose? StackCompose(Stack stack, SlipwayEnvironment env, SetupRequest? group)
     {
-        var files = stack.Definition.Pods.Select(p => stack.ComposeFile(p, env.RepositoryBase)).OfType<string>().ToList();
+        var pods = StackSelection.Pods(stack.Definition, group?.Include, group?.Exclude);
+        var files = pods.Select(p => stack.ComposeFile(p, env.RepositoryBase)).OfType<string>().ToList();
         if (files.Count == 0) return null;
-        var project = StackSelection.DefaultProjectName(env.Flags.Stack ?? stack.Directory, null, null);
-        var compose = new StackDeploy(env).Compose(new StackProjectInfo(stack, stack.Definition.Pods, project, files, null), env.Flags.Debug);
+        var project = group?.Cluster ?? StackSelection.DefaultProjectName(env.Flags.Stack ?? stack.Directory, group?.Include, group?.Exclude);
+        var envFile = group?.EnvFile is { } file ? env.Resolve(file) : null;
+        var compose = new StackDeploy(env).Compose(new StackProjectInfo(stack, pods, project, files, envFile), env.Flags.Debug);
         return Describe(compose);
     }
 

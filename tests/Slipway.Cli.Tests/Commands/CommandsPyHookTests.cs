@@ -69,6 +69,29 @@ public sealed class CommandsPyHookTests : IDisposable
         Assert.Empty(PythonCalls());
     }
 
+    [Theory]
+    [InlineData(new string[0], null)]
+    [InlineData(new[] { "--cluster", "net-1", "--include", "web" }, "net-1")]
+    public async Task Setup_hands_python_the_stack_mode_compose_project_the_deploy_group_flags_name(string[] group, string? cluster)
+    {
+        System.Text.Json.Nodes.JsonNode? context = null;
+        _cli.Runner.On("python3").Responds(spec =>
+        {
+            context = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(spec.Arguments[1]));
+            return new ProcessResult(spec.Display(), 0, "", "", TimeSpan.Zero);
+        });
+
+        var setup = await _cli.RunAsync(["--stack", "stack", "deploy", .. group, "setup", "--key-name", "k1"]);
+
+        Assert.True(setup.ExitCode == ExitCodes.Success, setup.ToString());
+        var compose = context!["compose"]!;
+        Assert.Equal(cluster ?? Core.Stacks.StackSelection.DefaultProjectName("stack", null, null), (string?)compose["project"]);
+        Assert.Equal($"[\"{_cli.Path("stack", "compose", "docker-compose-web.yml")}\"]", compose["files"]!.ToJsonString());
+        Assert.Contains("--project-name", compose["arguments"]!.AsArray().Select(a => (string?)a));
+        Assert.Equal("k1", (string?)context["setup"]!["key_name"]);
+        Assert.Equal(_cli.Path("stack"), (string?)context["stack"]!["path"]);
+    }
+
     [Fact]
     public async Task A_compose_deployment_says_its_start_hook_runs_only_on_kubernetes()
     {

@@ -148,13 +148,17 @@ public sealed class PythonHookTests : IAsyncLifetime
                                                        f"echo {parameters.chain_id}-{parameters.node_moniker} > /data/output-file && echo success", mounts)
                 print(f"container said {output.strip()} status {status} initialize {parameters.initialize_network} join {parameters.join_network} extra {list(extra_args)}")
             """);
-        _projects.Add(StackSelection.DefaultProjectName(stack, null, null));
+        var project = "slipway-pyhook-" + Guid.NewGuid().ToString("N")[..8];
+        _projects.Add(project);
 
-        var setup = await SlipwayCommand.RunAsync("--stack", stack, "deploy", "setup", "--chain-id", "laconic_9000-1", "--node-moniker", "n1",
+        var setup = await SlipwayCommand.RunAsync("--stack", stack, "deploy", "--cluster", project, "setup", "--chain-id", "laconic_9000-1", "--node-moniker", "n1",
             "--initialize-network", "--network-dir", _workspace.Combine("netdir"), "extra-1");
 
         Assert.Equal("laconic_9000-1-n1\n", File.ReadAllText(_workspace.Combine("netdir", "output-file")));
         Assert.Contains("container said success status 0 initialize True join False extra ['extra-1']", setup.StandardOutput);
+        // The one-off container ran in the project --cluster named (compose made its network; run --rm left no container).
+        Assert.True((await Docker.RunAsync("network", "inspect", project + "_default")).Succeeded, setup.ToString());
+        Assert.Empty(await Docker.ContainerIdsAsync(project));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ internal static class DeployCommand
         deploy.Subcommands.Add(create);
         foreach (var command in StackModeCommands.Create(cli, group)) deploy.Subcommands.Add(command);
         deploy.Subcommands.Add(K8sCommand.Create(cli));
-        deploy.Subcommands.Add(SetupCommand.Create(cli));
+        deploy.Subcommands.Add(SetupCommand.Create(cli, group));
         // init and create take their pods from the stack and the spec: a stack-mode flag there would do nothing.
         foreach (var verb in new[] { init, create })
         {

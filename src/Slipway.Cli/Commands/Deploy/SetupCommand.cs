@@ -11,7 +11,7 @@ internal static class SetupCommand
 
     private static readonly string[] Switches = ["initialize-network", "join-network", "connect-network", "create-network"];
 
-    public static Command Create(CliContext cli)
+    public static Command Create(CliContext cli, StackGroupOptions group)
     {
         var values = Values.Select(name => new Option<string?>("--" + name) { Description = $"Passed to the setup hook as {DeploySetup.Variable(name)}" }).ToList();
         var switches = Switches.Select(name => new Option<bool>("--" + name) { Description = $"Passed to the setup hook as {DeploySetup.Variable(name)}=true" }).ToList();
@@ -30,6 +30,10 @@ internal static class SetupCommand
                 StackArgument = cli.StackValue(parse) ?? throw new SlipwayException(FailureReason.Usage, "--stack is required for deploy setup"),
                 Flags = flags,
                 ExtraArguments = parse.GetValue(extra) ?? [],
+                Include = parse.GetValue(group.Include),
+                Exclude = parse.GetValue(group.Exclude),
+                EnvFile = parse.GetValue(group.EnvFile),
+                Cluster = parse.GetValue(group.Cluster),
             }, ct);
             if (!string.IsNullOrWhiteSpace(output)) cli.Ui.Result(output.TrimEnd());
             return ExitCodes.Success;
