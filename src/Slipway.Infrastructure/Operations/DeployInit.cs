@@ -117,6 +117,8 @@ public sealed class DeployInit(SlipwayEnvironment env)
         var outcome = await new PythonHookRunner(env.Runner, env.Tools.Python, env.Reporter, env.Flags.DryRun).RunAsync("init", modules,
             HookRunner.Find(stack, "init") is null ? null : "hooks/init", result => PythonHookCalls.ForStack("init", stack, modules, env, result),
             new HookRun(env.CurrentDirectory), cancellationToken);
+        // What init() printed is its own (its result comes back through a file, unlike hooks/init's stdout).
+        foreach (var line in (outcome?.Output ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)) env.Reporter.Detail(line);
         if (outcome is null || outcome.ResultJson == "null") return null;
         var module = PythonHooks.Select("init", modules)[0].Path;
         // JSON is YAML: the returned dict goes through the very parser (and checks) hooks/init's output does.

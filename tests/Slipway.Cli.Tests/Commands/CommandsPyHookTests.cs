@@ -93,6 +93,28 @@ public sealed class CommandsPyHookTests : IDisposable
     }
 
     [Fact]
+    public async Task Several_modules_are_copied_into_d_hooks_numbered_the_stacks_first_and_an_update_drops_copies_the_stack_no_longer_has()
+    {
+        _cli.Workspace.WriteFile("stack/stack.yml", "name: tiny\npods:\n  - web\n  - name: node\n    repository: example.org/org/node-repo\n    path: pod\n");
+        _cli.Workspace.WriteFile("repos/node-repo/pod/docker-compose.yml", "services:\n  node:\n    image: busybox\n");
+        var podModule = _cli.Workspace.WriteFile("repos/node-repo/pod/stack/deploy/commands.py", "def create(ctx, extra):\n    pass\n");
+
+        var create = await _cli.RunAsync("deploy", "create", "--spec-file", "spec.yml", "--deployment-dir", "D");
+        var first = Directory.GetFiles(_cli.Path("D", "hooks")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var stackCopy = File.ReadAllText(_cli.Path("D", "hooks", "commands_0.py"));
+        var calls = PythonCalls().Count;
+        File.Delete(podModule);
+        var update = await _cli.RunAsync("deploy", "create", "--spec-file", "spec.yml", "--deployment-dir", "D", "--update");
+
+        Assert.True(create.ExitCode == ExitCodes.Success, create.ToString());
+        Assert.Equal(["commands_0.py", "commands_1.py"], first);
+        Assert.Equal(Module, stackCopy);
+        Assert.Equal(1, calls);
+        Assert.True(update.ExitCode == ExitCodes.Success, update.ToString());
+        Assert.Equal(["commands.py"], Directory.GetFiles(_cli.Path("D", "hooks")).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task A_compose_deployment_says_its_start_hook_runs_only_on_kubernetes()
     {
         var create = await _cli.RunAsync("deploy", "create", "--spec-file", "spec.yml", "--deployment-dir", "D");
