@@ -112,6 +112,7 @@ public sealed class CommandsPyHookTests : IDisposable
         Assert.Equal(1, calls);
         Assert.True(update.ExitCode == ExitCodes.Success, update.ToString());
         Assert.Equal(["commands.py"], Directory.GetFiles(_cli.Path("D", "hooks")).Select(Path.GetFileName));
+        Assert.Equal(2, PythonCalls().Count);
     }
 
     [Fact]

@@ -181,6 +181,22 @@ public sealed class PythonHookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_yaml_without_ruamel_or_pyyaml_fails_saying_what_to_install()
+    {
+        var stack = Stack("""
+            def create(deployment_context: DeploymentContext, extra_args):
+                # As on a host with neither installed: an import of a None entry raises ImportError.
+                for name in ("yaml", "ruamel", "ruamel.yaml"):
+                    sys.modules[name] = None
+                get_yaml()
+            """);
+
+        var create = await SlipwayCommand.RunAsync(Cli.ExitCodes.DeploymentFailed, "deploy", "create", "--spec-file", Spec(stack), "--deployment-dir", _workspace.Combine("d"));
+
+        Assert.Contains("get_yaml() needs ruamel.yaml or PyYAML: install python3-yaml (apt-get install python3-yaml)", create.StandardError);
+    }
+
+    [Fact]
     public async Task A_repository_pods_commands_py_is_found_in_the_dev_root_and_run()
     {
         _workspace.WriteFile("so/stacks/pods/stack.yml", "version: \"1.0\"\nname: pods\npods:\n  - name: node\n    repository: example.org/org/node-repo\n    path: pod\n");
