@@ -14,6 +14,15 @@ public static partial class Names
     /// <summary>Environment variable names docker compose accepts in env files.</summary>
     public static bool IsValidEnvName(string name) => EnvName().IsMatch(name);
 
+    /// <summary>
+    /// Not a shell name but a key compose's env files and Kubernetes ConfigMaps still take (<c>test-variable-1</c>, which
+    /// laconic-so's own test stack sets): kept, with a warning that compose files cannot substitute it.
+    /// </summary>
+    public static bool IsEnvFileOnlyName(string name) => !IsValidEnvName(name) && EnvFileName().IsMatch(name);
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.-]*\\z")]
+    private static partial Regex EnvFileName();
+
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]*\\z")]
     private static partial Regex StackName();
 

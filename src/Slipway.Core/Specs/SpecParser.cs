@@ -118,7 +118,13 @@ public static class SpecParser
         foreach (var key in config.Keys)
         {
             var node = config.Get(key)!;
-            if (!Names.IsValidEnvName(key))
+            if (Names.IsEnvFileOnlyName(key))
+            {
+                map.Diagnostics.Warning(DiagnosticCodes.InvalidName,
+                    $"config key '{key}' is not an environment variable name: compose files cannot substitute it (${{...}} takes letters, digits and '_'); it is kept in config.env and handed on as laconic-so does (containers reading config.env, the config object on Kubernetes)",
+                    config.KeyLocation(key));
+            }
+            else if (!Names.IsValidEnvName(key))
             {
                 map.Diagnostics.Error(DiagnosticCodes.InvalidName, $"config key '{key}' is not a valid environment variable name (letters, digits and '_', not starting with a digit)", config.KeyLocation(key));
                 continue;

@@ -211,7 +211,8 @@ public sealed class SpecParserTests
     [Theory]
     [InlineData("config:\n  DB:\n    host: x", DiagnosticCodes.WrongType)]
     [InlineData("config:\n  HOSTS: [a, b]", DiagnosticCodes.WrongType)]
-    [InlineData("config:\n  my-key: x", DiagnosticCodes.InvalidName)]
+    [InlineData("config:\n  \"my key\": x", DiagnosticCodes.InvalidName)]
+    [InlineData("config:\n  2FA: x", DiagnosticCodes.InvalidName)]
     [InlineData("config:\n  S: $generate:hex:2000$", DiagnosticCodes.InvalidValue)]
     [InlineData("config:\n  S: $generate:octal:8$", DiagnosticCodes.InvalidValue)]
     [InlineData("config: [A=b]", DiagnosticCodes.WrongType)]
@@ -220,6 +221,18 @@ public sealed class SpecParserTests
         var (_, diagnostics) = Parse(WithStack(lines));
 
         Assert.Equal(code, Assert.Single(diagnostics.Items, d => d.IsError).Code);
+    }
+
+    [Fact]
+    public void A_config_key_with_a_dash_is_kept_with_a_warning_as_laconic_sos_test_stack_sets_one()
+    {
+        var (spec, diagnostics) = Parse(WithStack("config:\n  test-variable-1: test-value-1"));
+
+        var warning = Assert.Single(diagnostics.Items);
+        Assert.False(warning.IsError);
+        Assert.Equal(DiagnosticCodes.InvalidName, warning.Code);
+        Assert.Contains("compose files cannot substitute it", warning.Message);
+        Assert.Equal([("test-variable-1", "test-value-1")], spec.Config.Select(c => (c.Key, c.Value)));
     }
 
     [Fact]
