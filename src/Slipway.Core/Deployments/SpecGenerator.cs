@@ -99,9 +99,6 @@ public static partial class SpecGenerator
     /// The config keys the stack's compose files use and the spec does not set, as commented entries with their default
     /// and whether they are required: what start would otherwise be the first to ask for.
     /// </summary>
-    /// <summary>What every compose call gets from the host (the user's ids, as laconic-so exports them): not config to set.</summary>
-    private static readonly string[] HostVariables = ["CERC_HOST_UID", "CERC_HOST_GID"];
-
     internal static string StackVariablesComment(StackBundle bundle, IReadOnlySet<string> set)
     {
         var variables = new SortedDictionary<string, (bool Required, string? Default, string Where)>(StringComparer.Ordinal);

@@ -33,7 +33,10 @@ internal static class DeploymentChecks
             .ToList();
 
         var files = deployment.PodFiles.Concat(deployment.Overrides).ToList();
-        var required = files.SelectMany(RequiredVariables.Find).ToList();
+        // Slipway exports the host variables to every compose call itself; elsewhere only CERC_SCRIPT_DEBUG, blank unless --debug, is not asked for.
+        var required = files.SelectMany(RequiredVariables.Find)
+            .Where(v => !(v.Name == "CERC_SCRIPT_DEBUG" || (spec.DeployTo == DeployTarget.Compose && Slipway.Core.Compose.HostVariables.Contains(v.Name))))
+            .ToList();
         var services = files.SelectMany(f => f.Services).Select(s => s.Name).Distinct().ToList();
         var problems = PrepareChecks.Check(config, required).ToList();
         problems.AddRange(PrepareChecks.CheckVerifyServices(spec.Verify, services));

@@ -117,7 +117,7 @@ public sealed class SpecGeneratorTests : IDisposable
     }
 
     [Fact]
-    public void The_host_user_ids_every_compose_call_gets_are_not_listed_as_config_to_set()
+    public void The_host_variables_every_compose_call_gets_are_not_listed_as_config_to_set()
     {
         _workspace.WriteFile("data/stacks/test/stack.yml", "pods: [web]\n");
         _workspace.WriteFile("data/compose/docker-compose-web.yml", """
@@ -127,6 +127,7 @@ public sealed class SpecGeneratorTests : IDisposable
                 user: "${CERC_HOST_UID}:${CERC_HOST_GID}"
                 environment:
                   LEVEL: ${LOG_LEVEL:-info}
+                  CERC_SCRIPT_DEBUG: ${CERC_SCRIPT_DEBUG}
 
             """);
         var diagnostics = new DiagnosticBag();
@@ -136,6 +137,7 @@ public sealed class SpecGeneratorTests : IDisposable
 
         Assert.Contains("#   LOG_LEVEL: \"info\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain("CERC_HOST_", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("CERC_SCRIPT_DEBUG", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -333,23 +335,32 @@ public sealed class SpecGeneratorTests : IDisposable
         Golden.AssertMatches(text, "SpecGenerator/test-k8s-kind.spec.yml");
     }
 
+    private string GenerateForWeb(string environment, params (string Key, string Value)[] config)
+    {
+        _workspace.WriteFile("vars/stacks/test/stack.yml", "pods: [web]\n");
+        _workspace.WriteFile("vars/compose/docker-compose-web.yml", "services:\n  web:\n    image: nginx\n    environment:\n" + environment);
+        var diagnostics = new DiagnosticBag();
+        var bundle = Slipway.Core.Stacks.StackBundle.Load(Slipway.Core.Stacks.Stack.Load(_workspace.Combine("vars", "stacks", "test"), new DiskHostFiles(), diagnostics), _workspace.Path, _ => null, diagnostics);
+        return SpecGenerator.Generate(bundle, Options(config: config), null, new Random(1));
+    }
+
     [Fact]
     public void Init_lists_the_compose_variables_the_spec_does_not_set_with_default_and_whether_required()
     {
-        var text = Generate(Options());
+        var text = GenerateForWeb("      KEY: ${API_KEY}\n      LEVEL: ${LOG_LEVEL:-FAILED}\n");
 
         Assert.Contains("# Config keys the stack's compose files use that this spec does not set (add them under config:)\n", text);
-        Assert.Contains("#   CERC_SCRIPT_DEBUG: \"\"  # required (docker-compose-test.yml:", text);
-        Assert.Contains("#   CERC_TEST_PARAM_1: \"FAILED\"  # optional, default 'FAILED' (docker-compose-test.yml:", text);
+        Assert.Contains("#   API_KEY: \"\"  # required (docker-compose-web.yml:", text);
+        Assert.Contains("#   LOG_LEVEL: \"FAILED\"  # optional, default 'FAILED' (docker-compose-web.yml:", text);
         Reparse(text);
     }
 
     [Fact]
     public void A_variable_the_operator_set_is_not_listed_again()
     {
-        var text = Generate(Options(config: ("CERC_TEST_PARAM_1", "PASSED")));
+        var text = GenerateForWeb("      KEY: ${API_KEY}\n      LEVEL: ${LOG_LEVEL:-FAILED}\n", ("LOG_LEVEL", "debug"));
 
-        Assert.DoesNotContain("#   CERC_TEST_PARAM_1", text);
-        Assert.Contains("#   CERC_SCRIPT_DEBUG", text);
+        Assert.DoesNotContain("#   LOG_LEVEL", text);
+        Assert.Contains("#   API_KEY", text);
     }
 }

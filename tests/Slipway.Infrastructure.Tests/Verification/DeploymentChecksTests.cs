@@ -32,6 +32,18 @@ public sealed class DeploymentChecksTests : IDisposable
         Assert.Empty(problems);
     }
 
+    /// <summary>laconic-so's test stack substitutes ${CERC_SCRIPT_DEBUG}; like the user's ids, Slipway supplies it (set with --debug, else blank).</summary>
+    [Fact]
+    public void The_host_variables_every_compose_call_gets_are_not_required_config()
+    {
+        var (_, problems) = Check(
+            "stack: ./stack\nconfig:\n  GREETING: hello\n",
+            $"GREETING=hello\nDB_PASSWORD={SampleDeployment.Password}\n",
+            "services:\n  web:\n    image: shop/web:local\n    user: ${CERC_HOST_UID}:${CERC_HOST_GID}\n    environment:\n      GREETING: ${GREETING}\n      DB_PASSWORD: ${DB_PASSWORD:?}\n      CERC_SCRIPT_DEBUG: ${CERC_SCRIPT_DEBUG}\n");
+
+        Assert.Empty(problems);
+    }
+
     [Fact]
     public void Placeholders_missing_and_empty_keys_and_unknown_verify_services_are_all_reported_without_values()
     {
