@@ -22,29 +22,7 @@ public sealed class KubernetesCommandTests : IDisposable
         _cli.Workspace.WriteFile("D/stack.yml", "name: tiny\npods:\n  - web\n");
         _cli.Workspace.WriteFile("D/kubeconfig.yml", "apiVersion: v1\nkind: Config\n");
         _cli.Workspace.WriteFile("D/kind-config.yml", "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n");
-        _cli.Workspace.WriteFile("D/k8s/manifests.yml", $"""
-            apiVersion: v1
-            kind: Namespace
-            metadata:
-              name: tiny
-              annotations:
-                slipway.io/owner: {d}
-            ---
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: {Id}-web
-              namespace: tiny
-            spec:
-              template:
-                metadata:
-                  labels:
-                    slipway.io/pod: web
-                spec:
-                  containers:
-                    - name: web
-                      image: busybox
-            """);
+        _cli.Workspace.WriteFile("D/k8s/manifests.yml", KubernetesFixtures.TinyManifests(Id, d));
         return d;
     }
 

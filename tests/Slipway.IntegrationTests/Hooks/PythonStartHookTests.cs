@@ -31,29 +31,7 @@ public sealed class PythonStartHookTests : IDisposable
         _workspace.WriteFile("D/spec.yml", "stack: ./stack\ndeploy-to: k8s\n");
         _workspace.WriteFile("D/stack.yml", "name: tiny\npods:\n  - web\n");
         _workspace.WriteFile("D/kubeconfig.yml", "apiVersion: v1\nkind: Config\n");
-        _workspace.WriteFile("D/k8s/manifests.yml", $"""
-            apiVersion: v1
-            kind: Namespace
-            metadata:
-              name: tiny
-              annotations:
-                slipway.io/owner: {d}
-            ---
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: {Id}-web
-              namespace: tiny
-            spec:
-              template:
-                metadata:
-                  labels:
-                    slipway.io/pod: web
-                spec:
-                  containers:
-                    - name: web
-                      image: busybox
-            """);
+        _workspace.WriteFile("D/k8s/manifests.yml", KubernetesFixtures.TinyManifests(Id, d));
         _workspace.WriteFile("D/hooks/commands.py", "import os\nimport sys\nfrom stack_orchestrator.deploy.deployment_context import DeploymentContext\n\n\n"
             + "def start(deployment_context: DeploymentContext):\n" + startBody);
         var kubectl = new[] { "kubectl", "--kubeconfig", $"{d}/kubeconfig.yml" };
