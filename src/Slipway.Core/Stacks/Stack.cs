@@ -82,6 +82,10 @@ public sealed class Stack
     /// <summary>The folder holding the stack's config directories (<c>config/</c>), or null.</summary>
     public string? ConfigRoot => ArtifactDirectory("config");
 
+    /// <summary><see cref="ConfigRoot"/> of the stack in <paramref name="directory"/> without reading its stack.yml (start has only D's record of the stack).</summary>
+    public static string? ConfigRootOf(string directory, IHostFiles files, IReadOnlyList<string>? fallbackRoots = null) =>
+        new Stack(Path.GetFullPath(directory), new StackDefinition { FilePath = Path.Combine(directory, "stack.yml") }, files, fallbackRoots ?? []).ConfigRoot;
+
     /// <summary>The build folder of a container image: <c>container-build/&lt;name with / replaced by -&gt;</c>.</summary>
     public string? ContainerBuildDirectory(string container) =>
         ArtifactDirectory(Path.Combine("container-build", ContainerDirectoryName(container)));

@@ -193,4 +193,15 @@ public sealed class StackTests : IDisposable
 
         Assert.Equal(own, stack.ComposeFile(stack.Definition.Pods[0], _workspace.Path));
     }
+
+    [Fact]
+    public void The_config_root_of_a_stack_folder_is_found_without_its_stack_yml_as_Load_finds_it()
+    {
+        _workspace.WriteFile("data/config/test/a.env", "A=1\n");
+        _workspace.WriteFile("laconic/config/x/b.env", "B=1\n");
+
+        Assert.Equal(_workspace.Combine("data", "config"), Stack.ConfigRootOf(_workspace.Combine("data", "stacks", "test"), new DiskHostFiles()));
+        Assert.Equal(_workspace.Combine("laconic", "config"), Stack.ConfigRootOf(_workspace.Combine("ext", "stacks", "s"), new DiskHostFiles(), [_workspace.Combine("laconic")]));
+        Assert.Null(Stack.ConfigRootOf(_workspace.Combine("ext", "stacks", "s"), new DiskHostFiles()));
+    }
 }

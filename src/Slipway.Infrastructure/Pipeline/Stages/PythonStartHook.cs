@@ -21,7 +21,7 @@ internal static class PythonStartHook
         if (PythonHooks.Select("start", modules).Count == 0) return;
         var directory = session.Layout.Directory;
         var stackPath = session.Identity.StackSource;
-        var stack = (stackPath, session.Stack.Name ?? Path.GetFileName(stackPath.TrimEnd('/')), ConfigDirectory(stackPath));
+        var stack = (stackPath, session.Stack.Name ?? Path.GetFileName(stackPath.TrimEnd('/')), Stack.ConfigRootOf(stackPath, new Files.DiskHostFiles(), context.LaconicDataRoots));
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         var kubeconfig = Path.Combine(directory, "kubeconfig.yml");
         if (session.Target == DeployTarget.K8s && File.Exists(kubeconfig)) environment["KUBECONFIG"] = kubeconfig;
@@ -31,8 +31,4 @@ internal static class PythonStartHook
             new HookRun(directory) { Environment = environment, Secrets = session.SecretValues }, cancellationToken);
         foreach (var line in (outcome?.Output ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)) context.Progress($"start(): {line}");
     }
-
-    /// <summary>The stack's config folder as laconic-so finds it: inside the stack, else two levels up (null when neither exists).</summary>
-    private static string? ConfigDirectory(string stack) =>
-        new[] { Path.Combine(stack, "config"), Path.GetFullPath(Path.Combine(stack, "..", "..", "config")) }.FirstOrDefault(Directory.Exists);
 }
