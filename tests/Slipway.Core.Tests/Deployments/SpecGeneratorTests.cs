@@ -119,21 +119,13 @@ public sealed class SpecGeneratorTests : IDisposable
     [Fact]
     public void The_host_variables_every_compose_call_gets_are_not_listed_as_config_to_set()
     {
-        _workspace.WriteFile("data/stacks/test/stack.yml", "pods: [web]\n");
-        _workspace.WriteFile("data/compose/docker-compose-web.yml", """
-            services:
-              web:
-                image: nginx
+        var text = GenerateForWeb("""
                 user: "${CERC_HOST_UID}:${CERC_HOST_GID}"
                 environment:
                   LEVEL: ${LOG_LEVEL:-info}
                   CERC_SCRIPT_DEBUG: ${CERC_SCRIPT_DEBUG}
 
             """);
-        var diagnostics = new DiagnosticBag();
-        var bundle = Slipway.Core.Stacks.StackBundle.Load(Slipway.Core.Stacks.Stack.Load(_workspace.Combine("data", "stacks", "test"), new DiskHostFiles(), diagnostics), _workspace.Path, _ => null, diagnostics);
-
-        var text = SpecGenerator.Generate(bundle, Options(), null, new Random(1));
 
         Assert.Contains("#   LOG_LEVEL: \"info\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain("CERC_HOST_", text, StringComparison.Ordinal);
@@ -335,10 +327,11 @@ public sealed class SpecGeneratorTests : IDisposable
         Golden.AssertMatches(text, "SpecGenerator/test-k8s-kind.spec.yml");
     }
 
-    private string GenerateForWeb(string environment, params (string Key, string Value)[] config)
+    /// <summary>The spec of a one-service stack whose service (image nginx) has <paramref name="serviceKeys"/>, indented four spaces.</summary>
+    private string GenerateForWeb(string serviceKeys, params (string Key, string Value)[] config)
     {
         _workspace.WriteFile("vars/stacks/test/stack.yml", "pods: [web]\n");
-        _workspace.WriteFile("vars/compose/docker-compose-web.yml", "services:\n  web:\n    image: nginx\n    environment:\n" + environment);
+        _workspace.WriteFile("vars/compose/docker-compose-web.yml", "services:\n  web:\n    image: nginx\n" + serviceKeys);
         var diagnostics = new DiagnosticBag();
         var bundle = Slipway.Core.Stacks.StackBundle.Load(Slipway.Core.Stacks.Stack.Load(_workspace.Combine("vars", "stacks", "test"), new DiskHostFiles(), diagnostics), _workspace.Path, _ => null, diagnostics);
         return SpecGenerator.Generate(bundle, Options(config: config), null, new Random(1));
@@ -347,7 +340,7 @@ public sealed class SpecGeneratorTests : IDisposable
     [Fact]
     public void Init_lists_the_compose_variables_the_spec_does_not_set_with_default_and_whether_required()
     {
-        var text = GenerateForWeb("      KEY: ${API_KEY}\n      LEVEL: ${LOG_LEVEL:-FAILED}\n");
+        var text = GenerateForWeb("    environment:\n      KEY: ${API_KEY}\n      LEVEL: ${LOG_LEVEL:-FAILED}\n");
 
         Assert.Contains("# Config keys the stack's compose files use that this spec does not set (add them under config:)\n", text);
         Assert.Contains("#   API_KEY: \"\"  # required (docker-compose-web.yml:", text);
@@ -358,7 +351,7 @@ public sealed class SpecGeneratorTests : IDisposable
     [Fact]
     public void A_variable_the_operator_set_is_not_listed_again()
     {
-        var text = GenerateForWeb("      KEY: ${API_KEY}\n      LEVEL: ${LOG_LEVEL:-FAILED}\n", ("LOG_LEVEL", "debug"));
+        var text = GenerateForWeb("    environment:\n      KEY: ${API_KEY}\n      LEVEL: ${LOG_LEVEL:-FAILED}\n", ("LOG_LEVEL", "debug"));
 
         Assert.DoesNotContain("#   LOG_LEVEL", text);
         Assert.Contains("#   API_KEY", text);
